@@ -1,0 +1,31 @@
+import { strategyIds } from "../strategies/registry.ts";
+import { InputError } from "../workload/errors.ts";
+
+/** "kube,naive" or "all" -> strategy ids, in registry order for "all". */
+export function parseStrategies(value: string): string[] {
+  const known = strategyIds();
+  if (value === "all") return known;
+  const ids = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (ids.length === 0) throw new InputError(`--strategy: expected a comma-separated list of ${known.join(", ")}, or all`);
+  for (const id of ids) {
+    if (!known.includes(id)) throw new InputError(`--strategy: unknown strategy "${id}" (expected one of ${known.join(", ")}, or all)`);
+  }
+  return [...new Set(ids)];
+}
+
+/** "3", "1..10" or "1,2,5" -> seeds. */
+export function parseSeeds(value: string, flag = "--seeds"): number[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(value.trim());
+  if (range) {
+    const lo = Number(range[1]);
+    const hi = Number(range[2]);
+    if (hi < lo) throw new InputError(`${flag} ${value}: expected lo..hi with lo <= hi`);
+    if (hi - lo >= 100_000) throw new InputError(`${flag} ${value}: at most 100000 seeds`);
+    return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  }
+  const parts = value.split(",").map((s) => s.trim());
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) {
+    throw new InputError(`${flag} ${value}: expected a non-negative integer, a list like 1,2,5, or a range like 1..10`);
+  }
+  return parts.map(Number);
+}

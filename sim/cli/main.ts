@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { allStrategies } from "../strategies/registry.ts";
+import { InputError } from "../workload/errors.ts";
+import { loadScenario, SCENARIO_DIR } from "../workload/scenario.ts";
+import { parseSeeds, parseStrategies } from "./args.ts";
+import { executeRuns, summaryTable } from "./run.ts";
+
+/** Bad input: one line on stderr, exit code 2. */
+function fail(message: string): never {
+  process.stderr.write(`cosched: ${message}\n`);
+  process.exit(2);
+}
+
+function guard(action: () => void): void {
+  try {
+    action();
+  } catch (err) {
+    if (err instanceof InputError) fail(err.message);
+    throw err;
+  }
+}
+
+function listShipped(): { name: string; description: string }[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => {
+      const raw = JSON.parse(readFileSync(join(SCENARIO_DIR, f), "utf8")) as { description?: string };
+      return { name: f.replace(/\.json$/, ""), description: raw.description ?? "" };
+    });
+}
+
+await yargs(hideBin(process.argv))
+  .scriptName("cosched")
+  .usage("$0 <command> [options]")
+  .command(
+    "run <scenarios..>",
+    "run scenarios (files or shipped names) through strategies and write CSV",
+    (y) =>
+      y
+        .positional("scenarios", { type: "string", array: true, demandOption: true, describe: "scenario files or shipped scenario names" })
+        .option("strategy", { type: "string", default: "all", describe: "comma-separated strategy ids, or all" })
+        .option("seed", { type: "string", describe: "one seed (default: the scenario's seed)" })
+        .option("seeds", { type: "string", describe: "seeds: a range like 1..10 or a list like 1,2,5" })
+        .option("out", { type: "string", default: "results/latest", describe: "output folder (replaced atomically)" })
+        .option("set", { type: "string", array: true, default: [], describe: "override a scenario value: path=value (repeatable)" })
+        .option("check", { type: "boolean", default: false, describe: "check capacity invariants after every event (slow)" })
+        .option("quiet", { type: "boolean", default: false, describe: "print only the summary table" })
+        .conflicts("seed", "seeds"),
+    (argv) =>
+      guard(() => {
+        const strategies = parseStrategies(argv.strategy);
+        const seeds =
+          argv.seeds !== undefined ? parseSeeds(argv.seeds) : argv.seed !== undefined ? parseSeeds(argv.seed, "--seed") : undefined;
+        if (argv.seed !== undefined && seeds !== undefined && seeds.length !== 1) fail(`--seed ${argv.seed}: expected one seed (use --seeds for several)`);
+        const sets = argv.set.map(String);
+        const scenarios = argv.scenarios.map((ref) => loadScenario(String(ref), sets));
+        const quiet = argv.quiet;
+        const rows = executeRuns({
+          scenarios,
+          strategies,
+          seeds,
+          out: argv.out,
+          check: argv.check,
+          log: (line) => {
+            if (!quiet) process.stderr.write(`${line}\n`);
+          },
+        });
+        process.stdout.write(`${summaryTable(rows)}\n`);
+        if (!quiet) process.stderr.write(`wrote ${argv.out}/{groups,runs,timeseries}.csv and manifest.json\n`);
+      }),
+  )
+  .command(
+    "validate <files..>",
+    "check scenario files against the schema",
+    (y) => y.positional("files", { type: "string", array: true, demandOption: true }),
+    (argv) =>
+      guard(() => {
+        for (const file of argv.files) {
+          const s = loadScenario(String(file));
+          process.stdout.write(`ok ${s.file}: cluster ${s.spec.cluster.type}, workload ${s.spec.workload.type}, horizon ${s.spec.horizon} s\n`);
+        }
+      }),
+  )
+  .command(
+    "list",
+    "list shipped scenarios and strategies",
+    (y) => y,
+    () => {
+      process.stdout.write("scenarios:\n");
+      for (const s of listShipped()) process.stdout.write(`  ${s.name.padEnd(28)} ${s.description}\n`);
+      process.stdout.write("strategies:\n");
+      for (const d of allStrategies()) process.stdout.write(`  ${d.id.padEnd(28)} ${d.summary}\n`);
+    },
+  )
+  .demandCommand(1, "expected a command: run, validate or list")
+  .strict()
+  .fail((msg, err) => {
+    if (err instanceof InputError) fail(err.message);
+    if (err) throw err;
+    fail(msg);
+  })
+  .help()
+  .parseAsync();

@@ -1,0 +1,4 @@
+export { Phase, PHASE_NAMES } from "./phase.ts";
+export { EventQueue, rankOf, type Action, type ScheduledEvent } from "./queue.ts";
+export { Simulator, type Observer } from "./simulator.ts";
+export { Rng, RngStreams } from "./rng.ts";

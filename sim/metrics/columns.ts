@@ -1,0 +1,23 @@
+import type { GroupRow, RunRow, TimeseriesRow } from "./summary.ts";
+
+/** Column orders of the CSV outputs: fixed, documented in the README. */
+export const GROUP_COLUMNS = [
+  "run_id", "scenario", "strategy", "seed", "group_id", "kind", "members", "cpu", "memory", "gpu",
+  "submit", "pod_created", "placed", "started", "finished", "latency", "nodes", "outcome", "correct",
+  "attempts", "conflicts", "rollbacks", "held_cpu_s", "held_memory_s", "held_gpu_s",
+  "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew",
+] as const satisfies readonly (keyof GroupRow)[];
+
+export const RUN_COLUMNS = [
+  "run_id", "scenario", "strategy", "seed", "groups", "completed", "running", "pending", "deadlocked",
+  "abandoned", "unschedulable", "split", "lost", "correct_rate", "latency_mean", "latency_p50",
+  "latency_p90", "latency_p99", "latency_max", "makespan", "util_cpu", "util_memory", "util_gpu",
+  "held_cpu_s", "held_memory_s", "held_gpu_s", "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s",
+  "deadlocks", "first_deadlock", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
+  "schedulers", "busy_s", "busyness", "events", "horizon",
+] as const satisfies readonly (keyof RunRow)[];
+
+export const TIMESERIES_COLUMNS = [
+  "run_id", "scenario", "strategy", "seed", "time", "util_cpu", "util_memory", "util_gpu",
+  "held_cpu", "held_memory", "held_gpu", "pending_groups", "running_groups",
+] as const satisfies readonly (keyof TimeseriesRow)[];

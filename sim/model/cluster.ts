@@ -1,0 +1,121 @@
+import type { Resources } from "./resources.ts";
+
+/** A node as a scenario describes it. */
+export interface NodeSpec {
+  readonly name: string;
+  readonly capacity: Resources;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The shared cell state: capacity and free resources of every node in typed
+ * arrays (cheap fit checks over thousands of nodes), plus a per-node sequence
+ * number bumped on every change, which optimistic schedulers validate against.
+ * Allocation beyond capacity, or a release past capacity, throws.
+ */
+export class Cluster {
+  readonly size: number;
+  readonly specs: readonly NodeSpec[];
+  readonly capCpu: Float64Array;
+  readonly capMemory: Float64Array;
+  readonly capGpu: Float64Array;
+  readonly freeCpu: Float64Array;
+  readonly freeMemory: Float64Array;
+  readonly freeGpu: Float64Array;
+  /** Per-node sequence numbers: incremented by every allocate and release. */
+  readonly seq: Float64Array;
+  readonly total: Resources;
+  /** Distinct node capacities, used to decide whether a request can ever fit. */
+  private readonly shapes: readonly Resources[];
+  private readonly index = new Map<string, number>();
+
+  constructor(specs: readonly NodeSpec[]) {
+    const n = specs.length;
+    this.size = n;
+    this.specs = specs;
+    this.capCpu = new Float64Array(n);
+    this.capMemory = new Float64Array(n);
+    this.capGpu = new Float64Array(n);
+    this.seq = new Float64Array(n);
+    const shapes = new Map<string, Resources>();
+    let cpu = 0;
+    let memory = 0;
+    let gpu = 0;
+    specs.forEach((spec, i) => {
+      if (this.index.has(spec.name)) throw new Error(`cluster: duplicate node name "${spec.name}"`);
+      this.index.set(spec.name, i);
+      const c = spec.capacity;
+      this.capCpu[i] = c.cpu;
+      this.capMemory[i] = c.memory;
+      this.capGpu[i] = c.gpu;
+      cpu += c.cpu;
+      memory += c.memory;
+      gpu += c.gpu;
+      shapes.set(`${c.cpu}/${c.memory}/${c.gpu}`, c);
+    });
+    this.freeCpu = Float64Array.from(this.capCpu);
+    this.freeMemory = Float64Array.from(this.capMemory);
+    this.freeGpu = Float64Array.from(this.capGpu);
+    this.total = { cpu, memory, gpu };
+    this.shapes = [...shapes.values()];
+  }
+
+  name(node: number): string {
+    const spec = this.specs[node];
+    if (spec === undefined) throw new Error(`cluster: no node ${node}`);
+    return spec.name;
+  }
+
+  nodeIndex(name: string): number | undefined {
+    return this.index.get(name);
+  }
+
+  free(node: number): Resources {
+    return { cpu: this.freeCpu[node]!, memory: this.freeMemory[node]!, gpu: this.freeGpu[node]! };
+  }
+
+  capacity(node: number): Resources {
+    return { cpu: this.capCpu[node]!, memory: this.capMemory[node]!, gpu: this.capGpu[node]! };
+  }
+
+  /** True when `r` fits in the node's free resources in every dimension. */
+  fits(node: number, r: Resources): boolean {
+    return r.cpu <= this.freeCpu[node]! && r.memory <= this.freeMemory[node]! && r.gpu <= this.freeGpu[node]!;
+  }
+
+  /** True when `r` fits the node's capacity, i.e. on the node if it were empty. */
+  fitsCapacity(node: number, r: Resources): boolean {
+    return r.cpu <= this.capCpu[node]! && r.memory <= this.capMemory[node]! && r.gpu <= this.capGpu[node]!;
+  }
+
+  /** True when some node could hold `r` if it were empty. */
+  fitsAnyNode(r: Resources): boolean {
+    for (const c of this.shapes) {
+      if (r.cpu <= c.cpu && r.memory <= c.memory && r.gpu <= c.gpu) return true;
+    }
+    return false;
+  }
+
+  allocate(node: number, r: Resources): void {
+    if (!this.fits(node, r)) {
+      throw new Error(`cluster: allocating cpu=${r.cpu} memory=${r.memory} gpu=${r.gpu} on ${this.name(node)} exceeds its free resources`);
+    }
+    this.freeCpu[node]! -= r.cpu;
+    this.freeMemory[node]! -= r.memory;
+    this.freeGpu[node]! -= r.gpu;
+    this.seq[node]!++;
+  }
+
+  release(node: number, r: Resources): void {
+    const cpu = this.freeCpu[node]! + r.cpu;
+    const memory = this.freeMemory[node]! + r.memory;
+    const gpu = this.freeGpu[node]! + r.gpu;
+    if (cpu > this.capCpu[node]! || memory > this.capMemory[node]! || gpu > this.capGpu[node]!) {
+      throw new Error(`cluster: releasing cpu=${r.cpu} memory=${r.memory} gpu=${r.gpu} on ${this.name(node)} exceeds its capacity`);
+    }
+    this.freeCpu[node] = cpu;
+    this.freeMemory[node] = memory;
+    this.freeGpu[node] = gpu;
+    this.seq[node]!++;
+  }
+}

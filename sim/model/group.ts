@@ -1,0 +1,48 @@
+import { ZERO, add, max, type Resources } from "./resources.ts";
+
+export type GroupKind = "colocate";
+
+/** A container of a group. */
+export interface Member {
+  readonly name: string;
+  readonly request: Resources;
+  /** Seconds after the group's submit time when a container-level scheduler learns of it. */
+  readonly delay: number;
+  /** An init container runs before the app containers (Kubernetes semantics). */
+  readonly init: boolean;
+}
+
+/** One application: containers that must run together. */
+export interface Group {
+  /** Position in the workload, 0-based; strategies and metrics index by it. */
+  readonly index: number;
+  readonly id: string;
+  readonly submit: number;
+  readonly kind: GroupKind;
+  /** Seconds the group runs once all its members run. */
+  readonly duration: number;
+  /** Higher runs first (Kubernetes Pod priority). */
+  readonly priority: number;
+  readonly members: readonly Member[];
+}
+
+/**
+ * The request Kubernetes accounts for a Pod made of `members`:
+ * max(sum of app containers, largest init container) + podOverhead.
+ */
+export function effectiveRequest(members: readonly Member[], overhead: Resources = ZERO): Resources {
+  let apps = ZERO;
+  let init = ZERO;
+  for (const m of members) {
+    if (m.init) init = max(init, m.request);
+    else apps = add(apps, m.request);
+  }
+  return add(max(apps, init), overhead);
+}
+
+/** The latest member delay: a Pod exists only once its whole spec exists. */
+export function lastArrivalDelay(group: Group): number {
+  let d = 0;
+  for (const m of group.members) d = Math.max(d, m.delay);
+  return d;
+}

@@ -1,0 +1,140 @@
+import { Phase, type ScheduledEvent, type Simulator } from "../engine/index.ts";
+import { Ev, type EventLog } from "../metrics/log.ts";
+import type { Cluster } from "./cluster.ts";
+import type { Group } from "./group.ts";
+import type { Resources } from "./resources.ts";
+
+/** Some members of one group running on one node under one allocation. */
+export interface Task {
+  readonly id: number;
+  readonly group: number;
+  readonly node: number;
+  readonly members: number;
+  readonly request: Resources;
+  readonly start: number;
+}
+
+interface GroupRun {
+  running: number;
+  tasks: Task[];
+  finish: ScheduledEvent | undefined;
+  done: boolean;
+}
+
+/**
+ * Runs what strategies place: starts tasks on nodes (allocating their
+ * request), starts a group once all its members run, finishes it after its
+ * duration (releasing everything), and kills tasks on a rollback. Every step
+ * is written to the event log. Strategies are told about freed nodes through
+ * `onFreed`, which the runner wires to the strategy.
+ */
+export class Lifecycle {
+  onFreed: (node: number) => void = () => {};
+  private readonly runs: GroupRun[];
+  private nextTask = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly cluster: Cluster,
+    groups: readonly Group[],
+    private readonly log: EventLog,
+  ) {
+    this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false }));
+  }
+
+  /** Members of the group that run now. */
+  runningMembers(group: number): number {
+    return this.run(group).running;
+  }
+
+  /** The group's live tasks (a copy: safe to iterate while killing). */
+  liveTasks(group: number): Task[] {
+    return [...this.run(group).tasks];
+  }
+
+  /** True once the group has finished its duration. */
+  isDone(group: number): boolean {
+    return this.run(group).done;
+  }
+
+  /** Starts `members` members of the group on `node`, allocating `request` there. */
+  start(group: Group, members: number, node: number, request: Resources): Task {
+    const run = this.run(group.index);
+    if (run.done) throw new Error(`lifecycle: group ${group.id} already finished`);
+    if (run.running + members > group.members.length) {
+      throw new Error(`lifecycle: group ${group.id} would run ${run.running + members} of ${group.members.length} members`);
+    }
+    const now = this.sim.now;
+    this.cluster.allocate(node, request);
+    const task: Task = { id: this.nextTask++, group: group.index, node, members, request, start: now };
+    run.tasks.push(task);
+    run.running += members;
+    this.log.pushResources(now, Ev.TaskStart, group.index, node, task.id, request);
+    if (run.running === group.members.length) {
+      this.log.push(now, Ev.GroupStart, group.index);
+      run.finish = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
+    }
+    return task;
+  }
+
+  /** Kills every live task of the group (a rollback); their work is wasted. */
+  killGroup(group: Group): void {
+    const run = this.run(group.index);
+    const tasks = run.tasks;
+    run.tasks = [];
+    run.running = 0;
+    if (run.finish !== undefined) {
+      this.sim.cancel(run.finish);
+      run.finish = undefined;
+    }
+    const now = this.sim.now;
+    for (const task of tasks) {
+      this.cluster.release(task.node, task.request);
+      this.log.pushResources(now, Ev.TaskKill, task.group, task.node, task.id, task.request);
+    }
+    this.notifyFreed(tasks);
+  }
+
+  private finish(group: Group): void {
+    const run = this.run(group.index);
+    const tasks = run.tasks;
+    run.tasks = [];
+    run.running = 0;
+    run.finish = undefined;
+    run.done = true;
+    const now = this.sim.now;
+    for (const task of tasks) {
+      this.cluster.release(task.node, task.request);
+      this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
+    }
+    this.log.push(now, Ev.GroupFinish, group.index);
+    this.notifyFreed(tasks);
+  }
+
+  private notifyFreed(tasks: readonly Task[]): void {
+    for (let i = 0; i < tasks.length; i++) {
+      const node = tasks[i]!.node;
+      let seen = false;
+      for (let j = 0; j < i; j++) if (tasks[j]!.node === node) seen = true;
+      if (!seen) this.onFreed(node);
+    }
+  }
+
+  /** Sum of live task requests per node, recomputed from scratch (for invariant checks). */
+  allocatedPerNode(): Map<number, Resources> {
+    const out = new Map<number, Resources>();
+    for (const run of this.runs) {
+      for (const t of run.tasks) {
+        const prev = out.get(t.node) ?? { cpu: 0, memory: 0, gpu: 0 };
+        out.set(t.node, { cpu: prev.cpu + t.request.cpu, memory: prev.memory + t.request.memory, gpu: prev.gpu + t.request.gpu });
+      }
+    }
+    return out;
+  }
+
+  private run(group: number): GroupRun {
+    const run = this.runs[group];
+    if (run === undefined) throw new Error(`lifecycle: no group ${group}`);
+    return run;
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import { Phase, RngStreams, Simulator } from "./engine/index.ts";
+import { EventLog } from "./metrics/log.ts";
+import { Cluster } from "./model/cluster.ts";
+import type { Group } from "./model/group.ts";
+import { capacityInvariant } from "./model/invariants.ts";
+import { Lifecycle } from "./model/lifecycle.ts";
+import { findStrategy, strategyIds } from "./strategies/registry.ts";
+import type { Strategy, StrategyContext } from "./strategies/strategy.ts";
+import { InputError } from "./workload/errors.ts";
+import { buildWorkload, type Workload } from "./workload/build.ts";
+import { scenarioName, type Scenario } from "./workload/scenario.ts";
+
+export interface RunOptions {
+  /** Check capacity invariants after every event (slow; for tests and --check). */
+  readonly check?: boolean;
+  /** Extra observers called after every event, given the run's internals. */
+  readonly observers?: readonly ((now: number, run: RunInternals) => void)[];
+}
+
+/** The live objects of a run, for observers in tests. */
+export interface RunInternals {
+  readonly sim: Simulator;
+  readonly cluster: Cluster;
+  readonly lifecycle: Lifecycle;
+  readonly log: EventLog;
+  readonly workload: Workload;
+}
+
+/** What one run produced: the record and what is needed to summarise it. */
+export interface RunResult {
+  readonly runId: string;
+  readonly scenario: string;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly workload: Workload;
+  readonly cluster: Cluster;
+  readonly log: EventLog;
+  /** End of the observed window (the horizon). */
+  readonly end: number;
+  readonly sampleEvery: number;
+  readonly events: number;
+  readonly wallMs: number;
+}
+
+/** Stable id of (resolved scenario, strategy, seed): a hex digest prefix. */
+export function runId(scenario: Scenario, strategy: string, seed: number): string {
+  const h = createHash("sha256");
+  h.update(stableStringify({ scenario: scenario.spec, overrides: scenario.overrides, strategy, seed }));
+  return h.digest("hex").slice(0, 12);
+}
+
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Runs one (scenario, strategy, seed): deterministic, single-threaded. */
+export function runOnce(scenario: Scenario, strategyId: string, seed: number, options: RunOptions = {}): RunResult {
+  const definition = findStrategy(strategyId);
+  if (definition === undefined) {
+    throw new InputError(`unknown strategy "${strategyId}" (expected one of ${strategyIds().join(", ")})`);
+  }
+  const started = performance.now();
+  const spec = scenario.spec;
+  const rng = new RngStreams(seed);
+  const workload = buildWorkload(spec, rng);
+  const cluster = new Cluster(workload.nodes);
+  const sim = new Simulator();
+  const log = new EventLog();
+  const lifecycle = new Lifecycle(sim, cluster, workload.groups, log);
+  const ctx: StrategyContext = {
+    sim,
+    cluster,
+    groups: workload.groups,
+    lifecycle,
+    log,
+    rng,
+    decision: spec.decision,
+    podOverhead: spec.podOverhead,
+  };
+  const strategy = definition.create(ctx, scenario.params[strategyId]);
+  lifecycle.onFreed = (node) => strategy.onFreed(node);
+  feedArrivals(sim, workload.groups, strategy);
+
+  if (options.check) sim.observe(capacityInvariant(cluster, lifecycle));
+  const internals: RunInternals = { sim, cluster, lifecycle, log, workload };
+  for (const observer of options.observers ?? []) sim.observe((now) => observer(now, internals));
+
+  sim.run(spec.horizon);
+  return {
+    runId: runId(scenario, strategyId, seed),
+    scenario: scenarioName(scenario),
+    strategy: strategyId,
+    seed,
+    workload,
+    cluster,
+    log,
+    end: spec.horizon,
+    sampleEvery: spec.sampleEvery,
+    events: sim.eventsProcessed,
+    wallMs: performance.now() - started,
+  };
+}
+
+/**
+ * Submits groups in order, one pending submit event at a time (so the queue
+ * does not hold the whole workload), and each member at submit + delay.
+ */
+function feedArrivals(sim: Simulator, groups: readonly Group[], strategy: Strategy): void {
+  let next = 0;
+  const submitNext = (): void => {
+    const group = groups[next++]!;
+    strategy.onSubmit(group);
+    group.members.forEach((m, j) => {
+      sim.after(m.delay, Phase.Arrival, () => strategy.onMemberArrival(group, j));
+    });
+    if (next < groups.length) sim.schedule(groups[next]!.submit, Phase.Arrival, submitNext);
+  };
+  if (groups.length > 0) sim.schedule(groups[0]!.submit, Phase.Arrival, submitNext);
+}

@@ -1,0 +1,45 @@
+import { Ev } from "../metrics/log.ts";
+import { effectiveRequest, type Group } from "../model/group.ts";
+import { PodScheduler, podSchedulerParams, type PodSchedulerParams } from "./pod-scheduler.ts";
+import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.ts";
+
+/**
+ * Baseline: every container is its own Pod, scheduled one by one through the
+ * kube machinery as soon as it arrives, with no co-location. A colocate group
+ * whose members land on more than one node is split: an incorrect placement.
+ */
+class Naive implements Strategy {
+  private readonly arrived: Uint16Array;
+  private readonly rejected: Uint8Array;
+  private readonly scheduler: PodScheduler;
+
+  constructor(private readonly ctx: StrategyContext, params: PodSchedulerParams) {
+    this.arrived = new Uint16Array(ctx.groups.length);
+    this.rejected = new Uint8Array(ctx.groups.length);
+    this.scheduler = new PodScheduler(ctx, params, (pod, node) => {
+      ctx.lifecycle.start(pod.group, pod.members, node, pod.request);
+    });
+  }
+
+  onSubmit(): void {}
+
+  onMemberArrival(group: Group, member: number): void {
+    const { sim, log, podOverhead } = this.ctx;
+    const spec = group.members[member]!;
+    if (++this.arrived[group.index]! === group.members.length) log.push(sim.now, Ev.Created, group.index);
+    if (this.rejected[group.index]) return;
+    const queued = this.scheduler.submit(group, member, 1, effectiveRequest([spec], podOverhead));
+    if (!queued) this.rejected[group.index] = 1;
+  }
+
+  onFreed(node: number): void {
+    this.scheduler.onFreed(node);
+  }
+}
+
+export const naive = {
+  id: "naive",
+  summary: "Baseline: each container scheduled alone through the kube machinery; colocate groups may split",
+  params: podSchedulerParams,
+  create: (ctx, params) => new Naive(ctx, params),
+} satisfies StrategyDefinition<PodSchedulerParams>;

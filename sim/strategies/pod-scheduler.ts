@@ -1,0 +1,240 @@
+import FastPriorityQueue from "fastpriorityqueue";
+import { z } from "zod";
+import { Phase, type Rng, type ScheduledEvent } from "../engine/index.ts";
+import { Ev } from "../metrics/log.ts";
+import type { Group } from "../model/group.ts";
+import type { Resources } from "../model/resources.ts";
+import { numFeasibleNodesToFind, SCORING_STRATEGIES, scoreNode } from "./scoring.ts";
+import { decisionSeconds, type StrategyContext } from "./strategy.ts";
+
+/** kube-scheduler knobs shared by `kube` and `naive`. */
+export const podSchedulerParams = z
+  .object({
+    scoring: z.enum(SCORING_STRATEGIES).default("LeastAllocated"),
+    weights: z
+      .object({
+        cpu: z.number().int().min(0).default(1),
+        memory: z.number().int().min(0).default(1),
+        gpu: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ cpu: 1, memory: 1, gpu: 0 }),
+    /** 0 = adaptive (kube default), else a fixed percentage 1..100. */
+    percentageOfNodesToScore: z.number().int().min(0).max(100).default(0),
+    backoffInitial: z.number().positive().default(1),
+    backoffMax: z.number().positive().default(10),
+    /** podMaxInUnschedulablePodsDuration: unschedulable Pods are retried after this long anyway. */
+    unschedulableFlush: z.number().positive().default(300),
+  })
+  .strict();
+
+export type PodSchedulerParams = z.infer<typeof podSchedulerParams>;
+
+type PodState = "active" | "unschedulable" | "backoff" | "bound" | "rejected";
+
+/** A Pod in the scheduling queue: a whole group (kube) or one container (naive). */
+export interface Pod {
+  readonly group: Group;
+  /** Index of the first member the Pod holds, and how many. */
+  readonly firstMember: number;
+  readonly members: number;
+  readonly request: Resources;
+  readonly createdAt: number;
+  readonly order: number;
+  attempts: number;
+  backoffUntil: number;
+  state: PodState;
+  timer: ScheduledEvent | undefined;
+}
+
+function podBefore(a: Pod, b: Pod): boolean {
+  if (a.group.priority !== b.group.priority) return a.group.priority > b.group.priority;
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
+  return a.order < b.order;
+}
+
+/**
+ * kube-scheduler's scheduling queue and cycle: one Pod at a time, active queue
+ * by priority then creation time, NodeResourcesFit filter over a rotating
+ * window of nodes (percentageOfNodesToScore), scoring, seeded tie-break,
+ * exponential backoff and requeue on release. A cycle costs the decision time;
+ * the Pod is filtered, scored and bound at the end of it.
+ */
+export class PodScheduler {
+  private readonly active = new FastPriorityQueue<Pod>(podBefore);
+  private unschedulable: Pod[] = [];
+  private readonly feasible: Int32Array;
+  private readonly numToFind: number;
+  private readonly tieBreak: Rng;
+  private nextStart = 0;
+  private nextOrder = 0;
+  private busy = false;
+  private kicked = false;
+  /** Nodes examined by the last filter pass (for tests of percentageOfNodesToScore). */
+  lastExamined = 0;
+
+  constructor(
+    private readonly ctx: StrategyContext,
+    private readonly params: PodSchedulerParams,
+    private readonly onBind: (pod: Pod, node: number) => void,
+  ) {
+    this.feasible = new Int32Array(ctx.cluster.size);
+    this.numToFind = numFeasibleNodesToFind(ctx.cluster.size, params.percentageOfNodesToScore);
+    this.tieBreak = ctx.rng.stream("kube/tie-break");
+    ctx.log.push(0, Ev.SchedulerUp, -1, -1, 0);
+  }
+
+  /**
+   * Creates a Pod and queues it. A Pod that fits no node even when empty is
+   * rejected at once: its group is logged unschedulable and false is returned.
+   */
+  submit(group: Group, firstMember: number, members: number, request: Resources): boolean {
+    const { sim, cluster, log } = this.ctx;
+    if (!cluster.fitsAnyNode(request)) {
+      log.push(sim.now, Ev.Unschedulable, group.index);
+      return false;
+    }
+    const pod: Pod = {
+      group,
+      firstMember,
+      members,
+      request,
+      createdAt: sim.now,
+      order: this.nextOrder++,
+      attempts: 0,
+      backoffUntil: 0,
+      state: "active",
+      timer: undefined,
+    };
+    this.activate(pod);
+    return true;
+  }
+
+  /** Resources were freed on `node`: Pods that now fit there leave the unschedulable set. */
+  onFreed(node: number): void {
+    if (this.unschedulable.length === 0) return;
+    const cluster = this.ctx.cluster;
+    const keep: Pod[] = [];
+    const moved: Pod[] = [];
+    for (const pod of this.unschedulable) {
+      if (cluster.fits(node, pod.request)) moved.push(pod);
+      else keep.push(pod);
+    }
+    if (moved.length === 0) return;
+    this.unschedulable = keep;
+    for (const pod of moved) this.requeue(pod);
+  }
+
+  private requeue(pod: Pod): void {
+    if (pod.timer !== undefined) this.ctx.sim.cancel(pod.timer);
+    pod.timer = undefined;
+    const sim = this.ctx.sim;
+    if (sim.now >= pod.backoffUntil) {
+      this.activate(pod);
+    } else {
+      pod.state = "backoff";
+      pod.timer = sim.schedule(pod.backoffUntil, Phase.Arrival, () => {
+        pod.timer = undefined;
+        this.activate(pod);
+      });
+    }
+  }
+
+  private activate(pod: Pod): void {
+    pod.state = "active";
+    this.active.add(pod);
+    this.kick();
+  }
+
+  /** Starts a cycle at this instant, after every arrival of the instant is queued. */
+  private kick(): void {
+    if (this.busy || this.kicked) return;
+    this.kicked = true;
+    this.ctx.sim.after(0, Phase.Decision, () => {
+      this.kicked = false;
+      this.startCycle();
+    });
+  }
+
+  private startCycle(): void {
+    if (this.busy) return;
+    const pod = this.active.poll();
+    if (pod === undefined) return;
+    this.busy = true;
+    const seconds = decisionSeconds(this.ctx.decision, 1);
+    this.ctx.sim.after(seconds, Phase.Decision, () => this.endCycle(pod, seconds));
+  }
+
+  private endCycle(pod: Pod, seconds: number): void {
+    const { sim, log } = this.ctx;
+    const node = this.selectNode(pod.request);
+    log.push(sim.now, Ev.Attempt, pod.group.index, node);
+    log.push(sim.now, Ev.Busy, pod.group.index, node, 0, seconds, node >= 0 ? 1 : 0);
+    pod.attempts++;
+    if (node >= 0) {
+      pod.state = "bound";
+      this.onBind(pod, node);
+    } else {
+      this.markUnschedulable(pod);
+    }
+    this.busy = false;
+    this.startCycle();
+  }
+
+  private markUnschedulable(pod: Pod): void {
+    const { sim } = this.ctx;
+    const backoff = Math.min(this.params.backoffMax, this.params.backoffInitial * 2 ** (pod.attempts - 1));
+    pod.backoffUntil = sim.now + backoff;
+    pod.state = "unschedulable";
+    this.unschedulable.push(pod);
+    pod.timer = sim.after(this.params.unschedulableFlush, Phase.Arrival, () => {
+      pod.timer = undefined;
+      if (pod.state !== "unschedulable") return;
+      this.unschedulable = this.unschedulable.filter((p) => p !== pod);
+      this.activate(pod);
+    });
+  }
+
+  /**
+   * Filter then score. Filtering scans from a rotating start index and stops
+   * once numFeasibleNodesToFind feasible nodes are found; the best score wins,
+   * ties broken uniformly by the seeded stream (reservoir of size one, as
+   * kube-scheduler's selectHost does). Returns -1 when no node fits.
+   */
+  selectNode(request: Resources): number {
+    const cluster = this.ctx.cluster;
+    const n = cluster.size;
+    const feasible = this.feasible;
+    const want = this.numToFind;
+    let found = 0;
+    let examined = 0;
+    let node = this.nextStart;
+    while (examined < n && found < want) {
+      if (cluster.fits(node, request)) feasible[found++] = node;
+      examined++;
+      node++;
+      if (node === n) node = 0;
+    }
+    this.lastExamined = examined;
+    if (n > 0) this.nextStart = (this.nextStart + examined) % n;
+    if (found === 0) return -1;
+    if (found === 1) return feasible[0]!;
+    const { scoring, weights } = this.params;
+    let best = -1;
+    let bestScore = -Infinity;
+    let ties = 0;
+    for (let i = 0; i < found; i++) {
+      const candidate = feasible[i]!;
+      const score = scoreNode(scoring, weights, cluster, candidate, request);
+      if (score > bestScore) {
+        bestScore = score;
+        best = candidate;
+        ties = 1;
+      } else if (score === bestScore) {
+        ties++;
+        if (this.tieBreak.int(ties) === 0) best = candidate;
+      }
+    }
+    return best;
+  }
+}

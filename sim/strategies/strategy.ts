@@ -1,0 +1,52 @@
+import type { z } from "zod";
+import type { RngStreams, Simulator } from "../engine/index.ts";
+import type { EventLog } from "../metrics/log.ts";
+import type { Cluster } from "../model/cluster.ts";
+import type { Group } from "../model/group.ts";
+import type { Lifecycle } from "../model/lifecycle.ts";
+import type { Resources } from "../model/resources.ts";
+
+/** Omega paper decision-time model: t_decision = tJob + tTask x units placed. */
+export interface DecisionTime {
+  readonly tJob: number;
+  readonly tTask: number;
+}
+
+export function decisionSeconds(d: DecisionTime, units: number): number {
+  return d.tJob + d.tTask * units;
+}
+
+/** Everything a strategy may use. It never sees CSV or the runner. */
+export interface StrategyContext {
+  readonly sim: Simulator;
+  readonly cluster: Cluster;
+  readonly groups: readonly Group[];
+  readonly lifecycle: Lifecycle;
+  readonly log: EventLog;
+  readonly rng: RngStreams;
+  readonly decision: DecisionTime;
+  readonly podOverhead: Resources;
+}
+
+/**
+ * The narrow interface every strategy implements. The runner calls these from
+ * events; a strategy answers by scheduling its own events (decisions, offer
+ * rounds, commits) and by starting or killing tasks through the lifecycle.
+ */
+export interface Strategy {
+  /** The group is submitted (at its submit time). */
+  onSubmit(group: Group): void;
+  /** A member's spec becomes known (at submit + delay). Called after onSubmit. */
+  onMemberArrival(group: Group, member: number): void;
+  /** Resources were released on `node` (a group finished or was killed). */
+  onFreed(node: number): void;
+}
+
+/** A strategy as the registry knows it: id, parameters schema, factory. */
+export interface StrategyDefinition<P> {
+  readonly id: string;
+  readonly summary: string;
+  /** Validates the scenario's `strategies.<id>` object and fills defaults. */
+  readonly params: z.ZodType<P>;
+  create(ctx: StrategyContext, params: P): Strategy;
+}

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import type { Rng } from "../engine/index.ts";
+
+const finite = z.number().finite();
+const nonNegative = finite.min(0);
+
+/**
+ * A random quantity in a scenario: a bare number (fixed), or one of the named
+ * distributions below.
+ */
+export const distSchema = z.union([
+  nonNegative,
+  z.discriminatedUnion("dist", [
+    z.object({ dist: z.literal("fixed"), value: nonNegative }).strict(),
+    z
+      .object({ dist: z.literal("uniform"), min: nonNegative, max: nonNegative })
+      .strict()
+      .refine((d) => d.max >= d.min, { message: "expected max >= min", path: ["max"] }),
+    z.object({ dist: z.literal("exponential"), mean: finite.positive() }).strict(),
+    z.object({ dist: z.literal("lognormal"), median: finite.positive(), sigma: nonNegative }).strict(),
+    z
+      .object({
+        dist: z.literal("choice"),
+        values: z.array(nonNegative).min(1),
+        weights: z.array(nonNegative).min(1).optional(),
+      })
+      .strict()
+      .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
+        message: "expected as many weights as values",
+        path: ["weights"],
+      }),
+  ]),
+]);
+
+export type Dist = z.infer<typeof distSchema>;
+
+/** Draws one value of `dist` from `rng`. */
+export function sample(dist: Dist, rng: Rng): number {
+  if (typeof dist === "number") return dist;
+  switch (dist.dist) {
+    case "fixed":
+      return dist.value;
+    case "uniform":
+      return rng.uniform(dist.min, dist.max);
+    case "exponential":
+      return rng.exponential(dist.mean);
+    case "lognormal":
+      return dist.median * Math.exp(dist.sigma * rng.normal());
+    case "choice": {
+      const weights = dist.weights ?? dist.values.map(() => 1);
+      const total = weights.reduce((a, b) => a + b, 0);
+      let u = rng.next() * total;
+      for (let i = 0; i < dist.values.length; i++) {
+        u -= weights[i]!;
+        if (u < 0) return dist.values[i]!;
+      }
+      return dist.values[dist.values.length - 1]!;
+    }
+  }
+}
+
+/** Mean of `dist` (used for load estimates in scenario descriptions and tests). */
+export function mean(dist: Dist): number {
+  if (typeof dist === "number") return dist;
+  switch (dist.dist) {
+    case "fixed":
+      return dist.value;
+    case "uniform":
+      return (dist.min + dist.max) / 2;
+    case "exponential":
+      return dist.mean;
+    case "lognormal":
+      return dist.median * Math.exp((dist.sigma * dist.sigma) / 2);
+    case "choice": {
+      const weights = dist.weights ?? dist.values.map(() => 1);
+      const total = weights.reduce((a, b) => a + b, 0);
+      return dist.values.reduce((acc, v, i) => acc + (v * weights[i]!) / total, 0);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { distSchema } from "./distributions.ts";
+
+const finite = z.number().finite();
+const nonNegative = finite.min(0);
+const positive = finite.positive();
+
+/** A resource vector in a scenario; missing dimensions are 0. */
+export const resourcesSchema = z
+  .object({
+    cpu: nonNegative.default(0),
+    memory: nonNegative.default(0),
+    gpu: nonNegative.default(0),
+  })
+  .strict();
+
+const memberSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    request: resourcesSchema,
+    delay: nonNegative.default(0),
+    init: z.boolean().default(false),
+  })
+  .strict();
+
+const groupSchema = z
+  .object({
+    id: z.string().min(1),
+    submit: nonNegative,
+    kind: z.literal("colocate", { error: 'expected "colocate" (gang groups are not supported yet)' }).default("colocate"),
+    duration: nonNegative,
+    priority: z.number().int().default(0),
+    members: z.array(memberSchema).min(1),
+  })
+  .strict();
+
+const nodeSchema = z
+  .object({
+    name: z.string().min(1),
+    capacity: resourcesSchema,
+    labels: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+export const clusterSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("inline"),
+      nodes: z.array(nodeSchema).min(1),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+      const seen = new Set<string>();
+      c.nodes.forEach((n, i) => {
+        if (seen.has(n.name)) ctx.addIssue({ code: "custom", message: `duplicate node name "${n.name}"`, path: ["nodes", i, "name"] });
+        seen.add(n.name);
+      });
+    }),
+  z
+    .object({
+      type: z.literal("generate"),
+      count: z.number().int().positive(),
+      capacity: resourcesSchema,
+      /** Each node's capacity is scaled by a factor uniform in [1 - h, 1 + h]. */
+      heterogeneity: finite.min(0).max(0.99).default(0),
+      namePrefix: z.string().default("node-"),
+    })
+    .strict(),
+]);
+
+const countRange = z
+  .object({ min: z.number().int().positive(), max: z.number().int().positive() })
+  .strict()
+  .refine((r) => r.max >= r.min, { message: "expected max >= min", path: ["max"] });
+
+export const workloadSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("inline"),
+      groups: z.array(groupSchema).min(1),
+    })
+    .strict()
+    .superRefine((w, ctx) => {
+      const seen = new Set<string>();
+      w.groups.forEach((g, i) => {
+        if (seen.has(g.id)) ctx.addIssue({ code: "custom", message: `duplicate group id "${g.id}"`, path: ["groups", i, "id"] });
+        seen.add(g.id);
+      });
+    }),
+  z
+    .object({
+      type: z.literal("generate"),
+      /** Number of groups. */
+      groups: z.number().int().positive(),
+      /** Poisson arrivals: groups per second. */
+      rate: positive,
+      /** Time of the first possible arrival. */
+      start: nonNegative.default(0),
+      members: countRange,
+      /** Per-container requests; each dimension is drawn independently and rounded to an integer. */
+      request: z
+        .object({ cpu: distSchema.default(0), memory: distSchema.default(0), gpu: distSchema.default(0) })
+        .strict(),
+      duration: distSchema,
+      /** Delay of each member after the first (the first member arrives at submit). */
+      delay: distSchema.default(0),
+      priority: distSchema.default(0),
+    })
+    .strict(),
+]);
+
+export const decisionSchema = z
+  .object({
+    tJob: nonNegative.default(0.1),
+    tTask: nonNegative.default(0.005),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(""),
+    seed: z.number().int().min(0).default(1),
+    /** Simulated seconds; the run observes [0, horizon]. */
+    horizon: positive,
+    /** Timeseries sampling period in seconds. */
+    sampleEvery: positive.default(10),
+    decision: decisionSchema.default({ tJob: 0.1, tTask: 0.005 }),
+    podOverhead: resourcesSchema.default({ cpu: 0, memory: 0, gpu: 0 }),
+    cluster: clusterSchema,
+    workload: workloadSchema,
+    /** Per-strategy parameters, keyed by strategy id; validated by each strategy's schema. */
+    strategies: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioSpec = z.infer<typeof scenarioSchema>;
+export type ClusterSpec = z.infer<typeof clusterSchema>;
+export type WorkloadSpec = z.infer<typeof workloadSchema>;
