@@ -87,11 +87,14 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
   lifecycle.onFreed = (node) => strategy.onFreed(node);
   feedArrivals(sim, workload.groups, strategy);
 
-  if (options.check) sim.observe(capacityInvariant(cluster, lifecycle));
+  const invariant = options.check ? capacityInvariant(cluster, log) : undefined;
+  if (invariant !== undefined) sim.observe(invariant.afterEvent);
   const internals: RunInternals = { sim, cluster, lifecycle, log, workload };
   for (const observer of options.observers ?? []) sim.observe((now) => observer(now, internals));
 
   sim.run(spec.horizon);
+  invariant?.afterEvent(sim.now);
+  invariant?.checkAll(sim.now);
   return {
     runId: runId(scenario, strategyId, seed),
     scenario: scenarioName(scenario),

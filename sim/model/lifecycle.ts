@@ -120,18 +120,6 @@ export class Lifecycle {
     }
   }
 
-  /** Sum of live task requests per node, recomputed from scratch (for invariant checks). */
-  allocatedPerNode(): Map<number, Resources> {
-    const out = new Map<number, Resources>();
-    for (const run of this.runs) {
-      for (const t of run.tasks) {
-        const prev = out.get(t.node) ?? { cpu: 0, memory: 0, gpu: 0 };
-        out.set(t.node, { cpu: prev.cpu + t.request.cpu, memory: prev.memory + t.request.memory, gpu: prev.gpu + t.request.gpu });
-      }
-    }
-    return out;
-  }
-
   private run(group: number): GroupRun {
     const run = this.runs[group];
     if (run === undefined) throw new Error(`lifecycle: no group ${group}`);

@@ -47,6 +47,11 @@ export interface Pod {
   timer: ScheduledEvent | undefined;
 }
 
+/** kube-scheduler's Pod backoff: initial x 2^(attempts - 1), capped. */
+export function backoffSeconds(attempts: number, initial: number, cap: number): number {
+  return Math.min(cap, initial * 2 ** (attempts - 1));
+}
+
 function podBefore(a: Pod, b: Pod): boolean {
   if (a.group.priority !== b.group.priority) return a.group.priority > b.group.priority;
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
@@ -183,8 +188,7 @@ export class PodScheduler {
 
   private markUnschedulable(pod: Pod): void {
     const { sim } = this.ctx;
-    const backoff = Math.min(this.params.backoffMax, this.params.backoffInitial * 2 ** (pod.attempts - 1));
-    pod.backoffUntil = sim.now + backoff;
+    pod.backoffUntil = sim.now + backoffSeconds(pod.attempts, this.params.backoffInitial, this.params.backoffMax);
     pod.state = "unschedulable";
     this.unschedulable.push(pod);
     pod.timer = sim.after(this.params.unschedulableFlush, Phase.Arrival, () => {

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { executeRuns } from "../sim/cli/run.ts";
+import { shipped, run } from "./support/fixtures.ts";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function runTo(strategies: string[], seeds: number[], scenario = "contention-1k"): string {
+  const dir = mkdtempSync(join(tmpdir(), "cosched-det-"));
+  dirs.push(dir);
+  const out = join(dir, "out");
+  executeRuns({ scenarios: [shipped(scenario)], strategies, seeds, out, check: false, log: () => {} });
+  return out;
+}
+
+const read = (dir: string, file: string): string => readFileSync(join(dir, file), "utf8");
+
+describe("determinism", () => {
+  it("gives byte-identical CSV for the same scenario, strategies and seed", () => {
+    const a = runTo(["kube", "naive"], [1]);
+    const b = runTo(["kube", "naive"], [1]);
+    for (const file of ["groups.csv", "runs.csv", "timeseries.csv"]) expect(read(a, file)).toBe(read(b, file));
+  });
+
+  it("gives different rows for a different seed on a generated scenario", () => {
+    const a = runTo(["kube"], [1]);
+    const b = runTo(["kube"], [2]);
+    const body = (dir: string) => read(dir, "groups.csv").split("\n").slice(1).map((l) => l.split(",").slice(4).join(","));
+    expect(body(a)).not.toEqual(body(b));
+  });
+
+  it("gives every strategy the same workload under one seed", () => {
+    const scenario = shipped("contention-1k");
+    const kube = run(scenario, "kube", 3).tables.groups;
+    const naive = run(scenario, "naive", 3).tables.groups;
+    const shape = (rows: typeof kube) => rows.map((r) => [r.group_id, r.submit, r.members, r.cpu, r.memory]);
+    expect(shape(kube)).toEqual(shape(naive));
+  });
+});
+
+describe("validating observer", () => {
+  it.each(["kube", "naive"])("never sees a node over capacity on contention-1k under %s", (strategy) => {
+    const ran = run(shipped("contention-1k"), strategy, 1, { check: true });
+    expect(ran.tables.run.groups).toBe(5000);
+    expect(ran.tables.run.events).toBeGreaterThan(10000);
+  });
+
+  const corruptOnce = (node: number) => {
+    let done = false;
+    return (_now: number, internals: { cluster: { freeMemory: Float64Array } }) => {
+      if (done) return;
+      done = true;
+      internals.cluster.freeMemory[node]! += 5; // phantom free memory
+    };
+  };
+
+  it("catches phantom free memory at the next event that touches it", () => {
+    expect(() => run(shipped("seed-two-nodes"), "kube", 1, { check: true, observers: [corruptOnce(1)] })).toThrow(
+      /invariant violated at t=0.15\d* on node-b \(memory\)/,
+    );
+  });
+
+  it("catches phantom free memory that no later event touches, by the final full check", () => {
+    expect(() => run(shipped("seed-two-nodes"), "kube", 1, { check: true, observers: [corruptOnce(0)] })).toThrow(
+      /invariant violated at t=60 on node-a \(memory\)/,
+    );
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { Phase, RngStreams, Simulator } from "../sim/engine/index.ts";
+
+describe("simulator", () => {
+  it("orders events by time, then phase, then insertion", () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    sim.schedule(2, Phase.Arrival, () => seen.push("t2 arrival"));
+    sim.schedule(1, Phase.Decision, () => seen.push("t1 decision"));
+    sim.schedule(1, Phase.Arrival, () => seen.push("t1 arrival a"));
+    sim.schedule(1, Phase.Release, () => seen.push("t1 release"));
+    sim.schedule(1, Phase.Arrival, () => seen.push("t1 arrival b"));
+    sim.schedule(1, Phase.Observe, () => seen.push("t1 observe"));
+    sim.run(10);
+    expect(seen).toEqual(["t1 release", "t1 arrival a", "t1 arrival b", "t1 decision", "t1 observe", "t2 arrival"]);
+  });
+
+  it("runs work scheduled for the current instant by phase, ahead of later-phase events already queued", () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    sim.schedule(1, Phase.Arrival, () => {
+      seen.push("arrival");
+      sim.after(0, Phase.Decision, () => seen.push(`decision at ${sim.now}`));
+      sim.after(0, Phase.Release, () => seen.push(`release at ${sim.now}`));
+    });
+    sim.schedule(1, Phase.Decision, () => seen.push("earlier decision"));
+    sim.run(5);
+    expect(seen).toEqual(["arrival", "release at 1", "earlier decision", "decision at 1"]);
+  });
+
+  it("skips cancelled events and does not count them", () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    const e = sim.schedule(1, Phase.Arrival, () => seen.push(1));
+    sim.schedule(2, Phase.Arrival, () => seen.push(2));
+    sim.cancel(e);
+    sim.run(3);
+    expect(seen).toEqual([2]);
+    expect(sim.eventsProcessed).toBe(1);
+  });
+
+  it("stops at the horizon and leaves later events queued", () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    sim.schedule(5, Phase.Arrival, () => seen.push(5));
+    sim.schedule(5.0001, Phase.Arrival, () => seen.push(6));
+    sim.run(5);
+    expect(seen).toEqual([5]);
+    expect(sim.now).toBe(5);
+    expect(sim.pending).toBe(1);
+  });
+
+  it.each([
+    ["in the past", (sim: Simulator) => sim.schedule(0.5, Phase.Arrival, () => {})],
+    ["at NaN", (sim: Simulator) => sim.schedule(NaN, Phase.Arrival, () => {})],
+    ["at infinity", (sim: Simulator) => sim.schedule(Infinity, Phase.Arrival, () => {})],
+    ["with a negative delay", (sim: Simulator) => sim.after(-1, Phase.Arrival, () => {})],
+  ])("refuses to schedule %s", (_, act) => {
+    const sim = new Simulator();
+    sim.schedule(1, Phase.Arrival, () => {});
+    sim.run(1);
+    expect(() => act(sim)).toThrow(/simulator/);
+  });
+
+  it("calls observers after every event", () => {
+    const sim = new Simulator();
+    const times: number[] = [];
+    sim.observe((now) => times.push(now));
+    sim.schedule(1, Phase.Arrival, () => {});
+    sim.schedule(3, Phase.Arrival, () => {});
+    sim.run(10);
+    expect(times).toEqual([1, 3]);
+  });
+});
+
+describe("random streams", () => {
+  it("gives the same draws for the same seed and name", () => {
+    const a = new RngStreams(7).stream("workload");
+    const b = new RngStreams(7).stream("workload");
+    expect([a.next(), a.next(), a.next()]).toEqual([b.next(), b.next(), b.next()]);
+  });
+
+  it("keeps streams independent: draws in one do not shift another", () => {
+    const quiet = new RngStreams(7);
+    const busy = new RngStreams(7);
+    for (let i = 0; i < 100; i++) busy.stream("tie-break").next();
+    expect(busy.stream("workload").next()).toBe(quiet.stream("workload").next());
+  });
+
+  it("gives different draws for different seeds and names", () => {
+    const s = new RngStreams(1);
+    expect(s.stream("a").next()).not.toBe(s.stream("b").next());
+    expect(new RngStreams(1).stream("a").next()).not.toBe(new RngStreams(2).stream("a").next());
+  });
+
+  it("draws integers in range", () => {
+    const r = new RngStreams(3).stream("x");
+    const seen = new Set<number>();
+    for (let i = 0; i < 1000; i++) seen.add(r.int(4));
+    expect([...seen].sort()).toEqual([0, 1, 2, 3]);
+  });
+});
