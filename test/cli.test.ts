@@ -1,0 +1,153 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const BIN = resolve(import.meta.dirname, "../bin/cosched.js");
+const SEED = resolve(import.meta.dirname, "../scenarios/seed-two-nodes.json");
+const work = mkdtempSync(join(tmpdir(), "cosched-cli-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function cosched(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: work });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Writes a scenario derived from seed-two-nodes, changed by `edit`, and returns its path. */
+function scenarioFile(name: string, edit: (s: any) => void): string {
+  const s = JSON.parse(readFileSync(SEED, "utf8"));
+  edit(s);
+  const file = join(work, `${name}.json`);
+  writeFileSync(file, JSON.stringify(s, null, 2));
+  return file;
+}
+
+describe("cosched run", () => {
+  it("runs a shipped scenario by name, prints the summary table and writes the four outputs", () => {
+    const out = join(work, "ok");
+    const r = cosched("run", "seed-two-nodes", "--strategy", "kube,naive", "--out", out, "--quiet");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/seed-two-nodes\s+kube\s+1\s+1\s+1/);
+    expect(r.stdout).toMatch(/seed-two-nodes\s+naive\s+1\s+1\s+0\s+0\s+1/);
+    expect(readdirSync(out).sort()).toEqual(["groups.csv", "manifest.json", "runs.csv", "timeseries.csv"]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.strategies).toEqual(["kube", "naive"]);
+    expect(manifest.runs).toHaveLength(2);
+  });
+
+  it("runs several seeds and applies --set overrides", () => {
+    const out = join(work, "seeds");
+    const r = cosched("run", "contention-1k", "--strategy", "kube", "--seeds", "1..2", "--set", "workload.groups=50", "--set", "horizon=900", "--out", out, "--quiet");
+    expect(r.code).toBe(0);
+    const runs = readFileSync(join(out, "runs.csv"), "utf8").trim().split("\n");
+    expect(runs).toHaveLength(3);
+    expect(runs.slice(1).map((l) => l.split(",")[4])).toEqual(["50", "50"]);
+  });
+
+  it("finishes with exit code 0 when a member is larger than every node (the group is unschedulable)", () => {
+    const file = scenarioFile("huge-member", (s) => (s.workload.groups[0].members[0].request.memory = 999999));
+    const out = join(work, "huge");
+    const r = cosched("run", file, "--strategy", "all", "--out", out, "--quiet");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "groups.csv"), "utf8")).toMatch(/,unschedulable,false,/);
+  });
+});
+
+describe("bad input: one clear line, exit code 2, no output folder", () => {
+  const cases: [string, () => string[], RegExp][] = [
+    [
+      "a missing field",
+      () => [scenarioFile("missing", (s) => delete s.horizon)],
+      /missing\.json: \$\.horizon: missing required field \(expected number\)$/,
+    ],
+    [
+      "a negative request",
+      () => [scenarioFile("negative", (s) => (s.workload.groups[0].members[1].request.memory = -512))],
+      /negative\.json: \$\.workload\.groups\[0\]\.members\[1\]\.request\.memory: Too small: expected number to be >=0$/,
+    ],
+    [
+      "a wrongly typed field",
+      () => [scenarioFile("typed", (s) => (s.cluster.nodes[1].capacity.cpu = "lots"))],
+      /typed\.json: \$\.cluster\.nodes\[1\]\.capacity\.cpu: expected number, received string$/,
+    ],
+    [
+      "an unknown field",
+      () => [scenarioFile("unknown-field", (s) => (s.workload.groups[0].colour = "red"))],
+      /unknown-field\.json: \$\.workload\.groups\[0\]: Unrecognized key: "colour"$/,
+    ],
+    [
+      "an unknown strategy id on the command line",
+      () => ["seed-two-nodes", "--strategy", "kube,borg"],
+      /--strategy: unknown strategy "borg" \(expected one of kube, naive, or all\)$/,
+    ],
+    [
+      "an unknown strategy in the scenario",
+      () => [scenarioFile("unknown-strategy", (s) => (s.strategies = { borg: {} }))],
+      /unknown-strategy\.json: \$\.strategies\.borg: unknown strategy "borg"/,
+    ],
+    [
+      "a bad strategy parameter",
+      () => [scenarioFile("bad-param", (s) => (s.strategies = { kube: { scoring: "Random" } }))],
+      /bad-param\.json: \$\.strategies\.kube\.scoring: Invalid option: expected one of "LeastAllocated"\|"MostAllocated"\|"BalancedAllocation"$/,
+    ],
+    [
+      "malformed JSON",
+      () => {
+        const file = join(work, "malformed.json");
+        writeFileSync(file, '{\n  "name": "x",\n  "horizon": 10,,\n}\n');
+        return [file];
+      },
+      /malformed\.json:3:17: malformed JSON: Expected double-quoted property name$/,
+    ],
+    ["a scenario that does not exist", () => ["no-such-scenario"], /no-such-scenario: no such scenario file/],
+    ["a bad seed range", () => ["seed-two-nodes", "--seeds", "5..1"], /--seeds 5\.\.1: expected lo\.\.hi with lo <= hi$/],
+    ["a bad --set", () => ["seed-two-nodes", "--set", "horizon"], /--set horizon: expected path=value/],
+    ["a --set that breaks validation", () => ["seed-two-nodes", "--set", "horizon=-1"], /seed-two-nodes\.json: \$\.horizon: Too small/],
+    ["an unknown flag", () => ["seed-two-nodes", "--colour", "red"], /Unknown argument: colour/],
+  ];
+
+  it.each(cases)("%s", (_, args, message) => {
+    const out = join(work, `never-${Math.abs(hash(_))}`);
+    const r = cosched("run", ...args(), "--out", out);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^cosched: /);
+    expect(lines[0]).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(work).filter((f) => f.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("validate reports the same error for a bad file", () => {
+    const r = cosched("validate", scenarioFile("validate-bad", (s) => (s.workload.groups[0].submit = -1)));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/validate-bad\.json: \$\.workload\.groups\[0\]\.submit: Too small/);
+  });
+});
+
+describe("cosched validate and list", () => {
+  it("validates every shipped scenario", () => {
+    const files = readdirSync(resolve(import.meta.dirname, "../scenarios"))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => resolve(import.meta.dirname, "../scenarios", f));
+    const r = cosched("validate", ...files);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(files.length);
+  });
+
+  it("lists shipped scenarios with descriptions and the registered strategies", () => {
+    const r = cosched("list");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/seed-two-nodes\s+The seeds' example/);
+    expect(r.stdout).toMatch(/contention-1k\s+1,000 heterogeneous nodes/);
+    expect(r.stdout).toMatch(/kube\s+Kubernetes/);
+    expect(r.stdout).toMatch(/naive\s+Baseline/);
+  });
+});
+
+function hash(s: string): number {
+  let h = 0;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) | 0;
+  return h;
+}
