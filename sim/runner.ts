@@ -84,7 +84,7 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
     podOverhead: spec.podOverhead,
   };
   const strategy = definition.create(ctx, scenario.params[strategyId]);
-  lifecycle.onFreed = (node) => strategy.onFreed(node);
+  lifecycle.onFreed = (node, group) => strategy.onFreed(node, group);
   feedArrivals(sim, workload.groups, strategy);
 
   const invariant = options.check ? capacityInvariant(cluster, log) : undefined;

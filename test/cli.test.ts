@@ -24,13 +24,14 @@ function scenarioFile(name: string, edit: (s: any) => void): string {
 }
 
 describe("cosched run", () => {
-  it("runs a shipped scenario by name, prints the summary table and writes the four outputs", () => {
+  it("runs a shipped scenario by name, prints the summary table and writes every output", () => {
     const out = join(work, "ok");
     const r = cosched("run", "seed-two-nodes", "--strategy", "kube,naive", "--out", out, "--quiet");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/seed-two-nodes\s+kube\s+1\s+1\s+1/);
-    expect(r.stdout).toMatch(/seed-two-nodes\s+naive\s+1\s+1\s+0\s+0\s+1/);
-    expect(readdirSync(out).sort()).toEqual(["groups.csv", "manifest.json", "runs.csv", "timeseries.csv"]);
+    // completed, running, pending, split
+    expect(r.stdout).toMatch(/seed-two-nodes\s+naive\s+1\s+1\s+0\s+0\s+0\s+1/);
+    expect(readdirSync(out).sort()).toEqual(["deadlocks.csv", "groups.csv", "manifest.json", "runs.csv", "schedulers.csv", "timeseries.csv"]);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(manifest.strategies).toEqual(["kube", "naive"]);
     expect(manifest.runs).toHaveLength(2);
@@ -79,7 +80,7 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     [
       "an unknown strategy id on the command line",
       () => ["seed-two-nodes", "--strategy", "kube,borg"],
-      /--strategy: unknown strategy "borg" \(expected one of kube, naive, or all\)$/,
+      /--strategy: unknown strategy "borg" \(expected one of kube, mesos, naive, or all\)$/,
     ],
     [
       "an unknown strategy in the scenario",
@@ -143,6 +144,7 @@ describe("cosched validate and list", () => {
     expect(r.stdout).toMatch(/contention-1k\s+1,000 heterogeneous nodes/);
     expect(r.stdout).toMatch(/kube\s+Kubernetes/);
     expect(r.stdout).toMatch(/naive\s+Baseline/);
+    expect(r.stdout).toMatch(/mesos\s+Mesos two-level offers/);
   });
 });
 

@@ -70,7 +70,7 @@ await yargs(hideBin(process.argv))
           },
         });
         process.stdout.write(`${summaryTable(rows)}\n`);
-        if (!quiet) process.stderr.write(`wrote ${argv.out}/{groups,runs,timeseries}.csv and manifest.json\n`);
+        if (!quiet) process.stderr.write(`wrote ${argv.out}/: groups, runs, timeseries, deadlocks, schedulers (CSV) and manifest.json\n`);
       }),
   )
   .command(

@@ -110,7 +110,7 @@ export function summaryTable(rows: readonly RunRow[]): string {
     const xs = rs.map(f).filter((x) => !Number.isNaN(x));
     return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
   };
-  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "split", "unsched", "pending", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
+  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "pending", "split", "deadlock", "unsched", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
   const body = keys.map((key) => {
     const rs = byKey.get(key)!;
     const total = (f: (r: RunRow) => number): string => String(rs.reduce((a, r) => a + f(r), 0));
@@ -122,9 +122,10 @@ export function summaryTable(rows: readonly RunRow[]): string {
       total((r) => r.groups),
       total((r) => r.completed),
       total((r) => r.running),
-      total((r) => r.split),
-      total((r) => r.unschedulable),
       total((r) => r.pending),
+      total((r) => r.split),
+      total((r) => r.deadlocked),
+      total((r) => r.unschedulable),
       pct(correct),
       sec(avg(rs, (r) => r.latency_p50)),
       sec(avg(rs, (r) => r.latency_p99)),

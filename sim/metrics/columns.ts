@@ -1,4 +1,4 @@
-import type { GroupRow, RunRow, TimeseriesRow } from "./summary.ts";
+import type { DeadlockRow, GroupRow, RunRow, SchedulerRow, TimeseriesRow } from "./summary.ts";
 
 /** Column orders of the CSV outputs: fixed, documented in the README. */
 export const GROUP_COLUMNS = [
@@ -13,7 +13,7 @@ export const RUN_COLUMNS = [
   "abandoned", "unschedulable", "split", "lost", "correct_rate", "latency_mean", "latency_p50",
   "latency_p90", "latency_p99", "latency_max", "makespan", "util_cpu", "util_memory", "util_gpu",
   "held_cpu_s", "held_memory_s", "held_gpu_s", "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s",
-  "deadlocks", "first_deadlock", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
+  "deadlocks", "first_deadlock", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
   "schedulers", "busy_s", "busyness", "events", "horizon",
 ] as const satisfies readonly (keyof RunRow)[];
 
@@ -21,3 +21,12 @@ export const TIMESERIES_COLUMNS = [
   "run_id", "scenario", "strategy", "seed", "time", "util_cpu", "util_memory", "util_gpu",
   "held_cpu", "held_memory", "held_gpu", "pending_groups", "running_groups",
 ] as const satisfies readonly (keyof TimeseriesRow)[];
+
+export const DEADLOCK_COLUMNS = [
+  "run_id", "scenario", "strategy", "seed", "deadlock", "time", "groups", "group_ids", "nodes",
+  "held_cpu", "held_memory", "held_gpu", "resolution", "resolved_at",
+] as const satisfies readonly (keyof DeadlockRow)[];
+
+export const SCHEDULER_COLUMNS = [
+  "run_id", "scenario", "strategy", "seed", "scheduler", "decisions", "placing_decisions", "busy_s", "busyness",
+] as const satisfies readonly (keyof SchedulerRow)[];

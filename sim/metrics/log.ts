@@ -37,6 +37,25 @@ export const Ev = {
   HoldEnd: 15,
   /** A transaction committed (omega), for the conflict fraction. */
   Commit: 16,
+  /** The allocator offered a node's free resources to a framework (id = framework; r = offer). */
+  Offer: 17,
+  /** A framework declined (part of) an offer (id = framework; r = declined). */
+  Decline: 18,
+  /** A held offer was rescinded by the offer timeout (id = framework; r = rescinded). */
+  Rescind: 19,
+  /** The group is part of deadlock `id` on `node` (r = what it holds there). */
+  DeadlockJoin: 20,
+  /** Deadlock `id` ended (r0 = DeadlockResolution; group = the aborted group, if any). */
+  DeadlockEnd: 21,
+  /** The allocator ran an offer round (r0 = nodes visited, r1 = offers made). */
+  AllocRound: 22,
+} as const;
+
+/** How a deadlock ended, in DeadlockEnd's r0. */
+export const DeadlockResolution = {
+  Timeout: 1,
+  Aborted: 2,
+  Released: 3,
 } as const;
 
 export type EvKind = (typeof Ev)[keyof typeof Ev];

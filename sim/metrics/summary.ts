@@ -1,6 +1,6 @@
 import type { Group } from "../model/group.ts";
 import type { Resources } from "../model/resources.ts";
-import { Ev, type EventLog } from "./log.ts";
+import { DeadlockResolution, Ev, type EventLog } from "./log.ts";
 import { ascending, mean, percentile, ratio } from "./stats.ts";
 
 /** What the summaries need to know about a run; RunResult provides it. */
@@ -101,6 +101,9 @@ export function groupRows(run: RunRecord): GroupRow[] {
   const startNodes: (number[] | undefined)[] = new Array(n);
   const taskStart = new Map<number, number>();
   const holdStart = new Map<number, number>();
+  /** The open deadlock each group is in, or -1. */
+  const deadlock = new Int32Array(n).fill(-1);
+  const deadlockMembers = new Map<number, number[]>();
 
   const UNSCHEDULABLE = 1;
   const ABANDONED = 2;
@@ -160,6 +163,20 @@ export function groupRows(run: RunRecord): GroupRow[] {
       case Ev.HoldStart:
         holdStart.set(log.id[i]!, t);
         break;
+      case Ev.DeadlockJoin: {
+        const id = log.id[i]!;
+        deadlock[g] = id;
+        const members = deadlockMembers.get(id) ?? [];
+        members.push(g);
+        deadlockMembers.set(id, members);
+        break;
+      }
+      case Ev.DeadlockEnd: {
+        const id = log.id[i]!;
+        for (const member of deadlockMembers.get(id) ?? []) if (deadlock[member] === id) deadlock[member] = -1;
+        deadlockMembers.delete(id);
+        break;
+      }
       case Ev.HoldEnd: {
         const t0 = holdStart.get(log.id[i]!);
         if (t0 === undefined) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
@@ -196,6 +213,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
     let outcome: Outcome;
     if (flags[g]! & UNSCHEDULABLE) outcome = "unschedulable";
     else if (flags[g]! & ABANDONED) outcome = "abandoned";
+    else if (deadlock[g]! >= 0) outcome = "deadlocked";
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
     else if (isStarted && live[g]!.length > 0) outcome = "running";
@@ -416,6 +434,11 @@ export interface RunRow {
   wasted_gpu_s: number;
   deadlocks: number;
   first_deadlock: number;
+  offers: number;
+  declines: number;
+  rescinds: number;
+  alloc_rounds: number;
+  alloc_nodes_visited: number;
   attempts: number;
   conflicts: number;
   commits: number;
@@ -437,11 +460,44 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
   let busy = 0;
   let schedulers = 0;
   let commits = 0;
+  let offers = 0;
+  let declines = 0;
+  let rescinds = 0;
+  let rounds = 0;
+  let visited = 0;
+  const deadlocks = new Set<number>();
+  let firstDeadlock = NaN;
   for (let i = 0; i < log.length; i++) {
-    const kind = log.kind[i];
-    if (kind === Ev.Busy) busy += log.r0[i]!;
-    else if (kind === Ev.SchedulerUp) schedulers++;
-    else if (kind === Ev.Commit) commits++;
+    switch (log.kind[i]) {
+      case Ev.Busy:
+        busy += log.r0[i]!;
+        break;
+      case Ev.SchedulerUp:
+        schedulers++;
+        break;
+      case Ev.Commit:
+        commits++;
+        break;
+      case Ev.Offer:
+        offers++;
+        break;
+      case Ev.Decline:
+        declines++;
+        break;
+      case Ev.Rescind:
+        rescinds++;
+        break;
+      case Ev.AllocRound:
+        rounds++;
+        visited += log.r0[i]!;
+        break;
+      case Ev.DeadlockJoin:
+        if (deadlocks.size === 0) firstDeadlock = log.t[i]!;
+        deadlocks.add(log.id[i]!);
+        break;
+      default:
+        break;
+    }
   }
   let makespan = NaN;
   for (const r of rows) {
@@ -479,8 +535,13 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     wasted_cpu_s: sumOf("wasted_cpu_s"),
     wasted_memory_s: sumOf("wasted_memory_s"),
     wasted_gpu_s: sumOf("wasted_gpu_s"),
-    deadlocks: 0,
-    first_deadlock: NaN,
+    deadlocks: deadlocks.size,
+    first_deadlock: firstDeadlock,
+    offers,
+    declines,
+    rescinds,
+    alloc_rounds: rounds,
+    alloc_nodes_visited: visited,
     attempts: sumOf("attempts"),
     conflicts,
     commits,
@@ -492,4 +553,113 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     events: run.events,
     horizon: run.end,
   };
+}
+
+export interface DeadlockRow {
+  run_id: string;
+  scenario: string;
+  strategy: string;
+  seed: number;
+  deadlock: number;
+  time: number;
+  groups: number;
+  group_ids: string;
+  nodes: string;
+  held_cpu: number;
+  held_memory: number;
+  held_gpu: number;
+  resolution: string;
+  resolved_at: number;
+}
+
+/** One row per detected deadlock: when, who, where, what they held, how it ended. */
+export function deadlockRows(run: RunRecord): DeadlockRow[] {
+  const log = run.log;
+  const groups = run.workload.groups;
+  const rows = new Map<number, DeadlockRow & { groupList: number[]; nodeList: number[] }>();
+  for (let i = 0; i < log.length; i++) {
+    const kind = log.kind[i];
+    if (kind !== Ev.DeadlockJoin && kind !== Ev.DeadlockEnd) continue;
+    const id = log.id[i]!;
+    let row = rows.get(id);
+    if (row === undefined) {
+      row = {
+        run_id: run.runId,
+        scenario: run.scenario,
+        strategy: run.strategy,
+        seed: run.seed,
+        deadlock: id,
+        time: log.t[i]!,
+        groups: 0,
+        group_ids: "",
+        nodes: "",
+        held_cpu: 0,
+        held_memory: 0,
+        held_gpu: 0,
+        resolution: "none",
+        resolved_at: NaN,
+        groupList: [],
+        nodeList: [],
+      };
+      rows.set(id, row);
+    }
+    const node = log.node[i]!;
+    if (node >= 0 && !row.nodeList.includes(node)) row.nodeList.push(node);
+    if (kind === Ev.DeadlockJoin) {
+      row.groupList.push(log.group[i]!);
+      row.held_cpu += log.r0[i]!;
+      row.held_memory += log.r1[i]!;
+      row.held_gpu += log.r2[i]!;
+    } else {
+      row.resolved_at = log.t[i]!;
+      const code = log.r0[i]!;
+      const aborted = log.group[i]!;
+      row.resolution =
+        code === DeadlockResolution.Timeout
+          ? "timeout"
+          : code === DeadlockResolution.Aborted
+            ? `aborted:${groups[aborted]?.id ?? aborted}`
+            : "released";
+    }
+  }
+  return [...rows.values()].map(({ groupList, nodeList, ...row }) => ({
+    ...row,
+    groups: groupList.length,
+    group_ids: groupList.map((g) => groups[g]?.id ?? String(g)).join(";"),
+    nodes: nodeList.map((node) => run.cluster.name(node)).join(";"),
+  }));
+}
+
+export interface SchedulerRow {
+  run_id: string;
+  scenario: string;
+  strategy: string;
+  seed: number;
+  scheduler: number;
+  decisions: number;
+  placing_decisions: number;
+  busy_s: number;
+  busyness: number;
+}
+
+/** One row per scheduler instance (kube scheduler, mesos framework, omega scheduler): its decision time. */
+export function schedulerRows(run: RunRecord): SchedulerRow[] {
+  const log = run.log;
+  const rows = new Map<number, SchedulerRow>();
+  for (let i = 0; i < log.length; i++) {
+    const kind = log.kind[i];
+    if (kind !== Ev.SchedulerUp && kind !== Ev.Busy) continue;
+    const id = log.id[i]!;
+    let row = rows.get(id);
+    if (row === undefined) {
+      row = { run_id: run.runId, scenario: run.scenario, strategy: run.strategy, seed: run.seed, scheduler: id, decisions: 0, placing_decisions: 0, busy_s: 0, busyness: 0 };
+      rows.set(id, row);
+    }
+    if (kind === Ev.Busy) {
+      row.decisions++;
+      if (log.r1[i]! > 0) row.placing_decisions++;
+      row.busy_s += log.r0[i]!;
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.scheduler - b.scheduler).map((r) => ({ ...r, busyness: ratio(r.busy_s, run.end) }));
 }

@@ -24,6 +24,10 @@ export interface Group {
   /** Higher runs first (Kubernetes Pod priority). */
   readonly priority: number;
   readonly members: readonly Member[];
+  /** Mesos: the framework that owns the group (else round-robin by index). */
+  readonly framework?: number;
+  /** Omega: the scheduler that owns the group (else round-robin by index). */
+  readonly scheduler?: number;
 }
 
 /**

@@ -29,7 +29,7 @@ interface GroupRun {
  * `onFreed`, which the runner wires to the strategy.
  */
 export class Lifecycle {
-  onFreed: (node: number) => void = () => {};
+  onFreed: (node: number, group: Group) => void = () => {};
   private readonly runs: GroupRun[];
   private nextTask = 0;
 
@@ -92,7 +92,7 @@ export class Lifecycle {
       this.cluster.release(task.node, task.request);
       this.log.pushResources(now, Ev.TaskKill, task.group, task.node, task.id, task.request);
     }
-    this.notifyFreed(tasks);
+    this.notifyFreed(group, tasks);
   }
 
   private finish(group: Group): void {
@@ -108,15 +108,15 @@ export class Lifecycle {
       this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
     }
     this.log.push(now, Ev.GroupFinish, group.index);
-    this.notifyFreed(tasks);
+    this.notifyFreed(group, tasks);
   }
 
-  private notifyFreed(tasks: readonly Task[]): void {
+  private notifyFreed(group: Group, tasks: readonly Task[]): void {
     for (let i = 0; i < tasks.length; i++) {
       const node = tasks[i]!.node;
       let seen = false;
       for (let j = 0; j < i; j++) if (tasks[j]!.node === node) seen = true;
-      if (!seen) this.onFreed(node);
+      if (!seen) this.onFreed(node, group);
     }
   }
 

@@ -39,6 +39,25 @@ export function fitsIn(request: Resources, available: Resources): boolean {
   return request.cpu <= available.cpu && request.memory <= available.memory && request.gpu <= available.gpu;
 }
 
+/** Element-wise minimum. */
+export function min(a: Resources, b: Resources): Resources {
+  return { cpu: Math.min(a.cpu, b.cpu), memory: Math.min(a.memory, b.memory), gpu: Math.min(a.gpu, b.gpu) };
+}
+
+/** a - b, floored at 0 in every dimension. */
+export function subClamped(a: Resources, b: Resources): Resources {
+  return { cpu: Math.max(0, a.cpu - b.cpu), memory: Math.max(0, a.memory - b.memory), gpu: Math.max(0, a.gpu - b.gpu) };
+}
+
+/** Largest share of `total` that `a` takes in any dimension (dimensions with 0 total are skipped). */
+export function dominantShare(a: Resources, total: Resources): number {
+  let share = 0;
+  if (total.cpu > 0) share = Math.max(share, a.cpu / total.cpu);
+  if (total.memory > 0) share = Math.max(share, a.memory / total.memory);
+  if (total.gpu > 0) share = Math.max(share, a.gpu / total.gpu);
+  return share;
+}
+
 export function isZero(a: Resources): boolean {
   return a.cpu === 0 && a.memory === 0 && a.gpu === 0;
 }

@@ -1,4 +1,5 @@
 import { kube } from "./kube.ts";
+import { mesos } from "./mesos.ts";
 import { naive } from "./naive.ts";
 import type { StrategyDefinition } from "./strategy.ts";
 
@@ -6,7 +7,7 @@ import type { StrategyDefinition } from "./strategy.ts";
 type AnyDefinition = StrategyDefinition<any>;
 
 /** Every strategy, by id. Adding a strategy is one file plus one line here. */
-const DEFINITIONS: readonly AnyDefinition[] = [kube, naive];
+const DEFINITIONS: readonly AnyDefinition[] = [kube, mesos, naive];
 
 const BY_ID = new Map<string, AnyDefinition>(DEFINITIONS.map((d) => [d.id, d]));
 

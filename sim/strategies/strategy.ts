@@ -38,8 +38,8 @@ export interface Strategy {
   onSubmit(group: Group): void;
   /** A member's spec becomes known (at submit + delay). Called after onSubmit. */
   onMemberArrival(group: Group, member: number): void;
-  /** Resources were released on `node` (a group finished or was killed). */
-  onFreed(node: number): void;
+  /** Resources of `group` were released on `node` (it finished or was killed). */
+  onFreed(node: number, group: Group): void;
 }
 
 /** A strategy as the registry knows it: id, parameters schema, factory. */

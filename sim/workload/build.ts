@@ -47,6 +47,8 @@ export function buildGroups(spec: WorkloadSpec, streams: RngStreams): Group[] {
       duration: g.duration,
       priority: g.priority,
       members: g.members.map((m, j) => ({ name: m.name ?? `c${j}`, request: m.request, delay: m.delay, init: m.init })),
+      ...(g.framework !== undefined ? { framework: g.framework } : {}),
+      ...(g.scheduler !== undefined ? { scheduler: g.scheduler } : {}),
     }));
   }
   const rng = streams.stream("workload");

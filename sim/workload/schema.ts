@@ -31,6 +31,10 @@ const groupSchema = z
     duration: nonNegative,
     priority: z.number().int().default(0),
     members: z.array(memberSchema).min(1),
+    /** mesos: owning framework index (default: round-robin by group). */
+    framework: z.number().int().min(0).optional(),
+    /** omega: owning scheduler index (default: round-robin by group). */
+    scheduler: z.number().int().min(0).optional(),
   })
   .strict();
 

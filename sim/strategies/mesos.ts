@@ -1,0 +1,382 @@
+import { Phase, type ScheduledEvent } from "../engine/index.ts";
+import { DeadlockResolution, Ev } from "../metrics/log.ts";
+import { effectiveRequest, type Group, type Member } from "../model/group.ts";
+import { add, fitsIn, isZero, sub, subClamped, ZERO, dominantShare, type Resources } from "../model/resources.ts";
+import { InputError } from "../workload/errors.ts";
+import { Allocator, type Offer, type OfferSink } from "./mesos/allocator.ts";
+import { DeadlockBook, stuckWaiters } from "./mesos/deadlock.ts";
+import { mesosParams, type MesosParams } from "./mesos/params.ts";
+import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
+import { decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+
+type Status = "unknown" | "pending" | "backoff" | "launched" | "unschedulable";
+
+/** A kept (part of an) offer: resources hoarded on one node for one group. */
+interface Hold {
+  readonly id: number;
+  readonly node: number;
+  readonly resources: Resources;
+  timer: ScheduledEvent | undefined;
+}
+
+/** The mesos view of a group. */
+interface GroupState {
+  readonly group: Group;
+  readonly framework: number;
+  readonly need: Resources;
+  readonly arrivedMembers: Member[];
+  status: Status;
+  holdNode: number;
+  holds: Hold[];
+  held: Resources;
+  /** All members arrived and a framework decision since found it could not launch. */
+  waiting: boolean;
+  aborts: number;
+}
+
+interface Framework {
+  readonly id: number;
+  /** Groups waiting to launch, oldest first. */
+  readonly pending: GroupState[];
+  /** Offer batches (or, when empty, a re-check after an arrival) to answer in turn. */
+  readonly work: Offer[][];
+  busy: boolean;
+  recheckQueued: boolean;
+  /** Running + held + outstanding offers, for Dominant Resource Fairness. */
+  alloc: Resources;
+}
+
+/**
+ * Mesos two-level scheduling with resource hoarding. The allocator offers
+ * nodes to frameworks by DRF; a framework launches a group when all its
+ * members have arrived and fit on one node, and otherwise hoards offers on the
+ * group's node and waits, which idles capacity and can deadlock. A detector
+ * reduces the waiting groups of a node whenever holds or arrivals change, and
+ * records each deadlock; `onDeadlock` decides what happens next.
+ */
+class Mesos implements Strategy, OfferSink {
+  readonly count: number;
+  private readonly frameworks: Framework[];
+  private readonly states: GroupState[];
+  private readonly allocator: Allocator;
+  private readonly deadlocks: DeadlockBook;
+  private readonly holders = new Map<number, Set<GroupState>>();
+  private nextHold = 0;
+
+  constructor(
+    private readonly ctx: StrategyContext,
+    private readonly params: MesosParams,
+  ) {
+    this.count = params.frameworks;
+    this.frameworks = Array.from({ length: params.frameworks }, (_, id) => ({
+      id,
+      pending: [],
+      work: [],
+      busy: false,
+      recheckQueued: false,
+      alloc: ZERO,
+    }));
+    this.states = ctx.groups.map((group) => {
+      const framework = group.framework ?? group.index % params.frameworks;
+      if (framework >= params.frameworks) {
+        throw new InputError(`group ${group.id}: framework ${framework}, but strategies.mesos.frameworks is ${params.frameworks}`);
+      }
+      return {
+        group,
+        framework,
+        need: effectiveRequest(group.members, ctx.podOverhead),
+        arrivedMembers: [],
+        status: "unknown",
+        holdNode: -1,
+        holds: [],
+        held: ZERO,
+        waiting: false,
+        aborts: 0,
+      };
+    });
+    this.allocator = new Allocator(ctx, params, this);
+    this.deadlocks = new DeadlockBook(ctx.log);
+    for (const f of this.frameworks) ctx.log.push(0, Ev.SchedulerUp, -1, -1, f.id);
+  }
+
+  // --- Strategy -----------------------------------------------------------
+
+  onSubmit(): void {}
+
+  onMemberArrival(group: Group, member: number): void {
+    const g = this.states[group.index]!;
+    g.arrivedMembers.push(group.members[member]!);
+    if (g.status === "unschedulable") return;
+    if (g.arrivedMembers.length === group.members.length) {
+      this.ctx.log.push(this.ctx.sim.now, Ev.Created, group.index);
+      if (!this.ctx.cluster.fitsAnyNode(g.need)) {
+        this.markUnschedulable(g);
+        return;
+      }
+    }
+    if (g.status === "unknown") {
+      g.status = "pending";
+      this.enqueue(g);
+    } else if (g.status === "pending" && g.holdNode >= 0) {
+      this.recheck(this.frameworks[g.framework]!);
+    }
+  }
+
+  onFreed(node: number, group: Group): void {
+    const g = this.states[group.index]!;
+    if (g.status === "launched" && this.ctx.lifecycle.isDone(group.index)) {
+      const f = this.frameworks[g.framework]!;
+      f.alloc = sub(f.alloc, g.need);
+    }
+    this.allocator.markChanged(node);
+  }
+
+  // --- OfferSink ----------------------------------------------------------
+
+  wantsOffers(f: number): boolean {
+    return this.frameworks[f]!.pending.length > 0;
+  }
+
+  dominantShare(f: number): number {
+    return dominantShare(this.frameworks[f]!.alloc, this.ctx.cluster.total);
+  }
+
+  offered(f: number, offer: Offer): void {
+    const fw = this.frameworks[f]!;
+    fw.alloc = add(fw.alloc, offer.resources);
+  }
+
+  deliver(f: number, offers: Offer[]): void {
+    const fw = this.frameworks[f]!;
+    fw.work.push(offers);
+    if (!fw.busy) this.startDecision(fw);
+  }
+
+  // --- Frameworks ---------------------------------------------------------
+
+  private enqueue(g: GroupState): void {
+    const f = this.frameworks[g.framework]!;
+    const pending = f.pending;
+    let lo = 0;
+    let hi = pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pending[mid]!.group.index < g.group.index) lo = mid + 1;
+      else hi = mid;
+    }
+    pending.splice(lo, 0, g);
+    if (pending.length === 1) this.allocator.frameworkWantsOffers(f.id);
+    else this.allocator.schedule();
+  }
+
+  private dequeue(g: GroupState): void {
+    const pending = this.frameworks[g.framework]!.pending;
+    const i = pending.indexOf(g);
+    if (i >= 0) pending.splice(i, 1);
+  }
+
+  /** A member of a hoarding group arrived: the framework looks at its holds again. */
+  private recheck(f: Framework): void {
+    if (f.recheckQueued) return;
+    f.recheckQueued = true;
+    f.work.push([]);
+    if (!f.busy) this.startDecision(f);
+  }
+
+  private view(g: GroupState): GroupView {
+    const allArrived = g.arrivedMembers.length === g.group.members.length;
+    const target = this.params.target === "declared" || allArrived ? g.need : effectiveRequest(g.arrivedMembers, this.ctx.podOverhead);
+    return { index: g.group.index, allArrived, need: g.need, target, holdNode: g.holdNode, held: g.held };
+  }
+
+  /** Plans the answer to the next work item now; it takes effect after the decision time. */
+  private startDecision(f: Framework): void {
+    const offers = f.work.shift();
+    if (offers === undefined) {
+      f.busy = false;
+      this.allocator.schedule();
+      return;
+    }
+    if (offers.length === 0) f.recheckQueued = false;
+    const views = f.pending.map((g) => this.view(g));
+    const complete = new Set(views.filter((v) => v.allArrived).map((v) => v.index));
+    const actions = planDecision(views, offers, this.params.hold);
+    let units = 0;
+    for (const a of actions) if (a.kind === "launch") units += this.ctx.groups[a.group]!.members.length;
+    const seconds = decisionSeconds(this.ctx.decision, units);
+    f.busy = true;
+    this.ctx.sim.after(seconds, Phase.Decision, () => this.finishDecision(f, offers, actions, complete, seconds, units));
+  }
+
+  private finishDecision(f: Framework, offers: Offer[], actions: Action[], complete: Set<number>, seconds: number, units: number): void {
+    const { sim, log } = this.ctx;
+    const now = sim.now;
+    const remaining = new Map<number, Resources>();
+    const offeredAt = new Map<number, number>();
+    for (const o of offers) {
+      remaining.set(o.node, o.resources);
+      offeredAt.set(o.node, o.offeredAt);
+    }
+    const touched = new Set<number>();
+    for (const a of actions) {
+      const g = this.states[a.group]!;
+      if (g.status !== "pending" || (g.holdNode >= 0 && g.holdNode !== a.node)) continue;
+      const rest = remaining.get(a.node) ?? ZERO;
+      log.push(now, Ev.Attempt, a.group, a.node, f.id);
+      if (a.kind === "launch") {
+        const missing = subClamped(g.need, g.held);
+        if (!fitsIn(missing, rest)) continue;
+        if (remaining.has(a.node)) remaining.set(a.node, sub(rest, missing));
+        this.launch(g, a.node, missing);
+      } else {
+        const take = { cpu: Math.min(a.take.cpu, rest.cpu), memory: Math.min(a.take.memory, rest.memory), gpu: Math.min(a.take.gpu, rest.gpu) };
+        if (isZero(take)) continue;
+        remaining.set(a.node, sub(rest, take));
+        this.addHold(g, a.node, take, offeredAt.get(a.node) ?? now);
+      }
+      touched.add(a.node);
+    }
+    for (const [node, rest] of remaining) {
+      if (!isZero(rest)) this.decline(f, node, rest);
+    }
+    for (const g of f.pending) {
+      if (g.holdNode >= 0 && complete.has(g.group.index)) {
+        g.waiting = true;
+        touched.add(g.holdNode);
+      }
+    }
+    log.push(now, Ev.Busy, -1, -1, f.id, seconds, units);
+    for (const node of touched) this.checkDeadlock(node, DeadlockResolution.Released);
+    this.startDecision(f);
+  }
+
+  private launch(g: GroupState, node: number, fromOffer: Resources): void {
+    const { cluster, lifecycle } = this.ctx;
+    const f = this.frameworks[g.framework]!;
+    this.releaseHolds(g);
+    cluster.release(node, fromOffer);
+    f.alloc = sub(f.alloc, fromOffer);
+    g.status = "launched";
+    g.waiting = false;
+    this.dequeue(g);
+    lifecycle.start(g.group, g.group.members.length, node, g.need);
+    f.alloc = add(f.alloc, g.need);
+  }
+
+  private decline(f: Framework, node: number, resources: Resources): void {
+    const { sim, cluster, log } = this.ctx;
+    cluster.release(node, resources);
+    f.alloc = sub(f.alloc, resources);
+    log.pushResources(sim.now, Ev.Decline, -1, node, f.id, resources);
+    this.allocator.refuse(f.id, node);
+  }
+
+  // --- Holds --------------------------------------------------------------
+
+  private addHold(g: GroupState, node: number, resources: Resources, offeredAt: number): void {
+    const { sim, log } = this.ctx;
+    const hold: Hold = { id: this.nextHold++, node, resources, timer: undefined };
+    g.holds.push(hold);
+    g.held = add(g.held, resources);
+    g.holdNode = node;
+    let set = this.holders.get(node);
+    if (set === undefined) {
+      set = new Set();
+      this.holders.set(node, set);
+    }
+    set.add(g);
+    log.pushResources(sim.now, Ev.HoldStart, g.group.index, node, hold.id, resources);
+    const timeout = this.params.offerTimeout;
+    if (timeout !== null) {
+      hold.timer = sim.schedule(Math.max(sim.now, offeredAt + timeout), Phase.Release, () => this.rescind(g, hold));
+    }
+  }
+
+  /** Ends one hold: its resources go back to the node. */
+  private dropHold(g: GroupState, hold: Hold): void {
+    const { sim, cluster, log } = this.ctx;
+    const f = this.frameworks[g.framework]!;
+    if (hold.timer !== undefined) sim.cancel(hold.timer);
+    cluster.release(hold.node, hold.resources);
+    f.alloc = sub(f.alloc, hold.resources);
+    g.held = sub(g.held, hold.resources);
+    log.pushResources(sim.now, Ev.HoldEnd, g.group.index, hold.node, hold.id, hold.resources);
+  }
+
+  private releaseHolds(g: GroupState): void {
+    const node = g.holdNode;
+    if (node < 0) return;
+    for (const hold of g.holds) this.dropHold(g, hold);
+    g.holds = [];
+    g.held = ZERO;
+    g.holdNode = -1;
+    g.waiting = false;
+    this.holders.get(node)?.delete(g);
+    this.allocator.markChanged(node);
+  }
+
+  private rescind(g: GroupState, hold: Hold): void {
+    const { sim, log } = this.ctx;
+    hold.timer = undefined;
+    log.pushResources(sim.now, Ev.Rescind, g.group.index, hold.node, g.framework, hold.resources);
+    this.dropHold(g, hold);
+    g.holds = g.holds.filter((h) => h !== hold);
+    const node = hold.node;
+    if (g.holds.length === 0) {
+      g.held = ZERO;
+      g.holdNode = -1;
+      g.waiting = false;
+      this.holders.get(node)?.delete(g);
+    }
+    this.allocator.markChanged(node);
+    this.checkDeadlock(node, DeadlockResolution.Timeout);
+  }
+
+  // --- Deadlock -----------------------------------------------------------
+
+  /** Reduces the waiters of `node`; records what is stuck, and aborts the youngest if so configured. */
+  private checkDeadlock(node: number, cause: number, causeGroup = -1): void {
+    const holders = this.holders.get(node);
+    const waiters = holders === undefined ? [] : [...holders].filter((g) => g.waiting).map((g) => ({ index: g.group.index, need: g.need, held: g.held }));
+    const stuck = stuckWaiters(this.ctx.cluster.capacity(node), waiters);
+    this.deadlocks.update(this.ctx.sim.now, node, stuck, cause, causeGroup);
+    if (stuck.length === 0 || this.params.onDeadlock !== "abort-youngest") return;
+    let youngest = this.states[stuck[0]!.index]!;
+    for (const w of stuck) {
+      const g = this.states[w.index]!;
+      if (g.group.submit > youngest.group.submit || (g.group.submit === youngest.group.submit && w.index > youngest.group.index)) youngest = g;
+    }
+    this.abort(youngest);
+    this.checkDeadlock(node, DeadlockResolution.Aborted, youngest.group.index);
+  }
+
+  /** Releases the group's holds and requeues it after a backoff that doubles per abort. */
+  private abort(g: GroupState): void {
+    this.releaseHolds(g);
+    this.dequeue(g);
+    g.status = "backoff";
+    g.aborts++;
+    const delay = this.params.abortBackoff * 2 ** (g.aborts - 1);
+    this.ctx.sim.after(delay, Phase.Arrival, () => {
+      if (g.status !== "backoff") return;
+      g.status = "pending";
+      this.enqueue(g);
+    });
+  }
+
+  private markUnschedulable(g: GroupState): void {
+    const node = g.holdNode;
+    this.releaseHolds(g);
+    this.dequeue(g);
+    g.status = "unschedulable";
+    this.ctx.log.push(this.ctx.sim.now, Ev.Unschedulable, g.group.index);
+    if (node >= 0) this.checkDeadlock(node, DeadlockResolution.Released);
+  }
+}
+
+export const mesos = {
+  id: "mesos",
+  summary: "Mesos two-level offers: frameworks hoard offers until a whole group is present (idle capacity, possible deadlock)",
+  params: mesosParams,
+  create: (ctx, params) => new Mesos(ctx, params),
+} satisfies StrategyDefinition<MesosParams>;

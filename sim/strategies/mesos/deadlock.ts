@@ -1,0 +1,69 @@
+import { DeadlockResolution, Ev, type EventLog } from "../../metrics/log.ts";
+import { fitsIn, sub, type Resources } from "../../model/resources.ts";
+
+/** A group waiting on one node: all its members arrived, it holds `held` there and needs `need` in all. */
+export interface Waiter {
+  readonly index: number;
+  readonly need: Resources;
+  readonly held: Resources;
+}
+
+/**
+ * Deadlock by reduction (Coffman/Holt), for the waiters of one node: assume
+ * every running container finishes; repeatedly remove a waiter whose whole
+ * need fits the node's capacity minus what the *other* remaining waiters hold
+ * there. The waiters left can never proceed unless someone releases a hold.
+ * A waiter whose need exceeds the node's capacity is never removed. Pure.
+ */
+export function stuckWaiters(capacity: Resources, waiters: readonly Waiter[]): Waiter[] {
+  let remaining = [...waiters];
+  let heldTotal = { cpu: 0, memory: 0, gpu: 0 };
+  for (const w of remaining) heldTotal = { cpu: heldTotal.cpu + w.held.cpu, memory: heldTotal.memory + w.held.memory, gpu: heldTotal.gpu + w.held.gpu };
+  for (let changed = true; changed && remaining.length > 0; ) {
+    changed = false;
+    const next: Waiter[] = [];
+    for (const w of remaining) {
+      const others = sub(heldTotal, w.held);
+      if (fitsIn(w.need, sub(capacity, others))) {
+        heldTotal = others;
+        changed = true;
+      } else {
+        next.push(w);
+      }
+    }
+    remaining = next;
+  }
+  return remaining;
+}
+
+/**
+ * The open deadlock of each node, written to the event log: one DeadlockJoin
+ * per group when it enters, one DeadlockEnd when nothing is stuck any more.
+ */
+export class DeadlockBook {
+  private readonly open = new Map<number, { id: number; groups: Set<number> }>();
+  private nextId = 0;
+
+  constructor(private readonly log: EventLog) {}
+
+  /** Records that `stuck` is what is deadlocked on `node` now. */
+  update(now: number, node: number, stuck: readonly Waiter[], endedBy: number, endedGroup = -1): void {
+    const current = this.open.get(node);
+    if (stuck.length === 0) {
+      if (current !== undefined) {
+        this.open.delete(node);
+        this.log.push(now, Ev.DeadlockEnd, endedGroup, node, current.id, endedBy);
+      }
+      return;
+    }
+    const entry = current ?? { id: this.nextId++, groups: new Set<number>() };
+    if (current === undefined) this.open.set(node, entry);
+    for (const w of stuck) {
+      if (entry.groups.has(w.index)) continue;
+      entry.groups.add(w.index);
+      this.log.pushResources(now, Ev.DeadlockJoin, w.index, node, entry.id, w.held);
+    }
+  }
+}
+
+export { DeadlockResolution };

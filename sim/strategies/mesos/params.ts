@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+const finite = z.number().finite();
+
+export const HOLD_MODES = ["whole-offer", "exact"] as const;
+export const TARGETS = ["arrived", "declared"] as const;
+export const DEADLOCK_POLICIES = ["report", "abort-youngest"] as const;
+export const OFFER_ORDERS = ["shuffled", "node"] as const;
+
+/** Knobs of the Mesos two-level offer model (DESIGN section 3, mesos). */
+export const mesosParams = z
+  .object({
+    /** Number of frameworks; groups go to their `framework`, else round-robin. */
+    frameworks: z.number().int().min(1).max(1000).default(2),
+    /** Seconds between allocation rounds (Mesos --allocation_interval). */
+    allocationInterval: finite.positive().default(1),
+    /** whole-offer: an unanswered offer locks all of it (Mesos); exact: keep only what is needed. */
+    hold: z.enum(HOLD_MODES).default("whole-offer"),
+    /** arrived: reserve for the members seen so far; declared: the framework knows the group's full need. */
+    target: z.enum(TARGETS).default("arrived"),
+    /** Rescind held offers this long after they were made (Mesos --offer_timeout); null = never. */
+    offerTimeout: finite.positive().nullable().default(null),
+    /** A declined node is not offered to that framework again for this long (refuse_seconds). */
+    refuseSeconds: finite.min(0).default(5),
+    onDeadlock: z.enum(DEADLOCK_POLICIES).default("report"),
+    /** abort-youngest: the aborted group waits this long before it asks again, doubling per abort. */
+    abortBackoff: finite.positive().default(10),
+    offerOrder: z.enum(OFFER_ORDERS).default("shuffled"),
+    /**
+     * Mesos --min_allocatable_resources: a node is offered only when its free
+     * resources reach at least one of these quantities (defaults cpus:0.01|mem:32).
+     */
+    minOffer: z
+      .object({ cpu: finite.min(0).default(10), memory: finite.min(0).default(32), gpu: finite.min(0).default(0) })
+      .strict()
+      .default({ cpu: 10, memory: 32, gpu: 0 }),
+  })
+  .strict();
+
+export type MesosParams = z.infer<typeof mesosParams>;
