@@ -80,7 +80,7 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     [
       "an unknown strategy id on the command line",
       () => ["seed-two-nodes", "--strategy", "kube,borg"],
-      /--strategy: unknown strategy "borg" \(expected one of kube, mesos, naive, or all\)$/,
+      /--strategy: unknown strategy "borg" \(expected one of kube, mesos, omega, naive, or all\)$/,
     ],
     [
       "an unknown strategy in the scenario",

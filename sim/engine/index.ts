@@ -2,3 +2,4 @@ export { Phase, PHASE_NAMES } from "./phase.ts";
 export { EventQueue, rankOf, type Action, type ScheduledEvent } from "./queue.ts";
 export { Simulator, type Observer } from "./simulator.ts";
 export { Rng, RngStreams } from "./rng.ts";
+export { Fifo } from "./fifo.ts";

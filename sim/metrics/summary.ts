@@ -50,6 +50,7 @@ export interface GroupRow {
   wasted_memory_s: number;
   wasted_gpu_s: number;
   co_start_skew: number;
+  split_s: number;
 }
 
 /** The resource vector a group asks for in total: the sum of its app containers, or its largest init container. */
@@ -89,6 +90,9 @@ export function groupRows(run: RunRecord): GroupRow[] {
   const finished = new Float64Array(n).fill(NaN);
   const attemptFirst = new Float64Array(n).fill(NaN);
   const skew = new Float64Array(n).fill(NaN);
+  /** Since when some but not all members run, and the total of such time. */
+  const partialFrom = new Float64Array(n).fill(NaN);
+  const partialTotal = new Float64Array(n);
   const attempts = new Int32Array(n);
   const conflicts = new Int32Array(n);
   const rollbacks = new Int32Array(n);
@@ -134,7 +138,10 @@ export function groupRows(run: RunRecord): GroupRow[] {
         const id = log.id[i]!;
         taskStart.set(id, t);
         if (Number.isNaN(placed[g]!)) placed[g] = t;
-        if (live[g]!.length === 0) attemptFirst[g] = t;
+        if (live[g]!.length === 0) {
+          attemptFirst[g] = t;
+          partialFrom[g] = t;
+        }
         live[g]!.push(i);
         break;
       }
@@ -150,9 +157,15 @@ export function groupRows(run: RunRecord): GroupRow[] {
         target[g * 3 + 1]! += log.r1[i]! * dt;
         target[g * 3 + 2]! += log.r2[i]! * dt;
         live[g] = live[g]!.filter((j) => log.id[j] !== id);
+        if (live[g]!.length === 0 && !Number.isNaN(partialFrom[g]!)) {
+          partialTotal[g]! += t - partialFrom[g]!;
+          partialFrom[g] = NaN;
+        }
         break;
       }
       case Ev.GroupStart:
+        if (!Number.isNaN(partialFrom[g]!)) partialTotal[g]! += t - partialFrom[g]!;
+        partialFrom[g] = NaN;
         started[g] = t;
         skew[g] = t - attemptFirst[g]!;
         startNodes[g] = live[g]!.map((j) => log.node[j]!);
@@ -259,6 +272,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
       wasted_memory_s: wasted[g * 3 + 1]!,
       wasted_gpu_s: wasted[g * 3 + 2]!,
       co_start_skew: skew[g]!,
+      split_s: partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!),
     });
   }
   return rows;
@@ -446,7 +460,10 @@ export interface RunRow {
   rollbacks: number;
   schedulers: number;
   busy_s: number;
+  busy_useful_s: number;
+  busy_wasted_s: number;
   busyness: number;
+  split_s: number;
   events: number;
   horizon: number;
 }
@@ -458,6 +475,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
   const sumOf = (key: keyof GroupRow): number => rows.reduce((acc, r) => acc + (r[key] as number), 0);
   const log = run.log;
   let busy = 0;
+  let busyUseful = 0;
   let schedulers = 0;
   let commits = 0;
   let offers = 0;
@@ -471,6 +489,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     switch (log.kind[i]) {
       case Ev.Busy:
         busy += log.r0[i]!;
+        if (log.r1[i]! > 0) busyUseful += log.r0[i]!;
         break;
       case Ev.SchedulerUp:
         schedulers++;
@@ -549,7 +568,10 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     rollbacks: sumOf("rollbacks"),
     schedulers,
     busy_s: busy,
+    busy_useful_s: busyUseful,
+    busy_wasted_s: busy - busyUseful,
     busyness: ratio(busy, schedulers * run.end),
+    split_s: sumOf("split_s"),
     events: run.events,
     horizon: run.end,
   };

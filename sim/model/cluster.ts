@@ -106,6 +106,19 @@ export class Cluster {
     this.seq[node]!++;
   }
 
+  /**
+   * Undoes the allocation that moved the node's sequence number from
+   * `seqBefore` to `seqBefore + 1`, restoring both resources and sequence
+   * number exactly. Throws if anything else changed the node in between.
+   */
+  revert(node: number, r: Resources, seqBefore: number): void {
+    if (this.seq[node] !== seqBefore + 1) {
+      throw new Error(`cluster: cannot revert on ${this.name(node)}: it changed since (seq ${this.seq[node]}, expected ${seqBefore + 1})`);
+    }
+    this.release(node, r);
+    this.seq[node] = seqBefore;
+  }
+
   release(node: number, r: Resources): void {
     const cpu = this.freeCpu[node]! + r.cpu;
     const memory = this.freeMemory[node]! + r.memory;

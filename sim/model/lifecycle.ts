@@ -59,13 +59,31 @@ export class Lifecycle {
 
   /** Starts `members` members of the group on `node`, allocating `request` there. */
   start(group: Group, members: number, node: number, request: Resources): Task {
+    this.check(group, members);
+    this.cluster.allocate(node, request);
+    return this.adopt(group, members, node, request);
+  }
+
+  /**
+   * Starts members whose `request` is already allocated on `node` (a committed
+   * claim of an optimistic transaction).
+   */
+  startClaimed(group: Group, members: number, node: number, request: Resources): Task {
+    this.check(group, members);
+    return this.adopt(group, members, node, request);
+  }
+
+  private check(group: Group, members: number): void {
     const run = this.run(group.index);
     if (run.done) throw new Error(`lifecycle: group ${group.id} already finished`);
     if (run.running + members > group.members.length) {
       throw new Error(`lifecycle: group ${group.id} would run ${run.running + members} of ${group.members.length} members`);
     }
+  }
+
+  private adopt(group: Group, members: number, node: number, request: Resources): Task {
+    const run = this.run(group.index);
     const now = this.sim.now;
-    this.cluster.allocate(node, request);
     const task: Task = { id: this.nextTask++, group: group.index, node, members, request, start: now };
     run.tasks.push(task);
     run.running += members;

@@ -1,0 +1,87 @@
+import type { Cluster } from "./cluster.ts";
+import type { Resources } from "./resources.ts";
+
+export const CONFLICT_MODES = ["resource-fit", "sequence-numbers"] as const;
+export type ConflictMode = (typeof CONFLICT_MODES)[number];
+
+export const COMMIT_MODES = ["all-or-nothing", "incremental"] as const;
+export type CommitMode = (typeof COMMIT_MODES)[number];
+
+/**
+ * One claim of a transaction: `request` on `node`. `apply` allocates it and
+ * remembers the node's sequence number; `revert` undoes exactly that,
+ * restoring resources and sequence number (the Omega simulator's ClaimDelta,
+ * without its fault of leaving sequence numbers bumped after a rollback).
+ */
+export class ClaimDelta {
+  private seqBefore = -1;
+
+  constructor(
+    readonly node: number,
+    readonly request: Resources,
+    /** What the claim is for (a member index, for the caller). */
+    readonly tag = -1,
+  ) {}
+
+  get applied(): boolean {
+    return this.seqBefore >= 0;
+  }
+
+  apply(cluster: Cluster): void {
+    if (this.applied) throw new Error("claim: already applied");
+    const before = cluster.seq[this.node]!;
+    cluster.allocate(this.node, this.request);
+    this.seqBefore = before;
+  }
+
+  revert(cluster: Cluster): void {
+    if (!this.applied) throw new Error("claim: not applied");
+    cluster.revert(this.node, this.request, this.seqBefore);
+    this.seqBefore = -1;
+  }
+}
+
+/** The sequence numbers a scheduler read at sync time, for the nodes it may claim. */
+export type SyncedSeqs = ReadonlyMap<number, number>;
+
+export interface CommitResult {
+  readonly committed: readonly ClaimDelta[];
+  readonly failed: readonly ClaimDelta[];
+}
+
+/**
+ * Commits a transaction against the shared cell state. Each claim is
+ * validated as it is applied:
+ * - `resource-fit`: it fails only if it no longer fits the node;
+ * - `sequence-numbers`: it fails if the node changed at all since sync
+ *   (changes made by this transaction's own earlier claims excepted).
+ * `all-or-nothing` reverts every applied claim when any fails (the cell is
+ * left exactly as it was); `incremental` keeps the claims that succeeded.
+ */
+export function commitTransaction(cluster: Cluster, claims: readonly ClaimDelta[], synced: SyncedSeqs, conflict: ConflictMode, commit: CommitMode): CommitResult {
+  const committed: ClaimDelta[] = [];
+  const failed: ClaimDelta[] = [];
+  const own = new Map<number, number>();
+  for (const claim of claims) {
+    const node = claim.node;
+    let ok = cluster.fits(node, claim.request);
+    if (ok && conflict === "sequence-numbers") {
+      const seq = synced.get(node);
+      if (seq === undefined) throw new Error(`commit: node ${node} was not synced`);
+      ok = cluster.seq[node] === seq + (own.get(node) ?? 0);
+    }
+    if (ok) {
+      claim.apply(cluster);
+      own.set(node, (own.get(node) ?? 0) + 1);
+      committed.push(claim);
+    } else {
+      failed.push(claim);
+      if (commit === "all-or-nothing") break;
+    }
+  }
+  if (commit === "all-or-nothing" && failed.length > 0) {
+    for (let i = committed.length - 1; i >= 0; i--) committed[i]!.revert(cluster);
+    return { committed: [], failed: [...claims] };
+  }
+  return { committed, failed };
+}

@@ -1,0 +1,246 @@
+import { z } from "zod";
+import { Fifo, Phase, type Rng } from "../engine/index.ts";
+import { Ev } from "../metrics/log.ts";
+import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../model/claims.ts";
+import { effectiveRequest, type Group } from "../model/group.ts";
+import { add, sum } from "../model/resources.ts";
+import { InputError } from "../workload/errors.ts";
+import { pickNode, PLACEMENTS } from "./omega/placement.ts";
+import { decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+
+const finite = z.number().finite();
+
+export const omegaParams = z
+  .object({
+    /** Parallel schedulers sharing the cell; groups go to their `scheduler`, else round-robin. */
+    schedulers: z.number().int().min(1).max(1000).default(2),
+    placement: z.enum(PLACEMENTS).default("random-first-fit"),
+    conflict: z.enum(CONFLICT_MODES).default("resource-fit"),
+    commit: z.enum(COMMIT_MODES).default("incremental"),
+    /** Seconds before a conflicted, rolled-back or unplaceable group is tried again. */
+    retryDelay: finite.positive().default(1),
+    /** Give up after this many attempts... */
+    maxAttempts: z.number().int().positive().default(1000),
+    /** ...or after this many with nothing of the group placed (the Omega simulator's limits). */
+    maxAttemptsUnplaced: z.number().int().positive().default(100),
+  })
+  .strict();
+
+export type OmegaParams = z.infer<typeof omegaParams>;
+
+type Phase_ = "idle" | "queued" | "attempting" | "retry" | "placed" | "gone";
+
+interface GroupState {
+  readonly group: Group;
+  readonly scheduler: number;
+  readonly arrived: Uint8Array;
+  readonly running: Uint8Array;
+  arrivedCount: number;
+  runningCount: number;
+  /** The node the group's running members are on, or -1. */
+  node: number;
+  attempts: number;
+  phase: Phase_;
+}
+
+type Plan =
+  | { readonly kind: "claims"; readonly claims: ClaimDelta[]; readonly synced: Map<number, number> }
+  | { readonly kind: "rollback"; readonly node: number }
+  | { readonly kind: "none" };
+
+interface Scheduler {
+  readonly id: number;
+  readonly queue: Fifo<GroupState>;
+  readonly rng: Rng;
+  busy: boolean;
+  kicked: boolean;
+}
+
+/**
+ * Omega: several schedulers place groups in parallel on the shared cell
+ * state, optimistically. An attempt syncs (reads the live state and the
+ * sequence numbers of the nodes it will claim), decides for
+ * tJob + tTask x members, then commits its claims as a transaction that may
+ * conflict. Co-location is optimistic too (incremental commit): members are
+ * placed as they arrive on the group's node, and a member that cannot join
+ * rolls the group back (its running members are killed) to be placed whole
+ * again. With all-or-nothing commit a group is claimed only once complete,
+ * in one transaction.
+ */
+class Omega implements Strategy {
+  private readonly states: GroupState[];
+  private readonly schedulers: Scheduler[];
+
+  constructor(
+    private readonly ctx: StrategyContext,
+    private readonly params: OmegaParams,
+  ) {
+    this.schedulers = Array.from({ length: params.schedulers }, (_, id) => ({
+      id,
+      queue: new Fifo<GroupState>(),
+      rng: ctx.rng.stream(`omega/scheduler-${id}`),
+      busy: false,
+      kicked: false,
+    }));
+    this.states = ctx.groups.map((group) => {
+      const scheduler = group.scheduler ?? group.index % params.schedulers;
+      if (scheduler >= params.schedulers) {
+        throw new InputError(`group ${group.id}: scheduler ${scheduler}, but strategies.omega.schedulers is ${params.schedulers}`);
+      }
+      const n = group.members.length;
+      return { group, scheduler, arrived: new Uint8Array(n), running: new Uint8Array(n), arrivedCount: 0, runningCount: 0, node: -1, attempts: 0, phase: "idle" };
+    });
+    for (const s of this.schedulers) ctx.log.push(0, Ev.SchedulerUp, -1, -1, s.id);
+  }
+
+  onSubmit(): void {}
+
+  onMemberArrival(group: Group, member: number): void {
+    const g = this.states[group.index]!;
+    g.arrived[member] = 1;
+    g.arrivedCount++;
+    const complete = g.arrivedCount === group.members.length;
+    if (complete) {
+      const { sim, log, cluster, podOverhead } = this.ctx;
+      log.push(sim.now, Ev.Created, group.index);
+      if (!cluster.fitsAnyNode(effectiveRequest(group.members, podOverhead))) {
+        this.end(g, Ev.Unschedulable);
+        return;
+      }
+    }
+    if (g.phase === "idle" && (complete || this.params.commit === "incremental")) this.enqueue(g);
+  }
+
+  onFreed(): void {}
+
+  private enqueue(g: GroupState): void {
+    g.phase = "queued";
+    const s = this.schedulers[g.scheduler]!;
+    s.queue.push(g);
+    this.kick(s);
+  }
+
+  private kick(s: Scheduler): void {
+    if (s.busy || s.kicked) return;
+    s.kicked = true;
+    this.ctx.sim.after(0, Phase.Decision, () => {
+      s.kicked = false;
+      this.startAttempt(s);
+    });
+  }
+
+  /** Members to place in this attempt: those arrived and not running. */
+  private toPlace(g: GroupState): number[] {
+    const out: number[] = [];
+    for (let m = 0; m < g.group.members.length; m++) if (g.arrived[m] && !g.running[m]) out.push(m);
+    return out;
+  }
+
+  private startAttempt(s: Scheduler): void {
+    if (s.busy) return;
+    const g = s.queue.shift();
+    if (g === undefined) return;
+    const { sim, log } = this.ctx;
+    s.busy = true;
+    g.phase = "attempting";
+    g.attempts++;
+    const members = this.toPlace(g);
+    const plan = this.plan(s, g, members);
+    log.push(sim.now, Ev.Attempt, g.group.index, plan.kind === "claims" ? plan.claims[0]!.node : -1, s.id);
+    const seconds = decisionSeconds(this.ctx.decision, members.length);
+    sim.after(seconds, Phase.Decision, () => {
+      const useful = this.commit(g, plan);
+      log.push(sim.now, Ev.Busy, g.group.index, -1, s.id, seconds, useful ? 1 : 0);
+      s.busy = false;
+      this.startAttempt(s);
+    });
+  }
+
+  /** Sync: decide on the live state, remembering the sequence numbers of the node claimed. */
+  private plan(s: Scheduler, g: GroupState, members: readonly number[]): Plan {
+    const { cluster, podOverhead } = this.ctx;
+    const requests = members.map((m) => g.group.members[m]!.request);
+    if (g.node >= 0) {
+      if (!cluster.fits(g.node, sum(requests))) return { kind: "rollback", node: g.node };
+      const claims = members.map((m, i) => new ClaimDelta(g.node, requests[i]!, m));
+      return { kind: "claims", claims, synced: new Map([[g.node, cluster.seq[g.node]!]]) };
+    }
+    // Nothing runs yet: the first claim carries the Pod overhead.
+    const withOverhead = requests.map((r, i) => (i === 0 ? add(r, podOverhead) : r));
+    const node = members.length === 0 ? -1 : pickNode(this.params.placement, cluster, sum(withOverhead), s.rng);
+    if (node < 0) return { kind: "none" };
+    const claims = members.map((m, i) => new ClaimDelta(node, withOverhead[i]!, m));
+    return { kind: "claims", claims, synced: new Map([[node, cluster.seq[node]!]]) };
+  }
+
+  /** Commit: apply the transaction; returns whether it placed anything. */
+  private commit(g: GroupState, plan: Plan): boolean {
+    const { sim, log, cluster, lifecycle } = this.ctx;
+    const now = sim.now;
+    if (g.phase !== "attempting") return false;
+    if (plan.kind === "rollback") {
+      log.push(now, Ev.Rollback, g.group.index, plan.node);
+      lifecycle.killGroup(g.group);
+      g.running.fill(0);
+      g.runningCount = 0;
+      g.node = -1;
+      this.failed(g);
+      return false;
+    }
+    if (plan.kind === "none") {
+      this.failed(g);
+      return false;
+    }
+    const result = commitTransaction(cluster, plan.claims, plan.synced, this.params.conflict, this.params.commit);
+    for (const claim of result.committed) {
+      g.running[claim.tag] = 1;
+      g.runningCount++;
+      g.node = claim.node;
+      lifecycle.startClaimed(g.group, 1, claim.node, claim.request);
+    }
+    if (result.committed.length > 0) log.push(now, Ev.Commit, g.group.index, plan.claims[0]!.node);
+    if (result.failed.length > 0) {
+      log.push(now, Ev.Conflict, g.group.index, plan.claims[0]!.node);
+      this.failed(g);
+    } else if (g.runningCount === g.group.members.length) {
+      g.phase = "placed";
+    } else if (this.toPlace(g).length > 0) {
+      this.enqueue(g);
+    } else {
+      g.phase = "idle";
+    }
+    return result.committed.length > 0;
+  }
+
+  /** A failed attempt: try again after retryDelay, or give up (the Omega simulator's limits). */
+  private failed(g: GroupState): void {
+    const p = this.params;
+    if (g.attempts > p.maxAttempts || (g.attempts > p.maxAttemptsUnplaced && g.runningCount === 0)) {
+      this.end(g, Ev.Abandon);
+      return;
+    }
+    g.phase = "retry";
+    this.ctx.sim.after(p.retryDelay, Phase.Arrival, () => {
+      if (g.phase === "retry") this.enqueue(g);
+    });
+  }
+
+  /** Ends the group (abandoned or unschedulable), killing whatever of it runs. */
+  private end(g: GroupState, kind: typeof Ev.Abandon | typeof Ev.Unschedulable): void {
+    const { sim, log, lifecycle } = this.ctx;
+    if (g.runningCount > 0) lifecycle.killGroup(g.group);
+    g.running.fill(0);
+    g.runningCount = 0;
+    g.node = -1;
+    g.phase = "gone";
+    log.push(sim.now, kind, g.group.index);
+  }
+}
+
+export const omega = {
+  id: "omega",
+  summary: "Omega shared state: parallel optimistic schedulers commit transactions; conflicts and broken co-location roll back",
+  params: omegaParams,
+  create: (ctx, params) => new Omega(ctx, params),
+} satisfies StrategyDefinition<OmegaParams>;
+
