@@ -20,9 +20,10 @@ const read = (dir: string, file: string): string => readFileSync(join(dir, file)
 
 describe("determinism", () => {
   it("gives byte-identical CSV for the same scenario, strategies and seed", () => {
-    const a = runTo(["kube", "naive"], [1]);
-    const b = runTo(["kube", "naive"], [1]);
-    for (const file of ["groups.csv", "runs.csv", "timeseries.csv"]) expect(read(a, file)).toBe(read(b, file));
+    const all = ["kube", "mesos", "omega", "naive"];
+    const a = runTo(all, [1]);
+    const b = runTo(all, [1]);
+    for (const file of ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv"]) expect(read(a, file)).toBe(read(b, file));
   });
 
   it("gives different rows for a different seed on a generated scenario", () => {
@@ -34,15 +35,14 @@ describe("determinism", () => {
 
   it("gives every strategy the same workload under one seed", () => {
     const scenario = shipped("contention-1k");
-    const kube = run(scenario, "kube", 3).tables.groups;
-    const naive = run(scenario, "naive", 3).tables.groups;
-    const shape = (rows: typeof kube) => rows.map((r) => [r.group_id, r.submit, r.members, r.cpu, r.memory]);
-    expect(shape(kube)).toEqual(shape(naive));
+    const shape = (strategy: string) => run(scenario, strategy, 3).tables.groups.map((r) => [r.group_id, r.submit, r.members, r.cpu, r.memory]);
+    const kube = shape("kube");
+    for (const other of ["mesos", "omega", "naive"]) expect(shape(other)).toEqual(kube);
   });
 });
 
 describe("validating observer", () => {
-  it.each(["kube", "naive"])("never sees a node over capacity on contention-1k under %s", (strategy) => {
+  it.each(["kube", "mesos", "omega", "naive"])("never sees a node over capacity on contention-1k under %s", (strategy) => {
     const ran = run(shipped("contention-1k"), strategy, 1, { check: true });
     expect(ran.tables.run.groups).toBe(5000);
     expect(ran.tables.run.events).toBeGreaterThan(10000);
