@@ -110,7 +110,7 @@ export function summaryTable(rows: readonly RunRow[]): string {
     const xs = rs.map(f).filter((x) => !Number.isNaN(x));
     return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
   };
-  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "pending", "split", "deadlock", "unsched", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
+  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "pending", "split", "deadlock", "abandon", "unsched", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
   const body = keys.map((key) => {
     const rs = byKey.get(key)!;
     const total = (f: (r: RunRow) => number): string => String(rs.reduce((a, r) => a + f(r), 0));
@@ -125,6 +125,7 @@ export function summaryTable(rows: readonly RunRow[]): string {
       total((r) => r.pending),
       total((r) => r.split),
       total((r) => r.deadlocked),
+      total((r) => r.abandoned),
       total((r) => r.unschedulable),
       pct(correct),
       sec(avg(rs, (r) => r.latency_p50)),
