@@ -5,10 +5,10 @@ import { OUTCOMES } from "../sim/metrics/summary.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import { Lifecycle } from "../sim/model/lifecycle.ts";
 import { resources, ZERO } from "../sim/model/resources.ts";
-import { Allocator, type Offer, type OfferSink } from "../sim/strategies/mesos/allocator.ts";
+import { Allocator, type OfferSink } from "../sim/strategies/mesos/allocator.ts";
 import { stuckWaiters } from "../sim/strategies/mesos/deadlock.ts";
 import { mesosParams } from "../sim/strategies/mesos/params.ts";
-import { planDecision, type GroupView } from "../sim/strategies/mesos/plan.ts";
+import { offerSet, planDecision, type GroupView } from "../sim/strategies/mesos/plan.ts";
 import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
 
 // Seed scenarios: tJob 0.1, tTask 0.05; a framework answer that launches the
@@ -54,11 +54,11 @@ describe("mesos on seed-two-nodes-staggered (B arrives 1 s after A)", () => {
     const ran = run(staggered("strategies.mesos.offerTimeout=10"), "mesos");
     const r = ran.row("app");
     expect(r).toMatchObject({ outcome: "completed", correct: true, nodes: "node-b" });
-    // Node B, declined at 0.1 and at 6.1 (refuse filter 5 s), comes back at 11.1;
-    // the hold on node A is rescinded at 10 (offered at 0); node A alone is offered
-    // at 10 and declined; node B is offered at the round of t = 12 and the group
-    // launches at 12.2.
-    expect(r.latency).toBeCloseTo(12.2, 12);
+    // Node B is declined at 0.1; once the group hoards (and waits, from 1.1) its framework
+    // wants only node A, so node B stays parked. The hold on node A is rescinded at 10
+    // (offered at 0): the group holds nothing, its framework wants any node again, and the
+    // round at t = 10 offers node A and node B; the group launches on node B at 10.2.
+    expect(r.latency).toBeCloseTo(10.2, 12);
     expect(r.latency).toBeGreaterThanOrEqual(10);
     expect(r.held_memory_s).toBeCloseTo(1280 * (10 - 0.1), 6);
     expect(ran.tables.deadlocks).toHaveLength(1);
@@ -165,10 +165,10 @@ describe("framework decisions", () => {
     held: ZERO,
     ...v,
   });
-  const offers = [
+  const offers = offerSet([
     { node: 0, resources: resources(0, 1280) },
     { node: 1, resources: resources(0, 2048) },
-  ];
+  ]);
 
   it("hoards on the first offer that fits the arrived members", () => {
     expect(planDecision([view({ index: 0 })], offers, "exact")).toEqual([{ kind: "hold", group: 0, node: 0, take: resources(0, 1024) }]);
@@ -182,21 +182,21 @@ describe("framework decisions", () => {
 
   it("looks only at its own node once it hoards", () => {
     const g = view({ index: 0, allArrived: true, target: resources(0, 1536), holdNode: 0, held: resources(0, 1024) });
-    expect(planDecision([g], [offers[1]!], "exact")).toEqual([]);
+    expect(planDecision([g], offerSet([{ node: 1, resources: resources(0, 2048) }]), "exact")).toEqual([]);
   });
 
   it("launches on its hoard when what it holds plus the offer covers the need", () => {
     const g = view({ index: 0, allArrived: true, need: resources(0, 2000), holdNode: 1, held: resources(0, 1000) });
-    expect(planDecision([g], [{ node: 1, resources: resources(0, 1500) }], "exact")).toEqual([
+    expect(planDecision([g], offerSet([{ node: 1, resources: resources(0, 1500) }]), "exact")).toEqual([
       { kind: "launch", group: 0, node: 1, fromOffer: resources(0, 1000) },
     ]);
-    expect(planDecision([{ ...g, held: resources(0, 2000) }], [], "exact")).toEqual([{ kind: "launch", group: 0, node: 1, fromOffer: ZERO }]);
+    expect(planDecision([{ ...g, held: resources(0, 2000) }], offerSet([]), "exact")).toEqual([{ kind: "launch", group: 0, node: 1, fromOffer: ZERO }]);
   });
 
   it("serves older groups first from the same offer", () => {
     const a = view({ index: 0, allArrived: true, need: resources(0, 1500), target: resources(0, 1500) });
     const b = view({ index: 1, allArrived: true, need: resources(0, 1500), target: resources(0, 1500) });
-    expect(planDecision([a, b], [{ node: 0, resources: resources(0, 2000) }], "exact").map((x) => x.group)).toEqual([0]);
+    expect(planDecision([a, b], offerSet([{ node: 0, resources: resources(0, 2000) }]), "exact").map((x) => x.group)).toEqual([0]);
   });
 });
 
@@ -210,9 +210,10 @@ describe("allocator", () => {
     const sink: OfferSink = {
       count: shares.length,
       wantsOffers: () => true,
+      interest: () => ({ anyNode: true, hoardNodes: new Set() }),
       dominantShare: (f) => shares[f]!,
-      offered: (f, offer: Offer) => (shares[f]! += offer.resources.memory / (1000 * nodes)),
-      deliver: (f, offers) => got.push([f, offers.map((o) => o.node)]),
+      offered: (f, _cpu, memory) => (shares[f]! += memory / (1000 * nodes)),
+      deliver: (f, batch) => got.push([f, [...batch.nodes]]),
     };
     const allocator = new Allocator(ctx, mesosParams.parse({ offerOrder: "node" }), sink);
     return { sim, allocator, got, log };

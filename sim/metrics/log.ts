@@ -37,9 +37,9 @@ export const Ev = {
   HoldEnd: 15,
   /** A transaction committed (omega), for the conflict fraction. */
   Commit: 16,
-  /** The allocator offered a node's free resources to a framework (id = framework; r = offer). */
+  /** The allocator offered nodes to a framework in one round (id = framework; r0 = number of offers). */
   Offer: 17,
-  /** A framework declined (part of) an offer (id = framework; r = declined). */
+  /** A framework declined (part of) offers in one answer (id = framework; r0 = number of offers declined). */
   Decline: 18,
   /** A held offer was rescinded by the offer timeout (id = framework; r = rescinded). */
   Rescind: 19,

@@ -498,10 +498,10 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
         commits++;
         break;
       case Ev.Offer:
-        offers++;
+        offers += log.r0[i]!;
         break;
       case Ev.Decline:
-        declines++;
+        declines += log.r0[i]!;
         break;
       case Ev.Rescind:
         rescinds++;

@@ -97,12 +97,17 @@ export class Cluster {
   }
 
   allocate(node: number, r: Resources): void {
-    if (!this.fits(node, r)) {
-      throw new Error(`cluster: allocating cpu=${r.cpu} memory=${r.memory} gpu=${r.gpu} on ${this.name(node)} exceeds its free resources`);
+    this.allocateValues(node, r.cpu, r.memory, r.gpu);
+  }
+
+  /** allocate() without a Resources object, for hot paths. */
+  allocateValues(node: number, cpu: number, memory: number, gpu: number): void {
+    if (cpu > this.freeCpu[node]! || memory > this.freeMemory[node]! || gpu > this.freeGpu[node]!) {
+      throw new Error(`cluster: allocating cpu=${cpu} memory=${memory} gpu=${gpu} on ${this.name(node)} exceeds its free resources`);
     }
-    this.freeCpu[node]! -= r.cpu;
-    this.freeMemory[node]! -= r.memory;
-    this.freeGpu[node]! -= r.gpu;
+    this.freeCpu[node]! -= cpu;
+    this.freeMemory[node]! -= memory;
+    this.freeGpu[node]! -= gpu;
     this.seq[node]!++;
   }
 
@@ -120,11 +125,16 @@ export class Cluster {
   }
 
   release(node: number, r: Resources): void {
-    const cpu = this.freeCpu[node]! + r.cpu;
-    const memory = this.freeMemory[node]! + r.memory;
-    const gpu = this.freeGpu[node]! + r.gpu;
+    this.releaseValues(node, r.cpu, r.memory, r.gpu);
+  }
+
+  /** release() without a Resources object, for hot paths. */
+  releaseValues(node: number, dCpu: number, dMemory: number, dGpu: number): void {
+    const cpu = this.freeCpu[node]! + dCpu;
+    const memory = this.freeMemory[node]! + dMemory;
+    const gpu = this.freeGpu[node]! + dGpu;
     if (cpu > this.capCpu[node]! || memory > this.capMemory[node]! || gpu > this.capGpu[node]!) {
-      throw new Error(`cluster: releasing cpu=${r.cpu} memory=${r.memory} gpu=${r.gpu} on ${this.name(node)} exceeds its capacity`);
+      throw new Error(`cluster: releasing cpu=${dCpu} memory=${dMemory} gpu=${dGpu} on ${this.name(node)} exceeds its capacity`);
     }
     this.freeCpu[node] = cpu;
     this.freeMemory[node] = memory;

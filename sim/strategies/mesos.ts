@@ -1,12 +1,14 @@
 import { Phase, type ScheduledEvent } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group, type Member } from "../model/group.ts";
-import { add, fitsIn, isZero, sub, subClamped, ZERO, dominantShare, type Resources } from "../model/resources.ts";
+import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { InputError } from "../workload/errors.ts";
-import { Allocator, type Offer, type OfferSink } from "./mesos/allocator.ts";
+import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
 import { DeadlockBook, stuckWaiters } from "./mesos/deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
+
+const NO_OFFERS: OfferBatch = { nodes: [], amounts: new Float64Array(0), offeredAt: 0 };
 import { decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
 type Status = "unknown" | "pending" | "backoff" | "launched" | "unschedulable";
@@ -39,7 +41,7 @@ interface Framework {
   /** Groups waiting to launch, oldest first. */
   readonly pending: GroupState[];
   /** Offer batches (or, when empty, a re-check after an arrival) to answer in turn. */
-  readonly work: Offer[][];
+  readonly work: OfferBatch[];
   busy: boolean;
   recheckQueued: boolean;
   /** Running + held + outstanding offers, for Dominant Resource Fairness. */
@@ -141,14 +143,24 @@ class Mesos implements Strategy, OfferSink {
     return dominantShare(this.frameworks[f]!.alloc, this.ctx.cluster.total);
   }
 
-  offered(f: number, offer: Offer): void {
-    const fw = this.frameworks[f]!;
-    fw.alloc = add(fw.alloc, offer.resources);
+  interest(f: number): Interest {
+    let anyNode = false;
+    const hoardNodes = new Set<number>();
+    for (const g of this.frameworks[f]!.pending) {
+      if (g.holdNode < 0) anyNode = true;
+      else hoardNodes.add(g.holdNode);
+    }
+    return { anyNode, hoardNodes };
   }
 
-  deliver(f: number, offers: Offer[]): void {
+  offered(f: number, cpu: number, memory: number, gpu: number): void {
     const fw = this.frameworks[f]!;
-    fw.work.push(offers);
+    fw.alloc = { cpu: fw.alloc.cpu + cpu, memory: fw.alloc.memory + memory, gpu: fw.alloc.gpu + gpu };
+  }
+
+  deliver(f: number, batch: OfferBatch): void {
+    const fw = this.frameworks[f]!;
+    fw.work.push(batch);
     if (!fw.busy) this.startDecision(fw);
   }
 
@@ -165,8 +177,7 @@ class Mesos implements Strategy, OfferSink {
       else hi = mid;
     }
     pending.splice(lo, 0, g);
-    if (pending.length === 1) this.allocator.frameworkWantsOffers(f.id);
-    else this.allocator.schedule();
+    this.allocator.interestChanged();
   }
 
   private dequeue(g: GroupState): void {
@@ -179,7 +190,7 @@ class Mesos implements Strategy, OfferSink {
   private recheck(f: Framework): void {
     if (f.recheckQueued) return;
     f.recheckQueued = true;
-    f.work.push([]);
+    f.work.push(NO_OFFERS);
     if (!f.busy) this.startDecision(f);
   }
 
@@ -197,9 +208,10 @@ class Mesos implements Strategy, OfferSink {
       this.allocator.schedule();
       return;
     }
-    if (offers.length === 0) f.recheckQueued = false;
+    if (offers === NO_OFFERS) f.recheckQueued = false;
     const views = f.pending.map((g) => this.view(g));
-    const complete = new Set(views.filter((v) => v.allArrived).map((v) => v.index));
+    const complete = new Set<number>();
+    for (const v of views) if (v.allArrived && v.holdNode >= 0) complete.add(v.index);
     const actions = planDecision(views, offers, this.params.hold);
     let units = 0;
     for (const a of actions) if (a.kind === "launch") units += this.ctx.groups[a.group]!.members.length;
@@ -208,37 +220,37 @@ class Mesos implements Strategy, OfferSink {
     this.ctx.sim.after(seconds, Phase.Decision, () => this.finishDecision(f, offers, actions, complete, seconds, units));
   }
 
-  private finishDecision(f: Framework, offers: Offer[], actions: Action[], complete: Set<number>, seconds: number, units: number): void {
+  private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: Set<number>, seconds: number, units: number): void {
     const { sim, log } = this.ctx;
     const now = sim.now;
-    const remaining = new Map<number, Resources>();
-    const offeredAt = new Map<number, number>();
-    for (const o of offers) {
-      remaining.set(o.node, o.resources);
-      offeredAt.set(o.node, o.offeredAt);
-    }
+    const remaining = Float64Array.from(offers.amounts);
+    const slot = (node: number): number => offers.nodes.indexOf(node);
+    const rest = (i: number): Resources => (i < 0 ? ZERO : { cpu: remaining[3 * i]!, memory: remaining[3 * i + 1]!, gpu: remaining[3 * i + 2]! });
+    const consume = (i: number, r: Resources): void => {
+      remaining[3 * i]! -= r.cpu;
+      remaining[3 * i + 1]! -= r.memory;
+      remaining[3 * i + 2]! -= r.gpu;
+    };
     const touched = new Set<number>();
     for (const a of actions) {
       const g = this.states[a.group]!;
       if (g.status !== "pending" || (g.holdNode >= 0 && g.holdNode !== a.node)) continue;
-      const rest = remaining.get(a.node) ?? ZERO;
+      const i = slot(a.node);
       log.push(now, Ev.Attempt, a.group, a.node, f.id);
       if (a.kind === "launch") {
         const missing = subClamped(g.need, g.held);
-        if (!fitsIn(missing, rest)) continue;
-        if (remaining.has(a.node)) remaining.set(a.node, sub(rest, missing));
+        if (!fitsIn(missing, rest(i))) continue;
+        if (i >= 0) consume(i, missing);
         this.launch(g, a.node, missing);
       } else {
-        const take = { cpu: Math.min(a.take.cpu, rest.cpu), memory: Math.min(a.take.memory, rest.memory), gpu: Math.min(a.take.gpu, rest.gpu) };
-        if (isZero(take)) continue;
-        remaining.set(a.node, sub(rest, take));
-        this.addHold(g, a.node, take, offeredAt.get(a.node) ?? now);
+        const take = min(a.take, rest(i));
+        if (i < 0 || isZero(take)) continue;
+        consume(i, take);
+        this.addHold(g, a.node, take, offers.offeredAt);
       }
       touched.add(a.node);
     }
-    for (const [node, rest] of remaining) {
-      if (!isZero(rest)) this.decline(f, node, rest);
-    }
+    this.declineRest(f, offers, remaining);
     for (const g of f.pending) {
       if (g.holdNode >= 0 && complete.has(g.group.index)) {
         g.waiting = true;
@@ -248,6 +260,31 @@ class Mesos implements Strategy, OfferSink {
     log.push(now, Ev.Busy, -1, -1, f.id, seconds, units);
     for (const node of touched) this.checkDeadlock(node, DeadlockResolution.Released);
     this.startDecision(f);
+  }
+
+  /** Declines what no action took: back to the nodes, filtered for this framework for refuseSeconds. */
+  private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array): void {
+    const { sim, cluster, log } = this.ctx;
+    const declined: number[] = [];
+    let cpu = 0;
+    let memory = 0;
+    let gpu = 0;
+    for (let i = 0; i < offers.nodes.length; i++) {
+      const c = remaining[3 * i]!;
+      const m = remaining[3 * i + 1]!;
+      const g = remaining[3 * i + 2]!;
+      if (c === 0 && m === 0 && g === 0) continue;
+      const node = offers.nodes[i]!;
+      cluster.releaseValues(node, c, m, g);
+      cpu += c;
+      memory += m;
+      gpu += g;
+      declined.push(node);
+    }
+    if (declined.length === 0) return;
+    f.alloc = sub(f.alloc, { cpu, memory, gpu });
+    log.push(sim.now, Ev.Decline, -1, -1, f.id, declined.length);
+    this.allocator.refuse(f.id, declined);
   }
 
   private launch(g: GroupState, node: number, fromOffer: Resources): void {
@@ -261,14 +298,6 @@ class Mesos implements Strategy, OfferSink {
     this.dequeue(g);
     lifecycle.start(g.group, g.group.members.length, node, g.need);
     f.alloc = add(f.alloc, g.need);
-  }
-
-  private decline(f: Framework, node: number, resources: Resources): void {
-    const { sim, cluster, log } = this.ctx;
-    cluster.release(node, resources);
-    f.alloc = sub(f.alloc, resources);
-    log.pushResources(sim.now, Ev.Decline, -1, node, f.id, resources);
-    this.allocator.refuse(f.id, node);
   }
 
   // --- Holds --------------------------------------------------------------
@@ -327,6 +356,7 @@ class Mesos implements Strategy, OfferSink {
       g.holdNode = -1;
       g.waiting = false;
       this.holders.get(node)?.delete(g);
+      this.allocator.interestChanged();
     }
     this.allocator.markChanged(node);
     this.checkDeadlock(node, DeadlockResolution.Timeout);
@@ -337,6 +367,7 @@ class Mesos implements Strategy, OfferSink {
   /** Reduces the waiters of `node`; records what is stuck, and aborts the youngest if so configured. */
   private checkDeadlock(node: number, cause: number, causeGroup = -1): void {
     const holders = this.holders.get(node);
+    if ((holders === undefined || holders.size === 0) && !this.deadlocks.isOpen(node)) return;
     const waiters = holders === undefined ? [] : [...holders].filter((g) => g.waiting).map((g) => ({ index: g.group.index, need: g.need, held: g.held }));
     const stuck = stuckWaiters(this.ctx.cluster.capacity(node), waiters);
     this.deadlocks.update(this.ctx.sim.now, node, stuck, cause, causeGroup);

@@ -1,96 +1,135 @@
 import { Phase, type Rng, type ScheduledEvent } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
-import type { Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
+import type { OfferSet } from "./plan.ts";
 
-/** An offer: a node's free resources, locked for one framework until it answers. */
-export interface Offer {
-  readonly node: number;
-  readonly resources: Resources;
+/** Offers made to one framework in one round: nodes[i] offers amounts[3i..3i+2] (cpu, memory, gpu), locked until it answers. */
+export interface OfferBatch extends OfferSet {
   readonly offeredAt: number;
+}
+
+/** Which nodes a framework wants offered: any node, or only the nodes it hoards on. */
+export interface Interest {
+  readonly anyNode: boolean;
+  readonly hoardNodes: ReadonlySet<number>;
 }
 
 /** What the allocator needs from the frameworks. */
 export interface OfferSink {
   readonly count: number;
-  /** Whether framework f wants offers (it has pending groups). */
+  /** Whether framework f wants offers at all (it has pending groups). */
   wantsOffers(f: number): boolean;
+  /** Which nodes framework f wants offered now. */
+  interest(f: number): Interest;
   /** Framework f's dominant share (running + held + offered over cluster capacity). */
   dominantShare(f: number): number;
-  /** Framework f was just offered `offer` (its share grows before the next node is placed). */
-  offered(f: number, offer: Offer): void;
+  /** Framework f was just offered these resources (its share grows before the next node is placed). */
+  offered(f: number, cpu: number, memory: number, gpu: number): void;
   /** Hands framework f the offers it got in one round. */
-  deliver(f: number, offers: Offer[]): void;
+  deliver(f: number, batch: OfferBatch): void;
 }
 
 /**
  * The Mesos master's allocator. Every allocationInterval it visits the nodes
  * whose free resources changed since the last round (or whose refuse filter
  * expired) and offers each one, whole, to the framework with the smallest
- * dominant share that wants offers and has not declined that node recently.
- * No round is scheduled while no framework wants offers or no node changed,
- * so an idle cluster costs nothing per tick.
+ * dominant share that wants it and has not declined that node recently. A
+ * framework whose pending groups all hoard wants only its hoard nodes (it
+ * declines every other node for as long as that lasts). No round is scheduled while no framework wants offers or no node changed,
+ * so an idle cluster costs nothing per tick. Per-node state lives in typed
+ * arrays; the declines of one answer share one filter-expiry event.
  */
 export class Allocator {
-  private readonly candidates = new Set<number>();
+  private candidates: number[] = [];
+  private readonly isCandidate: Uint8Array;
   /** Nodes skipped because every framework that wanted offers had filtered them. */
-  private readonly parked = new Set<number>();
-  private readonly filters: Map<number, number>[];
+  private parked: number[] = [];
+  private readonly isParked: Uint8Array;
+  /** Per framework: until when each node is filtered (0 = not filtered). */
+  private readonly filteredUntil: Float64Array[];
   private round: ScheduledEvent | undefined;
   private readonly order: Rng;
+  /** Whether each framework wanted any node at the last round; whether that may have changed since. */
+  private readonly anyNode: Uint8Array;
+  private interestDirty = false;
 
   constructor(
     private readonly ctx: StrategyContext,
     private readonly params: MesosParams,
     private readonly sink: OfferSink,
   ) {
-    this.filters = Array.from({ length: sink.count }, () => new Map());
+    const n = ctx.cluster.size;
+    this.isCandidate = new Uint8Array(n);
+    this.isParked = new Uint8Array(n);
+    this.filteredUntil = Array.from({ length: sink.count }, () => new Float64Array(n));
+    this.anyNode = new Uint8Array(sink.count);
     this.order = ctx.rng.stream("mesos/offer-order");
-    for (let n = 0; n < ctx.cluster.size; n++) this.candidates.add(n);
+    for (let node = 0; node < n; node++) this.markChanged(node);
   }
 
   /** The node's free resources changed. */
   markChanged(node: number): void {
-    this.parked.delete(node);
-    this.candidates.add(node);
+    this.isParked[node] = 0;
+    if (!this.isCandidate[node]) {
+      this.isCandidate[node] = 1;
+      this.candidates.push(node);
+    }
     this.schedule();
   }
 
-  /** Framework f now wants offers: nodes parked only because of other frameworks' filters are visited again. */
-  frameworkWantsOffers(f: number): void {
-    const now = this.ctx.sim.now;
-    const filters = this.filters[f]!;
+  /** What some framework wants may have changed: the next round looks again at parked nodes. */
+  interestChanged(): void {
+    this.interestDirty = true;
+    this.schedule();
+  }
+
+  /** Parked nodes go back to the candidates for frameworks that now want any node. */
+  private unpark(now: number, interests: readonly (Interest | null)[]): void {
+    const widened: number[] = [];
+    interests.forEach((interest, f) => {
+      const any = interest !== null && interest.anyNode;
+      if (any && !this.anyNode[f]) widened.push(f);
+      this.anyNode[f] = any ? 1 : 0;
+    });
+    if (widened.length === 0 || this.parked.length === 0) return;
+    const still: number[] = [];
     for (const node of this.parked) {
-      if ((filters.get(node) ?? -Infinity) <= now) {
-        this.parked.delete(node);
-        this.candidates.add(node);
+      if (!this.isParked[node]) continue;
+      if (widened.some((f) => this.filteredUntil[f]![node]! <= now)) {
+        this.isParked[node] = 0;
+        this.isCandidate[node] = 1;
+        this.candidates.push(node);
+      } else {
+        still.push(node);
       }
     }
-    this.schedule();
+    this.parked = still;
   }
 
-  /** Framework f declined `node`: do not offer it to f for refuseSeconds. */
-  refuse(f: number, node: number): void {
-    const seconds = this.params.refuseSeconds;
+  /** Framework f declined `nodes`: do not offer them to f for refuseSeconds. */
+  refuse(f: number, nodes: readonly number[]): void {
+    if (nodes.length === 0) return;
     const { sim } = this.ctx;
-    if (seconds <= 0) {
-      this.markChanged(node);
-      return;
-    }
+    const seconds = this.params.refuseSeconds;
     const until = sim.now + seconds;
-    this.filters[f]!.set(node, until);
-    this.markChanged(node);
+    const filtered = this.filteredUntil[f]!;
+    if (seconds > 0) for (const node of nodes) filtered[node] = until;
+    for (const node of nodes) this.markChanged(node);
+    if (seconds <= 0) return;
     sim.schedule(until, Phase.Arrival, () => {
-      if (this.filters[f]!.get(node) !== until) return;
-      this.filters[f]!.delete(node);
-      this.markChanged(node);
+      for (const node of nodes) {
+        if (filtered[node] !== until) continue;
+        filtered[node] = 0;
+        this.markChanged(node);
+      }
     });
   }
 
   /** Schedules a round at the next tick if there is anything to offer and anyone to offer it to. */
   schedule(): void {
-    if (this.round !== undefined || this.candidates.size === 0) return;
+    if (this.round !== undefined) return;
+    if (this.candidates.length === 0 && !(this.interestDirty && this.parked.length > 0)) return;
     let anyone = false;
     for (let f = 0; f < this.sink.count && !anyone; f++) anyone = this.sink.wantsOffers(f);
     if (!anyone) return;
@@ -116,19 +155,28 @@ export class Allocator {
   private offerRound(): void {
     const { sim, cluster, log } = this.ctx;
     const now = sim.now;
-    const nodes = [...this.candidates].sort((a, b) => a - b);
-    this.candidates.clear();
+    const interests: (Interest | null)[] = [];
+    for (let f = 0; f < this.sink.count; f++) interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
+    this.interestDirty = false;
+    this.unpark(now, interests);
+    const nodes = this.candidates;
+    this.candidates = [];
+    for (const node of nodes) this.isCandidate[node] = 0;
     if (this.params.offerOrder === "shuffled") this.order.shuffle(nodes);
-    const wanting: number[] = [];
-    for (let f = 0; f < this.sink.count; f++) if (this.sink.wantsOffers(f)) wanting.push(f);
-    const batches = new Map<number, Offer[]>();
+    else nodes.sort((a, b) => a - b);
+    const batchNodes: number[][] = interests.map(() => []);
+    const batchAmounts: number[][] = interests.map(() => []);
     let offers = 0;
+    const { freeCpu, freeMemory, freeGpu } = cluster;
     for (const node of nodes) {
       if (!this.offerable(node)) continue;
       let best = -1;
       let bestShare = Infinity;
-      for (const f of wanting) {
-        if ((this.filters[f]!.get(node) ?? -Infinity) > now) continue;
+      for (let f = 0; f < interests.length; f++) {
+        const interest = interests[f];
+        if (interest === null || interest === undefined) continue;
+        if (!interest.anyNode && !interest.hoardNodes.has(node)) continue;
+        if (this.filteredUntil[f]![node]! > now) continue;
         const share = this.sink.dominantShare(f);
         if (share < bestShare) {
           bestShare = share;
@@ -136,23 +184,27 @@ export class Allocator {
         }
       }
       if (best < 0) {
-        this.parked.add(node);
+        if (!this.isParked[node]) {
+          this.isParked[node] = 1;
+          this.parked.push(node);
+        }
         continue;
       }
-      const resources = cluster.free(node);
-      cluster.allocate(node, resources);
-      log.pushResources(now, Ev.Offer, -1, node, best, resources);
+      const cpu = freeCpu[node]!;
+      const memory = freeMemory[node]!;
+      const gpu = freeGpu[node]!;
+      cluster.allocateValues(node, cpu, memory, gpu);
       offers++;
-      let batch = batches.get(best);
-      if (batch === undefined) {
-        batch = [];
-        batches.set(best, batch);
-      }
-      const offer: Offer = { node, resources, offeredAt: now };
-      batch.push(offer);
-      this.sink.offered(best, offer);
+      batchNodes[best]!.push(node);
+      batchAmounts[best]!.push(cpu, memory, gpu);
+      this.sink.offered(best, cpu, memory, gpu);
     }
     log.push(now, Ev.AllocRound, -1, -1, -1, nodes.length, offers);
-    for (const [f, batch] of [...batches.entries()].sort((a, b) => a[0] - b[0])) this.sink.deliver(f, batch);
+    for (let f = 0; f < interests.length; f++) {
+      const fnodes = batchNodes[f]!;
+      if (fnodes.length === 0) continue;
+      log.push(now, Ev.Offer, -1, -1, f, fnodes.length);
+      this.sink.deliver(f, { nodes: fnodes, amounts: Float64Array.from(batchAmounts[f]!), offeredAt: now });
+    }
   }
 }

@@ -46,6 +46,10 @@ export class DeadlockBook {
 
   constructor(private readonly log: EventLog) {}
 
+  isOpen(node: number): boolean {
+    return this.open.has(node);
+  }
+
   /** Records that `stuck` is what is deadlocked on `node` now. */
   update(now: number, node: number, stuck: readonly Waiter[], endedBy: number, endedGroup = -1): void {
     const current = this.open.get(node);

@@ -1,4 +1,4 @@
-import { fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../../model/resources.ts";
+import { type Resources } from "../../model/resources.ts";
 import type { MesosParams } from "./params.ts";
 
 /** What a framework knows of one of its groups when it decides. */
@@ -14,15 +14,35 @@ export interface GroupView {
   readonly held: Resources;
 }
 
-/** An offer of a node's resources, as the framework sees it. */
-export interface OfferView {
-  readonly node: number;
-  readonly resources: Resources;
+/**
+ * A batch of offers: `nodes[i]` offers `amounts[3i .. 3i + 2]` (cpu, memory,
+ * gpu). Flat arrays, because a round can offer thousands of nodes.
+ */
+export interface OfferSet {
+  readonly nodes: readonly number[];
+  readonly amounts: Float64Array;
+}
+
+export function offerSet(offers: readonly { node: number; resources: Resources }[]): OfferSet {
+  const amounts = new Float64Array(offers.length * 3);
+  offers.forEach((o, i) => {
+    amounts[3 * i] = o.resources.cpu;
+    amounts[3 * i + 1] = o.resources.memory;
+    amounts[3 * i + 2] = o.resources.gpu;
+  });
+  return { nodes: offers.map((o) => o.node), amounts };
 }
 
 export type Action =
   | { readonly kind: "launch"; readonly group: number; readonly node: number; readonly fromOffer: Resources }
   | { readonly kind: "hold"; readonly group: number; readonly node: number; readonly take: Resources };
+
+function firstFit(avail: Float64Array, k: number, r: Resources): number {
+  for (let i = 0; i < k; i++) {
+    if (r.cpu <= avail[3 * i]! && r.memory <= avail[3 * i + 1]! && r.gpu <= avail[3 * i + 2]!) return i;
+  }
+  return -1;
+}
 
 /**
  * A framework's answer to a batch of offers (possibly empty: a member of a
@@ -36,42 +56,65 @@ export type Action =
  *   the first offer that fits its target.
  * Whatever no action takes is declined. Pure.
  */
-export function planDecision(groups: readonly GroupView[], offers: readonly OfferView[], hold: MesosParams["hold"]): Action[] {
-  const avail = offers.map((o) => o.resources);
-  const at = new Map<number, number>();
-  offers.forEach((o, i) => at.set(o.node, i));
+export function planDecision(groups: readonly GroupView[], offers: OfferSet, hold: MesosParams["hold"]): Action[] {
+  const k = offers.nodes.length;
+  const avail = Float64Array.from(offers.amounts);
+  let at: Map<number, number> | undefined;
+  const slot = (node: number): number => {
+    if (at === undefined) {
+      at = new Map();
+      offers.nodes.forEach((n, i) => at!.set(n, i));
+    }
+    return at.get(node) ?? -1;
+  };
+  const take = (i: number, cpu: number, memory: number, gpu: number): void => {
+    avail[3 * i]! -= cpu;
+    avail[3 * i + 1]! -= memory;
+    avail[3 * i + 2]! -= gpu;
+  };
   const actions: Action[] = [];
   for (const g of groups) {
     if (g.holdNode >= 0) {
-      const i = at.get(g.holdNode);
-      const offered = i === undefined ? ZERO : avail[i]!;
-      const missing = subClamped(g.need, g.held);
-      if (g.allArrived && fitsIn(missing, offered)) {
-        actions.push({ kind: "launch", group: g.index, node: g.holdNode, fromOffer: missing });
-        if (i !== undefined) avail[i] = sub(offered, missing);
-      } else if (i !== undefined) {
-        const take = hold === "exact" ? min(offered, subClamped(g.target, g.held)) : offered;
-        if (!isZero(take)) {
-          actions.push({ kind: "hold", group: g.index, node: g.holdNode, take });
-          avail[i] = sub(offered, take);
+      const i = slot(g.holdNode);
+      const oc = i < 0 ? 0 : avail[3 * i]!;
+      const om = i < 0 ? 0 : avail[3 * i + 1]!;
+      const og = i < 0 ? 0 : avail[3 * i + 2]!;
+      const mc = Math.max(0, g.need.cpu - g.held.cpu);
+      const mm = Math.max(0, g.need.memory - g.held.memory);
+      const mg = Math.max(0, g.need.gpu - g.held.gpu);
+      if (g.allArrived && mc <= oc && mm <= om && mg <= og) {
+        actions.push({ kind: "launch", group: g.index, node: g.holdNode, fromOffer: { cpu: mc, memory: mm, gpu: mg } });
+        if (i >= 0) take(i, mc, mm, mg);
+      } else if (i >= 0) {
+        const t =
+          hold === "exact"
+            ? {
+                cpu: Math.min(oc, Math.max(0, g.target.cpu - g.held.cpu)),
+                memory: Math.min(om, Math.max(0, g.target.memory - g.held.memory)),
+                gpu: Math.min(og, Math.max(0, g.target.gpu - g.held.gpu)),
+              }
+            : { cpu: oc, memory: om, gpu: og };
+        if (t.cpu > 0 || t.memory > 0 || t.gpu > 0) {
+          actions.push({ kind: "hold", group: g.index, node: g.holdNode, take: t });
+          take(i, t.cpu, t.memory, t.gpu);
         }
       }
       continue;
     }
     if (g.allArrived) {
-      const i = avail.findIndex((a) => fitsIn(g.need, a));
+      const i = firstFit(avail, k, g.need);
       if (i >= 0) {
-        actions.push({ kind: "launch", group: g.index, node: offers[i]!.node, fromOffer: g.need });
-        avail[i] = sub(avail[i]!, g.need);
+        actions.push({ kind: "launch", group: g.index, node: offers.nodes[i]!, fromOffer: g.need });
+        take(i, g.need.cpu, g.need.memory, g.need.gpu);
         continue;
       }
     }
-    if (isZero(g.target)) continue;
-    const i = avail.findIndex((a) => fitsIn(g.target, a));
+    if (g.target.cpu === 0 && g.target.memory === 0 && g.target.gpu === 0) continue;
+    const i = firstFit(avail, k, g.target);
     if (i < 0) continue;
-    const take = hold === "exact" ? g.target : avail[i]!;
-    actions.push({ kind: "hold", group: g.index, node: offers[i]!.node, take });
-    avail[i] = sub(avail[i]!, take);
+    const t = hold === "exact" ? g.target : { cpu: avail[3 * i]!, memory: avail[3 * i + 1]!, gpu: avail[3 * i + 2]! };
+    actions.push({ kind: "hold", group: g.index, node: offers.nodes[i]!, take: t });
+    take(i, t.cpu, t.memory, t.gpu);
   }
   return actions;
 }

@@ -1,0 +1,37 @@
+// One scale-benchmark run in its own process, so peak RSS is this run's own.
+// Usage: node --import tsx bench/scale-run.ts STRATEGY NODES GROUPS
+// Prints one JSON line.
+import { summarize } from "../sim/metrics/report.ts";
+import { runOnce } from "../sim/runner.ts";
+import { scaleScenario } from "./scale-scenario.ts";
+
+const [strategy, nodesArg, groupsArg] = process.argv.slice(2);
+const nodes = Number(nodesArg);
+const groups = Number(groupsArg);
+if (!strategy || !(nodes > 0) || !(groups > 0)) {
+  process.stderr.write("usage: scale-run.ts STRATEGY NODES GROUPS\n");
+  process.exit(2);
+}
+const scenario = scaleScenario(nodes, groups);
+const t0 = performance.now();
+const result = runOnce(scenario, strategy, 1);
+const simulated = performance.now();
+const tables = summarize(result);
+const t1 = performance.now();
+const wall = (t1 - t0) / 1000;
+process.stdout.write(
+  `${JSON.stringify({
+    strategy,
+    nodes,
+    groups,
+    wall_s: wall,
+    simulate_s: (simulated - t0) / 1000,
+    summarize_s: (t1 - simulated) / 1000,
+    events: result.events,
+    events_per_s: result.events / ((simulated - t0) / 1000),
+    us_per_group: (wall * 1e6) / groups,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    completed: tables.run.completed,
+    correct_rate: tables.run.correct_rate,
+  })}\n`,
+);

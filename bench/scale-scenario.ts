@@ -1,0 +1,33 @@
+import { validateScenario, type Scenario } from "../sim/workload/scenario.ts";
+
+/** Groups per second per node: keeps a generated cluster around 70 % busy in steady state. */
+export const RATE_PER_NODE = 0.011;
+
+/**
+ * The scale benchmark's workload: `nodes` generated nodes and `groups`
+ * colocate groups of 2 to 4 containers, arriving at a rate proportional to
+ * the cluster size, with decision times small enough that one kube scheduler
+ * keeps up at 50,000 nodes. The horizon lets every group finish.
+ */
+export function scaleScenario(nodes: number, groups: number): Scenario {
+  const rate = nodes * RATE_PER_NODE;
+  return validateScenario(`<bench ${nodes} nodes x ${groups} groups>`, {
+    name: `scale-${nodes}n-${groups}g`,
+    horizon: Math.ceil(groups / rate + 3000),
+    sampleEvery: 60,
+    decision: { tJob: 0.0002, tTask: 0.0001 },
+    cluster: { type: "generate", count: nodes, capacity: { cpu: 32000, memory: 131072 }, heterogeneity: 0.25 },
+    workload: {
+      type: "generate",
+      groups,
+      rate,
+      members: { min: 2, max: 4 },
+      request: {
+        cpu: { dist: "uniform", min: 500, max: 4000 },
+        memory: { dist: "lognormal", median: 4096, sigma: 0.8 },
+      },
+      duration: { dist: "lognormal", median: 300, sigma: 0.5 },
+      delay: { dist: "uniform", min: 0, max: 2 },
+    },
+  });
+}
