@@ -209,9 +209,20 @@ class Mesos implements Strategy, OfferSink {
       return;
     }
     if (offers === NO_OFFERS) f.recheckQueued = false;
-    const views = f.pending.map((g) => this.view(g));
-    const complete = new Set<number>();
-    for (const v of views) if (v.allArrived && v.holdNode >= 0) complete.add(v.index);
+    // Only groups this answer can affect: those holding nothing, those hoarding on an
+    // offered node, and (on a re-check after an arrival) complete hoarders not yet waiting.
+    const offered = offers.nodes.length > 0 ? new Set(offers.nodes) : undefined;
+    const views: GroupView[] = [];
+    const complete: GroupState[] = [];
+    for (const g of f.pending) {
+      const allArrived = g.arrivedMembers.length === g.group.members.length;
+      if (g.holdNode >= 0) {
+        const relevant = offered?.has(g.holdNode) || (allArrived && !g.waiting);
+        if (!relevant) continue;
+        if (allArrived && !g.waiting) complete.push(g);
+      }
+      views.push(this.view(g));
+    }
     const actions = planDecision(views, offers, this.params.hold);
     let units = 0;
     for (const a of actions) if (a.kind === "launch") units += this.ctx.groups[a.group]!.members.length;
@@ -220,7 +231,7 @@ class Mesos implements Strategy, OfferSink {
     this.ctx.sim.after(seconds, Phase.Decision, () => this.finishDecision(f, offers, actions, complete, seconds, units));
   }
 
-  private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: Set<number>, seconds: number, units: number): void {
+  private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: readonly GroupState[], seconds: number, units: number): void {
     const { sim, log } = this.ctx;
     const now = sim.now;
     const remaining = Float64Array.from(offers.amounts);
@@ -251,8 +262,9 @@ class Mesos implements Strategy, OfferSink {
       touched.add(a.node);
     }
     this.declineRest(f, offers, remaining);
-    for (const g of f.pending) {
-      if (g.holdNode >= 0 && complete.has(g.group.index)) {
+    // Complete hoarders that still could not launch now wait on their node.
+    for (const g of complete) {
+      if (g.status === "pending" && g.holdNode >= 0 && !g.waiting) {
         g.waiting = true;
         touched.add(g.holdNode);
       }
