@@ -38,8 +38,12 @@ interface GroupState {
 
 interface Framework {
   readonly id: number;
-  /** Groups waiting to launch, oldest first. */
-  readonly pending: GroupState[];
+  /** Pending groups that hold nothing, oldest first: they want offers of any node. */
+  readonly unbound: GroupState[];
+  /** How many of its pending groups hoard on each node: it wants offers of those nodes. */
+  readonly hoardNodes: Map<number, number>;
+  /** Hoarding groups a member of which arrived since the last re-check. */
+  rechecks: GroupState[];
   /** Offer batches (or, when empty, a re-check after an arrival) to answer in turn. */
   readonly work: OfferBatch[];
   busy: boolean;
@@ -72,7 +76,9 @@ class Mesos implements Strategy, OfferSink {
     this.count = params.frameworks;
     this.frameworks = Array.from({ length: params.frameworks }, (_, id) => ({
       id,
-      pending: [],
+      unbound: [],
+      hoardNodes: new Map(),
+      rechecks: [],
       work: [],
       busy: false,
       recheckQueued: false,
@@ -120,7 +126,7 @@ class Mesos implements Strategy, OfferSink {
       g.status = "pending";
       this.enqueue(g);
     } else if (g.status === "pending" && g.holdNode >= 0) {
-      this.recheck(this.frameworks[g.framework]!);
+      this.recheck(this.frameworks[g.framework]!, g);
     }
   }
 
@@ -136,7 +142,8 @@ class Mesos implements Strategy, OfferSink {
   // --- OfferSink ----------------------------------------------------------
 
   wantsOffers(f: number): boolean {
-    return this.frameworks[f]!.pending.length > 0;
+    const fw = this.frameworks[f]!;
+    return fw.unbound.length > 0 || fw.hoardNodes.size > 0;
   }
 
   dominantShare(f: number): number {
@@ -144,13 +151,8 @@ class Mesos implements Strategy, OfferSink {
   }
 
   interest(f: number): Interest {
-    let anyNode = false;
-    const hoardNodes = new Set<number>();
-    for (const g of this.frameworks[f]!.pending) {
-      if (g.holdNode < 0) anyNode = true;
-      else hoardNodes.add(g.holdNode);
-    }
-    return { anyNode, hoardNodes };
+    const fw = this.frameworks[f]!;
+    return { anyNode: fw.unbound.length > 0, hoardNodes: fw.hoardNodes };
   }
 
   offered(f: number, cpu: number, memory: number, gpu: number): void {
@@ -166,28 +168,49 @@ class Mesos implements Strategy, OfferSink {
 
   // --- Frameworks ---------------------------------------------------------
 
+  /** The group becomes pending, holding nothing. */
   private enqueue(g: GroupState): void {
-    const f = this.frameworks[g.framework]!;
-    const pending = f.pending;
-    let lo = 0;
-    let hi = pending.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pending[mid]!.group.index < g.group.index) lo = mid + 1;
-      else hi = mid;
-    }
-    pending.splice(lo, 0, g);
+    insertByIndex(this.frameworks[g.framework]!.unbound, g);
     this.allocator.interestChanged();
   }
 
-  private dequeue(g: GroupState): void {
-    const pending = this.frameworks[g.framework]!.pending;
-    const i = pending.indexOf(g);
-    if (i >= 0) pending.splice(i, 1);
+  /** The group stops being pending (launched, aborted, unschedulable); call before releasing its holds. */
+  private leave(g: GroupState): void {
+    if (g.holdNode < 0) removeByIndex(this.frameworks[g.framework]!.unbound, g);
+  }
+
+  /** The group starts hoarding on `node`. */
+  private bind(g: GroupState, node: number): void {
+    const f = this.frameworks[g.framework]!;
+    removeByIndex(f.unbound, g);
+    g.holdNode = node;
+    f.hoardNodes.set(node, (f.hoardNodes.get(node) ?? 0) + 1);
+    let set = this.holders.get(node);
+    if (set === undefined) {
+      set = new Set();
+      this.holders.set(node, set);
+    }
+    set.add(g);
+  }
+
+  /** The group no longer hoards; if still pending it wants any node again. */
+  private unbind(g: GroupState): void {
+    const f = this.frameworks[g.framework]!;
+    const node = g.holdNode;
+    const n = (f.hoardNodes.get(node) ?? 0) - 1;
+    if (n > 0) f.hoardNodes.set(node, n);
+    else f.hoardNodes.delete(node);
+    this.holders.get(node)?.delete(g);
+    g.holds = [];
+    g.held = ZERO;
+    g.holdNode = -1;
+    g.waiting = false;
+    if (g.status === "pending") this.enqueue(g);
   }
 
   /** A member of a hoarding group arrived: the framework looks at its holds again. */
-  private recheck(f: Framework): void {
+  private recheck(f: Framework, g: GroupState): void {
+    f.rechecks.push(g);
     if (f.recheckQueued) return;
     f.recheckQueued = true;
     f.work.push(NO_OFFERS);
@@ -208,21 +231,24 @@ class Mesos implements Strategy, OfferSink {
       this.allocator.schedule();
       return;
     }
-    if (offers === NO_OFFERS) f.recheckQueued = false;
-    // Only groups this answer can affect: those holding nothing, those hoarding on an
-    // offered node, and (on a re-check after an arrival) complete hoarders not yet waiting.
-    const offered = offers.nodes.length > 0 ? new Set(offers.nodes) : undefined;
-    const views: GroupView[] = [];
-    const complete: GroupState[] = [];
-    for (const g of f.pending) {
-      const allArrived = g.arrivedMembers.length === g.group.members.length;
-      if (g.holdNode >= 0) {
-        const relevant = offered?.has(g.holdNode) || (allArrived && !g.waiting);
-        if (!relevant) continue;
-        if (allArrived && !g.waiting) complete.push(g);
+    // Only the groups this answer can affect, oldest first: on a re-check, the hoarders a
+    // member of which arrived; on offers, the groups holding nothing and the hoarders on
+    // an offered node.
+    let candidates: GroupState[];
+    if (offers === NO_OFFERS) {
+      f.recheckQueued = false;
+      candidates = [...new Set(f.rechecks)].filter((g) => g.status === "pending" && g.holdNode >= 0);
+      f.rechecks = [];
+    } else {
+      candidates = [...f.unbound];
+      for (const node of offers.nodes) {
+        const holders = this.holders.get(node);
+        if (holders !== undefined) for (const g of holders) if (g.framework === f.id) candidates.push(g);
       }
-      views.push(this.view(g));
     }
+    candidates.sort((a, b) => a.group.index - b.group.index);
+    const complete = candidates.filter((g) => g.holdNode >= 0 && !g.waiting && g.arrivedMembers.length === g.group.members.length);
+    const views = candidates.map((g) => this.view(g));
     const actions = planDecision(views, offers, this.params.hold);
     let units = 0;
     for (const a of actions) if (a.kind === "launch") units += this.ctx.groups[a.group]!.members.length;
@@ -302,12 +328,11 @@ class Mesos implements Strategy, OfferSink {
   private launch(g: GroupState, node: number, fromOffer: Resources): void {
     const { cluster, lifecycle } = this.ctx;
     const f = this.frameworks[g.framework]!;
+    this.leave(g);
+    g.status = "launched";
     this.releaseHolds(g);
     cluster.release(node, fromOffer);
     f.alloc = sub(f.alloc, fromOffer);
-    g.status = "launched";
-    g.waiting = false;
-    this.dequeue(g);
     lifecycle.start(g.group, g.group.members.length, node, g.need);
     f.alloc = add(f.alloc, g.need);
   }
@@ -317,15 +342,9 @@ class Mesos implements Strategy, OfferSink {
   private addHold(g: GroupState, node: number, resources: Resources, offeredAt: number): void {
     const { sim, log } = this.ctx;
     const hold: Hold = { id: this.nextHold++, node, resources, timer: undefined };
+    if (g.holdNode < 0) this.bind(g, node);
     g.holds.push(hold);
     g.held = add(g.held, resources);
-    g.holdNode = node;
-    let set = this.holders.get(node);
-    if (set === undefined) {
-      set = new Set();
-      this.holders.set(node, set);
-    }
-    set.add(g);
     log.pushResources(sim.now, Ev.HoldStart, g.group.index, node, hold.id, resources);
     const timeout = this.params.offerTimeout;
     if (timeout !== null) {
@@ -348,11 +367,7 @@ class Mesos implements Strategy, OfferSink {
     const node = g.holdNode;
     if (node < 0) return;
     for (const hold of g.holds) this.dropHold(g, hold);
-    g.holds = [];
-    g.held = ZERO;
-    g.holdNode = -1;
-    g.waiting = false;
-    this.holders.get(node)?.delete(g);
+    this.unbind(g);
     this.allocator.markChanged(node);
   }
 
@@ -363,13 +378,7 @@ class Mesos implements Strategy, OfferSink {
     this.dropHold(g, hold);
     g.holds = g.holds.filter((h) => h !== hold);
     const node = hold.node;
-    if (g.holds.length === 0) {
-      g.held = ZERO;
-      g.holdNode = -1;
-      g.waiting = false;
-      this.holders.get(node)?.delete(g);
-      this.allocator.interestChanged();
-    }
+    if (g.holds.length === 0) this.unbind(g);
     this.allocator.markChanged(node);
     this.checkDeadlock(node, DeadlockResolution.Timeout);
   }
@@ -395,9 +404,9 @@ class Mesos implements Strategy, OfferSink {
 
   /** Releases the group's holds and requeues it after a backoff that doubles per abort. */
   private abort(g: GroupState): void {
-    this.releaseHolds(g);
-    this.dequeue(g);
+    this.leave(g);
     g.status = "backoff";
+    this.releaseHolds(g);
     g.aborts++;
     const delay = this.params.abortBackoff * 2 ** (g.aborts - 1);
     this.ctx.sim.after(delay, Phase.Arrival, () => {
@@ -409,12 +418,33 @@ class Mesos implements Strategy, OfferSink {
 
   private markUnschedulable(g: GroupState): void {
     const node = g.holdNode;
-    this.releaseHolds(g);
-    this.dequeue(g);
+    this.leave(g);
     g.status = "unschedulable";
+    this.releaseHolds(g);
     this.ctx.log.push(this.ctx.sim.now, Ev.Unschedulable, g.group.index);
     if (node >= 0) this.checkDeadlock(node, DeadlockResolution.Released);
   }
+}
+
+function position(list: readonly GroupState[], g: GroupState): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.group.index < g.group.index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertByIndex(list: GroupState[], g: GroupState): void {
+  const i = position(list, g);
+  if (list[i] !== g) list.splice(i, 0, g);
+}
+
+function removeByIndex(list: GroupState[], g: GroupState): void {
+  const i = position(list, g);
+  if (list[i] === g) list.splice(i, 1);
 }
 
 export const mesos = {

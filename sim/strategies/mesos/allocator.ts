@@ -12,7 +12,7 @@ export interface OfferBatch extends OfferSet {
 /** Which nodes a framework wants offered: any node, or only the nodes it hoards on. */
 export interface Interest {
   readonly anyNode: boolean;
-  readonly hoardNodes: ReadonlySet<number>;
+  readonly hoardNodes: { has(node: number): boolean };
 }
 
 /** What the allocator needs from the frameworks. */
