@@ -1,21 +1,10 @@
-import FastPriorityQueue from "fastpriorityqueue";
 import type { Phase } from "./phase.ts";
 
 /** What a scheduled event does when its time comes. */
 export type Action = () => void;
 
-/**
- * One pending event. `rank` packs (phase, seq) into one number so the heap
- * compares two numbers: time first, then phase, then insertion order.
- */
-export interface ScheduledEvent {
-  readonly time: number;
-  readonly phase: Phase;
-  readonly seq: number;
-  readonly rank: number;
-  readonly action: Action;
-  cancelled: boolean;
-}
+/** A handle on a scheduled event, for cancelling it: its sequence number. */
+export type EventId = number;
 
 /** seq occupies the low 2^44 of rank; phase sits above it. */
 const SEQ_SPAN = 2 ** 44;
@@ -24,32 +13,118 @@ export function rankOf(phase: Phase, seq: number): number {
   return phase * SEQ_SPAN + seq;
 }
 
-function before(a: ScheduledEvent, b: ScheduledEvent): boolean {
-  return a.time < b.time || (a.time === b.time && a.rank < b.rank);
-}
-
-/** The event queue: a binary heap ordered by (time, phase, seq). */
+/**
+ * The event queue: a binary min-heap on typed arrays ordered by
+ * (time, rank), rank = phase x 2^44 + seq, with the actions moved alongside.
+ * Pushing and popping allocate nothing beyond amortised array growth.
+ * Cancelled events stay in the heap and are dropped when they reach the top.
+ */
 export class EventQueue {
-  private readonly heap = new FastPriorityQueue<ScheduledEvent>(before);
+  private times: Float64Array;
+  private ranks: Float64Array;
+  private actions: (Action | undefined)[];
+  private count = 0;
   private nextSeq = 0;
+  private readonly cancelled = new Set<number>();
 
-  get size(): number {
-    return this.heap.size;
+  /** The entry removed by the last pop: its time and rank, and its action (undefined if it was cancelled). */
+  time = 0;
+  rank = 0;
+  action: Action | undefined = undefined;
+
+  constructor(capacity = 1024) {
+    this.times = new Float64Array(capacity);
+    this.ranks = new Float64Array(capacity);
+    this.actions = new Array<Action | undefined>(capacity).fill(undefined);
   }
 
-  push(time: number, phase: Phase, action: Action): ScheduledEvent {
+  /** Entries in the heap, cancelled ones included. */
+  get size(): number {
+    return this.count;
+  }
+
+  push(time: number, phase: Phase, action: Action): EventId {
     const seq = this.nextSeq++;
     if (seq >= SEQ_SPAN) throw new Error("event queue: sequence number space exhausted");
-    const event: ScheduledEvent = { time, phase, seq, rank: rankOf(phase, seq), action, cancelled: false };
-    this.heap.add(event);
-    return event;
+    if (this.count === this.times.length) this.grow();
+    const rank = phase * SEQ_SPAN + seq;
+    const t = this.times;
+    const r = this.ranks;
+    const a = this.actions;
+    let i = this.count++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pt = t[parent]!;
+      if (pt < time || (pt === time && r[parent]! < rank)) break;
+      t[i] = pt;
+      r[i] = r[parent]!;
+      a[i] = a[parent];
+      i = parent;
+    }
+    t[i] = time;
+    r[i] = rank;
+    a[i] = action;
+    return seq;
   }
 
-  peek(): ScheduledEvent | undefined {
-    return this.heap.peek();
+  /** Marks an event cancelled. Cancelling an event that already fired does nothing. */
+  cancel(id: EventId): void {
+    this.cancelled.add(id);
   }
 
-  pop(): ScheduledEvent | undefined {
-    return this.heap.poll();
+  /** Time of the earliest entry, or Infinity when empty. */
+  peekTime(): number {
+    return this.count === 0 ? Infinity : this.times[0]!;
+  }
+
+  /**
+   * Removes the earliest entry and exposes it in `time`, `rank` and `action`
+   * (`action` is undefined for a cancelled entry). Returns false when empty.
+   */
+  pop(): boolean {
+    if (this.count === 0) return false;
+    const t = this.times;
+    const r = this.ranks;
+    const a = this.actions;
+    this.time = t[0]!;
+    this.rank = r[0]!;
+    this.action = a[0];
+    if (this.cancelled.size > 0 && this.cancelled.delete(this.rank % SEQ_SPAN)) this.action = undefined;
+    const n = --this.count;
+    const time = t[n]!;
+    const rank = r[n]!;
+    const action = a[n];
+    a[n] = undefined;
+    if (n === 0) return true;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      const right = child + 1;
+      if (right < n && (t[right]! < t[child]! || (t[right] === t[child] && r[right]! < r[child]!))) child = right;
+      const ct = t[child]!;
+      if (time < ct || (time === ct && rank < r[child]!)) break;
+      t[i] = ct;
+      r[i] = r[child]!;
+      a[i] = a[child];
+      i = child;
+    }
+    t[i] = time;
+    r[i] = rank;
+    a[i] = action;
+    return true;
+  }
+
+  private grow(): void {
+    const cap = this.times.length * 2;
+    const times = new Float64Array(cap);
+    times.set(this.times);
+    const ranks = new Float64Array(cap);
+    ranks.set(this.ranks);
+    this.times = times;
+    this.ranks = ranks;
+    const actions = new Array<Action | undefined>(cap).fill(undefined);
+    for (let i = 0; i < this.count; i++) actions[i] = this.actions[i];
+    this.actions = actions;
   }
 }

@@ -1,7 +1,7 @@
 import { Phase } from "./phase.ts";
-import { EventQueue, type Action, type ScheduledEvent } from "./queue.ts";
+import { EventQueue, type Action, type EventId } from "./queue.ts";
 
-export type { Action, ScheduledEvent } from "./queue.ts";
+export type { Action, EventId } from "./queue.ts";
 
 /** Called after every processed event, e.g. by a validating observer in tests. */
 export type Observer = (now: number) => void;
@@ -32,21 +32,21 @@ export class Simulator {
   }
 
   /** Schedules `action` at absolute time `at`. */
-  schedule(at: number, phase: Phase, action: Action): ScheduledEvent {
+  schedule(at: number, phase: Phase, action: Action): EventId {
     if (!Number.isFinite(at)) throw new Error(`simulator: cannot schedule at non-finite time ${at}`);
     if (at < this.clock) throw new Error(`simulator: cannot schedule at ${at}, before now (${this.clock})`);
     return this.queue.push(at, phase, action);
   }
 
   /** Schedules `action` `delay` seconds from now. */
-  after(delay: number, phase: Phase, action: Action): ScheduledEvent {
+  after(delay: number, phase: Phase, action: Action): EventId {
     if (!(delay >= 0)) throw new Error(`simulator: delay must be >= 0, got ${delay}`);
     return this.schedule(this.clock + delay, phase, action);
   }
 
-  /** Cancels a scheduled event; it is skipped when popped. */
-  cancel(event: ScheduledEvent): void {
-    event.cancelled = true;
+  /** Cancels a scheduled event; it is skipped when its time comes. Stale handles are ignored. */
+  cancel(event: EventId): void {
+    this.queue.cancel(event);
   }
 
   observe(observer: Observer): void {
@@ -55,35 +55,35 @@ export class Simulator {
 
   /** Processes the next live event. Returns false when the queue is empty. */
   step(): boolean {
-    for (;;) {
-      const event = this.queue.pop();
-      if (event === undefined) return false;
-      if (event.cancelled) continue;
-      this.fire(event);
+    const queue = this.queue;
+    while (queue.pop()) {
+      const action = queue.action;
+      if (action === undefined) continue;
+      this.fire(queue.time, action);
       return true;
     }
+    return false;
   }
 
   /** Processes every event with time <= until, then sets the clock to `until`. */
   run(until: number): void {
     if (!(until >= this.clock)) throw new Error(`simulator: run(${until}) is before now (${this.clock})`);
     const queue = this.queue;
-    for (;;) {
-      const next = queue.peek();
-      if (next === undefined || next.time > until) break;
+    while (queue.peekTime() <= until) {
       queue.pop();
-      if (next.cancelled) continue;
-      this.fire(next);
+      const action = queue.action;
+      if (action === undefined) continue;
+      this.fire(queue.time, action);
     }
     this.clock = until;
   }
 
-  private fire(event: ScheduledEvent): void {
-    this.clock = event.time;
+  private fire(time: number, action: Action): void {
+    this.clock = time;
     this.processed++;
-    event.action();
+    action();
     const observers = this.observers;
-    for (let i = 0; i < observers.length; i++) observers[i]!(this.clock);
+    for (let i = 0; i < observers.length; i++) observers[i]!(time);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Phase, type ScheduledEvent, type Simulator } from "../engine/index.ts";
+import { Phase, type EventId, type Simulator } from "../engine/index.ts";
 import { Ev, type EventLog } from "../metrics/log.ts";
 import type { Cluster } from "./cluster.ts";
 import type { Group } from "./group.ts";
@@ -17,7 +17,7 @@ export interface Task {
 interface GroupRun {
   running: number;
   tasks: Task[];
-  finish: ScheduledEvent | undefined;
+  finish: EventId | undefined;
   done: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { Phase, type ScheduledEvent } from "../engine/index.ts";
+import { Phase, type EventId } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group, type Member } from "../model/group.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
@@ -18,7 +18,7 @@ interface Hold {
   readonly id: number;
   readonly node: number;
   readonly resources: Resources;
-  timer: ScheduledEvent | undefined;
+  timer: EventId | undefined;
 }
 
 /** The mesos view of a group. */

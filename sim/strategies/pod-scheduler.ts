@@ -1,6 +1,6 @@
 import FastPriorityQueue from "fastpriorityqueue";
 import { z } from "zod";
-import { Phase, type Rng, type ScheduledEvent } from "../engine/index.ts";
+import { Phase, type Rng, type EventId } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import type { Group } from "../model/group.ts";
 import type { Resources } from "../model/resources.ts";
@@ -44,7 +44,7 @@ export interface Pod {
   attempts: number;
   backoffUntil: number;
   state: PodState;
-  timer: ScheduledEvent | undefined;
+  timer: EventId | undefined;
 }
 
 /** kube-scheduler's Pod backoff: initial x 2^(attempts - 1), capped. */

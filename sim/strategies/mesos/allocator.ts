@@ -1,4 +1,4 @@
-import { Phase, type Rng, type ScheduledEvent } from "../../engine/index.ts";
+import { Phase, type Rng, type EventId } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
@@ -48,7 +48,7 @@ export class Allocator {
   private readonly isParked: Uint8Array;
   /** Per framework: until when each node is filtered (0 = not filtered). */
   private readonly filteredUntil: Float64Array[];
-  private round: ScheduledEvent | undefined;
+  private round: EventId | undefined;
   private readonly order: Rng;
   /** Whether each framework wanted any node at the last round; whether that may have changed since. */
   private readonly anyNode: Uint8Array;
