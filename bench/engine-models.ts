@@ -1,3 +1,4 @@
+import FastPriorityQueue from "fastpriorityqueue";
 import { EventQueue } from "../sim/engine/queue.ts";
 import { Phase, Rng, Simulator } from "../sim/engine/index.ts";
 import { TypedHeap } from "./typed-heap.ts";
@@ -19,6 +20,25 @@ export function holdEngineQueue(pending: number, ops: number, inc: Float64Array)
   for (let i = 0; i < ops; i++) {
     q.pop();
     q.push(q.time + inc[i % inc.length]!, Phase.Arrival, noop);
+  }
+  return ops;
+}
+
+interface FpqEvent {
+  readonly time: number;
+  readonly rank: number;
+  readonly action: () => void;
+}
+const fpqBefore = (a: FpqEvent, b: FpqEvent): boolean => a.time < b.time || (a.time === b.time && a.rank < b.rank);
+
+/** The same hold model on fastpriorityqueue with one object per event (the library baseline). */
+export function holdFastPriorityQueue(pending: number, ops: number, inc: Float64Array): number {
+  const q = new FastPriorityQueue<FpqEvent>(fpqBefore);
+  let seq = 0;
+  for (let i = 0; i < pending; i++) q.add({ time: inc[i % inc.length]!, rank: seq++, action: noop });
+  for (let i = 0; i < ops; i++) {
+    const e = q.poll()!;
+    q.add({ time: e.time + inc[i % inc.length]!, rank: seq++, action: noop });
   }
   return ops;
 }

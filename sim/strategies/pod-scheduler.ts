@@ -4,7 +4,7 @@ import { Phase, type Rng, type EventId } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import type { Group } from "../model/group.ts";
 import type { Resources } from "../model/resources.ts";
-import { numFeasibleNodesToFind, SCORING_STRATEGIES, scoreNode } from "./scoring.ts";
+import { MAX_NODE_SCORE, numFeasibleNodesToFind, SCORING_STRATEGIES, scoreNode } from "./scoring.ts";
 import { decisionSeconds, type StrategyContext } from "./strategy.ts";
 
 /** kube-scheduler knobs shared by `kube` and `naive`. */
@@ -68,7 +68,6 @@ function podBefore(a: Pod, b: Pod): boolean {
 export class PodScheduler {
   private readonly active = new FastPriorityQueue<Pod>(podBefore);
   private unschedulable: Pod[] = [];
-  private readonly feasible: Int32Array;
   private readonly numToFind: number;
   private readonly tieBreak: Rng;
   private nextStart = 0;
@@ -83,7 +82,6 @@ export class PodScheduler {
     private readonly params: PodSchedulerParams,
     private readonly onBind: (pod: Pod, node: number) => void,
   ) {
-    this.feasible = new Int32Array(ctx.cluster.size);
     this.numToFind = numFeasibleNodesToFind(ctx.cluster.size, params.percentageOfNodesToScore);
     this.tieBreak = ctx.rng.stream("kube/tie-break");
     ctx.log.push(0, Ev.SchedulerUp, -1, -1, 0);
@@ -208,37 +206,65 @@ export class PodScheduler {
   selectNode(request: Resources): number {
     const cluster = this.ctx.cluster;
     const n = cluster.size;
-    const feasible = this.feasible;
     const want = this.numToFind;
+    const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, capGpu } = cluster;
+    const { cpu: rc, memory: rm, gpu: rg } = request;
+    const { scoring, weights } = this.params;
+    // The default (LeastAllocated) is computed inline; the others through scoreNode.
+    const inline = scoring === "LeastAllocated";
+    const wc = weights.cpu;
+    const wm = weights.memory;
+    const wg = weights.gpu;
+    const wsum = wc + wm + wg;
     let found = 0;
     let examined = 0;
     let node = this.nextStart;
+    let best = -1;
+    let bestScore = -Infinity;
+    let ties = 0;
+    // One pass: filter, and score each feasible node as it is found, in scan order.
     while (examined < n && found < want) {
-      if (cluster.fits(node, request)) feasible[found++] = node;
+      const fc = freeCpu[node]!;
+      const fm = freeMemory[node]!;
+      const fg = freeGpu[node]!;
+      if (rc <= fc && rm <= fm && rg <= fg) {
+        found++;
+        let score: number;
+        if (inline) {
+          // (capacity - requested) * 100 / capacity per resource, truncated: a quotient in
+          // [0, 100], so `| 0` truncates exactly like Go's int64 division.
+          let sum = 0;
+          if (wc > 0) {
+            const cap = capCpu[node]!;
+            if (cap > 0) sum += (((fc - rc) * MAX_NODE_SCORE) / cap | 0) * wc;
+          }
+          if (wm > 0) {
+            const cap = capMemory[node]!;
+            if (cap > 0) sum += (((fm - rm) * MAX_NODE_SCORE) / cap | 0) * wm;
+          }
+          if (wg > 0) {
+            const cap = capGpu[node]!;
+            if (cap > 0) sum += (((fg - rg) * MAX_NODE_SCORE) / cap | 0) * wg;
+          }
+          score = wsum === 0 ? 0 : Math.trunc(sum / wsum);
+        } else {
+          score = scoreNode(scoring, weights, cluster, node, request);
+        }
+        if (score > bestScore) {
+          bestScore = score;
+          best = node;
+          ties = 1;
+        } else if (score === bestScore) {
+          ties++;
+          if (this.tieBreak.int(ties) === 0) best = node;
+        }
+      }
       examined++;
       node++;
       if (node === n) node = 0;
     }
     this.lastExamined = examined;
     if (n > 0) this.nextStart = (this.nextStart + examined) % n;
-    if (found === 0) return -1;
-    if (found === 1) return feasible[0]!;
-    const { scoring, weights } = this.params;
-    let best = -1;
-    let bestScore = -Infinity;
-    let ties = 0;
-    for (let i = 0; i < found; i++) {
-      const candidate = feasible[i]!;
-      const score = scoreNode(scoring, weights, cluster, candidate, request);
-      if (score > bestScore) {
-        bestScore = score;
-        best = candidate;
-        ties = 1;
-      } else if (score === bestScore) {
-        ties++;
-        if (this.tieBreak.int(ties) === 0) best = candidate;
-      }
-    }
     return best;
   }
 }
