@@ -77,6 +77,11 @@ export class EventQueue {
     return this.count === 0 ? Infinity : this.times[0]!;
   }
 
+  /** pop(), but only if the earliest entry is due at or before `until`. */
+  popUntil(until: number): boolean {
+    return this.count > 0 && this.times[0]! <= until && this.pop();
+  }
+
   /**
    * Removes the earliest entry and exposes it in `time`, `rank` and `action`
    * (`action` is undefined for a cancelled entry). Returns false when empty.

@@ -33,15 +33,20 @@ export class Simulator {
 
   /** Schedules `action` at absolute time `at`. */
   schedule(at: number, phase: Phase, action: Action): EventId {
-    if (!Number.isFinite(at)) throw new Error(`simulator: cannot schedule at non-finite time ${at}`);
-    if (at < this.clock) throw new Error(`simulator: cannot schedule at ${at}, before now (${this.clock})`);
+    if (!(at >= this.clock && at < Infinity)) this.refuse(at);
     return this.queue.push(at, phase, action);
   }
 
   /** Schedules `action` `delay` seconds from now. */
   after(delay: number, phase: Phase, action: Action): EventId {
-    if (!(delay >= 0)) throw new Error(`simulator: delay must be >= 0, got ${delay}`);
-    return this.schedule(this.clock + delay, phase, action);
+    const at = this.clock + delay;
+    if (!(delay >= 0 && at < Infinity)) throw new Error(`simulator: delay must be finite and >= 0, got ${delay}`);
+    return this.queue.push(at, phase, action);
+  }
+
+  private refuse(at: number): never {
+    if (!Number.isFinite(at)) throw new Error(`simulator: cannot schedule at non-finite time ${at}`);
+    throw new Error(`simulator: cannot schedule at ${at}, before now (${this.clock})`);
   }
 
   /** Cancels a scheduled event; it is skipped when its time comes. Stale handles are ignored. */
@@ -69,11 +74,15 @@ export class Simulator {
   run(until: number): void {
     if (!(until >= this.clock)) throw new Error(`simulator: run(${until}) is before now (${this.clock})`);
     const queue = this.queue;
-    while (queue.peekTime() <= until) {
-      queue.pop();
+    const observers = this.observers;
+    while (queue.popUntil(until)) {
       const action = queue.action;
       if (action === undefined) continue;
-      this.fire(queue.time, action);
+      const time = queue.time;
+      this.clock = time;
+      this.processed++;
+      action();
+      if (observers.length > 0) for (let i = 0; i < observers.length; i++) observers[i]!(time);
     }
     this.clock = until;
   }

@@ -1,0 +1,68 @@
+import { Bench } from "tinybench";
+import { Rng } from "../sim/engine/index.ts";
+import { toCsv } from "../sim/metrics/csv.ts";
+import { GROUP_COLUMNS } from "../sim/metrics/columns.ts";
+import type { GroupRow } from "../sim/metrics/summary.ts";
+import { bulkEngineQueue, bulkTypedHeap, holdEngineQueue, holdFastPriorityQueue, holdTypedHeap, increments } from "./engine-models.ts";
+
+export interface MicroResult {
+  readonly name: string;
+  readonly unit: string;
+  /** Operations per iteration. */
+  readonly work: number;
+  /** Median operations per second over the iterations. */
+  readonly perSecond: number;
+  readonly iterations: number;
+}
+
+const HOLD_PENDING = 10_000;
+const HOLD_OPS = 1_000_000;
+const BULK = 1_000_000;
+const DRAWS = 1_000_000;
+const CSV_ROWS = 100_000;
+
+function sampleRows(n: number): GroupRow[] {
+  const rng = new Rng("csv");
+  return Array.from({ length: n }, (_, i) => ({
+    run_id: "0123456789ab", scenario: "bench", strategy: "kube", seed: 1, group_id: `g${i}`, kind: "colocate",
+    members: 3, cpu: 6000, memory: 12288, gpu: 0, submit: rng.uniform(0, 1000), pod_created: 1.5, placed: 2.25,
+    started: 2.25, finished: 302.25, latency: 0.75, nodes: "node-0042", outcome: "completed", correct: true,
+    attempts: 1, conflicts: 0, rollbacks: 0, held_cpu_s: 0, held_memory_s: 0, held_gpu_s: 0, wasted_cpu_s: 0,
+    wasted_memory_s: 0, wasted_gpu_s: 0, co_start_skew: 0, split_s: 0,
+  }));
+}
+
+/** tinybench micro-benchmarks of the engine's parts; each task's rate is work / median iteration time. */
+export async function runMicro(iterations = 7): Promise<MicroResult[]> {
+  const inc = increments(1 << 20);
+  const rows = sampleRows(CSV_ROWS);
+  const rng = new Rng("draws");
+  const tasks: { name: string; unit: string; work: number; fn: () => void }[] = [
+    { name: "queue hold: engine (typed-array heap)", unit: "events/s", work: HOLD_OPS, fn: () => holdEngineQueue(HOLD_PENDING, HOLD_OPS, inc) },
+    { name: "queue hold: fastpriorityqueue (objects)", unit: "events/s", work: HOLD_OPS, fn: () => holdFastPriorityQueue(HOLD_PENDING, HOLD_OPS, inc) },
+    { name: "queue hold: reference typed heap", unit: "events/s", work: HOLD_OPS, fn: () => holdTypedHeap(HOLD_PENDING, HOLD_OPS, inc) },
+    { name: "queue bulk: engine", unit: "ops/s", work: 2 * BULK, fn: () => bulkEngineQueue(BULK, inc) },
+    { name: "queue bulk: reference typed heap", unit: "ops/s", work: 2 * BULK, fn: () => bulkTypedHeap(BULK, inc) },
+    {
+      name: "rng: alea stream draws",
+      unit: "draws/s",
+      work: DRAWS,
+      fn: () => {
+        let s = 0;
+        for (let i = 0; i < DRAWS; i++) s += rng.next();
+        if (s < 0) throw new Error("unreachable");
+      },
+    },
+    { name: "csv: groups.csv rows (csv-stringify)", unit: "rows/s", work: CSV_ROWS, fn: () => void toCsv(rows, GROUP_COLUMNS) },
+  ];
+  const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0 });
+  for (const t of tasks) bench.add(t.name, t.fn);
+  await bench.run();
+  return tasks.map((t) => {
+    const task = bench.getTask(t.name);
+    const result = task?.result as { latency?: { p50: number }; state?: string; error?: unknown } | undefined;
+    const p50 = result?.latency?.p50;
+    if (p50 === undefined) throw new Error(`bench: task "${t.name}" produced no result (${String(result?.error ?? result?.state)})`);
+    return { name: t.name, unit: t.unit, work: t.work, perSecond: t.work / (p50 / 1000), iterations };
+  });
+}

@@ -1,0 +1,107 @@
+// npm run bench [-- --quick] [-- --skip-scale]
+// Engine micro-benchmarks, the SimPy peer and the scale benchmark; prints one
+// table with PASS/FAIL against the budgets and writes results/bench/*.csv.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stringify } from "csv-stringify/sync";
+import { strategyIds } from "../sim/strategies/registry.ts";
+import { runMicro } from "./micro.ts";
+import { runPeer } from "./peer.ts";
+import { runScalePoint, type ScaleResult } from "./scale.ts";
+
+const quick = process.argv.includes("--quick");
+const skipScale = process.argv.includes("--skip-scale");
+const OUT = join(dirname(fileURLToPath(import.meta.url)), "../results/bench");
+const machine = {
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: cpus().length,
+  memory_gb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString(),
+};
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const fmt = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(2));
+
+log(`cosched bench on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}${quick ? " [quick]" : ""}`);
+
+log("micro-benchmarks (tinybench)...");
+const micro = await runMicro(quick ? 3 : 7);
+
+log("peer: the same hold model on SimPy...");
+const peer = runPeer(1000, 1000, quick ? 1 : 3);
+if (peer.note) log(peer.note);
+
+const NODES = skipScale ? [] : quick ? [1_000, 10_000] : [1_000, 10_000, 50_000];
+const GROUPS = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000];
+const scale: ScaleResult[] = [];
+for (const nodes of NODES) {
+  for (const groups of GROUPS) {
+    for (const strategy of strategyIds()) {
+      const r = runScalePoint(strategy, nodes, groups);
+      scale.push(r);
+      log(`scale ${strategy.padEnd(6)} ${String(nodes).padStart(6)} nodes x ${String(groups).padStart(7)} groups: ${r.wall_s.toFixed(2)} s, ${fmt(r.events_per_s)} events/s, ${r.us_per_group.toFixed(1)} us/group, ${r.peak_rss_mb.toFixed(0)} MB`);
+    }
+  }
+}
+
+interface Budget {
+  readonly budget: string;
+  readonly limit: string;
+  readonly measured: string;
+  readonly pass: boolean | null;
+}
+const budgets: Budget[] = [];
+const at = (strategy: string, nodes: number, groups: number) => scale.find((r) => r.strategy === strategy && r.nodes === nodes && r.groups === groups);
+const hold = micro.find((m) => m.name.startsWith("queue hold: engine"))!;
+budgets.push({ budget: "engine queue, hold model", limit: ">= 8.00M events/s", measured: `${fmt(hold.perSecond)} events/s`, pass: hold.perSecond >= 8e6 });
+if (peer.simpySeconds !== null) {
+  const ratio = peer.simpySeconds / peer.coschedSeconds;
+  budgets.push({ budget: "engine vs SimPy (hold model)", limit: ">= 8x faster", measured: `${ratio.toFixed(1)}x`, pass: ratio >= 8 });
+} else {
+  budgets.push({ budget: "engine vs SimPy (hold model)", limit: ">= 8x faster", measured: "skipped: SimPy not importable", pass: null });
+}
+const limits: Record<string, number> = { kube: 5, naive: 8, mesos: 10, omega: 10 };
+for (const strategy of strategyIds()) {
+  const r = at(strategy, 10_000, 100_000);
+  if (r === undefined) continue;
+  const limit = limits[strategy] ?? 10;
+  budgets.push({ budget: `${strategy}: 10,000 nodes x 100,000 groups`, limit: `<= ${limit} s`, measured: `${r.wall_s.toFixed(2)} s`, pass: r.wall_s <= limit });
+  budgets.push({ budget: `${strategy}: peak RSS at 10,000 x 100,000`, limit: "<= 1536 MB", measured: `${r.peak_rss_mb.toFixed(0)} MB`, pass: r.peak_rss_mb <= 1536 });
+  const small = at(strategy, 10_000, 10_000);
+  const large = at(strategy, 10_000, 300_000);
+  if (small && large) {
+    const growth = large.us_per_group / small.us_per_group;
+    budgets.push({ budget: `${strategy}: time/group at 300k vs 10k groups`, limit: "<= 1.5x", measured: `${growth.toFixed(2)}x`, pass: growth <= 1.5 });
+  }
+}
+const k10 = at("kube", 10_000, 100_000);
+const k50 = at("kube", 50_000, 100_000);
+if (k10 && k50) {
+  const growth = k50.wall_s / k10.wall_s;
+  budgets.push({ budget: "kube: 50,000 vs 10,000 nodes (100k groups)", limit: "<= 2x", measured: `${growth.toFixed(2)}x`, pass: growth <= 2 });
+}
+
+mkdirSync(OUT, { recursive: true });
+const withMachine = <T extends object>(rows: T[]) => rows.map((r) => ({ ...machine, ...r }));
+writeFileSync(join(OUT, "micro.csv"), stringify(withMachine(micro.map((m) => ({ benchmark: m.name, unit: m.unit, work: m.work, per_second: Math.round(m.perSecond), iterations: m.iterations }))), { header: true }));
+writeFileSync(
+  join(OUT, "peer.csv"),
+  stringify(withMachine([{ model: peer.model, events: peer.events, cosched_s: peer.coschedSeconds, simpy_s: peer.simpySeconds ?? "", speedup: peer.simpySeconds === null ? "" : peer.simpySeconds / peer.coschedSeconds, python: peer.python ?? "", note: peer.note }]), { header: true }),
+);
+if (scale.length > 0) writeFileSync(join(OUT, "scale.csv"), stringify(withMachine(scale), { header: true }));
+writeFileSync(join(OUT, "budgets.csv"), stringify(withMachine(budgets.map((b) => ({ ...b, pass: b.pass === null ? "skipped" : b.pass ? "PASS" : "FAIL" }))), { header: true }));
+
+const table: string[][] = [["measure", "result", "budget", ""]];
+for (const m of micro) table.push([m.name, `${fmt(m.perSecond)} ${m.unit}`, "", ""]);
+table.push([`peer: cosched, ${peer.model}`, `${peer.coschedSeconds.toFixed(3)} s (${fmt(peer.events / peer.coschedSeconds)} events/s)`, "", ""]);
+table.push([`peer: SimPy (${peer.python ?? "not found"})`, peer.simpySeconds === null ? "skipped" : `${peer.simpySeconds.toFixed(3)} s`, "", ""]);
+for (const r of scale) table.push([`scale ${r.strategy} ${r.nodes} nodes x ${r.groups} groups`, `${r.wall_s.toFixed(2)} s, ${fmt(r.events_per_s)} ev/s, ${r.us_per_group.toFixed(1)} us/group, ${r.peak_rss_mb.toFixed(0)} MB`, "", ""]);
+for (const b of budgets) table.push([b.budget, b.measured, b.limit, b.pass === null ? "SKIP" : b.pass ? "PASS" : "FAIL"]);
+const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+for (const [i, row] of table.entries()) {
+  process.stdout.write(`${row.map((c, j) => c.padEnd(widths[j]!)).join("  ").trimEnd()}\n`);
+  if (i === 0) process.stdout.write(`${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
+}
+log(`wrote ${OUT}/{micro,peer,scale,budgets}.csv`);

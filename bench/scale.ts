@@ -1,0 +1,30 @@
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export interface ScaleResult {
+  readonly strategy: string;
+  readonly nodes: number;
+  readonly groups: number;
+  readonly wall_s: number;
+  readonly simulate_s: number;
+  readonly summarize_s: number;
+  readonly events: number;
+  readonly events_per_s: number;
+  readonly us_per_group: number;
+  readonly peak_rss_mb: number;
+  readonly completed: number;
+  readonly correct_rate: number;
+}
+
+/** Runs one scale point in a child process (so peak RSS is its own). */
+export function runScalePoint(strategy: string, nodes: number, groups: number): ScaleResult {
+  const out = execFileSync(process.execPath, ["--import", "tsx", join(HERE, "scale-run.ts"), strategy, String(nodes), String(groups)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+    timeout: 30 * 60 * 1000,
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as ScaleResult;
+}
