@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { dirname } from "node:path";
 import { Phase, RngStreams, Simulator } from "./engine/index.ts";
 import { EventLog } from "./metrics/log.ts";
 import { Cluster } from "./model/cluster.ts";
@@ -68,7 +69,7 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
   const started = performance.now();
   const spec = scenario.spec;
   const rng = new RngStreams(seed);
-  const workload = buildWorkload(spec, rng);
+  const workload = buildWorkload(spec, rng, dirname(scenario.file));
   const cluster = new Cluster(workload.nodes);
   const sim = new Simulator();
   const log = new EventLog();

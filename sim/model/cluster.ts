@@ -1,3 +1,4 @@
+import type { Selector } from "./group.ts";
 import type { Resources } from "./resources.ts";
 
 /** A node as a scenario describes it. */
@@ -25,9 +26,10 @@ export class Cluster {
   /** Per-node sequence numbers: incremented by every allocate and release. */
   readonly seq: Float64Array;
   readonly total: Resources;
-  /** Distinct node capacities, used to decide whether a request can ever fit. */
-  private readonly shapes: readonly Resources[];
+  /** Distinct (capacity, labels) of the nodes, used to decide whether a request can ever fit. */
+  private readonly shapes: readonly { capacity: Resources; labels: Readonly<Record<string, string>> }[];
   private readonly index = new Map<string, number>();
+  private readonly masks = new Map<string, Uint8Array>();
 
   constructor(specs: readonly NodeSpec[]) {
     const n = specs.length;
@@ -37,7 +39,7 @@ export class Cluster {
     this.capMemory = new Float64Array(n);
     this.capGpu = new Float64Array(n);
     this.seq = new Float64Array(n);
-    const shapes = new Map<string, Resources>();
+    const shapes = new Map<string, { capacity: Resources; labels: Readonly<Record<string, string>> }>();
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
@@ -51,7 +53,7 @@ export class Cluster {
       cpu += c.cpu;
       memory += c.memory;
       gpu += c.gpu;
-      shapes.set(`${c.cpu}/${c.memory}/${c.gpu}`, c);
+      shapes.set(`${c.cpu}/${c.memory}/${c.gpu}/${JSON.stringify(Object.entries(spec.labels).sort())}`, { capacity: c, labels: spec.labels });
     });
     this.freeCpu = Float64Array.from(this.capCpu);
     this.freeMemory = Float64Array.from(this.capMemory);
@@ -88,12 +90,25 @@ export class Cluster {
     return r.cpu <= this.capCpu[node]! && r.memory <= this.capMemory[node]! && r.gpu <= this.capGpu[node]!;
   }
 
-  /** True when some node could hold `r` if it were empty. */
-  fitsAnyNode(r: Resources): boolean {
-    for (const c of this.shapes) {
+  /** True when some node (matching `selector`, if any) could hold `r` if it were empty. */
+  fitsAnyNode(r: Resources, selector?: Selector): boolean {
+    for (const { capacity: c, labels } of this.shapes) {
+      if (selector !== undefined && !matchesLabels(labels, selector)) continue;
       if (r.cpu <= c.cpu && r.memory <= c.memory && r.gpu <= c.gpu) return true;
     }
     return false;
+  }
+
+  /** Per node, 1 when it matches `selector` (cached per selector). */
+  selectorMask(selector: Selector): Uint8Array {
+    const key = `${selector.key}=${selector.values.join("|")}`;
+    let mask = this.masks.get(key);
+    if (mask === undefined) {
+      mask = new Uint8Array(this.size);
+      for (let n = 0; n < this.size; n++) mask[n] = matchesLabels(this.specs[n]!.labels, selector) ? 1 : 0;
+      this.masks.set(key, mask);
+    }
+    return mask;
   }
 
   allocate(node: number, r: Resources): void {
@@ -141,4 +156,9 @@ export class Cluster {
     this.freeGpu[node] = gpu;
     this.seq[node]!++;
   }
+}
+
+function matchesLabels(labels: Readonly<Record<string, string>>, selector: Selector): boolean {
+  const value = labels[selector.key];
+  return value !== undefined && selector.values.includes(value);
 }

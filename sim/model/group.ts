@@ -2,6 +2,12 @@ import { ZERO, add, max, type Resources } from "./resources.ts";
 
 export type GroupKind = "colocate";
 
+/** A node constraint: the node's label `key` must be one of `values` (e.g. a GPU model). */
+export interface Selector {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
 /** A container of a group. */
 export interface Member {
   readonly name: string;
@@ -28,6 +34,8 @@ export interface Group {
   readonly framework?: number;
   /** Omega: the scheduler that owns the group (else round-robin by index). */
   readonly scheduler?: number;
+  /** Nodes the group may run on; every strategy honours it. */
+  readonly selector?: Selector;
 }
 
 /**

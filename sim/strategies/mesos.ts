@@ -117,7 +117,7 @@ class Mesos implements Strategy, OfferSink {
     if (g.status === "unschedulable") return;
     if (g.arrivedMembers.length === group.members.length) {
       this.ctx.log.push(this.ctx.sim.now, Ev.Created, group.index);
-      if (!this.ctx.cluster.fitsAnyNode(g.need)) {
+      if (!this.ctx.cluster.fitsAnyNode(g.need, group.selector)) {
         this.markUnschedulable(g);
         return;
       }
@@ -220,7 +220,9 @@ class Mesos implements Strategy, OfferSink {
   private view(g: GroupState): GroupView {
     const allArrived = g.arrivedMembers.length === g.group.members.length;
     const target = this.params.target === "declared" || allArrived ? g.need : effectiveRequest(g.arrivedMembers, this.ctx.podOverhead);
-    return { index: g.group.index, allArrived, need: g.need, target, holdNode: g.holdNode, held: g.held };
+    const selector = g.group.selector;
+    const mask = selector === undefined ? undefined : this.ctx.cluster.selectorMask(selector);
+    return { index: g.group.index, allArrived, need: g.need, target, holdNode: g.holdNode, held: g.held, mask };
   }
 
   /** Plans the answer to the next work item now; it takes effect after the decision time. */

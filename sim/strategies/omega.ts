@@ -103,7 +103,7 @@ class Omega implements Strategy {
     if (complete) {
       const { sim, log, cluster, podOverhead } = this.ctx;
       log.push(sim.now, Ev.Created, group.index);
-      if (!cluster.fitsAnyNode(effectiveRequest(group.members, podOverhead))) {
+      if (!cluster.fitsAnyNode(effectiveRequest(group.members, podOverhead), group.selector)) {
         this.end(g, Ev.Unschedulable);
         return;
       }
@@ -167,7 +167,9 @@ class Omega implements Strategy {
     }
     // Nothing runs yet: the first claim carries the Pod overhead.
     const withOverhead = requests.map((r, i) => (i === 0 ? add(r, podOverhead) : r));
-    const node = members.length === 0 ? -1 : pickNode(this.params.placement, cluster, sum(withOverhead), s.rng);
+    const selector = g.group.selector;
+    const mask = selector === undefined ? undefined : cluster.selectorMask(selector);
+    const node = members.length === 0 ? -1 : pickNode(this.params.placement, cluster, sum(withOverhead), s.rng, mask);
     if (node < 0) return { kind: "none" };
     const claims = members.map((m, i) => new ClaimDelta(node, withOverhead[i]!, m));
     return { kind: "claims", claims, synced: new Map([[node, cluster.seq[node]!]]) };

@@ -39,6 +39,8 @@ export interface Pod {
   readonly firstMember: number;
   readonly members: number;
   readonly request: Resources;
+  /** Nodes the Pod may use (its group's selector), or undefined for any node. */
+  readonly mask: Uint8Array | undefined;
   readonly createdAt: number;
   readonly order: number;
   attempts: number;
@@ -93,7 +95,7 @@ export class PodScheduler {
    */
   submit(group: Group, firstMember: number, members: number, request: Resources): boolean {
     const { sim, cluster, log } = this.ctx;
-    if (!cluster.fitsAnyNode(request)) {
+    if (!cluster.fitsAnyNode(request, group.selector)) {
       log.push(sim.now, Ev.Unschedulable, group.index);
       return false;
     }
@@ -102,6 +104,7 @@ export class PodScheduler {
       firstMember,
       members,
       request,
+      mask: group.selector === undefined ? undefined : cluster.selectorMask(group.selector),
       createdAt: sim.now,
       order: this.nextOrder++,
       attempts: 0,
@@ -120,7 +123,7 @@ export class PodScheduler {
     const keep: Pod[] = [];
     const moved: Pod[] = [];
     for (const pod of this.unschedulable) {
-      if (cluster.fits(node, pod.request)) moved.push(pod);
+      if (cluster.fits(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1)) moved.push(pod);
       else keep.push(pod);
     }
     if (moved.length === 0) return;
@@ -170,7 +173,7 @@ export class PodScheduler {
 
   private endCycle(pod: Pod, seconds: number): void {
     const { sim, log } = this.ctx;
-    const node = this.selectNode(pod.request);
+    const node = this.selectNode(pod.request, pod.mask);
     log.push(sim.now, Ev.Attempt, pod.group.index, node);
     log.push(sim.now, Ev.Busy, pod.group.index, node, 0, seconds, node >= 0 ? 1 : 0);
     pod.attempts++;
@@ -198,12 +201,13 @@ export class PodScheduler {
   }
 
   /**
-   * Filter then score. Filtering scans from a rotating start index and stops
+   * Filter then score. Filtering (NodeResourcesFit, and the group's node
+   * selector when it has one) scans from a rotating start index and stops
    * once numFeasibleNodesToFind feasible nodes are found; the best score wins,
    * ties broken uniformly by the seeded stream (reservoir of size one, as
    * kube-scheduler's selectHost does). Returns -1 when no node fits.
    */
-  selectNode(request: Resources): number {
+  selectNode(request: Resources, mask?: Uint8Array): number {
     const cluster = this.ctx.cluster;
     const n = cluster.size;
     const want = this.numToFind;
@@ -227,7 +231,7 @@ export class PodScheduler {
       const fc = freeCpu[node]!;
       const fm = freeMemory[node]!;
       const fg = freeGpu[node]!;
-      if (rc <= fc && rm <= fm && rg <= fg) {
+      if (rc <= fc && rm <= fm && rg <= fg && (mask === undefined || mask[node] === 1)) {
         found++;
         let score: number;
         if (inline) {

@@ -1,7 +1,9 @@
+import { resolve } from "node:path";
 import type { RngStreams } from "../engine/index.ts";
 import type { NodeSpec } from "../model/cluster.ts";
 import type { Group, Member } from "../model/group.ts";
 import { sample } from "./distributions.ts";
+import { readOpenbNodes, readOpenbPods } from "./openb.ts";
 import type { ClusterSpec, ScenarioSpec, WorkloadSpec } from "./schema.ts";
 
 /** Nodes and groups of one run: the same for every strategy under one seed. */
@@ -11,16 +13,18 @@ export interface Workload {
   readonly groups: readonly Group[];
 }
 
-export function buildWorkload(spec: ScenarioSpec, rng: RngStreams): Workload {
-  return { nodes: buildNodes(spec.cluster, rng), groups: buildGroups(spec.workload, rng) };
+/** Builds nodes and groups; trace paths are resolved against `baseDir` (the scenario file's folder). */
+export function buildWorkload(spec: ScenarioSpec, rng: RngStreams, baseDir = "."): Workload {
+  return { nodes: buildNodes(spec.cluster, rng, baseDir), groups: buildGroups(spec.workload, rng, baseDir) };
 }
 
 function pad(i: number, count: number): string {
   return String(i).padStart(String(Math.max(0, count - 1)).length, "0");
 }
 
-export function buildNodes(spec: ClusterSpec, streams: RngStreams): NodeSpec[] {
+export function buildNodes(spec: ClusterSpec, streams: RngStreams, baseDir = "."): NodeSpec[] {
   if (spec.type === "inline") return spec.nodes.map((n) => ({ name: n.name, capacity: n.capacity, labels: n.labels }));
+  if (spec.type === "openb") return readOpenbNodes(resolve(baseDir, spec.nodes));
   const rng = streams.stream("cluster");
   const h = spec.heterogeneity;
   const nodes: NodeSpec[] = [];
@@ -36,7 +40,8 @@ export function buildNodes(spec: ClusterSpec, streams: RngStreams): NodeSpec[] {
   return nodes;
 }
 
-export function buildGroups(spec: WorkloadSpec, streams: RngStreams): Group[] {
+export function buildGroups(spec: WorkloadSpec, streams: RngStreams, baseDir = "."): Group[] {
+  if (spec.type === "openb") return readOpenbPods(resolve(baseDir, spec.pods), spec.split, streams, spec.limit);
   if (spec.type === "inline") {
     const order = spec.groups.map((g, i) => ({ g, i })).sort((a, b) => a.g.submit - b.g.submit || a.i - b.i);
     return order.map(({ g }, index) => ({

@@ -40,6 +40,16 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(`${file}: ${describeIssues(parsed.error.issues)}`);
   const spec = parsed.data;
+  const baseDir = dirname(file);
+  const traces: [string, string | undefined][] = [
+    ["$.cluster.nodes", spec.cluster.type === "openb" ? spec.cluster.nodes : undefined],
+    ["$.workload.pods", spec.workload.type === "openb" ? spec.workload.pods : undefined],
+  ];
+  for (const [path, ref] of traces) {
+    if (ref !== undefined && !existsSync(resolve(baseDir, ref))) {
+      throw new InputError(`${file}: ${path}: no such trace file ${resolve(baseDir, ref)} (paths are relative to the scenario file)`);
+    }
+  }
   const params: Record<string, unknown> = {};
   for (const key of Object.keys(spec.strategies)) {
     if (findStrategy(key) === undefined) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { distSchema } from "./distributions.ts";
+import { openbClusterSchema, openbWorkloadSchema } from "./openb.ts";
 
 const finite = z.number().finite();
 const nonNegative = finite.min(0);
@@ -70,6 +71,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
       namePrefix: z.string().default("node-"),
     })
     .strict(),
+  openbClusterSchema,
 ]);
 
 const countRange = z
@@ -111,6 +113,7 @@ export const workloadSchema = z.discriminatedUnion("type", [
       priority: distSchema.default(0),
     })
     .strict(),
+  openbWorkloadSchema,
 ]);
 
 export const decisionSchema = z

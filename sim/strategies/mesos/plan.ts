@@ -12,6 +12,8 @@ export interface GroupView {
   /** The node it hoards on, or -1. */
   readonly holdNode: number;
   readonly held: Resources;
+  /** Nodes the group may use (its selector), or undefined for any node. */
+  readonly mask?: Uint8Array | undefined;
 }
 
 /**
@@ -37,8 +39,9 @@ export type Action =
   | { readonly kind: "launch"; readonly group: number; readonly node: number; readonly fromOffer: Resources }
   | { readonly kind: "hold"; readonly group: number; readonly node: number; readonly take: Resources };
 
-function firstFit(avail: Float64Array, k: number, r: Resources): number {
-  for (let i = 0; i < k; i++) {
+function firstFit(avail: Float64Array, nodes: readonly number[], r: Resources, mask: Uint8Array | undefined): number {
+  for (let i = 0; i < nodes.length; i++) {
+    if (mask !== undefined && mask[nodes[i]!] !== 1) continue;
     if (r.cpu <= avail[3 * i]! && r.memory <= avail[3 * i + 1]! && r.gpu <= avail[3 * i + 2]!) return i;
   }
   return -1;
@@ -51,13 +54,13 @@ function firstFit(avail: Float64Array, k: number, r: Resources): number {
  *   its members have arrived and what it holds plus the offer fits its need,
  *   otherwise it keeps (more of) the offer: all of it (whole-offer) or up to
  *   its target (exact);
- * - a group that holds nothing launches on the first offer that fits its
+ * - a group that holds nothing launches on the first offer (of a node its
+ *   selector allows) that fits its
  *   whole need once all members have arrived; otherwise it starts hoarding on
  *   the first offer that fits its target.
  * Whatever no action takes is declined. Pure.
  */
 export function planDecision(groups: readonly GroupView[], offers: OfferSet, hold: MesosParams["hold"]): Action[] {
-  const k = offers.nodes.length;
   const avail = Float64Array.from(offers.amounts);
   let at: Map<number, number> | undefined;
   const slot = (node: number): number => {
@@ -102,7 +105,7 @@ export function planDecision(groups: readonly GroupView[], offers: OfferSet, hol
       continue;
     }
     if (g.allArrived) {
-      const i = firstFit(avail, k, g.need);
+      const i = firstFit(avail, offers.nodes, g.need, g.mask);
       if (i >= 0) {
         actions.push({ kind: "launch", group: g.index, node: offers.nodes[i]!, fromOffer: g.need });
         take(i, g.need.cpu, g.need.memory, g.need.gpu);
@@ -110,7 +113,7 @@ export function planDecision(groups: readonly GroupView[], offers: OfferSet, hol
       }
     }
     if (g.target.cpu === 0 && g.target.memory === 0 && g.target.gpu === 0) continue;
-    const i = firstFit(avail, k, g.target);
+    const i = firstFit(avail, offers.nodes, g.target, g.mask);
     if (i < 0) continue;
     const t = hold === "exact" ? g.target : { cpu: avail[3 * i]!, memory: avail[3 * i + 1]!, gpu: avail[3 * i + 2]! };
     actions.push({ kind: "hold", group: g.index, node: offers.nodes[i]!, take: t });

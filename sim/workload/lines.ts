@@ -1,0 +1,34 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+
+const CHUNK = 1 << 16;
+
+/**
+ * Reads a text file line by line without holding the whole file in memory:
+ * yields each line (without its line break) and its 1-based number.
+ */
+export function* readLines(file: string): Generator<{ line: string; lineNo: number }> {
+  const fd = openSync(file, "r");
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  const decoder = new StringDecoder("utf8");
+  let carry = "";
+  let lineNo = 0;
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, 0, CHUNK, null);
+      if (read === 0) break;
+      const text = carry + decoder.write(buffer.subarray(0, read));
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        yield { line: text.slice(start, end), lineNo: ++lineNo };
+        start = nl + 1;
+      }
+      carry = text.slice(start);
+    }
+    const rest = carry + decoder.end();
+    if (rest.length > 0) yield { line: rest.endsWith("\r") ? rest.slice(0, -1) : rest, lineNo: ++lineNo };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,37 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bulkEngineQueue, holdEngineQueue, holdFastPriorityQueue, holdProcesses, holdTypedHeap, increments } from "../bench/engine-models.ts";
+import { TypedHeap } from "../bench/typed-heap.ts";
+import { EventQueue, Phase } from "../sim/engine/index.ts";
+
+describe("benchmark models (smoke: the bench measures what it says)", () => {
+  it("runs every queue model on a small input", () => {
+    const inc = increments(1024);
+    expect(holdEngineQueue(100, 1000, inc)).toBe(1000);
+    expect(holdFastPriorityQueue(100, 1000, inc)).toBe(1000);
+    expect(holdTypedHeap(100, 1000, inc)).toBe(1000);
+    expect(bulkEngineQueue(1000, inc)).toBe(2000);
+  });
+
+  it("processes every timeout of the peer model", () => {
+    expect(holdProcesses(10, 20)).toBe(200);
+  });
+
+  it("the engine queue and the reference heap pop the same order for any input", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.constantFrom(Phase.Release, Phase.Arrival, Phase.Decision)), { maxLength: 200 }), (entries) => {
+        const q = new EventQueue(4);
+        const h = new TypedHeap(4);
+        entries.forEach(([time, phase], i) => {
+          q.push(time, phase, () => {});
+          h.push(time, phase * 2 ** 44 + i, i);
+        });
+        const fromQueue: number[] = [];
+        while (q.pop()) fromQueue.push(q.rank % 2 ** 44);
+        const fromHeap: number[] = [];
+        while (h.size > 0) fromHeap.push(h.pop());
+        expect(fromQueue).toEqual(fromHeap);
+      }),
+    );
+  });
+});
