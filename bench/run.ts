@@ -9,7 +9,7 @@ import { stringify } from "csv-stringify/sync";
 import { strategyIds } from "../sim/strategies/registry.ts";
 import { runMicro } from "./micro.ts";
 import { runPeer } from "./peer.ts";
-import { runScalePoint, type ScaleResult } from "./scale.ts";
+import { runScalePoint, runScenarioPoint, type ScaleResult } from "./scale.ts";
 
 const quick = process.argv.includes("--quick");
 const skipScale = process.argv.includes("--skip-scale");
@@ -45,6 +45,9 @@ for (const nodes of NODES) {
     }
   }
 }
+
+log("OpenB trace import + kube (peak memory)...");
+const openb = runScenarioPoint("kube", "openb-default");
 
 interface Budget {
   readonly budget: string;
@@ -82,6 +85,8 @@ if (k10 && k50) {
   const growth = k50.wall_s / k10.wall_s;
   budgets.push({ budget: "kube: 50,000 vs 10,000 nodes (100k groups)", limit: "<= 2x", measured: `${growth.toFixed(2)}x`, pass: growth <= 2 });
 }
+
+budgets.push({ budget: "OpenB import + kube: peak RSS", limit: "<= 300 MB", measured: `${openb.peak_rss_mb.toFixed(0)} MB (${openb.wall_s.toFixed(2)} s)`, pass: openb.peak_rss_mb <= 300 });
 
 mkdirSync(OUT, { recursive: true });
 const withMachine = <T extends object>(rows: T[]) => rows.map((r) => ({ ...machine, ...r }));

@@ -28,3 +28,18 @@ export function runScalePoint(strategy: string, nodes: number, groups: number): 
   });
   return JSON.parse(out.trim().split("\n").pop()!) as ScaleResult;
 }
+
+export interface ScenarioResult {
+  readonly strategy: string;
+  readonly scenario: string;
+  readonly groups: number;
+  readonly wall_s: number;
+  readonly events: number;
+  readonly peak_rss_mb: number;
+}
+
+/** Runs a shipped scenario in a child process (for its peak RSS). */
+export function runScenarioPoint(strategy: string, scenario: string): ScenarioResult {
+  const out = execFileSync(process.execPath, ["--import", "tsx", join(HERE, "scenario-run.ts"), strategy, scenario], { encoding: "utf8", timeout: 10 * 60 * 1000 });
+  return JSON.parse(out.trim().split("\n").pop()!) as ScenarioResult;
+}
