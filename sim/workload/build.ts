@@ -2,7 +2,12 @@ import { resolve } from "node:path";
 import type { RngStreams } from "../engine/index.ts";
 import type { NodeSpec } from "../model/cluster.ts";
 import type { Group, Member } from "../model/group.ts";
-import { sample } from "./distributions.ts";
+import { arrivalTimes } from "./arrivals.ts";
+import { InputError } from "./errors.ts";
+import { readCsvRows } from "./csv-rows.ts";
+import { sample, type Dist } from "./distributions.ts";
+import { readAlibabaTasks } from "./alibaba2018.ts";
+import { readGoogleMachines, readGoogleTaskEvents } from "./google2011.ts";
 import { readOpenbNodes, readOpenbPods } from "./openb.ts";
 import type { ClusterSpec, ScenarioSpec, WorkloadSpec } from "./schema.ts";
 
@@ -25,23 +30,46 @@ function pad(i: number, count: number): string {
 export function buildNodes(spec: ClusterSpec, streams: RngStreams, baseDir = "."): NodeSpec[] {
   if (spec.type === "inline") return spec.nodes.map((n) => ({ name: n.name, capacity: n.capacity, labels: n.labels }));
   if (spec.type === "openb") return readOpenbNodes(resolve(baseDir, spec.nodes));
+  if (spec.type === "google2011") return readGoogleMachines(resolve(baseDir, spec.machines), spec.capacity);
   const rng = streams.stream("cluster");
-  const h = spec.heterogeneity;
+  const pools =
+    spec.type === "pools"
+      ? spec.pools.map((p) => ({ prefix: `${p.name}-`, count: p.count, capacity: p.capacity, heterogeneity: p.heterogeneity, labels: p.labels }))
+      : [{ prefix: spec.namePrefix, count: spec.count, capacity: spec.capacity, heterogeneity: spec.heterogeneity, labels: {} }];
   const nodes: NodeSpec[] = [];
-  for (let i = 0; i < spec.count; i++) {
-    const k = h === 0 ? 1 : rng.uniform(1 - h, 1 + h);
-    const c = spec.capacity;
-    nodes.push({
-      name: `${spec.namePrefix}${pad(i, spec.count)}`,
-      capacity: { cpu: Math.round(c.cpu * k), memory: Math.round(c.memory * k), gpu: Math.round(c.gpu * k) },
-      labels: {},
-    });
+  for (const pool of pools) {
+    const h = pool.heterogeneity;
+    const c = pool.capacity;
+    for (let i = 0; i < pool.count; i++) {
+      const k = h === 0 ? 1 : rng.uniform(1 - h, 1 + h);
+      nodes.push({
+        name: `${pool.prefix}${pad(i, pool.count)}`,
+        capacity: { cpu: Math.round(c.cpu * k), memory: Math.round(c.memory * k), gpu: Math.round(c.gpu * k) },
+        labels: pool.labels,
+      });
+    }
   }
   return nodes;
 }
 
+/** Reads the samples of an empirical distribution given by file (a CSV with a `value` column). */
+function loadDist(dist: Dist, baseDir: string): Dist {
+  if (typeof dist === "number" || dist.dist !== "empirical" || dist.file === undefined) return dist;
+  const file = resolve(baseDir, dist.file);
+  const values: number[] = [];
+  for (const row of readCsvRows(file, ["value"])) {
+    const x = Number(row.text(0));
+    if (row.text(0).trim() === "" || !Number.isFinite(x)) row.fail(0, `expected a number, got "${row.text(0)}"`);
+    values.push(x);
+  }
+  if (values.length === 0) throw new InputError(`${file}: no values (expected a CSV with a value column)`);
+  return { dist: "empirical", values };
+}
+
 export function buildGroups(spec: WorkloadSpec, streams: RngStreams, baseDir = "."): Group[] {
   if (spec.type === "openb") return readOpenbPods(resolve(baseDir, spec.pods), spec.split, streams, spec.limit);
+  if (spec.type === "google2011") return readGoogleTaskEvents(resolve(baseDir, spec.taskEvents), spec.capacity, spec.limit);
+  if (spec.type === "alibaba2018") return readAlibabaTasks(resolve(baseDir, spec.tasks), spec.machine, spec.limit);
   if (spec.type === "inline") {
     const order = spec.groups.map((g, i) => ({ g, i })).sort((a, b) => a.g.submit - b.g.submit || a.i - b.i);
     return order.map(({ g }, index) => ({
@@ -58,20 +86,28 @@ export function buildGroups(spec: WorkloadSpec, streams: RngStreams, baseDir = "
   }
   const rng = streams.stream("workload");
   const groups: Group[] = [];
+  // `rate` (Poisson) draws its gaps from the workload stream itself; other
+  // processes come from their own stream.
+  const times = spec.arrival === undefined ? undefined : arrivalTimes(spec.arrival, spec.groups, spec.start, streams.stream("workload/arrivals"));
   let t = spec.start;
+  const cpu = loadDist(spec.request.cpu, baseDir);
+  const memory = loadDist(spec.request.memory, baseDir);
+  const gpu = loadDist(spec.request.gpu, baseDir);
+  const durationDist = loadDist(spec.duration, baseDir);
+  const delayDist = loadDist(spec.delay, baseDir);
   for (let index = 0; index < spec.groups; index++) {
-    t += rng.exponential(1 / spec.rate);
+    t = times === undefined ? t + rng.exponential(1 / spec.rate!) : times[index]!;
     const count = spec.members.min + rng.int(spec.members.max - spec.members.min + 1);
     const members: Member[] = [];
     for (let j = 0; j < count; j++) {
       members.push({
         name: `c${j}`,
         request: {
-          cpu: Math.round(sample(spec.request.cpu, rng)),
-          memory: Math.round(sample(spec.request.memory, rng)),
-          gpu: Math.round(sample(spec.request.gpu, rng)),
+          cpu: Math.round(sample(cpu, rng)),
+          memory: Math.round(sample(memory, rng)),
+          gpu: Math.round(sample(gpu, rng)),
         },
-        delay: j === 0 ? 0 : sample(spec.delay, rng),
+        delay: j === 0 ? 0 : sample(delayDist, rng),
         init: false,
       });
     }
@@ -80,7 +116,7 @@ export function buildGroups(spec: WorkloadSpec, streams: RngStreams, baseDir = "
       id: `g${pad(index, spec.groups)}`,
       submit: t,
       kind: "colocate",
-      duration: sample(spec.duration, rng),
+      duration: sample(durationDist, rng),
       priority: Math.round(sample(spec.priority, rng)),
       members,
     });

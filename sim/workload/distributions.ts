@@ -29,6 +29,16 @@ export const distSchema = z.union([
         message: "expected as many weights as values",
         path: ["weights"],
       }),
+    /**
+     * Empirical: draws follow the given samples' distribution (inverse CDF with
+     * linear interpolation between sorted samples). `file` names a CSV with a
+     * `value` column, relative to the scenario file; it is read when the
+     * workload is built.
+     */
+    z
+      .object({ dist: z.literal("empirical"), values: z.array(finite).min(1).optional(), file: z.string().min(1).optional() })
+      .strict()
+      .refine((d) => (d.values === undefined) !== (d.file === undefined), { message: "expected exactly one of values or file" }),
   ]),
 ]);
 
@@ -46,6 +56,16 @@ export function sample(dist: Dist, rng: Rng): number {
       return rng.exponential(dist.mean);
     case "lognormal":
       return dist.median * Math.exp(dist.sigma * rng.normal());
+    case "empirical": {
+      const values = dist.values;
+      if (values === undefined) throw new Error(`empirical distribution from ${dist.file} was not loaded`);
+      const sorted = sortedValues(values);
+      const x = rng.next() * (sorted.length - 1);
+      const i = Math.floor(x);
+      const lo = sorted[i]!;
+      const hi = sorted[Math.min(i + 1, sorted.length - 1)]!;
+      return lo + (hi - lo) * (x - i);
+    }
     case "choice": {
       const weights = dist.weights ?? dist.values.map(() => 1);
       const total = weights.reduce((a, b) => a + b, 0);
@@ -57,6 +77,16 @@ export function sample(dist: Dist, rng: Rng): number {
       return dist.values[dist.values.length - 1]!;
     }
   }
+}
+
+const sortedCache = new WeakMap<readonly number[], number[]>();
+function sortedValues(values: readonly number[]): number[] {
+  let sorted = sortedCache.get(values);
+  if (sorted === undefined) {
+    sorted = [...values].sort((a, b) => a - b);
+    sortedCache.set(values, sorted);
+  }
+  return sorted;
 }
 
 /** Mean of `dist` (used for load estimates in scenario descriptions and tests). */
@@ -75,6 +105,10 @@ export function mean(dist: Dist): number {
       const weights = dist.weights ?? dist.values.map(() => 1);
       const total = weights.reduce((a, b) => a + b, 0);
       return dist.values.reduce((acc, v, i) => acc + (v * weights[i]!) / total, 0);
+    }
+    case "empirical": {
+      const values = dist.values ?? [];
+      return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
     }
   }
 }

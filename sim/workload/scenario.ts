@@ -44,6 +44,9 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
   const traces: [string, string | undefined][] = [
     ["$.cluster.nodes", spec.cluster.type === "openb" ? spec.cluster.nodes : undefined],
     ["$.workload.pods", spec.workload.type === "openb" ? spec.workload.pods : undefined],
+    ["$.cluster.machines", spec.cluster.type === "google2011" ? spec.cluster.machines : undefined],
+    ["$.workload.taskEvents", spec.workload.type === "google2011" ? spec.workload.taskEvents : undefined],
+    ["$.workload.tasks", spec.workload.type === "alibaba2018" ? spec.workload.tasks : undefined],
   ];
   for (const [path, ref] of traces) {
     if (ref !== undefined && !existsSync(resolve(baseDir, ref))) {

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { arrivalSchema } from "./arrivals.ts";
 import { distSchema } from "./distributions.ts";
+import { alibaba2018WorkloadSchema } from "./alibaba2018.ts";
+import { google2011ClusterSchema, google2011WorkloadSchema } from "./google2011.ts";
 import { openbClusterSchema, openbWorkloadSchema } from "./openb.ts";
 
 const finite = z.number().finite();
@@ -71,7 +74,34 @@ export const clusterSchema = z.discriminatedUnion("type", [
       namePrefix: z.string().default("node-"),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal("pools"),
+      /** Node pools (node types), each generated like `generate`; names are `<name>-<i>`. */
+      pools: z
+        .array(
+          z
+            .object({
+              name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, _ . -"),
+              count: z.number().int().positive(),
+              capacity: resourcesSchema,
+              heterogeneity: finite.min(0).max(0.99).default(0),
+              labels: z.record(z.string(), z.string()).default({}),
+            })
+            .strict(),
+        )
+        .min(1),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+      const seen = new Set<string>();
+      c.pools.forEach((p, i) => {
+        if (seen.has(p.name)) ctx.addIssue({ code: "custom", message: `duplicate pool name "${p.name}"`, path: ["pools", i, "name"] });
+        seen.add(p.name);
+      });
+    }),
   openbClusterSchema,
+  google2011ClusterSchema,
 ]);
 
 const countRange = z
@@ -98,8 +128,10 @@ export const workloadSchema = z.discriminatedUnion("type", [
       type: z.literal("generate"),
       /** Number of groups. */
       groups: z.number().int().positive(),
-      /** Poisson arrivals: groups per second. */
-      rate: positive,
+      /** Poisson arrivals: groups per second (shorthand for arrival: {process: "poisson", rate}). */
+      rate: positive.optional(),
+      /** The arrival process: poisson, mmpp (bursty) or diurnal. */
+      arrival: arrivalSchema.optional(),
       /** Time of the first possible arrival. */
       start: nonNegative.default(0),
       members: countRange,
@@ -112,8 +144,11 @@ export const workloadSchema = z.discriminatedUnion("type", [
       delay: distSchema.default(0),
       priority: distSchema.default(0),
     })
-    .strict(),
+    .strict()
+    .refine((w) => (w.rate === undefined) !== (w.arrival === undefined), { message: "expected exactly one of rate or arrival" }),
   openbWorkloadSchema,
+  google2011WorkloadSchema,
+  alibaba2018WorkloadSchema,
 ]);
 
 export const decisionSchema = z
