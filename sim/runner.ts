@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { Phase, RngStreams, Simulator } from "./engine/index.ts";
-import { EventLog } from "./metrics/log.ts";
+import { Ev, EventLog } from "./metrics/log.ts";
 import { Cluster } from "./model/cluster.ts";
 import type { Group } from "./model/group.ts";
 import { capacityInvariant } from "./model/invariants.ts";
@@ -87,6 +87,7 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
   const strategy = definition.create(ctx, scenario.params[strategyId]);
   lifecycle.onFreed = (node, group) => strategy.onFreed(node, group);
   feedArrivals(sim, workload.groups, strategy);
+  scheduleFaults({ sim, cluster, lifecycle, log, strategy, rng, spec, file: scenario.file });
 
   const invariant = options.check ? capacityInvariant(cluster, log) : undefined;
   if (invariant !== undefined) sim.observe(invariant.afterEvent);
@@ -109,6 +110,65 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
     events: sim.eventsProcessed,
     wallMs: performance.now() - started,
   };
+}
+
+interface FaultContext {
+  readonly sim: Simulator;
+  readonly cluster: Cluster;
+  readonly lifecycle: Lifecycle;
+  readonly log: EventLog;
+  readonly strategy: Strategy;
+  readonly rng: RngStreams;
+  readonly spec: Scenario["spec"];
+  readonly file: string;
+}
+
+/**
+ * Node failures and recoveries, from the scenario's explicit events and its
+ * random process (exponential times to failure and to repair, per node, from
+ * the "faults" stream). A failed node loses its tasks; a lost group with
+ * `restart: "controller"` is submitted again after controllerDelay.
+ */
+function scheduleFaults(f: FaultContext): void {
+  const { sim, cluster, lifecycle, log, strategy, spec } = f;
+  const resubmit = (group: Group): void => {
+    log.push(sim.now, Ev.Restart, group.index);
+    strategy.onSubmit(group);
+    group.members.forEach((m, j) => sim.after(m.delay, Phase.Arrival, () => strategy.onMemberArrival(group, j)));
+  };
+  const fail = (node: number): void => {
+    if (cluster.up[node] === 0) return;
+    const lost = lifecycle.failNode(node);
+    strategy.onNodeDown(node);
+    for (const group of lost) {
+      strategy.onLost(group);
+      if (group.restart === "controller") sim.after(spec.controllerDelay, Phase.Arrival, () => resubmit(group));
+    }
+  };
+  const recover = (node: number): void => {
+    if (cluster.up[node] === 1) return;
+    lifecycle.recoverNode(node);
+    strategy.onFreed(node);
+  };
+  spec.faults.events.forEach((e, i) => {
+    const node = cluster.nodeIndex(e.node);
+    if (node === undefined) throw new InputError(`${f.file}: $.faults.events[${i}].node: no node named "${e.node}"`);
+    sim.schedule(e.at, Phase.Release, () => (e.type === "nodeFail" ? fail(node) : recover(node)));
+  });
+  const random = spec.faults.random;
+  if (random !== undefined) {
+    const rng = f.rng.stream("faults");
+    const cycle = (node: number): void => {
+      sim.after(rng.exponential(random.mtbf), Phase.Release, () => {
+        fail(node);
+        sim.after(rng.exponential(random.mttr), Phase.Release, () => {
+          recover(node);
+          cycle(node);
+        });
+      });
+    };
+    for (let node = 0; node < cluster.size; node++) cycle(node);
+  }
 }
 
 /**

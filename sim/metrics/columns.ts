@@ -5,7 +5,7 @@ export const GROUP_COLUMNS = [
   "run_id", "scenario", "strategy", "seed", "group_id", "kind", "members", "cpu", "memory", "gpu",
   "submit", "pod_created", "placed", "started", "finished", "latency", "nodes", "outcome", "correct",
   "attempts", "conflicts", "rollbacks", "held_cpu_s", "held_memory_s", "held_gpu_s",
-  "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew", "split_s",
+  "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew", "split_s", "phase",
 ] as const satisfies readonly (keyof GroupRow)[];
 
 export const RUN_COLUMNS = [

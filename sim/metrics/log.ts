@@ -49,6 +49,16 @@ export const Ev = {
   DeadlockEnd: 21,
   /** The allocator ran an offer round (r0 = nodes visited, r1 = offers made). */
   AllocRound: 22,
+  /** A task was lost with its failed node (id = task id); its work is wasted. */
+  TaskLost: 23,
+  /** The group lost members to a node failure and stopped (Pod phase Failed). */
+  GroupLost: 24,
+  /** A controller submitted a replacement for the lost group (a new attempt, same id). */
+  Restart: 25,
+  /** The node failed (node = node). */
+  NodeDown: 26,
+  /** The node recovered. */
+  NodeUp: 27,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

@@ -51,6 +51,26 @@ export interface GroupRow {
   wasted_gpu_s: number;
   co_start_skew: number;
   split_s: number;
+  phase: PodPhase;
+}
+
+/** Kubernetes Pod phases, as the group ends the run. */
+export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
+
+/** The Pod phase of an outcome: a group that never ran as a whole is Pending, one lost to a node failure Failed. */
+export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
+  switch (outcome) {
+    case "completed":
+      return "Succeeded";
+    case "running":
+      return "Running";
+    case "split":
+      return finished ? "Succeeded" : "Running";
+    case "lost":
+      return "Failed";
+    default:
+      return "Pending";
+  }
 }
 
 /** The resource vector a group asks for in total: the sum of its app containers, or its largest init container. */
@@ -111,6 +131,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
 
   const UNSCHEDULABLE = 1;
   const ABANDONED = 2;
+  const LOST = 4;
 
   for (let i = 0; i < log.length; i++) {
     const t = log.t[i]!;
@@ -134,6 +155,16 @@ export function groupRows(run: RunRecord): GroupRow[] {
       case Ev.Abandon:
         flags[g]! |= ABANDONED;
         break;
+      case Ev.GroupLost:
+        flags[g]! |= LOST;
+        started[g] = NaN;
+        startNodes[g] = undefined;
+        break;
+      case Ev.Restart:
+        // A controller's replacement: a new attempt of the same group.
+        flags[g]! &= ~LOST;
+        attempts[g]!++;
+        break;
       case Ev.TaskStart: {
         const id = log.id[i]!;
         taskStart.set(id, t);
@@ -146,12 +177,13 @@ export function groupRows(run: RunRecord): GroupRow[] {
         break;
       }
       case Ev.TaskFinish:
-      case Ev.TaskKill: {
+      case Ev.TaskKill:
+      case Ev.TaskLost: {
         const id = log.id[i]!;
         const t0 = taskStart.get(id);
         if (t0 === undefined) throw new Error(`summary: task ${id} ended without starting`);
         taskStart.delete(id);
-        const target = log.kind[i] === Ev.TaskKill ? wasted : ranWork;
+        const target = log.kind[i] === Ev.TaskFinish ? ranWork : wasted;
         const dt = t - t0;
         target[g * 3]! += log.r0[i]! * dt;
         target[g * 3 + 1]! += log.r1[i]! * dt;
@@ -226,6 +258,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
     let outcome: Outcome;
     if (flags[g]! & UNSCHEDULABLE) outcome = "unschedulable";
     else if (flags[g]! & ABANDONED) outcome = "abandoned";
+    else if (flags[g]! & LOST) outcome = "lost";
     else if (deadlock[g]! >= 0) outcome = "deadlocked";
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
@@ -273,6 +306,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
       wasted_gpu_s: wasted[g * 3 + 2]!,
       co_start_skew: skew[g]!,
       split_s: partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!),
+      phase: podPhase(outcome, !Number.isNaN(finished[g]!)),
     });
   }
   return rows;
@@ -376,12 +410,13 @@ export function occupancy(run: RunRecord): Occupancy {
       case Ev.TaskStart:
       case Ev.TaskFinish:
       case Ev.TaskKill:
+      case Ev.TaskLost:
         used[0]! += sign * log.r0[i]!;
         used[1]! += sign * log.r1[i]!;
         used[2]! += sign * log.r2[i]!;
         if (sign > 0 && liveTasks[g]!++ === 0) runningCount++;
         if (sign < 0 && --liveTasks[g]! === 0) runningCount--;
-        if (log.kind[i] === Ev.TaskKill && whole[g]) {
+        if ((log.kind[i] === Ev.TaskKill || log.kind[i] === Ev.TaskLost) && whole[g]) {
           whole[g] = 0;
           wholeCount--;
         }
@@ -401,7 +436,14 @@ export function occupancy(run: RunRecord): Occupancy {
       case Ev.GroupFinish:
       case Ev.Unschedulable:
       case Ev.Abandon:
+      case Ev.GroupLost:
         setTerminal(g);
+        break;
+      case Ev.Restart:
+        if (terminal[g]) {
+          terminal[g] = 0;
+          terminalCount--;
+        }
         break;
       default:
         break;

@@ -25,6 +25,10 @@ export class Cluster {
   readonly freeGpu: Float64Array;
   /** Per-node sequence numbers: incremented by every allocate and release. */
   readonly seq: Float64Array;
+  /** 1 while the node is up. A down node's free resources read -1, so nothing fits there. */
+  readonly up: Uint8Array;
+  /** What a down node would have free; releases on a down node land here. */
+  private readonly downFree: Float64Array;
   readonly total: Resources;
   /** Distinct (capacity, labels) of the nodes, used to decide whether a request can ever fit. */
   private readonly shapes: readonly { capacity: Resources; labels: Readonly<Record<string, string>> }[];
@@ -39,6 +43,8 @@ export class Cluster {
     this.capMemory = new Float64Array(n);
     this.capGpu = new Float64Array(n);
     this.seq = new Float64Array(n);
+    this.up = new Uint8Array(n).fill(1);
+    this.downFree = new Float64Array(n * 3);
     const shapes = new Map<string, { capacity: Resources; labels: Readonly<Record<string, string>> }>();
     let cpu = 0;
     let memory = 0;
@@ -126,6 +132,27 @@ export class Cluster {
     this.seq[node]!++;
   }
 
+  /** Takes the node down: nothing fits on it until it recovers. */
+  down(node: number): void {
+    if (this.up[node] === 0) return;
+    this.up[node] = 0;
+    this.downFree[3 * node] = this.freeCpu[node]!;
+    this.downFree[3 * node + 1] = this.freeMemory[node]!;
+    this.downFree[3 * node + 2] = this.freeGpu[node]!;
+    this.freeCpu[node] = this.freeMemory[node] = this.freeGpu[node] = -1;
+    this.seq[node]!++;
+  }
+
+  /** Brings a down node back with whatever was released on it meanwhile. */
+  recover(node: number): void {
+    if (this.up[node] === 1) return;
+    this.up[node] = 1;
+    this.freeCpu[node] = this.downFree[3 * node]!;
+    this.freeMemory[node] = this.downFree[3 * node + 1]!;
+    this.freeGpu[node] = this.downFree[3 * node + 2]!;
+    this.seq[node]!++;
+  }
+
   /**
    * Undoes the allocation that moved the node's sequence number from
    * `seqBefore` to `seqBefore + 1`, restoring both resources and sequence
@@ -145,6 +172,13 @@ export class Cluster {
 
   /** release() without a Resources object, for hot paths. */
   releaseValues(node: number, dCpu: number, dMemory: number, dGpu: number): void {
+    if (this.up[node] === 0) {
+      this.downFree[3 * node]! += dCpu;
+      this.downFree[3 * node + 1]! += dMemory;
+      this.downFree[3 * node + 2]! += dGpu;
+      this.seq[node]!++;
+      return;
+    }
     const cpu = this.freeCpu[node]! + dCpu;
     const memory = this.freeMemory[node]! + dMemory;
     const gpu = this.freeGpu[node]! + dGpu;

@@ -36,6 +36,8 @@ export interface Group {
   readonly scheduler?: number;
   /** Nodes the group may run on; every strategy honours it. */
   readonly selector?: Selector;
+  /** "controller": when a node failure loses the group, a replacement is submitted. */
+  readonly restart?: "controller";
 }
 
 /**

@@ -22,6 +22,13 @@ export function capacityInvariant(cluster: Cluster, log: EventLog): { afterEvent
   let calls = 0;
 
   const check = (now: number, n: number): void => {
+    if (cluster.up[n] === 0) {
+      // A down node runs nothing; its free resources read -1.
+      for (let d = 0; d < 3; d++) {
+        if (running[n * 3 + d]! > EPS) throw new Error(`invariant violated at t=${now}: failed node ${cluster.name(n)} still runs tasks`);
+      }
+      return;
+    }
     for (let d = 0; d < 3; d++) {
       const cap = caps[d]![n]!;
       const free = frees[d]![n]!;
@@ -41,7 +48,7 @@ export function capacityInvariant(cluster: Cluster, log: EventLog): { afterEvent
       const node = log.node[cursor]!;
       if (node < 0) continue;
       const kind = log.kind[cursor];
-      const sign = kind === Ev.TaskStart ? 1 : kind === Ev.TaskFinish || kind === Ev.TaskKill ? -1 : 0;
+      const sign = kind === Ev.TaskStart ? 1 : kind === Ev.TaskFinish || kind === Ev.TaskKill || kind === Ev.TaskLost ? -1 : 0;
       if (sign !== 0) {
         running[node * 3]! += sign * log.r0[cursor]!;
         running[node * 3 + 1]! += sign * log.r1[cursor]!;

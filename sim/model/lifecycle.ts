@@ -31,12 +31,14 @@ interface GroupRun {
 export class Lifecycle {
   onFreed: (node: number, group: Group) => void = () => {};
   private readonly runs: GroupRun[];
+  /** Live tasks per node, for node failures. */
+  private readonly onNode = new Map<number, Set<Task>>();
   private nextTask = 0;
 
   constructor(
     private readonly sim: Simulator,
     private readonly cluster: Cluster,
-    groups: readonly Group[],
+    private readonly groups: readonly Group[],
     private readonly log: EventLog,
   ) {
     this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false }));
@@ -87,6 +89,12 @@ export class Lifecycle {
     const task: Task = { id: this.nextTask++, group: group.index, node, members, request, start: now };
     run.tasks.push(task);
     run.running += members;
+    let here = this.onNode.get(node);
+    if (here === undefined) {
+      here = new Set();
+      this.onNode.set(node, here);
+    }
+    here.add(task);
     this.log.pushResources(now, Ev.TaskStart, group.index, node, task.id, request);
     if (run.running === group.members.length) {
       this.log.push(now, Ev.GroupStart, group.index);
@@ -97,6 +105,47 @@ export class Lifecycle {
 
   /** Kills every live task of the group (a rollback); their work is wasted. */
   killGroup(group: Group): void {
+    this.notifyFreed(group, this.endTasks(group, Ev.TaskKill));
+  }
+
+  /**
+   * A node failed: every group with a task on it loses all its tasks (their
+   * work is wasted) and stops; the cluster then takes the node down. Returns
+   * the groups lost, for the strategy and any controller to act on.
+   */
+  failNode(node: number): Group[] {
+    const lost: Group[] = [];
+    for (const task of this.onNode.get(node) ?? []) {
+      const group = this.groups[task.group]!;
+      if (!lost.includes(group)) lost.push(group);
+    }
+    this.cluster.down(node);
+    const now = this.sim.now;
+    this.log.push(now, Ev.NodeDown, -1, node);
+    for (const group of lost) {
+      const tasks = this.endTasks(group, Ev.TaskLost);
+      this.log.push(now, Ev.GroupLost, group.index, node);
+      this.notifyFreed(group, tasks.filter((t) => t.node !== node));
+    }
+    return lost;
+  }
+
+  /** The node is back, empty. */
+  recoverNode(node: number): void {
+    this.cluster.recover(node);
+    this.log.push(this.sim.now, Ev.NodeUp, -1, node);
+  }
+
+  private finish(group: Group): void {
+    this.run(group.index).finish = undefined; // firing now: nothing to cancel
+    const tasks = this.endTasks(group, Ev.TaskFinish);
+    this.run(group.index).done = true;
+    this.log.push(this.sim.now, Ev.GroupFinish, group.index);
+    this.notifyFreed(group, tasks);
+  }
+
+  /** Releases every live task of the group, logging each with `kind`; returns them. */
+  private endTasks(group: Group, kind: typeof Ev.TaskFinish | typeof Ev.TaskKill | typeof Ev.TaskLost): Task[] {
     const run = this.run(group.index);
     const tasks = run.tasks;
     run.tasks = [];
@@ -108,25 +157,10 @@ export class Lifecycle {
     const now = this.sim.now;
     for (const task of tasks) {
       this.cluster.release(task.node, task.request);
-      this.log.pushResources(now, Ev.TaskKill, task.group, task.node, task.id, task.request);
+      this.onNode.get(task.node)?.delete(task);
+      this.log.pushResources(now, kind, task.group, task.node, task.id, task.request);
     }
-    this.notifyFreed(group, tasks);
-  }
-
-  private finish(group: Group): void {
-    const run = this.run(group.index);
-    const tasks = run.tasks;
-    run.tasks = [];
-    run.running = 0;
-    run.finish = undefined;
-    run.done = true;
-    const now = this.sim.now;
-    for (const task of tasks) {
-      this.cluster.release(task.node, task.request);
-      this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
-    }
-    this.log.push(now, Ev.GroupFinish, group.index);
-    this.notifyFreed(group, tasks);
+    return tasks;
   }
 
   private notifyFreed(group: Group, tasks: readonly Task[]): void {

@@ -32,6 +32,13 @@ class Kube implements Strategy {
   onFreed(node: number): void {
     this.scheduler.onFreed(node);
   }
+
+  onNodeDown(): void {}
+
+  onLost(group: Group): void {
+    this.arrived[group.index] = 0;
+    this.scheduler.forget(group);
+  }
 }
 
 export const kube = {

@@ -130,13 +130,32 @@ class Mesos implements Strategy, OfferSink {
     }
   }
 
-  onFreed(node: number, group: Group): void {
-    const g = this.states[group.index]!;
-    if (g.status === "launched" && this.ctx.lifecycle.isDone(group.index)) {
+  onFreed(node: number, group?: Group): void {
+    const g = group === undefined ? undefined : this.states[group.index]!;
+    if (g !== undefined && g.status === "launched" && this.ctx.lifecycle.isDone(g.group.index)) {
       const f = this.frameworks[g.framework]!;
       f.alloc = sub(f.alloc, g.need);
     }
     this.allocator.markChanged(node);
+  }
+
+  /** Holds on a failed node are gone (Mesos rescinds a lost agent's offers); their groups hold nothing again. */
+  onNodeDown(node: number): void {
+    const holders = [...(this.holders.get(node) ?? [])];
+    for (const g of holders) this.releaseHolds(g);
+    if (holders.length > 0) this.checkDeadlock(node, DeadlockResolution.Released);
+  }
+
+  onLost(group: Group): void {
+    const g = this.states[group.index]!;
+    if (g.status === "launched") {
+      const f = this.frameworks[g.framework]!;
+      f.alloc = sub(f.alloc, g.need);
+    }
+    this.leave(g);
+    g.status = "unknown";
+    this.releaseHolds(g);
+    g.arrivedMembers.length = 0;
   }
 
   // --- OfferSink ----------------------------------------------------------
@@ -274,6 +293,7 @@ class Mesos implements Strategy, OfferSink {
     for (const a of actions) {
       const g = this.states[a.group]!;
       if (g.status !== "pending" || (g.holdNode >= 0 && g.holdNode !== a.node)) continue;
+      if (this.ctx.cluster.up[a.node] === 0) continue; // failed while we decided
       const i = slot(a.node);
       log.push(now, Ev.Attempt, a.group, a.node, f.id);
       if (a.kind === "launch") {

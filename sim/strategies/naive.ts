@@ -35,6 +35,14 @@ class Naive implements Strategy {
   onFreed(node: number): void {
     this.scheduler.onFreed(node);
   }
+
+  onNodeDown(): void {}
+
+  onLost(group: Group): void {
+    this.arrived[group.index] = 0;
+    this.rejected[group.index] = 0;
+    this.scheduler.forget(group);
+  }
 }
 
 export const naive = {

@@ -113,6 +113,18 @@ class Omega implements Strategy {
 
   onFreed(): void {}
 
+  onNodeDown(): void {}
+
+  onLost(group: Group): void {
+    const g = this.states[group.index]!;
+    g.arrived.fill(0);
+    g.arrivedCount = 0;
+    g.running.fill(0);
+    g.runningCount = 0;
+    g.node = -1;
+    g.phase = "idle";
+  }
+
   private enqueue(g: GroupState): void {
     g.phase = "queued";
     const s = this.schedulers[g.scheduler]!;
@@ -138,7 +150,9 @@ class Omega implements Strategy {
 
   private startAttempt(s: Scheduler): void {
     if (s.busy) return;
-    const g = s.queue.shift();
+    let g = s.queue.shift();
+    // Skip entries of groups that were lost (and reset) after they were queued.
+    while (g !== undefined && g.phase !== "queued") g = s.queue.shift();
     if (g === undefined) return;
     const { sim, log } = this.ctx;
     s.busy = true;

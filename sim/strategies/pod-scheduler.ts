@@ -30,7 +30,7 @@ export const podSchedulerParams = z
 
 export type PodSchedulerParams = z.infer<typeof podSchedulerParams>;
 
-type PodState = "active" | "unschedulable" | "backoff" | "bound" | "rejected";
+type PodState = "active" | "unschedulable" | "backoff" | "bound" | "forgotten";
 
 /** A Pod in the scheduling queue: a whole group (kube) or one container (naive). */
 export interface Pod {
@@ -70,6 +70,8 @@ function podBefore(a: Pod, b: Pod): boolean {
 export class PodScheduler {
   private readonly active = new FastPriorityQueue<Pod>(podBefore);
   private unschedulable: Pod[] = [];
+  /** Every Pod created, by group, so a lost group's Pods can be forgotten. */
+  private readonly podsOf = new Map<number, Pod[]>();
   private readonly numToFind: number;
   private readonly tieBreak: Rng;
   private nextStart = 0;
@@ -112,8 +114,25 @@ export class PodScheduler {
       state: "active",
       timer: undefined,
     };
+    const pods = this.podsOf.get(group.index);
+    if (pods === undefined) this.podsOf.set(group.index, [pod]);
+    else pods.push(pod);
     this.activate(pod);
     return true;
+  }
+
+  /** Drops every Pod of the group, wherever it waits (its group was lost). */
+  forget(group: Group): void {
+    const pods = this.podsOf.get(group.index);
+    if (pods === undefined) return;
+    this.podsOf.delete(group.index);
+    for (const pod of pods) {
+      if (pod.timer !== undefined) this.ctx.sim.cancel(pod.timer);
+      pod.timer = undefined;
+      pod.state = "forgotten";
+    }
+    this.active.removeMany((p) => p.state === "forgotten");
+    this.unschedulable = this.unschedulable.filter((p) => p.state !== "forgotten");
   }
 
   /** Resources were freed on `node`: Pods that now fit there leave the unschedulable set. */
@@ -173,6 +192,13 @@ export class PodScheduler {
 
   private endCycle(pod: Pod, seconds: number): void {
     const { sim, log } = this.ctx;
+    if (pod.state === "forgotten") {
+      // Its group was lost while this cycle ran: the decision is wasted.
+      log.push(sim.now, Ev.Busy, pod.group.index, -1, 0, seconds, 0);
+      this.busy = false;
+      this.startCycle();
+      return;
+    }
     const node = this.selectNode(pod.request, pod.mask);
     log.push(sim.now, Ev.Attempt, pod.group.index, node);
     log.push(sim.now, Ev.Busy, pod.group.index, node, 0, seconds, node >= 0 ? 1 : 0);

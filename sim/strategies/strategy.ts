@@ -38,8 +38,22 @@ export interface Strategy {
   onSubmit(group: Group): void;
   /** A member's spec becomes known (at submit + delay). Called after onSubmit. */
   onMemberArrival(group: Group, member: number): void;
-  /** Resources of `group` were released on `node` (it finished or was killed). */
-  onFreed(node: number, group: Group): void;
+  /**
+   * Resources were released on `node`: by `group` (it finished or was killed),
+   * or, without a group, because the node recovered from a failure.
+   */
+  onFreed(node: number, group?: Group): void;
+  /**
+   * `node` failed. Its tasks are already lost (see onLost); a strategy drops
+   * whatever else it keeps there (holds, offers).
+   */
+  onNodeDown(node: number): void;
+  /**
+   * The group lost its tasks to a node failure. The strategy forgets it
+   * entirely: a controller may submit it again (onSubmit and member arrivals
+   * as for a new group).
+   */
+  onLost(group: Group): void;
 }
 
 /** A strategy as the registry knows it: id, parameters schema, factory. */

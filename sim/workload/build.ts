@@ -82,6 +82,7 @@ export function buildGroups(spec: WorkloadSpec, streams: RngStreams, baseDir = "
       members: g.members.map((m, j) => ({ name: m.name ?? `c${j}`, request: m.request, delay: m.delay, init: m.init })),
       ...(g.framework !== undefined ? { framework: g.framework } : {}),
       ...(g.scheduler !== undefined ? { scheduler: g.scheduler } : {}),
+      ...(g.restart === "controller" ? { restart: "controller" as const } : {}),
     }));
   }
   const rng = streams.stream("workload");
@@ -119,6 +120,7 @@ export function buildGroups(spec: WorkloadSpec, streams: RngStreams, baseDir = "
       duration: sample(durationDist, rng),
       priority: Math.round(sample(spec.priority, rng)),
       members,
+      ...(spec.restart === "controller" ? { restart: "controller" as const } : {}),
     });
   }
   return groups;

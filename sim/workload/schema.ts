@@ -39,6 +39,8 @@ const groupSchema = z
     framework: z.number().int().min(0).optional(),
     /** omega: owning scheduler index (default: round-robin by group). */
     scheduler: z.number().int().min(0).optional(),
+    /** What happens when a node failure loses the group: it stays lost, or a controller submits a replacement. */
+    restart: z.enum(["never", "controller"]).default("never"),
   })
   .strict();
 
@@ -143,6 +145,7 @@ export const workloadSchema = z.discriminatedUnion("type", [
       /** Delay of each member after the first (the first member arrives at submit). */
       delay: distSchema.default(0),
       priority: distSchema.default(0),
+      restart: z.enum(["never", "controller"]).default("never"),
     })
     .strict()
     .refine((w) => (w.rate === undefined) !== (w.arrival === undefined), { message: "expected exactly one of rate or arrival" }),
@@ -171,6 +174,17 @@ export const scenarioSchema = z
     podOverhead: resourcesSchema.default({ cpu: 0, memory: 0, gpu: 0 }),
     cluster: clusterSchema,
     workload: workloadSchema,
+    /** Node failures: explicit events and/or a random failure process. */
+    faults: z
+      .object({
+        events: z.array(z.object({ type: z.enum(["nodeFail", "nodeRecover"]), node: z.string().min(1), at: nonNegative }).strict()).default([]),
+        /** Every node fails after an exponential time of mean mtbf and recovers after one of mean mttr (seconds). */
+        random: z.object({ mtbf: positive, mttr: positive }).strict().optional(),
+      })
+      .strict()
+      .default({ events: [] }),
+    /** Seconds after a loss before a controller submits the replacement of a `restart: "controller"` group. */
+    controllerDelay: nonNegative.default(10),
     /** Per-strategy parameters, keyed by strategy id; validated by each strategy's schema. */
     strategies: z.record(z.string(), z.unknown()).default({}),
   })
