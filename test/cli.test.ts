@@ -106,6 +106,30 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     ["a bad --set", () => ["seed-two-nodes", "--set", "horizon"], /--set horizon: expected path=value/],
     ["a --set that breaks validation", () => ["seed-two-nodes", "--set", "horizon=-1"], /seed-two-nodes\.json: \$\.horizon: Too small/],
     ["an unknown flag", () => ["seed-two-nodes", "--colour", "red"], /Unknown argument: colour/],
+    [
+      "a broken trace row",
+      () => {
+        const trace = join(work, "broken_batch_task.csv");
+        writeFileSync(trace, "M1,4,j_1,1,Terminated,100,160,50,0.5\nM2,2,j_1,1,Terminated,170,oops,100,1.0\n");
+        const file = join(work, "broken-trace.json");
+        writeFileSync(
+          file,
+          JSON.stringify({
+            name: "broken-trace",
+            horizon: 100,
+            cluster: { type: "generate", count: 2, capacity: { cpu: 96000, memory: 98304 } },
+            workload: { type: "alibaba2018", tasks: "broken_batch_task.csv", machine: { cpu: 96000, memory: 98304 } },
+          }),
+        );
+        return [file];
+      },
+      /broken_batch_task\.csv:2: column 7 \(end_time\): expected a non-negative number, got "oops"$/,
+    ],
+    [
+      "a missing trace file",
+      () => [scenarioFile("missing-trace", (s) => (s.workload = { type: "openb", pods: "nowhere.csv" }))],
+      /missing-trace\.json: \$\.workload\.pods: no such trace file .*nowhere\.csv/,
+    ],
   ];
 
   it.each(cases)("%s", (_, args, message) => {
