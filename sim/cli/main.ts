@@ -7,6 +7,8 @@ import { InputError } from "../workload/errors.ts";
 import { loadScenario, SCENARIO_DIR } from "../workload/scenario.ts";
 import { parseSeeds, parseStrategies } from "./args.ts";
 import { executeRuns, summaryTable } from "./run.ts";
+import { loadSweep, parseShard, shardFromEnv } from "../sweep/spec.ts";
+import { mergeShards, runSweep } from "../sweep/run-sweep.ts";
 
 /** Bad input: one line on stderr, exit code 2. */
 function fail(message: string): never {
@@ -17,6 +19,15 @@ function fail(message: string): never {
 function guard(action: () => void): void {
   try {
     action();
+  } catch (err) {
+    if (err instanceof InputError) fail(err.message);
+    throw err;
+  }
+}
+
+async function guardAsync(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
   } catch (err) {
     if (err instanceof InputError) fail(err.message);
     throw err;
@@ -71,6 +82,39 @@ await yargs(hideBin(process.argv))
         });
         process.stdout.write(`${summaryTable(rows)}\n`);
         if (!quiet) process.stderr.write(`wrote ${argv.out}/: groups, runs, timeseries, deadlocks, schedulers (CSV) and manifest.json\n`);
+      }),
+  )
+  .command(
+    "sweep <file>",
+    "run a sweep file (grid x strategies x seeds) on a worker pool; resumes where it stopped",
+    (y) =>
+      y
+        .positional("file", { type: "string", demandOption: true, describe: "a sweep file, or the name of a shipped sweep" })
+        .option("out", { type: "string", demandOption: true, describe: "output folder (runs/<run_id>/ plus merged CSVs)" })
+        .option("workers", { type: "number", describe: "worker threads (default: cores)" })
+        .option("shard", { type: "string", describe: "run only slice I of N, e.g. 3/8 (else from a job array's environment)" })
+        .option("quiet", { type: "boolean", default: false, describe: "no progress output" }),
+    (argv) =>
+      guardAsync(async () => {
+        if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) fail(`--workers ${argv.workers}: expected a whole number >= 1`);
+        const shard = argv.shard !== undefined ? parseShard(argv.shard) : shardFromEnv(process.env);
+        const sweep = loadSweep(argv.file);
+        const summary = await runSweep(sweep, { out: argv.out, workers: argv.workers, shard, quiet: argv.quiet });
+        const where = shard === undefined ? "" : ` (shard ${shard[0]}/${shard[1]})`;
+        process.stdout.write(
+          `sweep ${sweep.name}${where}: ${summary.ran} runs done, ${summary.skipped} already complete, of ${summary.total}` +
+            (summary.merged ? `; merged ${sweep.tasks.length} runs into ${argv.out}\n` : `; merge the shards with cosched merge\n`),
+        );
+      }),
+  )
+  .command(
+    "merge <dirs..>",
+    "merge the output folders of a sharded sweep",
+    (y) => y.positional("dirs", { type: "string", array: true, demandOption: true }).option("out", { type: "string", demandOption: true }),
+    (argv) =>
+      guard(() => {
+        const n = mergeShards(argv.dirs.map(String), argv.out);
+        process.stdout.write(`merged ${n} runs into ${argv.out}\n`);
       }),
   )
   .command(

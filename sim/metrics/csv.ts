@@ -7,11 +7,14 @@ export function formatNumber(x: number): string {
   return String(Number.parseFloat(x.toPrecision(12)));
 }
 
+/** A CSV column: a row key, or a key with a different header. */
+export type Column<T> = (keyof T & string) | { readonly key: keyof T & string; readonly header: string };
+
 /** Writes rows as CSV with a header, in the given column order. Booleans are true/false. */
-export function toCsv<T extends object>(rows: readonly T[], columns: readonly (keyof T & string)[]): string {
+export function toCsv<T extends object>(rows: readonly T[], columns: readonly Column<T>[]): string {
   return stringify(rows as unknown as Record<string, unknown>[], {
     header: true,
-    columns: [...columns],
+    columns: columns.map((c) => (typeof c === "string" ? c : { key: c.key, header: c.header })),
     cast: {
       boolean: (v) => (v ? "true" : "false"),
       number: formatNumber,

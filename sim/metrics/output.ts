@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { toCsv } from "./csv.ts";
+import { toCsv, type Column } from "./csv.ts";
 
 /**
  * An output folder written atomically: everything goes into a sibling temp
@@ -20,7 +20,7 @@ export class OutputFolder {
   }
 
   /** Appends rows to a CSV file of the folder; the header is written with the first rows. */
-  appendCsv<T extends object>(name: string, rows: readonly T[], columns: readonly (keyof T & string)[]): void {
+  appendCsv<T extends object>(name: string, rows: readonly T[], columns: readonly Column<T>[]): void {
     const file = join(this.temp, name);
     if (!this.started.has(name)) {
       this.started.add(name);

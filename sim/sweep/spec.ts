@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import { parseSeeds, parseStrategies } from "../cli/args.ts";
+import { runId } from "../runner.ts";
+import { InputError } from "../workload/errors.ts";
+import { describeIssues, loadScenario, SCENARIO_DIR } from "../workload/scenario.ts";
+
+const jsonValue: z.ZodType<unknown> = z.union([z.number(), z.string(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+
+const partSchema = z
+  .object({
+    /** A scenario file (relative to the sweep file) or a shipped scenario name. */
+    scenario: z.string().min(1),
+    /** Scenario path -> values; every combination is run (like --set path=value). */
+    grid: z.record(z.string().min(1), z.array(jsonValue).min(1)).default({}),
+  })
+  .strict();
+
+export const sweepSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(""),
+    /** Strategy ids, or ["all"]. */
+    strategies: z.array(z.string()).min(1).default(["all"]),
+    /** Seeds: a list, or a range like "1..5". */
+    seeds: z.union([z.array(z.number().int().min(0)).min(1), z.string()]).default([1]),
+    /** Either one scenario with its grid... */
+    scenario: z.string().min(1).optional(),
+    grid: z.record(z.string().min(1), z.array(jsonValue).min(1)).optional(),
+    /** ...or several parts, each a scenario with its own grid. */
+    parts: z.array(partSchema).min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.scenario === undefined) !== (s.parts === undefined), { message: "expected exactly one of scenario (with grid) or parts" })
+  .refine((s) => s.parts === undefined || s.grid === undefined, { message: "grid goes inside each part when parts are given", path: ["grid"] });
+
+/** One run of a sweep. */
+export interface SweepTask {
+  /** Position in the sweep's order (merge order). */
+  readonly index: number;
+  readonly runId: string;
+  /** Path to the scenario file. */
+  readonly scenario: string;
+  readonly overrides: readonly string[];
+  /** Swept parameter values by path ("" when a path is not swept in this part). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly strategy: string;
+  readonly seed: number;
+}
+
+export interface Sweep {
+  readonly file: string;
+  readonly name: string;
+  /** Every swept path across parts, in first-seen order: the extra CSV columns. */
+  readonly paramColumns: readonly string[];
+  readonly tasks: readonly SweepTask[];
+}
+
+function resolveScenarioRef(sweepFile: string, ref: string): string {
+  const local = resolve(dirname(sweepFile), ref);
+  if (existsSync(local)) return local;
+  const shipped = join(SCENARIO_DIR, ref.endsWith(".json") ? ref : `${ref}.json`);
+  if (!ref.includes("/") && existsSync(shipped)) return shipped;
+  throw new InputError(`${sweepFile}: scenario "${ref}": no such file (relative to the sweep file) or shipped scenario`);
+}
+
+/** Every combination of the grid, in the order the paths and values are written. */
+function combinations(grid: Readonly<Record<string, readonly unknown[]>>): [string, unknown][][] {
+  let out: [string, unknown][][] = [[]];
+  for (const [path, values] of Object.entries(grid)) {
+    const next: [string, unknown][][] = [];
+    for (const combo of out) for (const v of values) next.push([...combo, [path, v]]);
+    out = next;
+  }
+  return out;
+}
+
+const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+
+/** Reads and expands a sweep file; every scenario and override is validated up front. */
+export function loadSweep(ref: string): Sweep {
+  const file = existsSync(ref) ? resolve(ref) : join(SCENARIO_DIR, "sweeps", ref.endsWith(".json") ? ref : `${ref}.json`);
+  if (!existsSync(file)) throw new InputError(`${ref}: no such sweep file, and no shipped sweep of that name`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new InputError(`${file}: malformed JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = sweepSchema.safeParse(raw);
+  if (!parsed.success) throw new InputError(`${file}: ${describeIssues(parsed.error.issues)}`);
+  const spec = parsed.data;
+  const strategies = spec.strategies.flatMap((s) => parseStrategies(s));
+  const seeds = Array.isArray(spec.seeds) ? spec.seeds : parseSeeds(spec.seeds, `${file}: $.seeds`);
+  const parts = spec.parts ?? [{ scenario: spec.scenario!, grid: spec.grid ?? {} }];
+  const paramColumns: string[] = [];
+  for (const part of parts) for (const path of Object.keys(part.grid)) if (!paramColumns.includes(path)) paramColumns.push(path);
+  const tasks: SweepTask[] = [];
+  for (const part of parts) {
+    const scenarioFile = resolveScenarioRef(file, part.scenario);
+    for (const combo of combinations(part.grid)) {
+      const overrides = combo.map(([path, v]) => `${path}=${JSON.stringify(v)}`);
+      const scenario = loadScenario(scenarioFile, overrides);
+      const params: Record<string, string> = {};
+      for (const column of paramColumns) params[column] = "";
+      for (const [path, v] of combo) params[path] = show(v);
+      for (const strategy of [...new Set(strategies)]) {
+        for (const seed of seeds) {
+          tasks.push({ index: tasks.length, runId: runId(scenario, strategy, seed), scenario: scenarioFile, overrides, params, strategy, seed });
+        }
+      }
+    }
+  }
+  const ids = new Set(tasks.map((t) => t.runId));
+  if (ids.size !== tasks.length) throw new InputError(`${file}: the sweep runs some (scenario, overrides, strategy, seed) twice`);
+  return { file, name: spec.name || basename(file, ".json"), paramColumns, tasks };
+}
+
+/** "I/N" (1-based) -> [I, N]. */
+export function parseShard(value: string, flag = "--shard"): [number, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) throw new InputError(`${flag} ${value}: expected I/N with 1 <= I <= N, e.g. 2/8`);
+  return [i, n];
+}
+
+/**
+ * The shard to run when --shard is absent, from a job array's environment:
+ * Kubernetes Indexed Job (JOB_COMPLETION_INDEX, 0-based; N from COSCHED_SHARDS),
+ * Slurm job array (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT),
+ * AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX, 0-based; N from COSCHED_SHARDS).
+ */
+export function shardFromEnv(env: NodeJS.ProcessEnv): [number, number] | undefined {
+  const count = (name: string): number => {
+    const v = env.COSCHED_SHARDS;
+    if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new InputError(`${name} is set: set COSCHED_SHARDS to the number of shards as well`);
+    return Number(v);
+  };
+  const index = (name: string, base = 0): number => {
+    const v = env[name]!;
+    if (!/^\d+$/.test(v)) throw new InputError(`${name}=${v}: expected a non-negative integer`);
+    return Number(v) - base;
+  };
+  let shard: [number, number] | undefined;
+  if (env.JOB_COMPLETION_INDEX !== undefined) shard = [index("JOB_COMPLETION_INDEX") + 1, count("JOB_COMPLETION_INDEX")];
+  else if (env.SLURM_ARRAY_TASK_ID !== undefined) {
+    const min = env.SLURM_ARRAY_TASK_MIN !== undefined ? Number(env.SLURM_ARRAY_TASK_MIN) : 0;
+    const n = env.SLURM_ARRAY_TASK_COUNT;
+    if (n === undefined || !/^\d+$/.test(n)) throw new InputError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
+    shard = [index("SLURM_ARRAY_TASK_ID", min) + 1, Number(n)];
+  } else if (env.AWS_BATCH_JOB_ARRAY_INDEX !== undefined) shard = [index("AWS_BATCH_JOB_ARRAY_INDEX") + 1, count("AWS_BATCH_JOB_ARRAY_INDEX")];
+  if (shard !== undefined && (shard[0] < 1 || shard[0] > shard[1])) throw new InputError(`job array index ${shard[0] - 1} is outside ${shard[1]} shards`);
+  return shard;
+}
+
+/** Tasks of shard I of N: every N-th task, starting at the I-th (balances slow and fast runs). */
+export function shardTasks(tasks: readonly SweepTask[], [i, n]: [number, number]): SweepTask[] {
+  return tasks.filter((t) => t.index % n === i - 1);
+}
