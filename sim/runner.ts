@@ -17,7 +17,14 @@ export interface RunOptions {
   readonly check?: boolean;
   /** Extra observers called after every event, given the run's internals. */
   readonly observers?: readonly ((now: number, run: RunInternals) => void)[];
+  /**
+   * Called PROGRESS_STEPS times as simulated time advances (the run is
+   * simulated in slices; results do not change), with the fraction done.
+   */
+  readonly onProgress?: (fraction: number, events: number) => void;
 }
+
+const PROGRESS_STEPS = 100;
 
 /** The live objects of a run, for observers in tests. */
 export interface RunInternals {
@@ -94,7 +101,14 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
   const internals: RunInternals = { sim, cluster, lifecycle, log, workload };
   for (const observer of options.observers ?? []) sim.observe((now) => observer(now, internals));
 
-  sim.run(spec.horizon);
+  if (options.onProgress === undefined) {
+    sim.run(spec.horizon);
+  } else {
+    for (let k = 1; k <= PROGRESS_STEPS; k++) {
+      sim.run(k === PROGRESS_STEPS ? spec.horizon : (spec.horizon * k) / PROGRESS_STEPS);
+      options.onProgress(k / PROGRESS_STEPS, sim.eventsProcessed);
+    }
+  }
   invariant?.afterEvent(sim.now);
   invariant?.checkAll(sim.now);
   return {

@@ -9,6 +9,7 @@ import { parseSeeds, parseStrategies } from "./args.ts";
 import { executeRuns, summaryTable } from "./run.ts";
 import { loadSweep, parseShard, shardFromEnv } from "../sweep/spec.ts";
 import { mergeShards, runSweep } from "../sweep/run-sweep.ts";
+import { report } from "../report/report.ts";
 
 /** Bad input: one line on stderr, exit code 2. */
 function fail(message: string): never {
@@ -76,6 +77,7 @@ await yargs(hideBin(process.argv))
           seeds,
           out: argv.out,
           check: argv.check,
+          progress: !quiet,
           log: (line) => {
             if (!quiet) process.stderr.write(`${line}\n`);
           },
@@ -115,6 +117,21 @@ await yargs(hideBin(process.argv))
       guard(() => {
         const n = mergeShards(argv.dirs.map(String), argv.out);
         process.stdout.write(`merged ${n} runs into ${argv.out}\n`);
+      }),
+  )
+  .command(
+    "report <dir>",
+    "print a comparison per strategy and write SVG charts next to the CSVs of a run or sweep folder",
+    (y) =>
+      y
+        .positional("dir", { type: "string", demandOption: true })
+        .option("load", { type: "string", describe: "swept scenario path to use as the load axis (default workload.rate)" })
+        .option("decision", { type: "string", describe: "swept scenario path to use as the decision-time axis (default decision.tJob)" }),
+    (argv) =>
+      guardAsync(async () => {
+        const { table, charts } = await report(argv.dir, { ...(argv.load ? { load: argv.load } : {}), ...(argv.decision ? { decision: argv.decision } : {}) });
+        process.stdout.write(`${table}\n`);
+        process.stderr.write(`wrote ${charts.length} charts: ${charts.map((c) => c.split("/").pop()).join(", ")}\n`);
       }),
   )
   .command(

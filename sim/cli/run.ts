@@ -8,6 +8,7 @@ import type { RunRow } from "../metrics/summary.ts";
 import { runOnce } from "../runner.ts";
 import type { Scenario } from "../workload/scenario.ts";
 import { scenarioName } from "../workload/scenario.ts";
+import { createProgress } from "./progress.ts";
 import { renderTable } from "./table.ts";
 
 export interface RunCommand {
@@ -18,6 +19,8 @@ export interface RunCommand {
   readonly out: string;
   readonly check: boolean;
   readonly log: (line: string) => void;
+  /** Show progress (a bar on a TTY, periodic lines otherwise). */
+  readonly progress?: boolean;
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -28,12 +31,19 @@ export function executeRuns(cmd: RunCommand): RunRow[] {
   const rows: RunRow[] = [];
   const runs: Record<string, unknown>[] = [];
   const wallStart = performance.now();
+  const total = cmd.scenarios.reduce((n, s) => n + (cmd.seeds ?? [s.spec.seed]).length * cmd.strategies.length, 0);
+  const progress = createProgress("cosched run", total * 100, { quiet: !cmd.progress });
+  let runsDone = 0;
   try {
     for (const scenario of cmd.scenarios) {
       const seeds = cmd.seeds ?? [scenario.spec.seed];
       for (const strategy of cmd.strategies) {
         for (const seed of seeds) {
-          const result = runOnce(scenario, strategy, seed, { check: cmd.check });
+          const t0 = performance.now();
+          const onProgress = (fraction: number, events: number): void =>
+            progress.update(runsDone * 100 + Math.round(fraction * 100), `${scenarioName(scenario)} ${strategy} seed ${seed}, ${Math.round(events / Math.max(0.001, (performance.now() - t0) / 1000))} events/s`);
+          const result = runOnce(scenario, strategy, seed, cmd.progress ? { check: cmd.check, onProgress } : { check: cmd.check });
+          runsDone++;
           const tables = summarize(result);
           appendTables(out, tables);
           rows.push(tables.run);
@@ -70,6 +80,8 @@ export function executeRuns(cmd: RunCommand): RunRow[] {
   } catch (err) {
     out.abort();
     throw err;
+  } finally {
+    progress.stop();
   }
   return rows;
 }

@@ -1,0 +1,50 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Resvg } from "@resvg/resvg-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { report } from "../sim/report/report.ts";
+import { runSweep } from "../sim/sweep/run-sweep.ts";
+import { loadSweep } from "../sim/sweep/spec.ts";
+
+const work = mkdtempSync(join(tmpdir(), "cosched-report-"));
+const out = join(work, "ci");
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(async () => {
+  await runSweep(loadSweep("ci"), { out, workers: 2, quiet: true });
+});
+
+const CHARTS = ["latency_cdf.svg", "utilisation.svg", "correct_vs_load.svg", "conflicts_vs_decision.svg", "deadlocks_vs_load.svg"];
+
+describe("cosched report", () => {
+  it("prints a comparison per strategy and writes every chart for a sweep with all strategies", async () => {
+    const { table, charts } = await report(out);
+    expect(table.split("\n").slice(2).map((l) => l.split(/\s+/)[0])).toEqual(["kube", "mesos", "omega", "naive"]);
+    expect(charts.map((c) => c.split("/").pop())).toEqual(CHARTS);
+    const legend: Record<string, RegExp> = { "conflicts_vs_decision.svg": /omega/, "deadlocks_vs_load.svg": /mesos/ };
+    for (const chart of CHARTS) {
+      const svg = readFileSync(join(out, chart), "utf8");
+      expect(svg.startsWith("<svg")).toBe(true);
+      expect(svg).toMatch(legend[chart] ?? /kube/);
+    }
+    // The load axis is the swept rate.
+    expect(readFileSync(join(out, "correct_vs_load.svg"), "utf8")).toMatch(/workload\.rate/);
+  });
+
+  it("renders a chart to a PNG that is not blank", async () => {
+    await report(out);
+    expect(existsSync(join(out, "correct_vs_load.svg"))).toBe(true);
+    const png = new Resvg(readFileSync(join(out, "latency_cdf.svg"), "utf8"), { background: "white" }).render();
+    const pixels = png.pixels;
+    expect(png.width).toBeGreaterThan(300);
+    let dark = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < pixels.length; i += 4) {
+      const [r, g, b] = [pixels[i]!, pixels[i + 1]!, pixels[i + 2]!];
+      if (r + g + b < 600) dark++;
+      colours.add((r << 16) | (g << 8) | b);
+    }
+    expect(dark / (pixels.length / 4)).toBeGreaterThan(0.01);
+    expect(colours.size).toBeGreaterThan(10);
+  });
+});
