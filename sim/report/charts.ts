@@ -34,22 +34,26 @@ export function chooseAxis(runs: readonly Row[], preferred: readonly string[]): 
 function meanBy(runs: readonly Row[], axis: Axis, metric: string, strategies?: readonly string[]): Record<string, unknown>[] {
   const rows = runs.filter((r) => (strategies === undefined || strategies.includes(r.strategy!)) && r[axis.field] !== "");
   const out: Record<string, unknown>[] = [];
-  for (const [, list] of groupBy(rows, (r) => `${r.strategy}\u0000${r[axis.field]}`)) {
+  for (const [, list] of groupBy(rows, (r) => `${r.scenario}\u0000${r.strategy}\u0000${r[axis.field]}`)) {
     const x = list[0]![axis.field]!;
-    out.push({ strategy: list[0]!.strategy, x: axis.quantitative ? Number(x) : x, y: meanOf(list.map((r) => num(r[metric]))), runs: list.length });
+    out.push({ scenario: list[0]!.scenario, strategy: list[0]!.strategy, x: axis.quantitative ? Number(x) : x, y: meanOf(list.map((r) => num(r[metric]))), runs: list.length });
   }
   return out.filter((r) => Number.isFinite(r.y as number));
 }
 
+/** One line per strategy against the axis; one panel per scenario when several scenarios swept it. */
 function lineVs(file: string, title: string, values: Record<string, unknown>[], axis: Axis, yTitle: string, yFormat?: string): Chart {
+  const scenarios = new Set(values.map((v) => v.scenario)).size;
+  const facet = axis.field !== "scenario" && scenarios > 1;
   return {
     file,
     title,
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title,
-      width: WIDTH,
+      width: facet ? Math.max(220, Math.floor((WIDTH * 1.4) / scenarios)) : WIDTH,
       height: HEIGHT,
+      ...(facet ? { resolve: { scale: { x: "independent" } } } : {}),
       data: { values },
       mark: { type: axis.quantitative ? "line" : "bar", point: axis.quantitative },
       encoding: {
@@ -57,6 +61,7 @@ function lineVs(file: string, title: string, values: Record<string, unknown>[], 
         y: { field: "y", type: "quantitative", title: yTitle, ...(yFormat ? { axis: { format: yFormat } } : {}) },
         color: strategyColor,
         ...(axis.quantitative ? {} : { xOffset: { field: "strategy" } }),
+        ...(facet ? { column: { field: "scenario", type: "nominal", title: null } } : {}),
       },
     } as TopLevelSpec,
   };

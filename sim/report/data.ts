@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
+import { readCsvRows } from "../workload/csv-rows.ts";
 import { InputError } from "../workload/errors.ts";
 
 export type Row = Record<string, string>;
@@ -33,4 +34,20 @@ export function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<strin
     else list.push(r);
   }
   return out;
+}
+
+/**
+ * Streams only `columns` of a (possibly large) CSV written by cosched (no
+ * quoted fields in those columns); empty when the file does not exist.
+ */
+export function readColumns(dir: string, name: string, columns: readonly string[]): Row[] {
+  const file = join(dir, name);
+  if (!existsSync(file)) return [];
+  const rows: Row[] = [];
+  for (const row of readCsvRows(file, columns, { allowQuotes: true })) {
+    const r: Row = {};
+    columns.forEach((c, i) => (r[c] = row.text(i)));
+    rows.push(r);
+  }
+  return rows;
 }

@@ -4,7 +4,7 @@ import * as vega from "vega";
 import { compile } from "vega-lite";
 import { renderTable } from "../cli/table.ts";
 import { chooseAxis, conflictsVsDecision, correctVsLoad, deadlocksVsLoad, latencyCdf, utilisationOverTime, type Chart } from "./charts.ts";
-import { groupBy, meanOf, num, readTable, type Row } from "./data.ts";
+import { groupBy, meanOf, num, readColumns, readTable, type Row } from "./data.ts";
 
 /** Renders a Vega-Lite spec to SVG in Node (no browser). */
 export async function toSvg(chart: Chart): Promise<string> {
@@ -52,7 +52,7 @@ export interface ReportOptions {
 /** Writes every chart next to the folder's CSVs; returns the table and the chart files. */
 export async function report(dir: string, options: ReportOptions = {}): Promise<{ table: string; charts: string[] }> {
   const runs = readTable(dir, "runs.csv");
-  const groups = readTable(dir, "groups.csv", true);
+  const groups = readColumns(dir, "groups.csv", ["strategy", "latency"]);
   const series = readTable(dir, "timeseries.csv", true);
   const load = chooseAxis(runs, [options.load ?? "workload.rate", "workload.groups", "workload.arrival.rate"]);
   const decision = chooseAxis(runs, [options.decision ?? "decision.tJob", "decision.tTask", load.title]);

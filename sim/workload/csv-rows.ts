@@ -38,12 +38,12 @@ export class Row {
  * trace formats), checking the header has `columns` (in any order, extra
  * columns allowed). Yields rows whose fields are indexed by `columns` order.
  */
-export function* readCsvRows(file: string, columns: readonly string[], options: { header?: boolean } = {}): Generator<Row> {
+export function* readCsvRows(file: string, columns: readonly string[], options: { header?: boolean; allowQuotes?: boolean } = {}): Generator<Row> {
   const hasHeader = options.header ?? true;
   let index: number[] | undefined = hasHeader ? undefined : columns.map((_, i) => i);
   for (const { line, lineNo } of readLines(file)) {
     if (line.trim() === "") continue;
-    if (line.includes('"')) throw new InputError(`${file}:${lineNo}: quoted fields are not supported in this trace format`);
+    if (!options.allowQuotes && line.includes('"')) throw new InputError(`${file}:${lineNo}: quoted fields are not supported in this trace format`);
     const fields = line.split(",");
     if (index === undefined) {
       index = columns.map((c) => fields.indexOf(c));
