@@ -15,3 +15,6 @@ export { allStrategies, findStrategy, strategyIds } from "./strategies/registry.
 export type { Strategy, StrategyContext, StrategyDefinition } from "./strategies/strategy.ts";
 export { InputError } from "./workload/errors.ts";
 export { loadScenario, validateScenario, type Scenario } from "./workload/scenario.ts";
+export { loadSweep, type Sweep, type SweepTask } from "./sweep/spec.ts";
+export { mergeShards, runSweep, type SweepOptions } from "./sweep/run-sweep.ts";
+export { report } from "./report/report.ts";

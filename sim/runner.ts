@@ -147,8 +147,7 @@ function scheduleFaults(f: FaultContext): void {
   const { sim, cluster, lifecycle, log, strategy, spec } = f;
   const resubmit = (group: Group): void => {
     log.push(sim.now, Ev.Restart, group.index);
-    strategy.onSubmit(group);
-    group.members.forEach((m, j) => sim.after(m.delay, Phase.Arrival, () => strategy.onMemberArrival(group, j)));
+    submit(sim, strategy, group);
   };
   const fail = (node: number): void => {
     if (cluster.up[node] === 0) return;
@@ -185,6 +184,12 @@ function scheduleFaults(f: FaultContext): void {
   }
 }
 
+/** Submits a group now; each member arrives `delay` seconds later. */
+function submit(sim: Simulator, strategy: Strategy, group: Group): void {
+  strategy.onSubmit(group);
+  group.members.forEach((m, j) => sim.after(m.delay, Phase.Arrival, () => strategy.onMemberArrival(group, j)));
+}
+
 /**
  * Submits groups in order, one pending submit event at a time (so the queue
  * does not hold the whole workload), and each member at submit + delay.
@@ -192,11 +197,7 @@ function scheduleFaults(f: FaultContext): void {
 function feedArrivals(sim: Simulator, groups: readonly Group[], strategy: Strategy): void {
   let next = 0;
   const submitNext = (): void => {
-    const group = groups[next++]!;
-    strategy.onSubmit(group);
-    group.members.forEach((m, j) => {
-      sim.after(m.delay, Phase.Arrival, () => strategy.onMemberArrival(group, j));
-    });
+    submit(sim, strategy, groups[next++]!);
     if (next < groups.length) sim.schedule(groups[next]!.submit, Phase.Arrival, submitNext);
   };
   if (groups.length > 0) sim.schedule(groups[0]!.submit, Phase.Arrival, submitNext);

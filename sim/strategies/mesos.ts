@@ -2,14 +2,13 @@ import { Phase, type EventId } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group, type Member } from "../model/group.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
-import { InputError } from "../workload/errors.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
 import { DeadlockBook, stuckWaiters } from "./mesos/deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
 
 const NO_OFFERS: OfferBatch = { nodes: [], amounts: new Float64Array(0), offeredAt: 0 };
-import { decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
 type Status = "unknown" | "pending" | "backoff" | "launched" | "unschedulable";
 
@@ -85,10 +84,7 @@ class Mesos implements Strategy, OfferSink {
       alloc: ZERO,
     }));
     this.states = ctx.groups.map((group) => {
-      const framework = group.framework ?? group.index % params.frameworks;
-      if (framework >= params.frameworks) {
-        throw new InputError(`group ${group.id}: framework ${framework}, but strategies.mesos.frameworks is ${params.frameworks}`);
-      }
+      const framework = owner(group, group.framework, params.frameworks, "strategies.mesos.frameworks");
       return {
         group,
         framework,

@@ -4,9 +4,8 @@ import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../model/claims.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, sum } from "../model/resources.ts";
-import { InputError } from "../workload/errors.ts";
 import { pickNode, PLACEMENTS } from "./omega/placement.ts";
-import { decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
 const finite = z.number().finite();
 
@@ -83,10 +82,7 @@ class Omega implements Strategy {
       kicked: false,
     }));
     this.states = ctx.groups.map((group) => {
-      const scheduler = group.scheduler ?? group.index % params.schedulers;
-      if (scheduler >= params.schedulers) {
-        throw new InputError(`group ${group.id}: scheduler ${scheduler}, but strategies.omega.schedulers is ${params.schedulers}`);
-      }
+      const scheduler = owner(group, group.scheduler, params.schedulers, "strategies.omega.schedulers");
       const n = group.members.length;
       return { group, scheduler, arrived: new Uint8Array(n), running: new Uint8Array(n), arrivedCount: 0, runningCount: 0, node: -1, attempts: 0, phase: "idle" };
     });

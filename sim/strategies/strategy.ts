@@ -5,6 +5,7 @@ import type { Cluster } from "../model/cluster.ts";
 import type { Group } from "../model/group.ts";
 import type { Lifecycle } from "../model/lifecycle.ts";
 import type { Resources } from "../model/resources.ts";
+import { InputError } from "../workload/errors.ts";
 
 /** Omega paper decision-time model: t_decision = tJob + tTask x units placed. */
 export interface DecisionTime {
@@ -63,4 +64,15 @@ export interface StrategyDefinition<P> {
   /** Validates the scenario's `strategies.<id>` object and fills defaults. */
   readonly params: z.ZodType<P>;
   create(ctx: StrategyContext, params: P): Strategy;
+}
+
+/**
+ * The scheduler instance (mesos framework, omega scheduler) that owns a group:
+ * the group's own choice, else round-robin by group index. `knob` names the
+ * count's parameter, for the error when the choice is out of range.
+ */
+export function owner(group: Group, chosen: number | undefined, count: number, knob: string): number {
+  const id = chosen ?? group.index % count;
+  if (id >= count) throw new InputError(`group ${group.id}: owner ${id}, but ${knob} is ${count}`);
+  return id;
 }
