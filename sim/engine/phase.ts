@@ -12,9 +12,3 @@ export const Phase = {
 
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
-export const PHASE_NAMES: Readonly<Record<Phase, string>> = {
-  0: "release",
-  1: "arrival",
-  2: "decision",
-  3: "observe",
-};

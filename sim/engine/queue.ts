@@ -9,10 +9,6 @@ export type EventId = number;
 /** seq occupies the low 2^44 of rank; phase sits above it. */
 const SEQ_SPAN = 2 ** 44;
 
-export function rankOf(phase: Phase, seq: number): number {
-  return phase * SEQ_SPAN + seq;
-}
-
 /**
  * The event queue: a binary min-heap on typed arrays ordered by
  * (time, rank), rank = phase x 2^44 + seq, with the actions moved alongside.

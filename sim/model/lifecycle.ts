@@ -49,11 +49,6 @@ export class Lifecycle {
     return this.run(group).running;
   }
 
-  /** The group's live tasks (a copy: safe to iterate while killing). */
-  liveTasks(group: number): Task[] {
-    return [...this.run(group).tasks];
-  }
-
   /** True once the group has finished its duration. */
   isDone(group: number): boolean {
     return this.run(group).done;

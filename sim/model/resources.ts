@@ -30,10 +30,6 @@ export function max(a: Resources, b: Resources): Resources {
   return { cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory), gpu: Math.max(a.gpu, b.gpu) };
 }
 
-export function scale(a: Resources, k: number): Resources {
-  return { cpu: a.cpu * k, memory: a.memory * k, gpu: a.gpu * k };
-}
-
 /** True when `request` fits in `available` in every dimension. */
 export function fitsIn(request: Resources, available: Resources): boolean {
   return request.cpu <= available.cpu && request.memory <= available.memory && request.gpu <= available.gpu;
@@ -74,6 +70,3 @@ export function sum(items: readonly Resources[]): Resources {
   return { cpu, memory, gpu };
 }
 
-export function formatResources(r: Resources): string {
-  return `cpu=${r.cpu}m memory=${r.memory}MiB gpu=${r.gpu}m`;
-}

@@ -89,26 +89,3 @@ function sortedValues(values: readonly number[]): number[] {
   return sorted;
 }
 
-/** Mean of `dist` (used for load estimates in scenario descriptions and tests). */
-export function mean(dist: Dist): number {
-  if (typeof dist === "number") return dist;
-  switch (dist.dist) {
-    case "fixed":
-      return dist.value;
-    case "uniform":
-      return (dist.min + dist.max) / 2;
-    case "exponential":
-      return dist.mean;
-    case "lognormal":
-      return dist.median * Math.exp((dist.sigma * dist.sigma) / 2);
-    case "choice": {
-      const weights = dist.weights ?? dist.values.map(() => 1);
-      const total = weights.reduce((a, b) => a + b, 0);
-      return dist.values.reduce((acc, v, i) => acc + (v * weights[i]!) / total, 0);
-    }
-    case "empirical": {
-      const values = dist.values ?? [];
-      return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-    }
-  }
-}
