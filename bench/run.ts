@@ -10,6 +10,7 @@ import { strategyIds } from "../sim/strategies/registry.ts";
 import { runMicro } from "./micro.ts";
 import { runPeer } from "./peer.ts";
 import { runScalePoint, runScenarioPoint, type ScaleResult } from "./scale.ts";
+import { scaleChart } from "./scale-chart.ts";
 
 const quick = process.argv.includes("--quick");
 const skipScale = process.argv.includes("--skip-scale");
@@ -95,7 +96,10 @@ writeFileSync(
   join(OUT, "peer.csv"),
   stringify(withMachine([{ model: peer.model, events: peer.events, cosched_s: peer.coschedSeconds, simpy_s: peer.simpySeconds ?? "", speedup: peer.simpySeconds === null ? "" : peer.simpySeconds / peer.coschedSeconds, python: peer.python ?? "", note: peer.note }]), { header: true }),
 );
-if (scale.length > 0) writeFileSync(join(OUT, "scale.csv"), stringify(withMachine(scale), { header: true }));
+if (scale.length > 0) {
+  writeFileSync(join(OUT, "scale.csv"), stringify(withMachine(scale), { header: true }));
+  writeFileSync(join(OUT, "scale.svg"), await scaleChart(scale));
+}
 writeFileSync(join(OUT, "budgets.csv"), stringify(withMachine(budgets.map((b) => ({ ...b, pass: b.pass === null ? "skipped" : b.pass ? "PASS" : "FAIL" }))), { header: true }));
 
 const table: string[][] = [["measure", "result", "budget", ""]];
@@ -109,4 +113,4 @@ for (const [i, row] of table.entries()) {
   process.stdout.write(`${row.map((c, j) => c.padEnd(widths[j]!)).join("  ").trimEnd()}\n`);
   if (i === 0) process.stdout.write(`${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
 }
-log(`wrote ${OUT}/{micro,peer,scale,budgets}.csv`);
+log(`wrote ${OUT}/{micro,peer,scale,budgets}.csv and scale.svg`);
