@@ -78,6 +78,11 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
       /unknown-field\.json: \$\.workload\.groups\[0\]: Unrecognized key: "colour"$/,
     ],
     [
+      "a duplicate node name",
+      () => [scenarioFile("duplicate-node", (s) => (s.cluster.nodes[1].name = "node-a"))],
+      /duplicate-node\.json: \$\.cluster\.nodes\[1\]\.name: duplicate node name "node-a"$/,
+    ],
+    [
       "an unknown strategy id on the command line",
       () => ["seed-two-nodes", "--strategy", "kube,borg"],
       /--strategy: unknown strategy "borg" \(expected one of kube, mesos, omega, naive, or all\)$/,

@@ -9,6 +9,16 @@ const finite = z.number().finite();
 const nonNegative = finite.min(0);
 const positive = finite.positive();
 
+/** Reports every item of `list` whose `key` repeats an earlier one's, at its JSON path. */
+function unique<K extends string, T extends Record<K, string>>(list: readonly T[], at: string, key: K, what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  list.forEach((item, i) => {
+    const value = item[key];
+    if (seen.has(value)) ctx.addIssue({ code: "custom", message: `duplicate ${what} "${value}"`, path: [at, i, key] });
+    seen.add(value);
+  });
+}
+
 /** A resource vector in a scenario; missing dimensions are 0. */
 export const resourcesSchema = z
   .object({
@@ -59,13 +69,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
       nodes: z.array(nodeSchema).min(1),
     })
     .strict()
-    .superRefine((c, ctx) => {
-      const seen = new Set<string>();
-      c.nodes.forEach((n, i) => {
-        if (seen.has(n.name)) ctx.addIssue({ code: "custom", message: `duplicate node name "${n.name}"`, path: ["nodes", i, "name"] });
-        seen.add(n.name);
-      });
-    }),
+    .superRefine((c, ctx) => unique(c.nodes, "nodes", "name", "node name", ctx)),
   z
     .object({
       type: z.literal("generate"),
@@ -95,13 +99,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
         .min(1),
     })
     .strict()
-    .superRefine((c, ctx) => {
-      const seen = new Set<string>();
-      c.pools.forEach((p, i) => {
-        if (seen.has(p.name)) ctx.addIssue({ code: "custom", message: `duplicate pool name "${p.name}"`, path: ["pools", i, "name"] });
-        seen.add(p.name);
-      });
-    }),
+    .superRefine((c, ctx) => unique(c.pools, "pools", "name", "pool name", ctx)),
   openbClusterSchema,
   google2011ClusterSchema,
 ]);
@@ -118,13 +116,7 @@ export const workloadSchema = z.discriminatedUnion("type", [
       groups: z.array(groupSchema).min(1),
     })
     .strict()
-    .superRefine((w, ctx) => {
-      const seen = new Set<string>();
-      w.groups.forEach((g, i) => {
-        if (seen.has(g.id)) ctx.addIssue({ code: "custom", message: `duplicate group id "${g.id}"`, path: ["groups", i, "id"] });
-        seen.add(g.id);
-      });
-    }),
+    .superRefine((w, ctx) => unique(w.groups, "groups", "id", "group id", ctx)),
   z
     .object({
       type: z.literal("generate"),
