@@ -11,15 +11,23 @@ const SEQ_SPAN = 2 ** 44;
 
 /**
  * The event queue: a binary min-heap on typed arrays ordered by
- * (time, rank), rank = phase x 2^44 + seq, with the actions moved alongside.
- * Pushing and popping allocate nothing beyond amortised array growth.
- * Cancelled events stay in the heap and are dropped when they reach the top.
+ * (time, rank), rank = phase x 2^44 + seq. Each heap entry points at a slot
+ * holding its action; slots are recycled through a free list, so sifting
+ * moves only numbers and pushing and popping allocate nothing beyond
+ * amortised array growth. Cancelled events stay in the heap and are dropped
+ * when they reach the top.
  */
 export class EventQueue {
+  // The heap, in heap order.
   private times: Float64Array;
   private ranks: Float64Array;
-  private actions: (Action | undefined)[];
+  private slots: Int32Array;
   private count = 0;
+  // Actions by slot, and the free slots.
+  private actions: (Action | undefined)[];
+  private freeSlots: Int32Array;
+  private freeCount = 0;
+  private slotsUsed = 0;
   private nextSeq = 0;
   private readonly cancelled = new Set<number>();
 
@@ -31,7 +39,9 @@ export class EventQueue {
   constructor(capacity = 1024) {
     this.times = new Float64Array(capacity);
     this.ranks = new Float64Array(capacity);
+    this.slots = new Int32Array(capacity);
     this.actions = new Array<Action | undefined>(capacity).fill(undefined);
+    this.freeSlots = new Int32Array(capacity);
   }
 
   /** Entries in the heap, cancelled ones included. */
@@ -43,10 +53,12 @@ export class EventQueue {
     const seq = this.nextSeq++;
     if (seq >= SEQ_SPAN) throw new Error("event queue: sequence number space exhausted");
     if (this.count === this.times.length) this.grow();
+    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.slotsUsed++;
+    this.actions[slot] = action;
     const rank = phase * SEQ_SPAN + seq;
     const t = this.times;
     const r = this.ranks;
-    const a = this.actions;
+    const s = this.slots;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -54,12 +66,12 @@ export class EventQueue {
       if (pt < time || (pt === time && r[parent]! < rank)) break;
       t[i] = pt;
       r[i] = r[parent]!;
-      a[i] = a[parent];
+      s[i] = s[parent]!;
       i = parent;
     }
     t[i] = time;
     r[i] = rank;
-    a[i] = action;
+    s[i] = slot;
     return seq;
   }
 
@@ -86,17 +98,19 @@ export class EventQueue {
     if (this.count === 0) return false;
     const t = this.times;
     const r = this.ranks;
-    const a = this.actions;
+    const s = this.slots;
+    const top = s[0]!;
     this.time = t[0]!;
     this.rank = r[0]!;
-    this.action = a[0];
+    this.action = this.actions[top];
+    this.actions[top] = undefined;
+    this.freeSlots[this.freeCount++] = top;
     if (this.cancelled.size > 0 && this.cancelled.delete(this.rank % SEQ_SPAN)) this.action = undefined;
     const n = --this.count;
+    if (n === 0) return true;
     const time = t[n]!;
     const rank = r[n]!;
-    const action = a[n];
-    a[n] = undefined;
-    if (n === 0) return true;
+    const slot = s[n]!;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
@@ -107,25 +121,32 @@ export class EventQueue {
       if (time < ct || (time === ct && rank < r[child]!)) break;
       t[i] = ct;
       r[i] = r[child]!;
-      a[i] = a[child];
+      s[i] = s[child]!;
       i = child;
     }
     t[i] = time;
     r[i] = rank;
-    a[i] = action;
+    s[i] = slot;
     return true;
   }
 
+  /** Doubles the heap and the slot arrays together (there are never more slots in use than entries). */
   private grow(): void {
     const cap = this.times.length * 2;
     const times = new Float64Array(cap);
     times.set(this.times);
     const ranks = new Float64Array(cap);
     ranks.set(this.ranks);
+    const slots = new Int32Array(cap);
+    slots.set(this.slots);
+    const free = new Int32Array(cap);
+    free.set(this.freeSlots);
+    const actions = new Array<Action | undefined>(cap).fill(undefined);
+    for (let i = 0; i < this.slotsUsed; i++) actions[i] = this.actions[i];
     this.times = times;
     this.ranks = ranks;
-    const actions = new Array<Action | undefined>(cap).fill(undefined);
-    for (let i = 0; i < this.count; i++) actions[i] = this.actions[i];
+    this.slots = slots;
+    this.freeSlots = free;
     this.actions = actions;
   }
 }
