@@ -23,6 +23,12 @@ describe("sweep files", () => {
     expect(loadSweep("ci").tasks.map((t) => t.runId)).toEqual(sweep.tasks.map((t) => t.runId));
   });
 
+  it("ships the 1,000-run sweep of the README's job-array examples", () => {
+    const big = loadSweep("big");
+    expect(big.tasks).toHaveLength(1000);
+    expect(shardTasks(big.tasks, [1, 20])).toHaveLength(50);
+  });
+
   it.each([
     ["1/4", [1, 4]],
     ["4/4", [4, 4]],
