@@ -7,6 +7,7 @@ import { Lifecycle } from "../sim/model/lifecycle.ts";
 import { resources, ZERO } from "../sim/model/resources.ts";
 import { Allocator, type OfferSink } from "../sim/strategies/mesos/allocator.ts";
 import { stuckWaiters } from "../sim/strategies/mesos/deadlock.ts";
+import { abortBackoffSeconds } from "../sim/strategies/mesos.ts";
 import { mesosParams } from "../sim/strategies/mesos/params.ts";
 import { offerSet, planDecision, type GroupView } from "../sim/strategies/mesos/plan.ts";
 import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
@@ -111,9 +112,17 @@ describe("mesos on deadlock-two-frameworks", () => {
     expect(g2.held_memory_s).toBeCloseTo(2000 * (3.1 - 1.1), 6);
   });
 
-  it("doubles the abort backoff for a group aborted again", () => {
-    // Three groups on one node, each holding a third: aborting the youngest
-    // twice shows the doubling (10 s, then 20 s) in when it holds again.
+  it.each([
+    [1, 10],
+    [2, 20],
+    [3, 40],
+  ])("backs a group off %i time(s) for %i s (abortBackoff 10 s, doubling per abort)", (aborts, seconds) => {
+    expect(abortBackoffSeconds(10, aborts)).toBe(seconds);
+  });
+
+  it("resolves deadlocks among three hoarders by aborting the youngest stuck group each time", () => {
+    // Three groups on one node, each holding a third. When a and b both wait at 4.2,
+    // b (the younger) is aborted; when c waits at 5.2 with a, c is aborted. All complete.
     const s = inlineScenario({
       nodes: [node("n", 3000, 8000)],
       groups: ["a", "b", "c"].map((id, i) =>
@@ -123,8 +132,14 @@ describe("mesos on deadlock-two-frameworks", () => {
       strategies: { mesos: { frameworks: 3, hold: "exact", target: "arrived", offerOrder: "node", onDeadlock: "abort-youngest" } },
     });
     const ran = run(s, "mesos");
-    expect(ran.tables.deadlocks.map((d) => d.resolution)).toContain("aborted:c");
+    expect(ran.tables.deadlocks.map((d) => [d.group_ids, d.resolution])).toEqual([
+      ["a;b", "aborted:b"],
+      ["a;c", "aborted:c"],
+    ]);
     for (const id of ["a", "b", "c"]) expect(ran.row(id).outcome).toBe("completed");
+    // The aborted groups wait out their backoff before they are placed.
+    expect(ran.row("b").started).toBeGreaterThanOrEqual(4.2 + 10);
+    expect(ran.row("c").started).toBeGreaterThanOrEqual(5.2 + 10);
   });
 
   it("hold whole-offer: no deadlock; g1 holds the whole node and g2 waits", () => {

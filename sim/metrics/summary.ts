@@ -124,6 +124,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
   const live: number[][] = Array.from({ length: n }, () => []);
   const startNodes: (number[] | undefined)[] = new Array(n);
   const taskStart = new Map<number, number>();
+  /** Log index of the HoldStart of each hold still in place. */
   const holdStart = new Map<number, number>();
   /** The open deadlock each group is in, or -1. */
   const deadlock = new Int32Array(n).fill(-1);
@@ -206,7 +207,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
         finished[g] = t;
         break;
       case Ev.HoldStart:
-        holdStart.set(log.id[i]!, t);
+        holdStart.set(log.id[i]!, i);
         break;
       case Ev.DeadlockJoin: {
         const id = log.id[i]!;
@@ -223,10 +224,10 @@ export function groupRows(run: RunRecord): GroupRow[] {
         break;
       }
       case Ev.HoldEnd: {
-        const t0 = holdStart.get(log.id[i]!);
-        if (t0 === undefined) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
+        const j = holdStart.get(log.id[i]!);
+        if (j === undefined) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
         holdStart.delete(log.id[i]!);
-        const dt = t - t0;
+        const dt = t - log.t[j]!;
         held[g * 3]! += log.r0[i]! * dt;
         held[g * 3 + 1]! += log.r1[i]! * dt;
         held[g * 3 + 2]! += log.r2[i]! * dt;
@@ -237,14 +238,12 @@ export function groupRows(run: RunRecord): GroupRow[] {
     }
   }
   // Holds still in place at the end count up to the end.
-  for (let i = 0; i < log.length; i++) {
-    if (log.kind[i] === Ev.HoldStart && holdStart.has(log.id[i]!)) {
-      const g = log.group[i]!;
-      const dt = end - log.t[i]!;
-      held[g * 3]! += log.r0[i]! * dt;
-      held[g * 3 + 1]! += log.r1[i]! * dt;
-      held[g * 3 + 2]! += log.r2[i]! * dt;
-    }
+  for (const i of holdStart.values()) {
+    const g = log.group[i]!;
+    const dt = end - log.t[i]!;
+    held[g * 3]! += log.r0[i]! * dt;
+    held[g * 3 + 1]! += log.r1[i]! * dt;
+    held[g * 3 + 2]! += log.r2[i]! * dt;
   }
 
   const rows: GroupRow[] = [];

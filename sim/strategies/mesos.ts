@@ -426,7 +426,7 @@ class Mesos implements Strategy, OfferSink {
     g.status = "backoff";
     this.releaseHolds(g);
     g.aborts++;
-    const delay = this.params.abortBackoff * 2 ** (g.aborts - 1);
+    const delay = abortBackoffSeconds(this.params.abortBackoff, g.aborts);
     this.ctx.sim.after(delay, Phase.Arrival, () => {
       if (g.status !== "backoff") return;
       g.status = "pending";
@@ -442,6 +442,11 @@ class Mesos implements Strategy, OfferSink {
     this.ctx.log.push(this.ctx.sim.now, Ev.Unschedulable, g.group.index);
     if (node >= 0) this.checkDeadlock(node, DeadlockResolution.Released);
   }
+}
+
+/** How long a group aborted for the `aborts`-th time waits before it asks again: base x 2^(aborts - 1). */
+export function abortBackoffSeconds(base: number, aborts: number): number {
+  return base * 2 ** (aborts - 1);
 }
 
 function position(list: readonly GroupState[], g: GroupState): number {
