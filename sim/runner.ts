@@ -4,7 +4,7 @@ import { Phase, RngStreams, Simulator } from "./engine/index.ts";
 import { Ev, EventLog } from "./metrics/log.ts";
 import { Cluster } from "./model/cluster.ts";
 import type { Group } from "./model/group.ts";
-import { capacityInvariant } from "./model/invariants.ts";
+import { invariantObserver } from "./check/observer.ts";
 import { Lifecycle } from "./model/lifecycle.ts";
 import { findStrategy, strategyIds } from "./strategies/registry.ts";
 import type { Strategy, StrategyContext } from "./strategies/strategy.ts";
@@ -13,7 +13,7 @@ import { buildWorkload, type Workload } from "./workload/build.ts";
 import { scenarioName, type Scenario } from "./workload/scenario.ts";
 
 export interface RunOptions {
-  /** Check capacity invariants after every event (slow; for tests and --check). */
+  /** Run the validating observer after every event (see sim/check; for tests and --check-invariants). */
   readonly check?: boolean;
   /** Extra observers called after every event, given the run's internals. */
   readonly observers?: readonly ((now: number, run: RunInternals) => void)[];
@@ -33,6 +33,7 @@ export interface RunInternals {
   readonly lifecycle: Lifecycle;
   readonly log: EventLog;
   readonly workload: Workload;
+  readonly strategy: Strategy;
 }
 
 /** What one run produced: the record and what is needed to summarise it. */
@@ -96,9 +97,9 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
   feedArrivals(sim, workload.groups, strategy);
   scheduleFaults({ sim, cluster, lifecycle, log, strategy, rng, spec, file: scenario.file });
 
-  const invariant = options.check ? capacityInvariant(cluster, log) : undefined;
+  const invariant = options.check ? invariantObserver({ cluster, log, groups: workload.groups, strategy }) : undefined;
   if (invariant !== undefined) sim.observe(invariant.afterEvent);
-  const internals: RunInternals = { sim, cluster, lifecycle, log, workload };
+  const internals: RunInternals = { sim, cluster, lifecycle, log, workload, strategy };
   for (const observer of options.observers ?? []) sim.observe((now) => observer(now, internals));
 
   if (options.onProgress === undefined) {

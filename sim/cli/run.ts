@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { assertOutcomes } from "../check/outcomes.ts";
 import { OutputFolder } from "../metrics/output.ts";
 import { appendTables, summarize } from "../metrics/report.ts";
 import type { RunRow } from "../metrics/summary.ts";
@@ -45,6 +46,7 @@ export function executeRuns(cmd: RunCommand): RunRow[] {
           const result = runOnce(scenario, strategy, seed, cmd.progress ? { check: cmd.check, onProgress } : { check: cmd.check });
           runsDone++;
           const tables = summarize(result);
+          if (cmd.check) assertOutcomes(result, tables.groups);
           appendTables(out, tables);
           rows.push(tables.run);
           const seconds = result.wallMs / 1000;

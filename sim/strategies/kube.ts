@@ -9,6 +9,7 @@ import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.t
  * on a node that fits its effective request. Correct by construction.
  */
 class Kube implements Strategy {
+  readonly wholeGroups = true;
   private readonly arrived: Uint16Array;
   private readonly scheduler: PodScheduler;
 

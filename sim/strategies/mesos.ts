@@ -60,7 +60,10 @@ interface Framework {
  * records each deadlock; `onDeadlock` decides what happens next.
  */
 class Mesos implements Strategy, OfferSink {
+  readonly wholeGroups = true;
   readonly count: number;
+  /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
+  private readonly unanswered: Float64Array;
   private readonly frameworks: Framework[];
   private readonly states: GroupState[];
   private readonly allocator: Allocator;
@@ -73,6 +76,7 @@ class Mesos implements Strategy, OfferSink {
     private readonly params: MesosParams,
   ) {
     this.count = params.frameworks;
+    this.unanswered = new Float64Array(ctx.cluster.size * 3);
     this.frameworks = Array.from({ length: params.frameworks }, (_, id) => ({
       id,
       unbound: [],
@@ -176,9 +180,24 @@ class Mesos implements Strategy, OfferSink {
   }
 
   deliver(f: number, batch: OfferBatch): void {
+    this.track(batch, 1);
     const fw = this.frameworks[f]!;
     fw.work.push(batch);
     if (!fw.busy) this.startDecision(fw);
+  }
+
+  offeredOn(node: number): Resources {
+    const u = this.unanswered;
+    return { cpu: u[3 * node]!, memory: u[3 * node + 1]!, gpu: u[3 * node + 2]! };
+  }
+
+  /** Adds (sign 1) or removes (sign -1) a batch's amounts from the unanswered offers. */
+  private track(batch: OfferBatch, sign: 1 | -1): void {
+    const u = this.unanswered;
+    for (let i = 0; i < batch.nodes.length; i++) {
+      const node = batch.nodes[i]!;
+      for (let d = 0; d < 3; d++) u[3 * node + d]! += sign * batch.amounts[3 * i + d]!;
+    }
   }
 
   // --- Frameworks ---------------------------------------------------------
@@ -277,6 +296,7 @@ class Mesos implements Strategy, OfferSink {
   private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: readonly GroupState[], seconds: number, units: number): void {
     const { sim, log } = this.ctx;
     const now = sim.now;
+    this.track(offers, -1);
     const remaining = Float64Array.from(offers.amounts);
     const slot = (node: number): number => offers.nodes.indexOf(node);
     const rest = (i: number): Resources => (i < 0 ? ZERO : { cpu: remaining[3 * i]!, memory: remaining[3 * i + 1]!, gpu: remaining[3 * i + 2]! });

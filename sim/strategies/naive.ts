@@ -9,6 +9,7 @@ import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.t
  * whose members land on more than one node is split: an incorrect placement.
  */
 class Naive implements Strategy {
+  readonly wholeGroups = false;
   private readonly arrived: Uint16Array;
   private readonly rejected: Uint8Array;
   private readonly scheduler: PodScheduler;

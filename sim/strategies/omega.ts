@@ -67,6 +67,7 @@ interface Scheduler {
  * in one transaction.
  */
 class Omega implements Strategy {
+  readonly wholeGroups: boolean;
   private readonly states: GroupState[];
   private readonly schedulers: Scheduler[];
 
@@ -74,6 +75,7 @@ class Omega implements Strategy {
     private readonly ctx: StrategyContext,
     private readonly params: OmegaParams,
   ) {
+    this.wholeGroups = params.commit === "all-or-nothing";
     this.schedulers = Array.from({ length: params.schedulers }, (_, id) => ({
       id,
       queue: new Fifo<GroupState>(),

@@ -35,6 +35,17 @@ export interface StrategyContext {
  * rounds, commits) and by starting or killing tasks through the lifecycle.
  */
 export interface Strategy {
+  /**
+   * True when the strategy never runs part of a group: all members start in
+   * one step and stop together. The validating observer holds it to that.
+   */
+  readonly wholeGroups: boolean;
+  /**
+   * Resources taken from `node` for offers not yet answered (mesos), which
+   * neither run nor are held. The validating observer counts them; absent
+   * means none.
+   */
+  offeredOn?(node: number): Resources;
   /** The group is submitted (at its submit time). */
   onSubmit(group: Group): void;
   /** A member's spec becomes known (at submit + delay). Called after onSubmit. */

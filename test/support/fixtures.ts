@@ -1,3 +1,4 @@
+import { assertOutcomes } from "../../sim/check/outcomes.ts";
 import { summarize, type RunTables } from "../../sim/metrics/report.ts";
 import type { GroupRow } from "../../sim/metrics/summary.ts";
 import { runOnce, type RunOptions, type RunResult } from "../../sim/runner.ts";
@@ -68,6 +69,7 @@ export interface Ran {
 export function run(scenario: Scenario, strategy: string, seed = 1, options: RunOptions = {}): Ran {
   const result = runOnce(scenario, strategy, seed, options);
   const tables = summarize(result);
+  if (options.check) assertOutcomes(result, tables.groups);
   return {
     result,
     tables,

@@ -1,0 +1,3 @@
+export { InvariantError } from "./invariant-error.ts";
+export { invariantObserver, type InvariantObserver, type Watched } from "./observer.ts";
+export { assertOutcomes, outcomeViolations } from "./outcomes.ts";
