@@ -94,8 +94,9 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
   };
   const strategy = definition.create(ctx, scenario.params[strategyId]);
   lifecycle.onFreed = (node, group) => strategy.onFreed(node, group);
-  feedArrivals(sim, workload.groups, strategy);
-  scheduleFaults({ sim, cluster, lifecycle, log, strategy, rng, spec, file: scenario.file });
+  const submissions = new Submissions(sim, strategy, workload.groups.length);
+  feedArrivals(sim, workload.groups, submissions);
+  scheduleFaults({ sim, cluster, lifecycle, log, strategy, submissions, rng, spec, file: scenario.file });
 
   const invariant = options.check ? invariantObserver({ cluster, log, groups: workload.groups, strategy }) : undefined;
   if (invariant !== undefined) sim.observe(invariant.afterEvent);
@@ -133,6 +134,7 @@ interface FaultContext {
   readonly lifecycle: Lifecycle;
   readonly log: EventLog;
   readonly strategy: Strategy;
+  readonly submissions: Submissions;
   readonly rng: RngStreams;
   readonly spec: Scenario["spec"];
   readonly file: string;
@@ -145,16 +147,17 @@ interface FaultContext {
  * `restart: "controller"` is submitted again after controllerDelay.
  */
 function scheduleFaults(f: FaultContext): void {
-  const { sim, cluster, lifecycle, log, strategy, spec } = f;
+  const { sim, cluster, lifecycle, log, strategy, submissions, spec } = f;
   const resubmit = (group: Group): void => {
     log.push(sim.now, Ev.Restart, group.index);
-    submit(sim, strategy, group);
+    submissions.submit(group);
   };
   const fail = (node: number): void => {
     if (cluster.up[node] === 0) return;
     const lost = lifecycle.failNode(node);
     strategy.onNodeDown(node);
     for (const group of lost) {
+      submissions.drop(group);
       strategy.onLost(group);
       if (group.restart === "controller") sim.after(spec.controllerDelay, Phase.Arrival, () => resubmit(group));
     }
@@ -185,20 +188,47 @@ function scheduleFaults(f: FaultContext): void {
   }
 }
 
-/** Submits a group now; each member arrives `delay` seconds later. */
-function submit(sim: Simulator, strategy: Strategy, group: Group): void {
-  strategy.onSubmit(group);
-  group.members.forEach((m, j) => sim.after(m.delay, Phase.Arrival, () => strategy.onMemberArrival(group, j)));
+/**
+ * Hands groups to the strategy: onSubmit now, each member at submit + delay.
+ * When a node failure loses a group, its members still to arrive are dropped
+ * (a controller's replacement brings its own).
+ */
+class Submissions {
+  private readonly generation: Uint32Array;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly strategy: Strategy,
+    groups: number,
+  ) {
+    this.generation = new Uint32Array(groups);
+  }
+
+  submit(group: Group): void {
+    const { sim, strategy, generation } = this;
+    const gen = generation[group.index]!;
+    strategy.onSubmit(group);
+    group.members.forEach((m, j) =>
+      sim.after(m.delay, Phase.Arrival, () => {
+        if (generation[group.index] === gen) strategy.onMemberArrival(group, j);
+      }),
+    );
+  }
+
+  /** The group was lost: member arrivals still pending belong to a Pod that is gone. */
+  drop(group: Group): void {
+    this.generation[group.index]!++;
+  }
 }
 
 /**
  * Submits groups in order, one pending submit event at a time (so the queue
  * does not hold the whole workload), and each member at submit + delay.
  */
-function feedArrivals(sim: Simulator, groups: readonly Group[], strategy: Strategy): void {
+function feedArrivals(sim: Simulator, groups: readonly Group[], submissions: Submissions): void {
   let next = 0;
   const submitNext = (): void => {
-    submit(sim, strategy, groups[next++]!);
+    submissions.submit(groups[next++]!);
     if (next < groups.length) sim.schedule(groups[next]!.submit, Phase.Arrival, submitNext);
   };
   if (groups.length > 0) sim.schedule(groups[0]!.submit, Phase.Arrival, submitNext);

@@ -24,7 +24,7 @@ export interface InvariantObserver {
 
 /**
  * The validating observer. After every event, on every node the event
- * touched (from the event log):
+ * touched (named in the event log, or whose free resources changed):
  * - no dimension is over capacity: 0 <= free <= capacity;
  * - free + running + held + offered = capacity, where running and held are
  *   summed independently from the log (task starts/ends, hold starts/ends)
@@ -47,6 +47,8 @@ export function invariantObserver(w: Watched): InvariantObserver {
   const dirtyGroups: number[] = [];
   let cursor = 0;
   let calls = 0;
+  // Offers (and anything else) that change a node's free resources without a log entry naming it.
+  cluster.onChange = (node) => dirtyNodes.push(node);
 
   const fail = (now: number, what: string): never => {
     throw new InvariantError(`invariant violated at t=${now} ${what}`);

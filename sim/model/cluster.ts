@@ -29,6 +29,8 @@ export class Cluster {
   readonly up: Uint8Array;
   /** What a down node would have free; releases on a down node land here. */
   private readonly downFree: Float64Array;
+  /** Called with every node whose free resources change (for the validating observer); unset otherwise. */
+  onChange: ((node: number) => void) | undefined = undefined;
   readonly total: Resources;
   /** Distinct (capacity, labels) of the nodes, used to decide whether a request can ever fit. */
   private readonly shapes: readonly { capacity: Resources; labels: Readonly<Record<string, string>> }[];
@@ -130,6 +132,7 @@ export class Cluster {
     this.freeMemory[node]! -= memory;
     this.freeGpu[node]! -= gpu;
     this.seq[node]!++;
+    this.onChange?.(node);
   }
 
   /** Takes the node down: nothing fits on it until it recovers. */
@@ -141,6 +144,7 @@ export class Cluster {
     this.downFree[3 * node + 2] = this.freeGpu[node]!;
     this.freeCpu[node] = this.freeMemory[node] = this.freeGpu[node] = -1;
     this.seq[node]!++;
+    this.onChange?.(node);
   }
 
   /** Brings a down node back with whatever was released on it meanwhile. */
@@ -151,6 +155,7 @@ export class Cluster {
     this.freeMemory[node] = this.downFree[3 * node + 1]!;
     this.freeGpu[node] = this.downFree[3 * node + 2]!;
     this.seq[node]!++;
+    this.onChange?.(node);
   }
 
   /**
@@ -189,6 +194,7 @@ export class Cluster {
     this.freeMemory[node] = memory;
     this.freeGpu[node] = gpu;
     this.seq[node]!++;
+    this.onChange?.(node);
   }
 }
 

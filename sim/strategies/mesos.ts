@@ -3,7 +3,7 @@ import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group, type Member } from "../model/group.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
-import { DeadlockBook, stuckWaiters } from "./mesos/deadlock.ts";
+import { DeadlockBook, stuckWaiters, type Waiter } from "./mesos/deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
 
@@ -423,12 +423,20 @@ class Mesos implements Strategy, OfferSink {
 
   // --- Deadlock -----------------------------------------------------------
 
+  /** The groups waiting on `node`: all members arrived, holding there, unable to launch. Also for test oracles. */
+  waitersOn(node: number): Waiter[] {
+    const holders = this.holders.get(node);
+    if (holders === undefined) return [];
+    const out: Waiter[] = [];
+    for (const g of holders) if (g.waiting) out.push({ index: g.group.index, need: g.need, held: g.held });
+    return out;
+  }
+
   /** Reduces the waiters of `node`; records what is stuck, and aborts the youngest if so configured. */
   private checkDeadlock(node: number, cause: number, causeGroup = -1): void {
     const holders = this.holders.get(node);
     if ((holders === undefined || holders.size === 0) && !this.deadlocks.isOpen(node)) return;
-    const waiters = holders === undefined ? [] : [...holders].filter((g) => g.waiting).map((g) => ({ index: g.group.index, need: g.need, held: g.held }));
-    const stuck = stuckWaiters(this.ctx.cluster.capacity(node), waiters);
+    const stuck = stuckWaiters(this.ctx.cluster.capacity(node), this.waitersOn(node));
     this.deadlocks.update(this.ctx.sim.now, node, stuck, cause, causeGroup);
     if (stuck.length === 0 || this.params.onDeadlock !== "abort-youngest") return;
     let youngest = this.states[stuck[0]!.index]!;

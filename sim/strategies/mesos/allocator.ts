@@ -49,6 +49,8 @@ export class Allocator {
   /** Per framework: until when each node is filtered (0 = not filtered). */
   private readonly filteredUntil: Float64Array[];
   private round: EventId | undefined;
+  /** Time of the last offer round (-Infinity before the first). */
+  private lastRound = -Infinity;
   private readonly order: Rng;
   /** Whether each framework wanted any node at the last round; whether that may have changed since. */
   private readonly anyNode: Uint8Array;
@@ -135,9 +137,13 @@ export class Allocator {
     if (!anyone) return;
     const { sim } = this.ctx;
     const interval = this.params.allocationInterval;
-    const tick = Math.max(sim.now, Math.ceil(sim.now / interval - 1e-9) * interval);
+    let tick = Math.max(sim.now, Math.ceil(sim.now / interval - 1e-9) * interval);
+    // One round per tick: a node declined with refuseSeconds 0 by a framework that decides in
+    // zero time would otherwise be offered again at the same instant, forever.
+    if (tick <= this.lastRound) tick = this.lastRound + interval;
     this.round = sim.schedule(tick, Phase.Decision, () => {
       this.round = undefined;
+      this.lastRound = sim.now;
       this.offerRound();
     });
   }
