@@ -70,6 +70,32 @@ export function stableStringify(value: unknown): string {
 
 /** Runs one (scenario, strategy, seed): deterministic, single-threaded. */
 export function runOnce(scenario: Scenario, strategyId: string, seed: number, options: RunOptions = {}): RunResult {
+  const run = startRun(scenario, strategyId, seed, options);
+  const slices = options.onProgress === undefined ? 1 : PROGRESS_STEPS;
+  for (let k = 1; k <= slices; k++) run.advance(k, slices);
+  return run.finish();
+}
+
+/**
+ * runOnce, simulated in slices with a turn of the event loop between them, so
+ * signals (Ctrl-C) are handled during a long run. The same results.
+ */
+export async function runOnceAsync(scenario: Scenario, strategyId: string, seed: number, options: RunOptions = {}): Promise<RunResult> {
+  const run = startRun(scenario, strategyId, seed, options);
+  for (let k = 1; k <= PROGRESS_STEPS; k++) {
+    run.advance(k, PROGRESS_STEPS);
+    await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+  }
+  return run.finish();
+}
+
+interface StartedRun {
+  /** Simulates up to slice k of n of the horizon. */
+  advance(k: number, n: number): void;
+  finish(): RunResult;
+}
+
+function startRun(scenario: Scenario, strategyId: string, seed: number, options: RunOptions): StartedRun {
   const definition = findStrategy(strategyId);
   if (definition === undefined) {
     throw new InputError(`unknown strategy "${strategyId}" (expected one of ${strategyIds().join(", ")})`);
@@ -103,28 +129,28 @@ export function runOnce(scenario: Scenario, strategyId: string, seed: number, op
   const internals: RunInternals = { sim, cluster, lifecycle, log, workload, strategy };
   for (const observer of options.observers ?? []) sim.observe((now) => observer(now, internals));
 
-  if (options.onProgress === undefined) {
-    sim.run(spec.horizon);
-  } else {
-    for (let k = 1; k <= PROGRESS_STEPS; k++) {
-      sim.run(k === PROGRESS_STEPS ? spec.horizon : (spec.horizon * k) / PROGRESS_STEPS);
-      options.onProgress(k / PROGRESS_STEPS, sim.eventsProcessed);
-    }
-  }
-  invariant?.afterEvent(sim.now);
-  invariant?.checkAll(sim.now);
   return {
-    runId: runId(scenario, strategyId, seed),
-    scenario: scenarioName(scenario),
-    strategy: strategyId,
-    seed,
-    workload,
-    cluster,
-    log,
-    end: spec.horizon,
-    sampleEvery: spec.sampleEvery,
-    events: sim.eventsProcessed,
-    wallMs: performance.now() - started,
+    advance(k, n) {
+      sim.run(k === n ? spec.horizon : (spec.horizon * k) / n);
+      options.onProgress?.(k / n, sim.eventsProcessed);
+    },
+    finish() {
+      invariant?.afterEvent(sim.now);
+      invariant?.checkAll(sim.now);
+      return {
+        runId: runId(scenario, strategyId, seed),
+        scenario: scenarioName(scenario),
+        strategy: strategyId,
+        seed,
+        workload,
+        cluster,
+        log,
+        end: spec.horizon,
+        sampleEvery: spec.sampleEvery,
+        events: sim.eventsProcessed,
+        wallMs: performance.now() - started,
+      };
+    },
   };
 }
 

@@ -75,7 +75,17 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     [
       "an unknown field",
       () => [scenarioFile("unknown-field", (s) => (s.workload.groups[0].colour = "red"))],
-      /unknown-field\.json: \$\.workload\.groups\[0\]: Unrecognized key: "colour"$/,
+      /unknown-field\.json: \$\.workload\.groups\[0\]\.colour: unknown field \(expected one of id, submit, kind, duration, priority, members, framework, scheduler, restart\)$/,
+    ],
+    [
+      "a misspelt field, with a hint",
+      () => [scenarioFile("misspelt", (s) => (s.workload.groups[0].duratoin = 5))],
+      /misspelt\.json: \$\.workload\.groups\[0\]\.duratoin: unknown field \(did you mean "duration"\?\)$/,
+    ],
+    [
+      "a misspelt strategy parameter, with a hint",
+      () => [scenarioFile("misspelt-param", (s) => (s.strategies = { mesos: { onDeadLock: "report" } }))],
+      /misspelt-param\.json: \$\.strategies\.mesos\.onDeadLock: unknown field \(did you mean "onDeadlock"\?\)$/,
     ],
     [
       "a duplicate node name",

@@ -8,27 +8,27 @@ import { shipped, run } from "./support/fixtures.ts";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function runTo(strategies: string[], seeds: number[], scenario = "contention-1k"): string {
+async function runTo(strategies: string[], seeds: number[], scenario = "contention-1k"): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "cosched-det-"));
   dirs.push(dir);
   const out = join(dir, "out");
-  executeRuns({ scenarios: [shipped(scenario)], strategies, seeds, out, check: false, log: () => {} });
+  await executeRuns({ scenarios: [shipped(scenario)], strategies, seeds, out, check: false, log: () => {} });
   return out;
 }
 
 const read = (dir: string, file: string): string => readFileSync(join(dir, file), "utf8");
 
 describe("determinism", () => {
-  it("gives byte-identical CSV for the same scenario, strategies and seed", () => {
+  it("gives byte-identical CSV for the same scenario, strategies and seed", async () => {
     const all = ["kube", "mesos", "omega", "naive"];
-    const a = runTo(all, [1]);
-    const b = runTo(all, [1]);
+    const a = await runTo(all, [1]);
+    const b = await runTo(all, [1]);
     for (const file of ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv"]) expect(read(a, file)).toBe(read(b, file));
   });
 
-  it("gives different rows for a different seed on a generated scenario", () => {
-    const a = runTo(["kube"], [1]);
-    const b = runTo(["kube"], [2]);
+  it("gives different rows for a different seed on a generated scenario", async () => {
+    const a = await runTo(["kube"], [1]);
+    const b = await runTo(["kube"], [2]);
     const body = (dir: string) => read(dir, "groups.csv").split("\n").slice(1).map((l) => l.split(",").slice(4).join(","));
     expect(body(a)).not.toEqual(body(b));
   });

@@ -29,3 +29,13 @@ export function parseSeeds(value: string, flag = "--seeds"): number[] {
   }
   return parts.map(Number);
 }
+
+/** "4096" (MB), "512MB", "2GB", "1.5G" -> bytes. */
+export function parseBytes(value: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(k|m|g|t)?i?b?\s*$/i.exec(value);
+  const units: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12 };
+  if (!m) throw new InputError(`${flag} ${value}: expected a size like 4096 (MB), 512MB or 2GB`);
+  const bytes = Number(m[1]) * units[(m[2] ?? "m").toLowerCase()]!;
+  if (!(bytes > 0) || !Number.isFinite(bytes)) throw new InputError(`${flag} ${value}: expected a size above 0`);
+  return bytes;
+}

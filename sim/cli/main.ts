@@ -1,15 +1,19 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { allStrategies } from "../strategies/registry.ts";
 import { InputError } from "../workload/errors.ts";
 import { loadScenario, SCENARIO_DIR } from "../workload/scenario.ts";
-import { parseSeeds, parseStrategies } from "./args.ts";
+import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
+import { InvariantError } from "../check/invariant-error.ts";
+import { assertWithinBudget, defaultBudget, estimateRun, formatBytes } from "../workload/estimate.ts";
 import { executeRuns, summaryTable } from "./run.ts";
 import { loadSweep, parseShard, shardFromEnv } from "../sweep/spec.ts";
 import { mergeShards, runSweep } from "../sweep/run-sweep.ts";
 import { report } from "../report/report.ts";
+
+const debug = hideBin(process.argv).includes("--debug");
 
 /** Bad input: one line on stderr, exit code 2. */
 function fail(message: string): never {
@@ -17,12 +21,24 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/**
+ * Any error ends the command with one line on stderr: bad input exits 2;
+ * a broken invariant or an internal error exits 1. The stack trace only with --debug.
+ */
+function crash(err: unknown): never {
+  if (debug) process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  if (err instanceof InputError) fail(err.message);
+  const message = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+  const kind = err instanceof InvariantError ? "" : "internal error: ";
+  process.stderr.write(`cosched: ${kind}${message}${debug ? "" : " (run with --debug for the stack trace)"}\n`);
+  process.exit(1);
+}
+
 function guard(action: () => void): void {
   try {
     action();
   } catch (err) {
-    if (err instanceof InputError) fail(err.message);
-    throw err;
+    crash(err);
   }
 }
 
@@ -30,8 +46,7 @@ async function guardAsync(action: () => Promise<void>): Promise<void> {
   try {
     await action();
   } catch (err) {
-    if (err instanceof InputError) fail(err.message);
-    throw err;
+    crash(err);
   }
 }
 
@@ -59,24 +74,27 @@ await yargs(hideBin(process.argv))
         .option("seeds", { type: "string", describe: "seeds: a range like 1..10 or a list like 1,2,5" })
         .option("out", { type: "string", default: "results/latest", describe: "output folder (replaced atomically)" })
         .option("set", { type: "string", array: true, default: [], describe: "override a scenario value: path=value (repeatable)" })
-        .option("check", { type: "boolean", default: false, describe: "check capacity invariants after every event (slow)" })
+        .option("check-invariants", { type: "boolean", default: false, alias: "check", describe: "run the validating observer after every event and check every outcome at the end (slower)" })
+        .option("max-memory", { type: "string", describe: "refuse runs estimated to need more memory than this (e.g. 2GB; default: the Node heap limit)" })
         .option("quiet", { type: "boolean", default: false, describe: "print only the summary table" })
         .conflicts("seed", "seeds"),
     (argv) =>
-      guard(() => {
+      guardAsync(async () => {
         const strategies = parseStrategies(argv.strategy);
         const seeds =
           argv.seeds !== undefined ? parseSeeds(argv.seeds) : argv.seed !== undefined ? parseSeeds(argv.seed, "--seed") : undefined;
         if (argv.seed !== undefined && seeds !== undefined && seeds.length !== 1) fail(`--seed ${argv.seed}: expected one seed (use --seeds for several)`);
+        const budget = argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : defaultBudget();
         const sets = argv.set.map(String);
         const scenarios = argv.scenarios.map((ref) => loadScenario(String(ref), sets));
+        for (const s of scenarios) assertWithinBudget(s.file, s.spec, budget);
         const quiet = argv.quiet;
-        const rows = executeRuns({
+        const rows = await executeRuns({
           scenarios,
           strategies,
           seeds,
           out: argv.out,
-          check: argv.check,
+          check: argv.checkInvariants,
           progress: !quiet,
           log: (line) => {
             if (!quiet) process.stderr.write(`${line}\n`);
@@ -95,12 +113,13 @@ await yargs(hideBin(process.argv))
         .option("out", { type: "string", demandOption: true, describe: "output folder (runs/<run_id>/ plus merged CSVs)" })
         .option("workers", { type: "number", describe: "worker threads (default: cores)" })
         .option("shard", { type: "string", describe: "run only slice I of N, e.g. 3/8 (else from a job array's environment)" })
+        .option("max-memory", { type: "string", describe: "refuse runs estimated to need more memory than this (e.g. 2GB; default: the Node heap limit)" })
         .option("quiet", { type: "boolean", default: false, describe: "no progress output" }),
     (argv) =>
       guardAsync(async () => {
         if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) fail(`--workers ${argv.workers}: expected a whole number >= 1`);
         const shard = argv.shard !== undefined ? parseShard(argv.shard) : shardFromEnv(process.env);
-        const sweep = loadSweep(argv.file);
+        const sweep = loadSweep(argv.file, argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : defaultBudget());
         const summary = await runSweep(sweep, { out: argv.out, workers: argv.workers, shard, quiet: argv.quiet });
         const where = shard === undefined ? "" : ` (shard ${shard[0]}/${shard[1]})`;
         process.stdout.write(
@@ -142,7 +161,8 @@ await yargs(hideBin(process.argv))
       guard(() => {
         for (const file of argv.files) {
           const s = loadScenario(String(file));
-          process.stdout.write(`ok ${s.file}: cluster ${s.spec.cluster.type}, workload ${s.spec.workload.type}, horizon ${s.spec.horizon} s\n`);
+          const e = estimateRun(s.spec, dirname(s.file));
+          process.stdout.write(`ok ${s.file}: cluster ${s.spec.cluster.type}, workload ${s.spec.workload.type}, horizon ${s.spec.horizon} s, about ${formatBytes(e.bytes)} per run\n`);
         }
       }),
   )
@@ -157,12 +177,13 @@ await yargs(hideBin(process.argv))
       for (const d of allStrategies()) process.stdout.write(`  ${d.id.padEnd(28)} ${d.summary}\n`);
     },
   )
-  .demandCommand(1, "expected a command: run, validate or list")
+  .option("debug", { type: "boolean", default: false, global: true, describe: "print stack traces of errors" })
+  .demandCommand(1, "expected a command: run, sweep, merge, report, validate or list")
   .strict()
   .fail((msg, err) => {
-    if (err instanceof InputError) fail(err.message);
-    if (err) throw err;
+    if (err) crash(err);
     fail(msg);
   })
   .help()
-  .parseAsync();
+  .parseAsync()
+  .catch(crash);

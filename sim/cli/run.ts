@@ -6,7 +6,8 @@ import { assertOutcomes } from "../check/outcomes.ts";
 import { OutputFolder } from "../metrics/output.ts";
 import { appendTables, summarize } from "../metrics/report.ts";
 import type { RunRow } from "../metrics/summary.ts";
-import { runOnce } from "../runner.ts";
+import { runOnceAsync } from "../runner.ts";
+import { onInterrupt } from "./interrupt.ts";
 import type { Scenario } from "../workload/scenario.ts";
 import { scenarioName } from "../workload/scenario.ts";
 import { createProgress } from "./progress.ts";
@@ -26,9 +27,13 @@ export interface RunCommand {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Runs every (scenario, strategy, seed), writes the output folder atomically, returns the run rows. */
-export function executeRuns(cmd: RunCommand): RunRow[] {
+/**
+ * Runs every (scenario, strategy, seed), writes the output folder atomically,
+ * returns the run rows. Interrupted (SIGINT, SIGTERM), it leaves nothing.
+ */
+export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
   const out = new OutputFolder(cmd.out);
+  const unregister = onInterrupt(() => out.abort());
   const rows: RunRow[] = [];
   const runs: Record<string, unknown>[] = [];
   const wallStart = performance.now();
@@ -43,7 +48,7 @@ export function executeRuns(cmd: RunCommand): RunRow[] {
           const t0 = performance.now();
           const onProgress = (fraction: number, events: number): void =>
             progress.update(runsDone * 100 + Math.round(fraction * 100), `${scenarioName(scenario)} ${strategy} seed ${seed}, ${Math.round(events / Math.max(0.001, (performance.now() - t0) / 1000))} events/s`);
-          const result = runOnce(scenario, strategy, seed, cmd.progress ? { check: cmd.check, onProgress } : { check: cmd.check });
+          const result = await runOnceAsync(scenario, strategy, seed, cmd.progress ? { check: cmd.check, onProgress } : { check: cmd.check });
           runsDone++;
           const tables = summarize(result);
           if (cmd.check) assertOutcomes(result, tables.groups);
@@ -83,6 +88,7 @@ export function executeRuns(cmd: RunCommand): RunRow[] {
     out.abort();
     throw err;
   } finally {
+    unregister();
     progress.stop();
   }
   return rows;

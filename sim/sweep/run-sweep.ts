@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Tinypool from "tinypool";
+import { onInterrupt } from "../cli/interrupt.ts";
 import { createProgress } from "../cli/progress.ts";
 import { InputError } from "../workload/errors.ts";
 import { executeTask, isComplete, removeStaleTemps, type TaskResult } from "./execute.ts";
@@ -70,9 +71,17 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     events += r.events;
     progress.update(done, `${Math.round(events / Math.max(0.001, (Date.now() - started) / 1000))} events/s`);
   };
+  // Interrupted: runs in flight leave only temp folders, removed here; finished runs stay for a resume.
+  const unregister = onInterrupt(() => {
+    removeStaleTemps(out);
+    for (const name of readdirSync(out)) if (name.includes(".tmp-")) rmSync(join(out, name), { recursive: true, force: true });
+  });
   try {
     if (workers === 1) {
-      for (const task of todo) finished(executeTask(out, task));
+      for (const task of todo) {
+        finished(executeTask(out, task));
+        await new Promise<void>((turn) => setImmediate(turn)); // lets a signal in between runs
+      }
     } else {
       const pool = new Tinypool({ filename: WORKER, minThreads: workers, maxThreads: workers });
       try {
@@ -81,11 +90,13 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
         await pool.destroy();
       }
     }
+    const merged = options.shard === undefined;
+    if (merged) mergeRuns(out, sweep.tasks, [out]);
   } finally {
+    unregister();
     progress.stop();
   }
   const merged = options.shard === undefined;
-  if (merged) mergeRuns(out, sweep.tasks, [out]);
   return { total: mine.length, ran: todo.length, skipped: mine.length - todo.length, merged };
 }
 

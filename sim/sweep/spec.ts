@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { parseJsonText, readText } from "../workload/files.ts";
+import { assertWithinBudget } from "../workload/estimate.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { parseSeeds, parseStrategies } from "../cli/args.ts";
@@ -78,18 +80,13 @@ function combinations(grid: Readonly<Record<string, readonly unknown[]>>): [stri
 
 const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
-/** Reads and expands a sweep file; every scenario and override is validated up front. */
-export function loadSweep(ref: string): Sweep {
+/** Reads and expands a sweep file; every scenario and override is validated up front (and held to a memory budget in bytes, if given). */
+export function loadSweep(ref: string, budget?: number): Sweep {
   const file = existsSync(ref) ? resolve(ref) : join(SCENARIO_DIR, "sweeps", ref.endsWith(".json") ? ref : `${ref}.json`);
   if (!existsSync(file)) throw new InputError(`${ref}: no such sweep file, and no shipped sweep of that name`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new InputError(`${file}: malformed JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const raw = parseJsonText(file, readText(file, "sweep file"), "a JSON sweep object");
   const parsed = sweepSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${file}: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new InputError(`${file}: ${describeIssues(parsed.error.issues, [], { schema: sweepSchema, raw })}`);
   const spec = parsed.data;
   const strategies = spec.strategies.flatMap((s) => parseStrategies(s));
   const seeds = Array.isArray(spec.seeds) ? spec.seeds : parseSeeds(spec.seeds, `${file}: $.seeds`);
@@ -102,6 +99,7 @@ export function loadSweep(ref: string): Sweep {
     for (const combo of combinations(part.grid)) {
       const overrides = combo.map(([path, v]) => `${path}=${JSON.stringify(v)}`);
       const scenario = loadScenario(scenarioFile, overrides);
+      if (budget !== undefined) assertWithinBudget(scenarioFile, scenario.spec, budget);
       const params: Record<string, string> = {};
       for (const column of paramColumns) params[column] = "";
       for (const [path, v] of combo) params[path] = show(v);

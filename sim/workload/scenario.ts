@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
 import { findStrategy, strategyIds } from "../strategies/registry.ts";
 import { InputError, jsonPath } from "./errors.ts";
+import { assertFile, parseJsonText, readText } from "./files.ts";
+import { closest, knownKeys } from "./suggest.ts";
 import { scenarioSchema, type ScenarioSpec } from "./schema.ts";
 
 /** Where the shipped scenarios live. */
@@ -21,7 +23,10 @@ export interface Scenario {
 
 /** Resolves a scenario reference: a path to a file, or the name of a shipped scenario. */
 export function resolveScenarioPath(ref: string): string {
-  if (existsSync(ref)) return resolve(ref);
+  if (existsSync(ref)) {
+    if (statSync(ref).isDirectory()) throw new InputError(`${ref}: is a directory (expected a scenario file)`);
+    return resolve(ref);
+  }
   const shipped = join(SCENARIO_DIR, ref.endsWith(".json") ? ref : `${ref}.json`);
   if (!ref.includes("/") && existsSync(shipped)) return shipped;
   throw new InputError(`${ref}: no such scenario file, and no shipped scenario of that name (see \`cosched list\`)`);
@@ -30,15 +35,14 @@ export function resolveScenarioPath(ref: string): string {
 /** Reads, overrides and validates a scenario. Throws InputError naming the file and JSON path. */
 export function loadScenario(ref: string, overrides: readonly string[] = []): Scenario {
   const file = resolveScenarioPath(ref);
-  const text = readFileSync(file, "utf8");
-  const raw = parseJson(file, text);
+  const raw = parseJsonText(file, readText(file, "scenario file"), "a JSON scenario object");
   for (const o of overrides) applyOverride(raw, o);
   return validateScenario(file, raw, overrides);
 }
 
 export function validateScenario(file: string, raw: unknown, overrides: readonly string[] = []): Scenario {
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(`${file}: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new InputError(`${file}: ${describeIssues(parsed.error.issues, [], { schema: scenarioSchema, raw })}`);
   const spec = parsed.data;
   const baseDir = dirname(file);
   const traces: [string, string | undefined][] = [
@@ -49,8 +53,13 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
     ["$.workload.tasks", spec.workload.type === "alibaba2018" ? spec.workload.tasks : undefined],
   ];
   for (const [path, ref] of traces) {
-    if (ref !== undefined && !existsSync(resolve(baseDir, ref))) {
-      throw new InputError(`${file}: ${path}: no such trace file ${resolve(baseDir, ref)} (paths are relative to the scenario file)`);
+    if (ref === undefined) continue;
+    const trace = resolve(baseDir, ref);
+    if (!existsSync(trace)) throw new InputError(`${file}: ${path}: no such trace file ${trace} (paths are relative to the scenario file)`);
+    try {
+      assertFile(trace, "trace file");
+    } catch (err) {
+      throw err instanceof InputError ? new InputError(`${file}: ${path}: ${err.message}`) : err;
     }
   }
   const params: Record<string, unknown> = {};
@@ -62,7 +71,9 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
   for (const id of strategyIds()) {
     const definition = findStrategy(id)!;
     const result = definition.params.safeParse(spec.strategies[id] ?? {});
-    if (!result.success) throw new InputError(`${file}: ${describeIssues(result.error.issues, ["strategies", id])}`);
+    if (!result.success) {
+      throw new InputError(`${file}: ${describeIssues(result.error.issues, ["strategies", id], { schema: definition.params, raw: spec.strategies[id] })}`);
+    }
     params[id] = result.data;
   }
   return { file, spec, params, overrides: [...overrides] };
@@ -71,23 +82,6 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
 /** The scenario's display name: its `name`, else the file name. */
 export function scenarioName(s: Scenario): string {
   return s.spec.name || basename(s.file, ".json");
-}
-
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const m = /position (\d+)/.exec(message);
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      const line = before.split("\n").length;
-      const column = pos - before.lastIndexOf("\n");
-      throw new InputError(`${file}:${line}:${column}: malformed JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`);
-    }
-    throw new InputError(`${file}: malformed JSON: ${message}`);
-  }
 }
 
 /**
@@ -126,26 +120,40 @@ export function applyOverride(raw: unknown, override: string): void {
 
 type Issue = z.core.$ZodIssue;
 
+/** The schema and raw value validated, so unknown fields can be matched against the known ones. */
+export interface IssueContext {
+  readonly schema: z.ZodType;
+  readonly raw: unknown;
+}
+
 /** One line for the first (most specific) validation issue, with its JSON path. */
-export function describeIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): string {
+export function describeIssues(issues: readonly Issue[], prefix: PropertyKey[] = [], context?: IssueContext): string {
   const first = issues[0];
   if (first === undefined) return "invalid";
-  const { path, message } = deepest(first, prefix);
+  const { path, message } = deepest(first, prefix, prefix.length, context);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
   return `${jsonPath(path)}: ${message}${more}`;
 }
 
-function deepest(issue: Issue, prefix: PropertyKey[]): { path: PropertyKey[]; message: string } {
+function deepest(issue: Issue, prefix: PropertyKey[], rootDepth: number, context: IssueContext | undefined): { path: PropertyKey[]; message: string } {
   const path = [...prefix, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
     let best: { path: PropertyKey[]; message: string } | undefined;
     for (const branch of issue.errors) {
       const head = branch[0];
       if (head === undefined) continue;
-      const candidate = deepest(head, path);
+      const candidate = deepest(head, path, rootDepth, context);
       if (best === undefined || candidate.path.length > best.path.length) best = candidate;
     }
     if (best !== undefined) return best;
+  }
+  if (issue.code === "unrecognized_keys") {
+    const known = context === undefined ? [] : knownKeys(context.schema, context.raw, path.slice(rootDepth));
+    const key = issue.keys[0] ?? "";
+    const guess = closest(key, known);
+    const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : known.length > 0 ? ` (expected one of ${known.join(", ")})` : "";
+    const others = issue.keys.length > 1 ? ` and ${issue.keys.length - 1} more unknown field${issue.keys.length > 2 ? "s" : ""}` : "";
+    return { path: [...path, key], message: `unknown field${hint}${others}` };
   }
   return { path, message: humanMessage(issue) };
 }
@@ -153,6 +161,9 @@ function deepest(issue: Issue, prefix: PropertyKey[]): { path: PropertyKey[]; me
 function humanMessage(issue: Issue): string {
   if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) {
     return `missing required field (expected ${issue.expected})`;
+  }
+  if (issue.code === "invalid_type" && /received (-)?Infinity$/.test(issue.message)) {
+    return "expected a finite number (this one is too large for a double and reads as Infinity)";
   }
   return issue.message.replace(/^Invalid input: /, "");
 }
