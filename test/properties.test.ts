@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { outcomeViolations } from "../sim/check/outcomes.ts";
@@ -6,7 +7,7 @@ import { resources } from "../sim/model/resources.ts";
 import type { RunInternals } from "../sim/runner.ts";
 import type { Waiter } from "../sim/strategies/mesos/deadlock.ts";
 import { bruteForceStuck } from "./support/deadlock-oracle.ts";
-import { group, inlineScenario, member, node, run } from "./support/fixtures.ts";
+import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
 import { caseArb, numRuns, STRATEGY_IDS, TINY, type StrategyId } from "./support/random-scenario.ts";
 
 /**
@@ -69,6 +70,8 @@ function deadlockOracle() {
         nodeOf.set(id, node);
         if (!open.has(node)) open.set(node, new Set());
         open.get(node)!.add(log.group[cursor]!);
+      } else if (kind === Ev.DeadlockLeave) {
+        open.get(log.node[cursor]!)?.delete(log.group[cursor]!);
       } else if (kind === Ev.DeadlockEnd) {
         open.delete(nodeOf.get(id)!);
       }
@@ -114,6 +117,32 @@ describe("random scenarios keep every invariant", () => {
     );
     // The property is not vacuous: some of the random states were deadlocked.
     expect(tally.deadlockedStates).toBeGreaterThan(before);
+  });
+});
+
+describe("regressions the properties found (test/fixtures/regressions)", () => {
+  const fixture = (name: string) => shipped(resolve(import.meta.dirname, "fixtures/regressions", `${name}.json`));
+
+  it("mesos: a group whose hold timed out leaves the deadlock the others stay in, and is reported completed", () => {
+    const ran = run(fixture("mesos-deadlock-leave"), "mesos", 8, { check: true });
+    expect(ran.row("g000").outcome).toBe("completed");
+    const deadlock = ran.tables.deadlocks.find((d) => d.group_ids.split(";").includes("g000"))!;
+    expect(deadlock.groups).toBeGreaterThan(1);
+    expect(deadlock.resolution).toBe("none"); // still open at the horizon
+  });
+
+  it("mesos: offers a declined node again only at the next allocation tick when frameworks decide in zero time", () => {
+    let events = 0;
+    const budget = () => {
+      if (++events > 1e6) throw new Error("runaway: a million events");
+    };
+    const ran = run(fixture("mesos-zero-time-offers"), "mesos", 6, { check: true, observers: [budget] });
+    expect(ran.tables.run.alloc_rounds).toBeLessThanOrEqual(ran.tables.run.horizon / 1 + 1);
+  });
+
+  it("a group lost before all its members arrived gets only its replacement's members after a controller restart", () => {
+    const ran = run(fixture("naive-lost-arrivals"), "naive", 950, { check: true });
+    expect(ran.tables.run.groups).toBe(ran.result.workload.groups.length);
   });
 });
 

@@ -103,6 +103,11 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
         joinNode[g] = node;
         startedAfterJoin[g] = 0;
         break;
+      case Ev.DeadlockLeave:
+        // It stopped being stuck because its hold went (timeout, abort): later starts are not false reports.
+        joinIndex[g] = -1;
+        joinNode[g] = -1;
+        break;
       case Ev.HoldEnd:
       case Ev.NodeDown:
         releaseIndex.set(node, i);

@@ -59,6 +59,8 @@ export const Ev = {
   NodeDown: 26,
   /** The node recovered. */
   NodeUp: 27,
+  /** The group left deadlock `id` on `node` while the rest stays stuck (its hold timed out, or it was aborted or failed). */
+  DeadlockLeave: 28,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

@@ -217,6 +217,9 @@ export function groupRows(run: RunRecord): GroupRow[] {
         deadlockMembers.set(id, members);
         break;
       }
+      case Ev.DeadlockLeave:
+        if (deadlock[g] === log.id[i]) deadlock[g] = -1;
+        break;
       case Ev.DeadlockEnd: {
         const id = log.id[i]!;
         for (const member of deadlockMembers.get(id) ?? []) if (deadlock[member] === id) deadlock[member] = -1;

@@ -38,7 +38,8 @@ export function stuckWaiters(capacity: Resources, waiters: readonly Waiter[]): W
 
 /**
  * The open deadlock of each node, written to the event log: one DeadlockJoin
- * per group when it enters, one DeadlockEnd when nothing is stuck any more.
+ * per group when it enters, a DeadlockLeave for a group that stops being
+ * stuck while others stay, one DeadlockEnd when nothing is stuck any more.
  */
 export class DeadlockBook {
   private readonly open = new Map<number, { id: number; groups: Set<number> }>();
@@ -62,6 +63,14 @@ export class DeadlockBook {
     }
     const entry = current ?? { id: this.nextId++, groups: new Set<number>() };
     if (current === undefined) this.open.set(node, entry);
+    if (entry.groups.size > 0) {
+      const still = new Set(stuck.map((w) => w.index));
+      for (const g of [...entry.groups]) {
+        if (still.has(g)) continue;
+        entry.groups.delete(g);
+        this.log.push(now, Ev.DeadlockLeave, g, node, entry.id);
+      }
+    }
     for (const w of stuck) {
       if (entry.groups.has(w.index)) continue;
       entry.groups.add(w.index);
