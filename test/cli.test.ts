@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -163,6 +163,57 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     const r = cosched("validate", scenarioFile("validate-bad", (s) => (s.workload.groups[0].submit = -1)));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/validate-bad\.json: \$\.workload\.groups\[0\]\.submit: Too small/);
+  });
+});
+
+describe("interrupted runs", () => {
+  /** Starts a long run, waits until its temporary output folder exists, sends `signal`, and reports how it ended. */
+  async function interrupt(signal: NodeJS.Signals, previous: boolean) {
+    const dir = mkdtempSync(join(work, "signal-"));
+    const out = join(dir, "out");
+    if (previous) cosched("run", "seed-two-nodes", "--strategy", "kube", "--out", out, "--quiet");
+    const before = previous ? readFileSync(join(out, "groups.csv"), "utf8") : undefined;
+    const child = spawn(process.execPath, [BIN, "run", "contention-1k", "--strategy", "all", "--set", "workload.groups=200000", "--set", "workload.rate=200", "--out", out, "--quiet"], { cwd: work });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    const temp = () => readdirSync(dir).filter((f) => f.includes(".tmp-"));
+    for (let waited = 0; temp().length === 0; waited += 20) {
+      if (waited > 30_000) throw new Error("the run never created its temporary folder");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 300)); // well into the run
+    child.kill(signal);
+    const code = await exited;
+    return { code, stderr, left: readdirSync(dir), before, after: previous ? readFileSync(join(out, "groups.csv"), "utf8") : undefined };
+  }
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("on %s leaves no partial output and exits %i", async (signal, code) => {
+    const r = await interrupt(signal, false);
+    expect(r.code).toBe(code);
+    expect(r.left).toEqual([]);
+    expect(r.stderr).toMatch(new RegExp(`cosched: interrupted by ${signal}; partial output removed`));
+  });
+
+  it("keeps the previous output folder intact when interrupted", async () => {
+    const r = await interrupt("SIGINT", true);
+    expect(r.code).toBe(130);
+    expect(r.left).toEqual(["out"]);
+    expect(r.after).toBe(r.before);
+  });
+});
+
+describe("--check-invariants", () => {
+  it("runs the validating observer for a user run and writes the same CSV as without it", () => {
+    const plain = join(work, "plain-check");
+    const checked = join(work, "checked");
+    const a = cosched("run", "deadlock-two-frameworks", "--strategy", "all", "--out", plain, "--quiet");
+    const b = cosched("run", "deadlock-two-frameworks", "--strategy", "all", "--out", checked, "--quiet", "--check-invariants");
+    expect([a.code, b.code]).toEqual([0, 0]);
+    for (const table of ["groups.csv", "runs.csv", "deadlocks.csv"]) expect(readFileSync(join(checked, table), "utf8")).toBe(readFileSync(join(plain, table), "utf8"));
   });
 });
 

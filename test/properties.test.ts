@@ -8,7 +8,7 @@ import type { RunInternals } from "../sim/runner.ts";
 import type { Waiter } from "../sim/strategies/mesos/deadlock.ts";
 import { bruteForceStuck } from "./support/deadlock-oracle.ts";
 import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
-import { caseArb, numRuns, STRATEGY_IDS, TINY, type StrategyId } from "./support/random-scenario.ts";
+import { caseArb, numRuns, propertySeed, STRATEGY_IDS, TINY, type StrategyId } from "./support/random-scenario.ts";
 
 /**
  * Properties over random small scenarios, for every strategy and mode. Each
@@ -105,7 +105,7 @@ describe("random scenarios keep every invariant", () => {
   it.each(STRATEGY_IDS)("under %s, in every mode", (strategy) => {
     fc.assert(
       fc.property(caseArb(strategy), (c) => runCase(strategy, c)),
-      { numRuns: numRuns(30), seed: 20261123 },
+      { numRuns: numRuns(100), seed: propertySeed(20261123) },
     );
   });
 
@@ -113,7 +113,7 @@ describe("random scenarios keep every invariant", () => {
     const before = tally.deadlockedStates;
     fc.assert(
       fc.property(caseArb("mesos", TINY, "inline"), (c) => runCase("mesos", c, true)),
-      { numRuns: numRuns(150), seed: 7 },
+      { numRuns: numRuns(400), seed: propertySeed(7) },
     );
     // The property is not vacuous: some of the random states were deadlocked.
     expect(tally.deadlockedStates).toBeGreaterThan(before);

@@ -87,28 +87,37 @@ describe("sweep runs", () => {
     expect(() => mergeShards([a], join(work, "never"))).toThrow(/is missing from/);
   });
 
-  it("resumes a killed sweep: the rerun skips finished runs and the result equals an uninterrupted run", async () => {
+  it.each([
+    ["SIGKILL", "1", null],
+    ["SIGTERM", "2", 143],
+  ] as const)("resumes a sweep stopped by %s (workers %s): the rerun skips finished runs and the result equals an uninterrupted run", async (signal, workers, code) => {
     const sweep = loadSweep("ci");
-    const reference = join(work, "reference");
+    const reference = join(work, `reference-${signal}`);
     await runSweep(sweep, { out: reference, workers: 1, quiet: true });
-    const out = join(work, "killed");
-    const child = spawn(process.execPath, [BIN, "sweep", "ci", "--out", out, "--workers", "1", "--quiet"], { stdio: "ignore" });
-    // Kill it once a few runs are complete.
+    const out = join(work, `killed-${signal}`);
+    const child = spawn(process.execPath, [BIN, "sweep", "ci", "--out", out, "--workers", workers, "--quiet"], { stdio: "ignore" });
+    const exited = new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    // Stop it once a few runs are complete.
     await new Promise<void>((done, fail) => {
       const timer = setInterval(() => {
         const runs = existsSync(join(out, "runs")) ? readdirSync(join(out, "runs")).filter((n) => !n.includes(".tmp-")) : [];
         if (runs.length >= 3) {
           clearInterval(timer);
-          child.kill("SIGKILL");
+          child.kill(signal);
           done();
         }
       }, 20);
       child.on("exit", () => {
         clearInterval(timer);
-        fail(new Error("the sweep finished before it could be killed"));
+        fail(new Error("the sweep finished before it could be stopped"));
       });
     });
-    await new Promise((r) => child.on("exit", r));
+    expect(await exited).toBe(code);
+    if (code !== null) {
+      // A handled signal leaves no temporary folder behind, only complete runs.
+      expect(readdirSync(join(out, "runs")).filter((n) => n.includes(".tmp-"))).toEqual([]);
+      expect(readdirSync(out).filter((n) => n.includes(".tmp-"))).toEqual([]);
+    }
     const before = readdirSync(join(out, "runs")).filter((n) => !n.includes(".tmp-")).length;
     expect(before).toBeGreaterThanOrEqual(3);
     expect(before).toBeLessThan(sweep.tasks.length);

@@ -151,3 +151,10 @@ export function numRuns(base: number): number {
   const scale = Number(process.env.COSCHED_PROPERTY_SCALE ?? 1);
   return Math.max(1, Math.round(base * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
+
+/** The seed of a property: `fixed` (reproducible in CI), or fast-check's own when COSCHED_PROPERTY_SEED=random (it prints it on failure). */
+export function propertySeed(fixed: number): number | undefined {
+  const env = process.env.COSCHED_PROPERTY_SEED;
+  if (env === "random") return undefined;
+  return env !== undefined && /^\d+$/.test(env) ? Number(env) : fixed;
+}
