@@ -105,7 +105,7 @@ describe("random scenarios keep every invariant", () => {
   it.each(STRATEGY_IDS)("under %s, in every mode", (strategy) => {
     fc.assert(
       fc.property(caseArb(strategy), (c) => runCase(strategy, c)),
-      { numRuns: numRuns(100), seed: propertySeed(20261123) },
+      { numRuns: numRuns(150), seed: propertySeed(20261123) },
     );
   });
 

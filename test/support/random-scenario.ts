@@ -36,18 +36,29 @@ const memberArb = fc.record({
 
 const tenths = (max: number) => fc.integer({ min: 0, max: max * 10 }).map((k) => k / 10);
 
+/**
+ * Arrays of 1..max items: half the time with fast-check's bias to small
+ * arrays (which shrink well), half the time of a length uniform in 1..max, so
+ * busy scenarios (hundreds of groups on tens of nodes) are common too.
+ */
+function list<T>(item: fc.Arbitrary<T>, max: number): fc.Arbitrary<T[]> {
+  return fc.oneof(
+    fc.array(item, { minLength: 1, maxLength: max }),
+    fc.integer({ min: 1, max }).chain((n) => fc.array(item, { minLength: n, maxLength: n })),
+  );
+}
+
 function inlineWorkload(size: Size, horizon: number) {
-  return fc
-    .array(
-      fc.record({
-        submit: tenths(Math.floor(horizon * 0.8)),
-        duration: fc.integer({ min: 1, max: 200 }),
-        priority: fc.integer({ min: 0, max: 3 }),
-        members: fc.array(memberArb, { minLength: 1, maxLength: size.maxMembers }),
-        restart: fc.constantFrom("never", "controller"),
-      }),
-      { minLength: 1, maxLength: size.maxGroups },
-    )
+  return list(
+    fc.record({
+      submit: tenths(Math.floor(horizon * 0.8)),
+      duration: fc.integer({ min: 1, max: 200 }),
+      priority: fc.integer({ min: 0, max: 3 }),
+      members: fc.array(memberArb, { minLength: 1, maxLength: size.maxMembers }),
+      restart: fc.constantFrom("never", "controller"),
+    }),
+    size.maxGroups,
+  )
     .map((groups) => ({ type: "inline", groups: groups.map((g, i) => ({ id: `g${i}`, kind: "colocate", ...g })) }));
 }
 
@@ -71,7 +82,7 @@ function generatedWorkload(size: Size) {
 export function rawScenarioArb(size: Size = SMALL, workloads: "inline" | "any" = "any") {
   return fc
     .record({
-      nodes: fc.array(nodeArb, { minLength: 1, maxLength: size.maxNodes }),
+      nodes: list(nodeArb, size.maxNodes),
       horizon: fc.integer({ min: 20, max: 400 }),
       tJob: fc.constantFrom(0, 0.01, 0.1, 1),
       tTask: fc.constantFrom(0, 0.005, 0.05),
