@@ -9,7 +9,7 @@ import { RngStreams } from "../sim/engine/index.ts";
 import { buildGroups } from "../sim/workload/build.ts";
 import { validateScenario } from "../sim/workload/scenario.ts";
 import { shipped, run } from "./support/fixtures.ts";
-import { numRuns, propertySeed, rawScenarioArb, SMALL } from "./support/random-scenario.ts";
+import { numRuns, propertySeed, rawScenarioArb, SMALL, timeoutFor } from "./support/random-scenario.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -81,7 +81,7 @@ describe("determinism on random scenarios", () => {
       }),
       { numRuns: numRuns(15), seed: propertySeed(11) },
     );
-  });
+  }, timeoutFor(60_000));
 
   it("gives identical CSV bytes when a random scenario runs in two processes", async () => {
     const cases = fc.sample(fc.record({ raw: rawScenarioArb(SMALL), seed: fc.integer({ min: 0, max: 1000 }) }), { numRuns: numRuns(3), seed: propertySeed(12) ?? 12 });
@@ -91,7 +91,7 @@ describe("determinism on random scenarios", () => {
       await Promise.all(outs.map((out) => cliRun(file, out, c.seed)));
       for (const table of TABLES) expect(read(outs[1]!, table)).toBe(read(outs[0]!, table));
     }
-  });
+  }, timeoutFor(60_000));
 
   it("gives a different workload for a different seed on a random generated scenario", () => {
     const generated = rawScenarioArb(SMALL).filter((raw) => raw.workload.type === "generate" && (raw.workload as { groups: number }).groups >= 2);
@@ -103,7 +103,7 @@ describe("determinism on random scenarios", () => {
       }),
       { numRuns: numRuns(50), seed: propertySeed(13) },
     );
-  });
+  }, timeoutFor(60_000));
 });
 
 describe("validating observer", () => {

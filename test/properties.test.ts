@@ -8,7 +8,7 @@ import type { RunInternals } from "../sim/runner.ts";
 import type { Waiter } from "../sim/strategies/mesos/deadlock.ts";
 import { bruteForceStuck } from "./support/deadlock-oracle.ts";
 import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
-import { caseArb, numRuns, propertySeed, STRATEGY_IDS, TINY, type StrategyId } from "./support/random-scenario.ts";
+import { caseArb, numRuns, propertySeed, STRATEGY_IDS, TINY, timeoutFor, type StrategyId } from "./support/random-scenario.ts";
 
 /**
  * Properties over random small scenarios, for every strategy and mode. Each
@@ -107,7 +107,7 @@ describe("random scenarios keep every invariant", () => {
       fc.property(caseArb(strategy), (c) => runCase(strategy, c)),
       { numRuns: numRuns(150), seed: propertySeed(20261123) },
     );
-  });
+  }, timeoutFor(60_000));
 
   it("mesos on tiny cases: the detector reports exactly the deadlocks the brute-force oracle finds, after every event", () => {
     const before = tally.deadlockedStates;
@@ -117,7 +117,7 @@ describe("random scenarios keep every invariant", () => {
     );
     // The property is not vacuous: some of the random states were deadlocked.
     expect(tally.deadlockedStates).toBeGreaterThan(before);
-  });
+  }, timeoutFor(60_000));
 });
 
 describe("regressions the properties found (test/fixtures/regressions)", () => {

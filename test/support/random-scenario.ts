@@ -157,10 +157,19 @@ export function caseArb(strategy: StrategyId, size: Size = SMALL, workloads: "in
 
 export type RandomCase = { raw: Record<string, unknown>; scenario: Scenario; seed: number };
 
+function scale(): number {
+  const x = Number(process.env.COSCHED_PROPERTY_SCALE ?? 1);
+  return Number.isFinite(x) && x > 0 ? x : 1;
+}
+
 /** How many cases a property runs: `base` times COSCHED_PROPERTY_SCALE (1 by default; `npm run test:long` sets 20). */
 export function numRuns(base: number): number {
-  const scale = Number(process.env.COSCHED_PROPERTY_SCALE ?? 1);
-  return Math.max(1, Math.round(base * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+  return Math.max(1, Math.round(base * scale()));
+}
+
+/** A test timeout that grows with the number of cases. */
+export function timeoutFor(baseMs: number): number {
+  return Math.round(baseMs * Math.max(1, scale()));
 }
 
 /** The seed of a property: `fixed` (reproducible in CI), or fast-check's own when COSCHED_PROPERTY_SEED=random (it prints it on failure). */
