@@ -118,6 +118,13 @@ describe.concurrent("hostile input: one clear line, exit code 2, nothing written
   });
 });
 
+it("refuses an output folder that cannot be created, with exit code 2", async () => {
+  writeFileSync(join(work, "a-file"), "");
+  const r = await cosched(["run", "seed-two-nodes", "--out", join(work, "a-file", "out")]);
+  expect(r.stderr.trim()).toMatch(/^cosched: \S+a-file\/out: cannot create the output folder here \(ENOTDIR\)$/);
+  expect(r.code).toBe(2);
+});
+
 describe.concurrent("tolerated input", () => {
   const outputs = async (scenario: string, name: string) => {
     const out = join(work, "ok", name);

@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { InputError } from "../workload/errors.ts";
 import { toCsv, type Column } from "./csv.ts";
 
 /**
@@ -16,7 +17,12 @@ export class OutputFolder {
   constructor(dir: string) {
     this.target = resolve(dir);
     this.temp = join(dirname(this.target), `.${basename(this.target)}.tmp-${process.pid}-${Date.now()}`);
-    mkdirSync(this.temp, { recursive: true });
+    try {
+      mkdirSync(this.temp, { recursive: true });
+    } catch (err) {
+      // Where the output goes is the user's choice: a bad place is bad input.
+      throw new InputError(`${dir}: cannot create the output folder here (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
   }
 
   /** Appends rows to a CSV file of the folder; the header is written with the first rows. */
