@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
 import { strategyIds } from "../sim/strategies/registry.ts";
 import { runMicro } from "./micro.ts";
+import { runCheckCost } from "./check-cost.ts";
 import { runPeer } from "./peer.ts";
 import { runScalePoint, runScenarioPoint, type ScaleResult } from "./scale.ts";
 import { scaleChart } from "./scale-chart.ts";
@@ -49,6 +50,9 @@ for (const nodes of NODES) {
 
 log("OpenB trace import + kube (peak memory)...");
 const openb = runScenarioPoint("kube", "openb-default");
+
+log("cost of --check-invariants...");
+const checks = runCheckCost(["contention-1k", "openb-default"], quick ? 1 : 3);
 
 interface Budget {
   readonly budget: string;
@@ -100,6 +104,7 @@ if (scale.length > 0) {
   writeFileSync(join(OUT, "scale.csv"), stringify(withMachine(scale), { header: true }));
   writeFileSync(join(OUT, "scale.svg"), await scaleChart(scale));
 }
+writeFileSync(join(OUT, "check.csv"), stringify(withMachine(checks), { header: true }));
 writeFileSync(join(OUT, "budgets.csv"), stringify(withMachine(budgets.map((b) => ({ ...b, pass: b.pass === null ? "skipped" : b.pass ? "PASS" : "FAIL" }))), { header: true }));
 
 const table: string[][] = [["measure", "result", "budget", ""]];
@@ -107,10 +112,11 @@ for (const m of micro) table.push([m.name, `${fmt(m.perSecond)} ${m.unit}`, "", 
 table.push([`peer: cosched, ${peer.model}`, `${peer.coschedSeconds.toFixed(3)} s (${fmt(peer.events / peer.coschedSeconds)} events/s)`, "", ""]);
 table.push([`peer: SimPy (${peer.python ?? "not found"})`, peer.simpySeconds === null ? "skipped" : `${peer.simpySeconds.toFixed(3)} s`, "", ""]);
 for (const r of scale) table.push([`scale ${r.strategy} ${r.nodes} nodes x ${r.groups} groups`, `${r.wall_s.toFixed(2)} s, ${fmt(r.events_per_s)} ev/s, ${r.us_per_group.toFixed(1)} us/group, ${r.peak_rss_mb.toFixed(0)} MB`, "", ""]);
+for (const c of checks) table.push([`--check-invariants ${c.scenario} ${c.strategy}`, `${c.plain_s.toFixed(3)} s -> ${c.checked_s.toFixed(3)} s (x${c.slowdown.toFixed(2)})`, "", ""]);
 for (const b of budgets) table.push([b.budget, b.measured, b.limit, b.pass === null ? "SKIP" : b.pass ? "PASS" : "FAIL"]);
 const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
 for (const [i, row] of table.entries()) {
   process.stdout.write(`${row.map((c, j) => c.padEnd(widths[j]!)).join("  ").trimEnd()}\n`);
   if (i === 0) process.stdout.write(`${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
 }
-log(`wrote ${OUT}/{micro,peer,scale,budgets}.csv and scale.svg`);
+log(`wrote ${OUT}/{micro,peer,scale,check,budgets}.csv and scale.svg`);

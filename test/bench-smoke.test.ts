@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bulkEngineQueue, holdEngineQueue, holdFastPriorityQueue, holdProcesses, holdTypedHeap, increments } from "../bench/engine-models.ts";
+import { runCheckCost } from "../bench/check-cost.ts";
 import { TypedHeap } from "../bench/typed-heap.ts";
 import { EventQueue, Phase } from "../sim/engine/index.ts";
 
@@ -11,6 +12,12 @@ describe("benchmark models (smoke: the bench measures what it says)", () => {
     expect(holdFastPriorityQueue(100, 1000, inc)).toBe(1000);
     expect(holdTypedHeap(100, 1000, inc)).toBe(1000);
     expect(bulkEngineQueue(1000, inc)).toBe(2000);
+  });
+
+  it("measures the cost of --check-invariants for every strategy", () => {
+    const rows = runCheckCost(["seed-two-nodes"], 1);
+    expect(rows.map((r) => r.strategy)).toEqual(["kube", "mesos", "omega", "naive"]);
+    for (const r of rows) expect(r.checked_s).toBeGreaterThan(0);
   });
 
   it("processes every timeout of the peer model", () => {
