@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -58,6 +58,18 @@ describe("sweep files", () => {
 });
 
 describe("sweep runs", () => {
+  it("reports a broken trace row found by a worker thread as bad input, not an internal error", async () => {
+    const dir = join(work, "broken-trace");
+    cpSync(resolve(import.meta.dirname, "fixtures/openb"), dir, { recursive: true });
+    const header = readFileSync(join(dir, "pods.csv"), "utf8").split("\n")[0];
+    writeFileSync(join(dir, "pods.csv"), `${header}\npod-a,4000,8192,0,0,,LS,Running,-10,110,10\n`);
+    writeFileSync(join(dir, "s.json"), JSON.stringify({ name: "t", horizon: 100, cluster: { type: "openb", nodes: "nodes.csv" }, workload: { type: "openb", pods: "pods.csv" } }));
+    writeFileSync(join(dir, "sweep.json"), JSON.stringify({ name: "broken", scenario: "s.json", strategies: ["kube", "naive"], seeds: [1, 2] }));
+    const run = runSweep(loadSweep(join(dir, "sweep.json")), { out: join(dir, "out"), workers: 2, quiet: true });
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow(/pods\.csv:2: column 9 \(creation_time\): expected a non-negative number, got "-10"/);
+  });
+
   it("gives byte-identical merged CSVs with 1 and 2 workers, and for shards merged together", async () => {
     const sweep = loadSweep("ci");
     const one = join(work, "one");

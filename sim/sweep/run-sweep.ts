@@ -8,6 +8,7 @@ import { createProgress } from "../cli/progress.ts";
 import { InputError } from "../workload/errors.ts";
 import { executeTask, isComplete, removeStaleTemps, type TaskResult } from "./execute.ts";
 import { mergeRuns } from "./merge.ts";
+import { unwrapReply, type WorkerReply } from "./worker.ts";
 import { shardTasks, type Sweep, type SweepTask } from "./spec.ts";
 
 const WORKER = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/sweep-worker.js");
@@ -85,7 +86,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     } else {
       const pool = new Tinypool({ filename: WORKER, minThreads: workers, maxThreads: workers });
       try {
-        await Promise.all(todo.map((task) => pool.run({ out, task }).then((r: TaskResult) => finished(r))));
+        await Promise.all(todo.map((task) => pool.run({ out, task }).then((reply: WorkerReply) => finished(unwrapReply(reply)))));
       } finally {
         await pool.destroy();
       }
