@@ -3,6 +3,18 @@ import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../workload/errors.ts";
 import { toCsv, type Column } from "./csv.ts";
 
+/** Writes a file through a temp name and a rename: readers never see it half written. */
+export function writeFileAtomic(file: string, text: string): void {
+  const temp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
+}
+
 /**
  * An output folder written atomically: everything goes into a sibling temp
  * folder, which replaces the target only on commit. On abort (or a crash) no

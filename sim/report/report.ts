@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile } from "vega-lite";
 import { renderTable } from "../cli/table.ts";
+import { writeFileAtomic } from "../metrics/output.ts";
 import { chooseAxis, conflictsVsDecision, correctVsLoad, deadlocksVsLoad, latencyCdf, utilisationOverTime, type Chart } from "./charts.ts";
 import { groupBy, meanOf, num, readColumns, readTable, type Row } from "./data.ts";
 
@@ -60,7 +60,7 @@ export async function report(dir: string, options: ReportOptions = {}): Promise<
   const files: string[] = [];
   for (const chart of charts) {
     const file = join(dir, chart.file);
-    writeFileSync(file, await toSvg(chart));
+    writeFileAtomic(file, await toSvg(chart));
     files.push(file);
   }
   return { table: comparisonTable(runs), charts: files };

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { writeFileAtomic } from "../metrics/output.ts";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,12 +36,6 @@ interface Plan {
   readonly tasks: readonly SweepTask[];
 }
 
-function writeAtomic(file: string, text: string): void {
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
-
 export function readPlan(dir: string): Plan {
   try {
     return JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")) as Plan;
@@ -59,7 +54,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   mkdirSync(join(out, "runs"), { recursive: true });
   removeStaleTemps(out);
   const plan: Plan = { name: sweep.name, paramColumns: sweep.paramColumns, tasks: sweep.tasks };
-  writeAtomic(join(out, "sweep.json"), `${JSON.stringify(plan, null, 1)}\n`);
+  writeFileAtomic(join(out, "sweep.json"), `${JSON.stringify(plan, null, 1)}\n`);
   const mine = options.shard === undefined ? sweep.tasks : shardTasks(sweep.tasks, options.shard);
   const todo = mine.filter((t) => !isComplete(out, t.runId));
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length || 1));
@@ -112,6 +107,6 @@ export function mergeShards(dirs: readonly string[], out: string): number {
   }
   mkdirSync(out, { recursive: true });
   mergeRuns(out, first.tasks, dirs.map((d) => resolve(d)));
-  writeAtomic(join(out, "sweep.json"), `${JSON.stringify(first, null, 1)}\n`);
+  writeFileAtomic(join(out, "sweep.json"), `${JSON.stringify(first, null, 1)}\n`);
   return first.tasks.length;
 }
