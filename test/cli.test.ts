@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { executeRuns } from "../sim/cli/run.ts";
+import { loadScenario } from "../sim/workload/scenario.ts";
 
 const BIN = resolve(import.meta.dirname, "../bin/cosched.js");
 const SEED = resolve(import.meta.dirname, "../scenarios/seed-two-nodes.json");
@@ -196,6 +198,21 @@ describe("interrupted runs", () => {
     expect(r.code).toBe(code);
     expect(r.left).toEqual([]);
     expect(r.stderr).toMatch(new RegExp(`cosched: interrupted by ${signal}; partial output removed`));
+  });
+
+  it("listens for signals only while a run is in progress", async () => {
+    const before = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
+    let during: number[] = [];
+    await executeRuns({
+      scenarios: [loadScenario("seed-two-nodes")],
+      strategies: ["kube"],
+      seeds: undefined,
+      out: join(work, "listeners"),
+      check: false,
+      log: () => (during = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]),
+    });
+    expect(during).toEqual(before.map((n) => n + 1));
+    expect([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]).toEqual(before);
   });
 
   it("keeps the previous output folder intact when interrupted", async () => {

@@ -1,35 +1,41 @@
 import { constants } from "node:os";
 
 /**
- * Ctrl-C and `kill`: on SIGINT or SIGTERM every registered cleanup runs
- * (removing temporary output), one line goes to stderr, and the process exits
- * with 128 + the signal number (130, 143), as shells report it. Long runs
+ * Ctrl-C and `kill`: while some work has a cleanup registered, SIGINT or
+ * SIGTERM runs every cleanup (awaited: stopping worker threads before
+ * removing what they wrote), writes one line to stderr, and exits with 128 +
+ * the signal number (130, 143), as shells report it. A second signal exits at
+ * once. With nothing registered, the listeners are removed, so a process that
+ * merely imports cosched keeps Node's default signal behaviour. Long runs
  * yield to the event loop between slices so the handler gets its turn.
  */
-const cleanups = new Set<() => void>();
-let installed = false;
+type Cleanup = () => void | Promise<void>;
+const cleanups = new Set<Cleanup>();
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+let stopping = false;
 
-/** Registers a cleanup for an interruption; returns a function that unregisters it. */
-export function onInterrupt(cleanup: () => void): () => void {
-  install();
-  cleanups.add(cleanup);
-  return () => cleanups.delete(cleanup);
+/** True once a signal arrived: errors from work being torn down are expected then, not reported. */
+export function isStopping(): boolean {
+  return stopping;
 }
 
-function install(): void {
-  if (installed) return;
-  installed = true;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      for (const cleanup of cleanups) {
-        try {
-          cleanup();
-        } catch {
-          // Best effort: keep cleaning up, then exit.
-        }
-      }
-      process.stderr.write(`\ncosched: interrupted by ${signal}; partial output removed\n`);
-      process.exit(128 + constants.signals[signal]);
-    });
-  }
+function handle(signal: (typeof SIGNALS)[number]): void {
+  const code = 128 + constants.signals[signal];
+  if (stopping) process.exit(code);
+  stopping = true;
+  const pending = [...cleanups].map(async (cleanup) => cleanup());
+  void Promise.allSettled(pending).then(() => {
+    process.stderr.write(`\ncosched: interrupted by ${signal}; partial output removed\n`);
+    process.exit(code);
+  });
+}
+
+/** Registers a cleanup for an interruption; returns a function that unregisters it. */
+export function onInterrupt(cleanup: Cleanup): () => void {
+  if (cleanups.size === 0) for (const signal of SIGNALS) process.on(signal, handle);
+  cleanups.add(cleanup);
+  return () => {
+    if (!cleanups.delete(cleanup) || cleanups.size > 0) return;
+    for (const signal of SIGNALS) process.off(signal, handle);
+  };
 }

@@ -8,6 +8,7 @@ import { loadScenario, SCENARIO_DIR } from "../workload/scenario.ts";
 import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
 import { InvariantError } from "../check/invariant-error.ts";
 import { assertWithinBudget, defaultBudget, estimateRun, formatBytes } from "../workload/estimate.ts";
+import { isStopping } from "./interrupt.ts";
 import { executeRuns, summaryTable } from "./run.ts";
 import { loadSweep, parseShard, shardFromEnv } from "../sweep/spec.ts";
 import { mergeShards, runSweep } from "../sweep/run-sweep.ts";
@@ -23,9 +24,12 @@ function fail(message: string): never {
 
 /**
  * Any error ends the command with one line on stderr: bad input exits 2;
- * a broken invariant or an internal error exits 1. The stack trace only with --debug.
+ * a broken invariant or an internal error exits 1. The stack trace only with
+ * --debug. After Ctrl-C, errors of work being torn down are left to the
+ * interrupt handler, which exits with 130/143.
  */
-function crash(err: unknown): never {
+function crash(err: unknown): void {
+  if (isStopping()) return;
   if (debug) process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   if (err instanceof InputError) fail(err.message);
   const message = (err instanceof Error ? err.message : String(err)).split("\n")[0];
@@ -182,7 +186,7 @@ await yargs(hideBin(process.argv))
   .strict()
   .fail((msg, err) => {
     if (err) crash(err);
-    fail(msg);
+    else fail(msg);
   })
   .help()
   .parseAsync()

@@ -67,19 +67,21 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     events += r.events;
     progress.update(done, `${Math.round(events / Math.max(0.001, (Date.now() - started) / 1000))} events/s`);
   };
-  // Interrupted: runs in flight leave only temp folders, removed here; finished runs stay for a resume.
-  const unregister = onInterrupt(() => {
+  const pool = workers === 1 ? undefined : new Tinypool({ filename: WORKER, minThreads: workers, maxThreads: workers });
+  // Interrupted: stop the workers, then remove the temp folders of the runs they had in flight;
+  // finished runs stay for a resume.
+  const unregister = onInterrupt(async () => {
+    await pool?.destroy();
     removeStaleTemps(out);
     for (const name of readdirSync(out)) if (name.includes(".tmp-")) rmSync(join(out, name), { recursive: true, force: true });
   });
   try {
-    if (workers === 1) {
+    if (pool === undefined) {
       for (const task of todo) {
         finished(executeTask(out, task));
         await new Promise<void>((turn) => setImmediate(turn)); // lets a signal in between runs
       }
     } else {
-      const pool = new Tinypool({ filename: WORKER, minThreads: workers, maxThreads: workers });
       try {
         await Promise.all(todo.map((task) => pool.run({ out, task }).then((reply: WorkerReply) => finished(unwrapReply(reply)))));
       } finally {
