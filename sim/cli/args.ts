@@ -1,5 +1,6 @@
 import { strategyIds } from "../strategies/registry.ts";
 import { InputError } from "../workload/errors.ts";
+import { closest } from "../workload/suggest.ts";
 
 /** "kube,naive" or "all" -> strategy ids, in registry order for "all". */
 export function parseStrategies(value: string): string[] {
@@ -8,7 +9,9 @@ export function parseStrategies(value: string): string[] {
   const ids = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (ids.length === 0) throw new InputError(`--strategy: expected a comma-separated list of ${known.join(", ")}, or all`);
   for (const id of ids) {
-    if (!known.includes(id)) throw new InputError(`--strategy: unknown strategy "${id}" (expected one of ${known.join(", ")}, or all)`);
+    if (known.includes(id)) continue;
+    const guess = closest(id, known);
+    throw new InputError(`--strategy: unknown strategy "${id}" (${guess !== undefined ? `did you mean "${guess}"? ` : ""}expected one of ${known.join(", ")}, or all)`);
   }
   return [...new Set(ids)];
 }

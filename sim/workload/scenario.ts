@@ -65,7 +65,8 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
   const params: Record<string, unknown> = {};
   for (const key of Object.keys(spec.strategies)) {
     if (findStrategy(key) === undefined) {
-      throw new InputError(`${file}: $.strategies.${key}: unknown strategy "${key}" (expected one of ${strategyIds().join(", ")})`);
+      const guess = closest(key, strategyIds());
+      throw new InputError(`${file}: $.strategies.${key}: unknown strategy "${key}" (${guess !== undefined ? `did you mean "${guess}"? ` : ""}expected one of ${strategyIds().join(", ")})`);
     }
   }
   for (const id of strategyIds()) {
