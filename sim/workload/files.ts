@@ -48,7 +48,7 @@ export function parseJsonText(file: string, text: string, expected = "a JSON obj
     if (/end of JSON input/.test(message) || (pos !== undefined && pos >= text.trimEnd().length)) {
       pos = text.trimEnd().length;
       what = "truncated JSON (unexpected end of file)";
-    } else if (token && /^(NaN|-?Infinity)/.test(text.slice(pos ?? 0).replace(/^-/, (x) => x))) {
+    } else if (token && /^-?(NaN|Infinity)/.test(text.slice(pos ?? 0))) {
       what = "malformed JSON: NaN and Infinity are not JSON numbers (expected a finite number)";
     }
     if (pos === undefined || pos < 0) throw new InputError(`${file}: ${what}`);
