@@ -141,8 +141,10 @@ describe("regressions the properties found (test/fixtures/regressions)", () => {
   });
 
   it("a group lost before all its members arrived gets only its replacement's members after a controller restart", () => {
+    // Before the fix the lifecycle threw "would run 5 of 4 members" during this run.
     const ran = run(fixture("naive-lost-arrivals"), "naive", 950, { check: true });
-    expect(ran.tables.run.groups).toBe(ran.result.workload.groups.length);
+    const restarted = ran.result.log.kind.subarray(0, ran.result.log.length).filter((k) => k === Ev.Restart).length;
+    expect(restarted).toBeGreaterThan(0);
   });
 });
 
