@@ -17,5 +17,5 @@ export async function scaleChart(rows: readonly { strategy: string; nodes: numbe
       column: { field: "nodes", type: "nominal", title: null, sort: ["1000 nodes", "10000 nodes", "50000 nodes"] },
     },
   } as TopLevelSpec;
-  return toSvg({ file: "scale.svg", title: "scale", spec });
+  return toSvg({ file: "scale.svg", spec });
 }

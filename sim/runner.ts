@@ -10,6 +10,7 @@ import { findStrategy, strategyIds } from "./strategies/registry.ts";
 import type { Strategy, StrategyContext } from "./strategies/strategy.ts";
 import { InputError } from "./workload/errors.ts";
 import { buildWorkload, type Workload } from "./workload/build.ts";
+import { fileDigest } from "./workload/inputs.ts";
 import { scenarioName, type Scenario } from "./workload/scenario.ts";
 
 export interface RunOptions {
@@ -52,10 +53,16 @@ export interface RunResult {
   readonly wallMs: number;
 }
 
-/** Stable id of (resolved scenario, strategy, seed): a hex digest prefix. */
+/**
+ * Stable id of (resolved scenario, the contents of every file it reads,
+ * strategy, seed): a hex digest prefix. Resolved values, not override text,
+ * so the order of --set flags does not matter; contents, not paths, so an
+ * edited trace is a new run.
+ */
 export function runId(scenario: Scenario, strategy: string, seed: number): string {
   const h = createHash("sha256");
-  h.update(stableStringify({ scenario: scenario.spec, overrides: scenario.overrides, strategy, seed }));
+  const inputs = scenario.inputs.map((i) => ({ path: i.path, sha256: fileDigest(i.file).sha256 }));
+  h.update(stableStringify({ scenario: scenario.spec, inputs, strategy, seed }));
   return h.digest("hex").slice(0, 12);
 }
 

@@ -158,7 +158,7 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     expect(lines[0]).toMatch(/^cosched: /);
     expect(lines[0]).toMatch(message);
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(work).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    expect(readdirSync(work).filter((f) => f.includes("tmp-"))).toEqual([]);
   });
 
   it("validate reports the same error for a bad file", () => {
@@ -179,7 +179,7 @@ describe("interrupted runs", () => {
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    const temp = () => readdirSync(dir).filter((f) => f.includes(".tmp-"));
+    const temp = () => (existsSync(out) ? readdirSync(out).filter((f) => f.startsWith(".cosched-tmp-")) : []);
     for (let waited = 0; temp().length === 0; waited += 20) {
       if (waited > 30_000) throw new Error("the run never created its temporary folder");
       await new Promise((r) => setTimeout(r, 20));

@@ -103,6 +103,7 @@ const cases: [string, () => string[], RegExp][] = [
 ];
 
 describe.concurrent("hostile input: one clear line, exit code 2, nothing written, no stack trace", () => {
+  mkdirSync(join(work, "out"), { recursive: true }); // shared by concurrent cases, so none removes it under another
   it.each(cases)("%s", async (name, args, message) => {
     const slug = name.replace(/\W+/g, "-");
     const out = join(work, "out", slug);
@@ -115,14 +116,14 @@ describe.concurrent("hostile input: one clear line, exit code 2, nothing written
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(existsSync(out)).toBe(false);
-    expect(existsSync(join(work, "out")) ? readdirSync(join(work, "out")).filter((f) => f.startsWith(`.${slug}.tmp-`)) : []).toEqual([]);
+    expect(readdirSync(join(work, "out")).filter((f) => f.includes("tmp-"))).toEqual([]);
   });
 });
 
 it("refuses an output folder that cannot be created, with exit code 2", async () => {
   writeFileSync(join(work, "a-file"), "");
   const r = await cosched(["run", "seed-two-nodes", "--out", join(work, "a-file", "out")]);
-  expect(r.stderr.trim()).toMatch(/^cosched: \S+a-file\/out: cannot create the output folder here \(ENOTDIR\)$/);
+  expect(r.stderr.trim()).toMatch(/^cosched: --out \S+a-file\/out: \S+a-file is a file \(expected a folder\)$/);
   expect(r.code).toBe(2);
 });
 

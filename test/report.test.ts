@@ -18,8 +18,17 @@ const CHARTS = ["latency_cdf.svg", "utilisation.svg", "correct_vs_load.svg", "co
 
 describe("cosched report", () => {
   it("prints a comparison per strategy and writes every chart for a sweep with all strategies", async () => {
-    const { table, charts } = await report(out);
-    expect(table.split("\n").slice(2).map((l) => l.split(/\s+/)[0])).toEqual(["kube", "mesos", "omega", "naive"]);
+    const { table, charts, skipped } = await report(out);
+    expect(skipped).toEqual([]);
+    const lines = table.split("\n");
+    expect(lines[0]).toMatch(/mean over runs \(seeds\)/);
+    // One row per setting and strategy: two swept rates of contention-1k and the staggered example.
+    const rows = lines.slice(4).map((l) => l.split(/\s{2,}/));
+    expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual(
+      ["contention-1k · workload.rate=10 · cluster.count=100 · workload.groups=300 · horizon=600", "contention-1k · workload.rate=25 · cluster.count=100 · workload.groups=300 · horizon=600", "seed-two-nodes-staggered"].flatMap((s) =>
+        ["kube", "mesos", "omega", "naive"].map((k) => `${s} ${k}`),
+      ),
+    );
     expect(charts.map((c) => c.split("/").pop())).toEqual(CHARTS);
     const legend: Record<string, RegExp> = { "conflicts_vs_decision.svg": /omega/, "deadlocks_vs_load.svg": /mesos/ };
     for (const chart of CHARTS) {
@@ -28,7 +37,7 @@ describe("cosched report", () => {
       expect(svg).toMatch(legend[chart] ?? /kube/);
     }
     // The load axis is the swept rate.
-    expect(readFileSync(join(out, "correct_vs_load.svg"), "utf8")).toMatch(/workload\.rate/);
+    expect(readFileSync(join(out, "correct_vs_load.svg"), "utf8")).toMatch(/arrival rate \(groups\/s\)/);
   });
 
   it("renders a chart to a PNG that is not blank", async () => {

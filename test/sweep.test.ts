@@ -112,7 +112,7 @@ describe("sweep runs", () => {
     // Stop it once a few runs are complete.
     await new Promise<void>((done, fail) => {
       const timer = setInterval(() => {
-        const runs = existsSync(join(out, "runs")) ? readdirSync(join(out, "runs")).filter((n) => !n.includes(".tmp-")) : [];
+        const runs = existsSync(join(out, "runs")) ? readdirSync(join(out, "runs")).filter((n) => !n.includes("tmp-")) : [];
         if (runs.length >= 3) {
           clearInterval(timer);
           child.kill(signal);
@@ -127,16 +127,16 @@ describe("sweep runs", () => {
     expect(await exited).toBe(code);
     if (code !== null) {
       // A handled signal leaves no temporary folder behind, only complete runs.
-      expect(readdirSync(join(out, "runs")).filter((n) => n.includes(".tmp-"))).toEqual([]);
-      expect(readdirSync(out).filter((n) => n.includes(".tmp-"))).toEqual([]);
+      expect(readdirSync(join(out, "runs")).filter((n) => n.includes("tmp-"))).toEqual([]);
+      expect(readdirSync(out).filter((n) => n.includes("tmp-"))).toEqual([]);
     }
-    const before = readdirSync(join(out, "runs")).filter((n) => !n.includes(".tmp-")).length;
+    const before = readdirSync(join(out, "runs")).filter((n) => !n.includes("tmp-")).length;
     expect(before).toBeGreaterThanOrEqual(3);
     expect(before).toBeLessThan(sweep.tasks.length);
     const rerun = spawnSync(process.execPath, [BIN, "sweep", "ci", "--out", out, "--workers", "2", "--quiet"], { encoding: "utf8" });
     expect(rerun.status).toBe(0);
     expect(rerun.stdout).toMatch(new RegExp(`${sweep.tasks.length - before} runs done, ${before} already complete`));
     for (const t of TABLES) expect(read(out, t)).toBe(read(reference, t));
-    expect(readdirSync(join(out, "runs")).filter((n) => n.includes(".tmp-"))).toEqual([]);
+    expect(readdirSync(join(out, "runs")).filter((n) => n.includes("tmp-"))).toEqual([]);
   });
 });

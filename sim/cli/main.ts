@@ -1,20 +1,15 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import yargs from "yargs";
+// The command line: cheap to start. Each command loads its own code when it runs (report's chart
+// libraries only for report), so `cosched --version` and small runs start at once.
+import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { allStrategies } from "../strategies/registry.ts";
 import { InputError } from "../workload/errors.ts";
-import { loadScenario, SCENARIO_DIR } from "../workload/scenario.ts";
-import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
+import { closest } from "../workload/suggest.ts";
+import { isStopping } from "../process/interrupt.ts";
 import { InvariantError } from "../check/invariant-error.ts";
-import { assertWithinBudget, defaultBudget, estimateRun, formatBytes } from "../workload/estimate.ts";
-import { isStopping } from "./interrupt.ts";
-import { executeRuns, summaryTable } from "./run.ts";
-import { loadSweep, parseShard, shardFromEnv } from "../sweep/spec.ts";
-import { mergeShards, runSweep } from "../sweep/run-sweep.ts";
-import { report } from "../report/report.ts";
 
-const debug = hideBin(process.argv).includes("--debug");
+const args = hideBin(process.argv);
+const debug = args.includes("--debug");
+const COMMANDS = ["run", "sweep", "merge", "report", "validate", "list"];
 
 /** Bad input: one line on stderr, exit code 2. */
 function fail(message: string): never {
@@ -38,15 +33,7 @@ function crash(err: unknown): void {
   process.exit(1);
 }
 
-function guard(action: () => void): void {
-  try {
-    action();
-  } catch (err) {
-    crash(err);
-  }
-}
-
-async function guardAsync(action: () => Promise<void>): Promise<void> {
+async function guard(action: () => void | Promise<void>): Promise<void> {
   try {
     await action();
   } catch (err) {
@@ -54,140 +41,143 @@ async function guardAsync(action: () => Promise<void>): Promise<void> {
   }
 }
 
-function listShipped(): { name: string; description: string }[] {
-  return readdirSync(SCENARIO_DIR)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => {
-      const raw = JSON.parse(readFileSync(join(SCENARIO_DIR, f), "utf8")) as { description?: string };
-      return { name: f.replace(/\.json$/, ""), description: raw.description ?? "" };
-    });
+/** Options that take one value: given twice, yargs makes an array; that is a mistake, said plainly. */
+const SINGLE = ["strategy", "seed", "seeds", "out", "max-memory", "workers", "shard", "load", "decision"];
+function once(argv: Record<string, unknown>): void {
+  for (const name of SINGLE) {
+    if (Array.isArray(argv[name])) fail(`--${name} given ${(argv[name] as unknown[]).length} times (${(argv[name] as unknown[]).join(", ")}); give it once${name === "seed" ? " (use --seeds 1,2 for several seeds)" : name === "strategy" ? " (use --strategy kube,naive for several)" : ""}`);
+  }
 }
 
-await yargs(hideBin(process.argv))
+const output = <T,>(y: Argv<T>) =>
+  y
+    .option("force", { type: "boolean", default: false, describe: "write into a folder holding files cosched did not write (they are never replaced or deleted)" })
+    .option("compress", { type: "boolean", default: false, describe: "write *.csv.gz (pandas reads them as they are)" });
+const budget = <T,>(y: Argv<T>) => y.option("max-memory", { type: "string", describe: "refuse runs estimated to need more memory than this (e.g. 2GB; default: the Node heap limit)" });
+
+await yargs(args)
   .scriptName("cosched")
-  .usage("$0 <command> [options]")
+  .usage("$0 <command> [options]\n\nCompare how scheduler designs co-schedule groups of containers: kube, mesos, omega, naive.")
+  .middleware((argv) => once(argv as Record<string, unknown>), true)
   .command(
     "run <scenarios..>",
     "run scenarios (files or shipped names) through strategies and write CSV",
     (y) =>
-      y
+      budget(output(y))
         .positional("scenarios", { type: "string", array: true, demandOption: true, describe: "scenario files or shipped scenario names" })
         .option("strategy", { type: "string", default: "all", describe: "comma-separated strategy ids, or all" })
         .option("seed", { type: "string", describe: "one seed (default: the scenario's seed)" })
         .option("seeds", { type: "string", describe: "seeds: a range like 1..10 or a list like 1,2,5" })
-        .option("out", { type: "string", default: "results/latest", describe: "output folder (replaced atomically)" })
+        .option("out", { type: "string", default: "results/latest", describe: "output folder: new, empty, or one cosched wrote" })
         .option("set", { type: "string", array: true, default: [], describe: "override a scenario value: path=value (repeatable)" })
         .option("check-invariants", { type: "boolean", default: false, alias: "check", describe: "run the validating observer after every event and check every outcome at the end (slower)" })
-        .option("max-memory", { type: "string", describe: "refuse runs estimated to need more memory than this (e.g. 2GB; default: the Node heap limit)" })
         .option("quiet", { type: "boolean", default: false, describe: "print only the summary table" })
-        .conflicts("seed", "seeds"),
+        .conflicts("seed", "seeds")
+        .example("$0 run seed-two-nodes", "the seeds' example through every strategy")
+        .example("$0 run contention-1k --strategy kube,mesos --seeds 1..5 --out results/c1k", "two strategies, five seeds")
+        .example("$0 run contention-1k --set workload.rate=40 --set decision.tJob=0.05", "override scenario values")
+        .example("$0 run my.json --compress --out results/big", "write groups.csv.gz and the other tables compressed"),
     (argv) =>
-      guardAsync(async () => {
-        const strategies = parseStrategies(argv.strategy);
-        const seeds =
-          argv.seeds !== undefined ? parseSeeds(argv.seeds) : argv.seed !== undefined ? parseSeeds(argv.seed, "--seed") : undefined;
-        if (argv.seed !== undefined && seeds !== undefined && seeds.length !== 1) fail(`--seed ${argv.seed}: expected one seed (use --seeds for several)`);
-        const budget = argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : defaultBudget();
-        const sets = argv.set.map(String);
-        const scenarios = argv.scenarios.map((ref) => loadScenario(String(ref), sets));
-        for (const s of scenarios) assertWithinBudget(s.file, s.spec, budget);
-        const quiet = argv.quiet;
-        const rows = await executeRuns({
-          scenarios,
-          strategies,
-          seeds,
-          out: argv.out,
-          check: argv.checkInvariants,
-          progress: !quiet,
-          log: (line) => {
-            if (!quiet) process.stderr.write(`${line}\n`);
-          },
-        });
-        process.stdout.write(`${summaryTable(rows)}\n`);
-        if (!quiet) process.stderr.write(`wrote ${argv.out}/: groups, runs, timeseries, deadlocks, schedulers (CSV) and manifest.json\n`);
+      guard(async () => {
+        const { runCommand } = await import("./run-command.ts");
+        await runCommand({ ...argv, command: args });
       }),
   )
   .command(
     "sweep <file>",
     "run a sweep file (grid x strategies x seeds) on a worker pool; resumes where it stopped",
     (y) =>
-      y
+      budget(output(y))
         .positional("file", { type: "string", demandOption: true, describe: "a sweep file, or the name of a shipped sweep" })
-        .option("out", { type: "string", demandOption: true, describe: "output folder (runs/<run_id>/ plus merged CSVs)" })
+        .option("out", { type: "string", describe: "output folder (runs/<run_id>/ plus merged CSVs); new, empty, or one cosched wrote" })
         .option("workers", { type: "number", describe: "worker threads (default: cores)" })
         .option("shard", { type: "string", describe: "run only slice I of N, e.g. 3/8 (else from a job array's environment)" })
-        .option("max-memory", { type: "string", describe: "refuse runs estimated to need more memory than this (e.g. 2GB; default: the Node heap limit)" })
-        .option("quiet", { type: "boolean", default: false, describe: "no progress output" }),
+        .option("dry-run", { type: "boolean", default: false, describe: "list the grid, the number of runs and the estimated time and memory; run nothing" })
+        .option("quiet", { type: "boolean", default: false, describe: "no progress output" })
+        .check((a) => {
+          if (!a.dryRun && a.out === undefined) throw new InputError("sweep: --out is required (or --dry-run to see the plan)");
+          return true;
+        })
+        .example("$0 sweep default --dry-run", "the plan of the shipped default sweep")
+        .example("$0 sweep scenarios/sweeps/ci.json --out results/ci --workers 2", "run a sweep; rerun the same command to resume")
+        .example("$0 sweep big --out /results/big --shard 3/20", "one shard of a job array; then cosched merge"),
     (argv) =>
-      guardAsync(async () => {
-        if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) fail(`--workers ${argv.workers}: expected a whole number >= 1`);
-        const shard = argv.shard !== undefined ? parseShard(argv.shard) : shardFromEnv(process.env);
-        const sweep = loadSweep(argv.file, argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : defaultBudget());
-        const summary = await runSweep(sweep, { out: argv.out, workers: argv.workers, shard, quiet: argv.quiet });
-        const where = shard === undefined ? "" : ` (shard ${shard[0]}/${shard[1]})`;
-        process.stdout.write(
-          `sweep ${sweep.name}${where}: ${summary.ran} runs done, ${summary.skipped} already complete, of ${summary.total}` +
-            (summary.merged ? `; merged ${sweep.tasks.length} runs into ${argv.out}\n` : `; merge the shards with cosched merge\n`),
-        );
+      guard(async () => {
+        const { sweepCommand } = await import("./sweep-command.ts");
+        await sweepCommand({ ...argv, command: args });
       }),
   )
   .command(
     "merge <dirs..>",
     "merge the output folders of a sharded sweep",
-    (y) => y.positional("dirs", { type: "string", array: true, demandOption: true }).option("out", { type: "string", demandOption: true }),
+    (y) =>
+      output(y)
+        .positional("dirs", { type: "string", array: true, demandOption: true })
+        .option("out", { type: "string", demandOption: true, describe: "output folder: new, empty, or one cosched wrote (a shards' shared folder merges in place)" })
+        .example("$0 merge /results/big --out /results/big", "shards that wrote one shared folder, merged in place")
+        .example("$0 merge shard1 shard2 shard3 --out merged", "shards in separate folders"),
     (argv) =>
-      guard(() => {
-        const n = mergeShards(argv.dirs.map(String), argv.out);
-        process.stdout.write(`merged ${n} runs into ${argv.out}\n`);
+      guard(async () => {
+        const { mergeCommand } = await import("./sweep-command.ts");
+        mergeCommand({ ...argv, command: args });
       }),
   )
   .command(
     "report <dir>",
-    "print a comparison per strategy and write SVG charts next to the CSVs of a run or sweep folder",
+    "print a comparison per setting and strategy and write SVG charts next to the CSVs of a run or sweep folder",
     (y) =>
       y
         .positional("dir", { type: "string", demandOption: true })
         .option("load", { type: "string", describe: "swept scenario path to use as the load axis (default workload.rate)" })
-        .option("decision", { type: "string", describe: "swept scenario path to use as the decision-time axis (default decision.tJob)" }),
+        .option("decision", { type: "string", describe: "swept scenario path to use as the decision-time axis (default decision.tJob)" })
+        .option("force", { type: "boolean", default: false, describe: "write charts into a folder cosched did not write (never replacing a file there)" })
+        .example("$0 report results/default", "table and charts of the shipped default sweep"),
     (argv) =>
-      guardAsync(async () => {
-        const { table, charts } = await report(argv.dir, { ...(argv.load ? { load: argv.load } : {}), ...(argv.decision ? { decision: argv.decision } : {}) });
-        process.stdout.write(`${table}\n`);
-        process.stderr.write(`wrote ${charts.length} charts: ${charts.map((c) => c.split("/").pop()).join(", ")}\n`);
+      guard(async () => {
+        const { report, describeSkipped } = await import("../report/report.ts");
+        const r = await report(argv.dir, { force: argv.force, ...(argv.load ? { load: argv.load } : {}), ...(argv.decision ? { decision: argv.decision } : {}) });
+        process.stdout.write(`${r.table}\n`);
+        if (r.charts.length > 0) process.stderr.write(`wrote ${r.charts.length} chart${r.charts.length > 1 ? "s" : ""}: ${r.charts.map((c) => c.split("/").pop()).join(", ")}\n`);
+        for (const s of r.skipped) process.stderr.write(`${describeSkipped(argv.dir, s)}\n`);
       }),
   )
   .command(
     "validate <files..>",
-    "check scenario files against the schema",
-    (y) => y.positional("files", { type: "string", array: true, demandOption: true }),
+    "check scenario and sweep files (schema, traces, memory estimate)",
+    (y) =>
+      budget(y)
+        .positional("files", { type: "string", array: true, demandOption: true })
+        .example("$0 validate scenarios/contention-1k.json scenarios/sweeps/default.json", "a scenario and a sweep"),
     (argv) =>
-      guard(() => {
-        for (const file of argv.files) {
-          const s = loadScenario(String(file));
-          const e = estimateRun(s.spec, dirname(s.file));
-          process.stdout.write(`ok ${s.file}: cluster ${s.spec.cluster.type}, workload ${s.spec.workload.type}, horizon ${s.spec.horizon} s, about ${formatBytes(e.bytes)} per run\n`);
-        }
+      guard(async () => {
+        const { validateCommand } = await import("./info-command.ts");
+        validateCommand(argv.files.map(String), argv.maxMemory);
       }),
   )
   .command(
     "list",
-    "list shipped scenarios and strategies",
+    "list shipped scenarios, sweeps and strategies",
     (y) => y,
-    () => {
-      process.stdout.write("scenarios:\n");
-      for (const s of listShipped()) process.stdout.write(`  ${s.name.padEnd(28)} ${s.description}\n`);
-      process.stdout.write("strategies:\n");
-      for (const d of allStrategies()) process.stdout.write(`  ${d.id.padEnd(28)} ${d.summary}\n`);
-    },
+    () =>
+      guard(async () => {
+        const { listCommand } = await import("./info-command.ts");
+        listCommand();
+      }),
   )
   .option("debug", { type: "boolean", default: false, global: true, describe: "print stack traces of errors" })
-  .demandCommand(1, "expected a command: run, sweep, merge, report, validate or list")
+  .demandCommand(1, `expected a command: ${COMMANDS.join(", ")} (see cosched --help)`)
   .strict()
   .fail((msg, err) => {
-    if (err) crash(err);
-    else fail(msg);
+    if (err) return crash(err);
+    const word = args.find((a) => !a.startsWith("-"));
+    if (word !== undefined && !COMMANDS.includes(word) && /^Unknown argument/.test(msg)) {
+      const guess = closest(word, COMMANDS);
+      fail(`unknown command "${word}" (${guess !== undefined ? `did you mean "${guess}"? ` : ""}expected one of ${COMMANDS.join(", ")})`);
+    }
+    fail(msg);
   })
   .help()
+  .version()
+  .wrap(Math.min(110, process.stdout.columns || 100))
   .parseAsync()
   .catch(crash);

@@ -1,17 +1,19 @@
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { assertOutcomes } from "../check/outcomes.ts";
-import { OutputFolder } from "../metrics/output.ts";
-import { appendTables, summarize } from "../metrics/report.ts";
+import { summarize } from "../metrics/report.ts";
 import type { RunRow } from "../metrics/summary.ts";
+import { OutputFolder } from "../output/folder.ts";
+import { manifestPath, provenance } from "../output/manifest.ts";
+import { MANIFEST } from "../output/ownership.ts";
+import { ALL_TABLE_FILES, TableWriter } from "../output/tables.ts";
 import { runOnceAsync } from "../runner.ts";
-import { onInterrupt } from "./interrupt.ts";
+import { fileDigest } from "../workload/inputs.ts";
+import { onInterrupt } from "../process/interrupt.ts";
 import type { Scenario } from "../workload/scenario.ts";
 import { scenarioName } from "../workload/scenario.ts";
-import { createProgress } from "./progress.ts";
-import { renderTable } from "./table.ts";
+import { createProgress } from "../process/progress.ts";
+import { spread } from "../metrics/stats.ts";
+import { count, pct, sci, sec, withSpread } from "../report/format.ts";
+import { renderTable } from "../report/text-table.ts";
 
 export interface RunCommand {
   readonly scenarios: readonly Scenario[];
@@ -23,67 +25,81 @@ export interface RunCommand {
   readonly log: (line: string) => void;
   /** Show progress (a bar on a TTY, periodic lines otherwise). */
   readonly progress?: boolean;
+  /** Write into a folder holding files cosched did not write (never replacing them). */
+  readonly force?: boolean;
+  /** Write *.csv.gz. */
+  readonly compress?: boolean;
+  /** The command line, for the manifest. */
+  readonly command?: readonly string[];
 }
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** What a scenario is in a manifest: where it came from and its digest, never its whole text. */
+export function scenarioProvenance(s: Scenario, outDir: string): Record<string, unknown> {
+  return {
+    name: scenarioName(s),
+    file: manifestPath(s.file, outDir),
+    sha256: fileDigest(s.file).sha256,
+    overrides: s.overrides,
+    inputs: s.inputs.map((i) => ({ path: i.path, file: manifestPath(i.file, outDir), ...fileDigest(i.file) })),
+  };
+}
 
 /**
- * Runs every (scenario, strategy, seed), writes the output folder atomically,
- * returns the run rows. Interrupted (SIGINT, SIGTERM), it leaves nothing.
+ * Runs every (scenario, strategy, seed) and writes the output folder: new,
+ * empty or cosched's own (files cosched did not write are never replaced).
+ * Interrupted (SIGINT, SIGTERM), it leaves nothing. Returns the run rows.
  */
 export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
-  const out = new OutputFolder(cmd.out);
+  const out = new OutputFolder(cmd.out, { force: cmd.force ?? false, writes: [...ALL_TABLE_FILES, MANIFEST], replaces: ALL_TABLE_FILES, invalidatesCharts: true, exclusive: true });
   const unregister = onInterrupt(() => out.abort());
+  const tables = new TableWriter(out.temp, cmd.compress ?? false);
   const rows: RunRow[] = [];
   const runs: Record<string, unknown>[] = [];
   const wallStart = performance.now();
-  const total = cmd.scenarios.reduce((n, s) => n + (cmd.seeds ?? [s.spec.seed]).length * cmd.strategies.length, 0);
-  const progress = createProgress("cosched run", total * 100, { quiet: !cmd.progress });
-  let runsDone = 0;
+  const plan = cmd.scenarios.flatMap((scenario) => cmd.strategies.flatMap((strategy) => (cmd.seeds ?? [scenario.spec.seed]).map((seed) => ({ scenario, strategy, seed }))));
+  const horizon = plan.reduce((s, p) => s + p.scenario.spec.horizon, 0);
+  const progress = createProgress("cosched run", horizon, { quiet: !cmd.progress, unit: "s simulated", format: compact });
+  let simulatedBefore = 0;
   try {
-    for (const scenario of cmd.scenarios) {
-      const seeds = cmd.seeds ?? [scenario.spec.seed];
-      for (const strategy of cmd.strategies) {
-        for (const seed of seeds) {
-          const t0 = performance.now();
-          const onProgress = (fraction: number, events: number): void =>
-            progress.update(runsDone * 100 + Math.round(fraction * 100), `${scenarioName(scenario)} ${strategy} seed ${seed}, ${Math.round(events / Math.max(0.001, (performance.now() - t0) / 1000))} events/s`);
-          const result = await runOnceAsync(scenario, strategy, seed, cmd.progress ? { check: cmd.check, onProgress } : { check: cmd.check });
-          runsDone++;
-          const tables = summarize(result);
-          if (cmd.check) assertOutcomes(result, tables.groups);
-          appendTables(out, tables);
-          rows.push(tables.run);
-          const seconds = result.wallMs / 1000;
-          runs.push({
-            run_id: result.runId,
-            scenario: result.scenario,
-            strategy,
-            seed,
-            events: result.events,
-            wall_s: round(seconds),
-            events_per_s: Math.round(result.events / Math.max(seconds, 1e-9)),
-          });
-          cmd.log(
-            `${result.scenario} ${strategy} seed=${seed}: ${result.workload.groups.length} groups, ` +
-              `${result.events} events in ${seconds.toFixed(2)} s`,
-          );
-        }
-      }
+    for (const [i, { scenario, strategy, seed }] of plan.entries()) {
+      const t0 = performance.now();
+      const onProgress = (fraction: number, events: number): void =>
+        progress.update(
+          simulatedBefore + fraction * scenario.spec.horizon,
+          `run ${i + 1}/${plan.length}: ${scenarioName(scenario)} ${strategy} seed ${seed}, ${compact(events / Math.max(0.001, (performance.now() - t0) / 1000))} events/s`,
+        );
+      const result = await runOnceAsync(scenario, strategy, seed, cmd.progress ? { check: cmd.check, onProgress } : { check: cmd.check });
+      simulatedBefore += scenario.spec.horizon;
+      const summary = summarize(result);
+      if (cmd.check) assertOutcomes(result, summary.groups);
+      tables.append(summary);
+      rows.push(summary.run);
+      const seconds = result.wallMs / 1000;
+      runs.push({
+        run_id: result.runId,
+        scenario: result.scenario,
+        strategy,
+        seed,
+        events: result.events,
+        wall_s: round(seconds),
+        events_per_s: Math.round(result.events / Math.max(seconds, 1e-9)),
+      });
+      const line = `${result.scenario} ${strategy} seed=${seed}: ${result.workload.groups.length} groups, ${result.events} events in ${seconds.toFixed(2)} s`;
+      if (cmd.progress) progress.log(line);
+      else cmd.log(line);
     }
-    out.writeJson("manifest.json", {
-      tool: "cosched",
-      version: packageVersion(),
-      git_commit: gitCommit(),
-      node: process.version,
-      created: new Date().toISOString(),
-      wall_s: round((performance.now() - wallStart) / 1000),
-      strategies: cmd.strategies,
-      seeds: cmd.seeds ?? "scenario default",
-      scenarios: cmd.scenarios.map((s) => ({ name: scenarioName(s), file: s.file, overrides: s.overrides, resolved: s.spec, params: s.params })),
-      runs,
+    out.commit({
+      fields: {
+        kind: "run",
+        ...provenance(cmd.command),
+        wall_s: round((performance.now() - wallStart) / 1000),
+        compressed: cmd.compress ?? false,
+        strategies: cmd.strategies,
+        seeds: [...new Set(plan.map((p) => p.seed))].sort((a, b) => a - b),
+        scenarios: cmd.scenarios.map((s) => scenarioProvenance(s, out.target)),
+        runs,
+      },
     });
-    out.commit();
   } catch (err) {
     out.abort();
     throw err;
@@ -94,65 +110,51 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
   return rows;
 }
 
+/** 1234 -> "1234", 123456 -> "123k", 12345678 -> "12.3M". */
+function compact(x: number): string {
+  if (x < 1e5) return String(Math.round(x));
+  if (x < 1e6) return `${Math.round(x / 1e3)}k`;
+  return `${(x / 1e6).toFixed(x < 1e8 ? 1 : 0)}M`;
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { version?: string };
-  return pkg.version ?? "unknown";
-}
+/** What the run summary's figures are, printed above it. */
+export const SUMMARY_LEGEND =
+  "Per scenario and strategy: means over runs (seeds), ± the half-width of the 95 % confidence interval across seeds where there are several. " +
+  "Outcome columns count a run's groups; correct = share of them placed correctly; lat = the run's latency percentiles (s); util = time-averaged memory in use; held/wasted in MiB x s.";
 
-function gitCommit(): string | null {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
-  } catch {
-    return null;
-  }
-}
-
-const pct = (x: number): string => (Number.isNaN(x) ? "-" : `${(100 * x).toFixed(1)}%`);
-const sec = (x: number): string => (Number.isNaN(x) ? "-" : x < 10 ? x.toFixed(3) : x.toFixed(1));
-
-/** Per (scenario, strategy) summary, averaged over seeds. */
+/** Per (scenario, strategy) summary: every figure a mean over runs (seeds), with its spread across seeds. */
 export function summaryTable(rows: readonly RunRow[]): string {
-  const keys: string[] = [];
+  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "pending", "split", "deadlock", "abandon", "unsched", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
   const byKey = new Map<string, RunRow[]>();
   for (const r of rows) {
     const key = `${r.scenario}\u0000${r.strategy}`;
-    if (!byKey.has(key)) {
-      byKey.set(key, []);
-      keys.push(key);
-    }
-    byKey.get(key)!.push(r);
+    byKey.set(key, [...(byKey.get(key) ?? []), r]);
   }
-  const avg = (rs: RunRow[], f: (r: RunRow) => number): number => {
-    const xs = rs.map(f).filter((x) => !Number.isNaN(x));
-    return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-  };
-  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "pending", "split", "deadlock", "abandon", "unsched", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
-  const body = keys.map((key) => {
-    const rs = byKey.get(key)!;
-    const total = (f: (r: RunRow) => number): string => String(rs.reduce((a, r) => a + f(r), 0));
-    const correct = rs.reduce((a, r) => a + r.correct_rate * r.groups, 0) / rs.reduce((a, r) => a + r.groups, 0);
+  const body = [...byKey.values()].map((rs) => {
+    const s = (f: (r: RunRow) => number) => spread(rs.map(f));
+    const n = (f: (r: RunRow) => number) => withSpread(s(f), count);
     return [
       rs[0]!.scenario,
       rs[0]!.strategy,
       String(rs.length),
-      total((r) => r.groups),
-      total((r) => r.completed),
-      total((r) => r.running),
-      total((r) => r.pending),
-      total((r) => r.split),
-      total((r) => r.deadlocked),
-      total((r) => r.abandoned),
-      total((r) => r.unschedulable),
-      pct(correct),
-      sec(avg(rs, (r) => r.latency_p50)),
-      sec(avg(rs, (r) => r.latency_p99)),
-      pct(avg(rs, (r) => r.util_memory)),
-      avg(rs, (r) => r.held_memory_s).toExponential(2),
-      avg(rs, (r) => r.wasted_memory_s).toExponential(2),
+      n((r) => r.groups),
+      n((r) => r.completed),
+      n((r) => r.running),
+      n((r) => r.pending),
+      n((r) => r.split),
+      n((r) => r.deadlocked),
+      n((r) => r.abandoned),
+      n((r) => r.unschedulable),
+      withSpread(s((r) => r.correct_rate), pct),
+      withSpread(s((r) => r.latency_p50), sec),
+      withSpread(s((r) => r.latency_p99), sec),
+      withSpread(s((r) => r.util_memory), pct),
+      withSpread(s((r) => r.held_memory_s), sci),
+      withSpread(s((r) => r.wasted_memory_s), sci),
     ];
   });
   return renderTable(header, body);

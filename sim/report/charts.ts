@@ -1,149 +1,169 @@
 import type { TopLevelSpec } from "vega-lite";
-import { groupBy, meanOf, num, type Row } from "./data.ts";
+import { spread } from "../metrics/stats.ts";
+import type { Axis } from "./axes.ts";
+import { groupBy, num, settingLabeler, type Row } from "./data.ts";
 
-/** A chart: a file name and a Vega-Lite spec with its data inlined. */
+/** A chart: a file name, what it needs, and a Vega-Lite spec with its data inlined. */
 export interface Chart {
   readonly file: string;
-  readonly title: string;
   readonly spec: TopLevelSpec;
 }
 
-const WIDTH = 520;
-const HEIGHT = 300;
-const strategyColor = { field: "strategy", type: "nominal", title: "strategy" } as const;
-
-/** The x axis for "vs load" charts: a swept path, or the scenario when nothing was swept. */
-export interface Axis {
-  readonly field: string;
-  readonly title: string;
-  readonly quantitative: boolean;
+/** A chart that cannot be drawn, and why. */
+export interface Skipped {
+  readonly file: string;
+  readonly reason: string;
 }
 
-export function chooseAxis(runs: readonly Row[], preferred: readonly string[]): Axis {
-  const params = Object.keys(runs[0] ?? {}).filter((c) => c.startsWith("param."));
-  for (const want of preferred) {
-    const hit = params.find((p) => p === `param.${want}`);
-    if (hit !== undefined && new Set(runs.map((r) => r[hit])).size > 1) return { field: hit, title: want, quantitative: runs.every((r) => r[hit] === "" || Number.isFinite(Number(r[hit]))) };
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const WIDTH = 300;
+const HEIGHT = 200;
+
+/** Colour by strategy; no legend when there is one strategy. */
+function colour(values: readonly { strategy?: unknown }[]) {
+  const strategies = new Set(values.map((v) => v.strategy)).size;
+  return { field: "strategy", type: "nominal", title: "strategy", ...(strategies < 2 ? { legend: null } : {}) } as const;
+}
+
+/** One point per (panel, strategy, x): the mean over runs and its 95 % confidence interval across seeds. */
+interface Point {
+  panel: string;
+  strategy: string;
+  x: number | string;
+  mean: number;
+  lo: number;
+  hi: number;
+  runs: number;
+}
+
+/**
+ * Means per (scenario and the settings other than the axis, strategy, axis
+ * value) over seeds. Panels are scenarios with the other swept values, so
+ * different scenarios (or settings) are never averaged together.
+ */
+function pointsBy(runs: readonly Row[], axis: Axis, metric: string, range: readonly [number, number] = [0, Infinity]): Point[] {
+  const panelOf = settingLabeler(runs, axis.field);
+  const settingOf = settingLabeler(runs);
+  const points: Point[] = [];
+  const onAxis = axis.field === "setting" ? runs : runs.filter((r) => (r[axis.field] ?? "") !== "");
+  for (const [, list] of groupBy(onAxis, (r) => `${panelOf(r)}\u0000${r.strategy}\u0000${axis.field === "setting" ? "" : r[axis.field]}`)) {
+    const first = list[0]!;
+    const s = spread(list.map((r) => num(r[metric])));
+    if (Number.isNaN(s.mean)) continue;
+    const x = axis.field === "setting" ? settingOf(first) : first[axis.field]!;
+    points.push({ panel: axis.field === "setting" ? "" : panelOf(first), strategy: first.strategy!, x: axis.quantitative ? Number(x) : x, mean: s.mean, lo: Math.max(range[0], s.lo), hi: Math.min(range[1], s.hi), runs: list.length });
   }
-  const varied = params.find((p) => new Set(runs.map((r) => r[p])).size > 1);
-  if (varied !== undefined) return { field: varied, title: varied.slice("param.".length), quantitative: runs.every((r) => r[varied] === "" || Number.isFinite(Number(r[varied]))) };
-  return { field: "scenario", title: "scenario", quantitative: false };
+  return points.sort((a, b) => (a.panel < b.panel ? -1 : a.panel > b.panel ? 1 : 0) || (typeof a.x === "number" && typeof b.x === "number" ? a.x - b.x : 0));
 }
 
-/** Mean of `metric` per (strategy, x) over seeds and other parameters. */
-function meanBy(runs: readonly Row[], axis: Axis, metric: string, strategies?: readonly string[]): Record<string, unknown>[] {
-  const rows = runs.filter((r) => (strategies === undefined || strategies.includes(r.strategy!)) && r[axis.field] !== "");
-  const out: Record<string, unknown>[] = [];
-  for (const [, list] of groupBy(rows, (r) => `${r.scenario}\u0000${r.strategy}\u0000${r[axis.field]}`)) {
-    const x = list[0]![axis.field]!;
-    out.push({ scenario: list[0]!.scenario, strategy: list[0]!.strategy, x: axis.quantitative ? Number(x) : x, y: meanOf(list.map((r) => num(r[metric]))), runs: list.length });
-  }
-  return out.filter((r) => Number.isFinite(r.y as number));
+/** Mean over seeds with its 95 % interval against the axis; one panel per scenario setting. */
+function vsChart(file: string, title: string, points: Point[], axis: Axis, yTitle: string, percent: boolean): Chart {
+  const panels = new Set(points.map((p) => p.panel)).size;
+  const x = axis.quantitative
+    ? { field: "x", type: "quantitative", title: axis.title, scale: { zero: false } }
+    : { field: "x", type: "nominal", title: axis.title, sort: null, axis: { labelAngle: -30, labelLimit: 220 } };
+  const y = { type: "quantitative", title: yTitle, scale: { zero: false }, ...(percent ? { axis: { format: "%" } } : {}) };
+  const layer = [
+    { mark: { type: "rule" }, encoding: { x, y: { field: "lo", ...y }, y2: { field: "hi" }, color: colour(points) } },
+    { mark: { type: axis.quantitative ? "line" : "point", point: axis.quantitative, ...(axis.quantitative ? {} : { filled: true, size: 60 }) }, encoding: { x, y: { field: "mean", ...y }, color: colour(points), ...(axis.quantitative ? {} : { xOffset: { field: "strategy" } }) } },
+  ];
+  const subtitle = "mean over seeds; bars: 95 % confidence interval across seeds (clipped to the possible range)";
+  const spec =
+    panels > 1
+      ? { facet: { field: "panel", type: "nominal", title: null }, columns: 3, spec: { width: WIDTH, height: HEIGHT, layer }, resolve: { scale: { x: "independent", y: "independent" } } }
+      : { width: 1.6 * WIDTH, height: 1.4 * HEIGHT, layer };
+  return { file, spec: { $schema: SCHEMA, title: { text: title, subtitle }, data: { values: points }, ...spec } as unknown as TopLevelSpec };
 }
 
-/** One line per strategy against the axis; one panel per scenario when several scenarios swept it. */
-function lineVs(file: string, title: string, values: Record<string, unknown>[], axis: Axis, yTitle: string, yFormat?: string): Chart {
-  const scenarios = new Set(values.map((v) => v.scenario)).size;
-  const facet = axis.field !== "scenario" && scenarios > 1;
-  return {
-    file,
-    title,
-    spec: {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      title,
-      width: facet ? Math.max(220, Math.floor((WIDTH * 1.4) / scenarios)) : WIDTH,
-      height: HEIGHT,
-      ...(facet ? { resolve: { scale: { x: "independent" } } } : {}),
-      data: { values },
-      mark: { type: axis.quantitative ? "line" : "bar", point: axis.quantitative },
-      encoding: {
-        x: { field: "x", type: axis.quantitative ? "quantitative" : "nominal", title: axis.title },
-        y: { field: "y", type: "quantitative", title: yTitle, ...(yFormat ? { axis: { format: yFormat } } : {}) },
-        color: strategyColor,
-        ...(axis.quantitative ? {} : { xOffset: { field: "strategy" } }),
-        ...(facet ? { column: { field: "scenario", type: "nominal", title: null } } : {}),
-      },
-    } as TopLevelSpec,
-  };
+export function correctVsLoad(runs: readonly Row[], axis: Axis): Chart | Skipped {
+  const points = pointsBy(runs, axis, "correct_rate", [0, 1]);
+  if (points.length === 0) return { file: "correct_vs_load.svg", reason: "no run has a correct rate" };
+  return vsChart("correct_vs_load.svg", `Correct placement rate vs ${axis.title}`, points, axis, "groups placed correctly (share of the run's groups)", true);
 }
 
-/** Latency CDF per strategy, from groups.csv (up to 200 quantiles per strategy). */
-export function latencyCdf(groups: readonly Row[]): Chart {
+export function conflictsVsDecision(runs: readonly Row[], axis: Axis): Chart | Skipped {
+  const omega = runs.filter((r) => r.strategy === "omega");
+  if (omega.length === 0) return { file: "conflicts_vs_decision.svg", reason: "no omega runs in this folder" };
+  return vsChart("conflicts_vs_decision.svg", `Omega conflict fraction vs ${axis.title}`, pointsBy(omega, axis, "conflict_fraction"), axis, "conflicted per successful transaction", false);
+}
+
+export function deadlocksVsLoad(runs: readonly Row[], axis: Axis): Chart | Skipped {
+  const mesos = runs.filter((r) => r.strategy === "mesos");
+  if (mesos.length === 0) return { file: "deadlocks_vs_load.svg", reason: "no mesos runs in this folder" };
+  return vsChart("deadlocks_vs_load.svg", `Mesos deadlocks vs ${axis.title}`, pointsBy(mesos, axis, "deadlocks"), axis, "deadlocks detected per run", false);
+}
+
+/**
+ * Latency CDF per strategy, one panel per scenario setting: the fraction of
+ * the setting's groups (pooled over its seeds) that started within a latency.
+ * Groups that never started keep the curve below 1.
+ */
+export function latencyCdf(groups: readonly Row[] | undefined): Chart | Skipped {
+  const file = "latency_cdf.svg";
+  if (groups === undefined) return { file, reason: "no groups.csv (or groups.csv.gz) in the folder" };
+  const settingOf = settingLabeler(groups);
   const values: Record<string, unknown>[] = [];
-  for (const [strategy, list] of groupBy(groups, (r) => r.strategy!)) {
+  for (const [, list] of groupBy(groups, (r) => `${settingOf(r)}\u0000${r.strategy}`)) {
     const lat = list.map((r) => num(r.latency)).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
     const steps = Math.min(200, lat.length);
     for (let i = 1; i <= steps; i++) {
       const k = Math.max(0, Math.ceil((i / steps) * lat.length) - 1);
-      values.push({ strategy, latency: Math.max(lat[k]!, 1e-3), fraction: (k + 1) / list.length });
+      values.push({ panel: settingOf(list[0]!), strategy: list[0]!.strategy, latency: Math.max(lat[k]!, 1e-3), fraction: (k + 1) / list.length });
     }
   }
-  return {
-    file: "latency_cdf.svg",
-    title: "Group latency (submit to all members running), CDF over groups",
-    spec: {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      title: "Latency CDF per strategy (unplaced groups never reach 1)",
-      width: WIDTH,
-      height: HEIGHT,
-      data: { values },
-      mark: { type: "line", interpolate: "step-after" },
-      encoding: {
-        x: { field: "latency", type: "quantitative", scale: { type: "log" }, title: "latency (s, log)" },
-        y: { field: "fraction", type: "quantitative", title: "fraction of groups", scale: { domain: [0, 1] } },
-        color: strategyColor,
-      },
-    } as TopLevelSpec,
+  if (values.length === 0) return { file, reason: "no group in groups.csv ever started" };
+  const panels = new Set(values.map((v) => v.panel)).size;
+  const layer = {
+    mark: { type: "line", interpolate: "step-after" },
+    encoding: {
+      x: { field: "latency", type: "quantitative", scale: { type: "log" }, title: "latency, submit to all members running (s, log scale)" },
+      y: { field: "fraction", type: "quantitative", title: "fraction of groups started", scale: { domain: [0, 1] }, axis: { format: "%" } },
+      color: colour(values),
+    },
   };
+  const subtitle = "each panel pools the groups of one scenario setting over its seeds; groups that never started keep a curve below 100 %";
+  const spec = panels > 1 ? { facet: { field: "panel", type: "nominal", title: null }, columns: 3, spec: { width: WIDTH, height: HEIGHT, ...layer } } : { width: 1.6 * WIDTH, height: 1.4 * HEIGHT, ...layer };
+  return { file, spec: { $schema: SCHEMA, title: { text: "Latency CDF per strategy", subtitle }, data: { values }, ...spec } as unknown as TopLevelSpec };
 }
 
 /**
- * Memory utilisation and hoarded memory over time per strategy (mean over
- * runs), from timeseries.csv, for one scenario: the one with the most rows.
+ * Memory in use and memory hoarded over time, per strategy, for the most
+ * informative setting: where hoarding peaks (else where utilisation peaks).
+ * Lines are means over seeds, bands the 95 % interval across seeds.
  */
-export function utilisationOverTime(allSeries: readonly Row[]): Chart {
-  const byScenario = [...groupBy(allSeries, (r) => r.scenario!)].sort((a, b) => b[1].length - a[1].length);
-  const scenario = byScenario[0]?.[0] ?? "";
-  const series = byScenario[0]?.[1] ?? [];
+export function utilisationOverTime(series: readonly Row[] | undefined): Chart | Skipped {
+  const file = "utilisation.svg";
+  if (series === undefined) return { file, reason: "no timeseries.csv (or timeseries.csv.gz) in the folder" };
+  if (series.length === 0) return { file, reason: "timeseries.csv has no samples" };
+  const bySetting = groupBy(series, settingLabeler(series));
+  const peak = (rows: readonly Row[], column: string) => rows.reduce((m, r) => Math.max(m, num(r[column]) || 0), 0);
+  const settings = [...bySetting.keys()];
+  const hoarding = settings.some((s) => peak(bySetting.get(s)!, "held_memory") > 0);
+  const metric = hoarding ? "held_memory" : "util_memory";
+  const chosen = settings.reduce((best, s) => (peak(bySetting.get(s)!, metric) > peak(bySetting.get(best)!, metric) ? s : best), settings[0]!);
   const values: Record<string, unknown>[] = [];
-  for (const [, list] of groupBy(series, (r) => `${r.strategy}\u0000${r.time}`)) {
-    values.push({
-      strategy: list[0]!.strategy,
-      time: num(list[0]!.time),
-      utilisation: meanOf(list.map((r) => num(r.util_memory))),
-      held: meanOf(list.map((r) => num(r.held_memory))) / 1024,
-    });
+  for (const [, list] of groupBy(bySetting.get(chosen)!, (r) => `${r.strategy}\u0000${r.time}`)) {
+    const u = spread(list.map((r) => num(r.util_memory)));
+    const h = spread(list.map((r) => num(r.held_memory) / 1024));
+    const clip = (x: number, hi = Infinity) => Math.min(hi, Math.max(0, x));
+    values.push({ strategy: list[0]!.strategy, time: num(list[0]!.time), util: u.mean, utilLo: clip(u.lo), utilHi: clip(u.hi, 1), held: h.mean, heldLo: clip(h.lo), heldHi: clip(h.hi) });
   }
-  const panel = (field: string, title: string, format?: string) => ({
-    width: WIDTH,
-    height: 180,
-    mark: "line",
-    encoding: {
-      x: { field: "time", type: "quantitative", title: "simulated time (s)" },
-      y: { field, type: "quantitative", title, ...(format ? { axis: { format } } : {}) },
-      color: strategyColor,
-    },
+  const panel = (field: string, title: string, percent: boolean) => ({
+    width: 1.6 * WIDTH,
+    height: 150,
+    layer: [
+      { mark: { type: "area", opacity: 0.2 }, encoding: { x: { field: "time", type: "quantitative", title: "simulated time (s)" }, y: { field: `${field}Lo`, type: "quantitative", title }, y2: { field: `${field}Hi` }, color: colour(values) } },
+      { mark: "line", encoding: { x: { field: "time", type: "quantitative" }, y: { field, type: "quantitative", title, ...(percent ? { axis: { format: "%" } } : {}) }, color: colour(values) } },
+    ],
   });
+  const why = hoarding ? "the setting where hoarding peaks" : "the setting where memory use peaks";
   return {
-    file: "utilisation.svg",
-    title: "Memory in use and memory hoarded over time",
+    file,
     spec: {
-      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-      title: `${scenario}: memory in use (running tasks) and hoarded (held idle), mean over runs`,
+      $schema: SCHEMA,
+      title: { text: `${chosen}: memory in use and memory hoarded idle`, subtitle: `${why}; lines: mean over seeds, bands: 95 % confidence interval across seeds (clipped at 0)` },
       data: { values },
-      vconcat: [panel("utilisation", "memory utilisation", "%"), panel("held", "hoarded memory (GiB)")],
-    } as TopLevelSpec,
+      vconcat: [panel("util", "memory in use (share of cluster)", true), panel("held", "memory hoarded idle (GiB)", false)],
+    } as unknown as TopLevelSpec,
   };
-}
-
-export function correctVsLoad(runs: readonly Row[], axis: Axis): Chart {
-  return lineVs("correct_vs_load.svg", `Correct placement rate vs ${axis.title}`, meanBy(runs, axis, "correct_rate"), axis, "correct placement rate", "%");
-}
-
-export function conflictsVsDecision(runs: readonly Row[], axis: Axis): Chart {
-  return lineVs("conflicts_vs_decision.svg", `Omega conflict fraction vs ${axis.title}`, meanBy(runs, axis, "conflict_fraction", ["omega"]), axis, "conflicts per successful transaction");
-}
-
-export function deadlocksVsLoad(runs: readonly Row[], axis: Axis): Chart {
-  return lineVs("deadlocks_vs_load.svg", `Mesos deadlocks vs ${axis.title}`, meanBy(runs, axis, "deadlocks", ["mesos"]), axis, "deadlocks per run");
 }

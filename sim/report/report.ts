@@ -1,10 +1,14 @@
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile } from "vega-lite";
-import { renderTable } from "../cli/table.ts";
-import { writeFileAtomic } from "../metrics/output.ts";
-import { chooseAxis, conflictsVsDecision, correctVsLoad, deadlocksVsLoad, latencyCdf, utilisationOverTime, type Chart } from "./charts.ts";
-import { groupBy, meanOf, num, readColumns, readTable, type Row } from "./data.ts";
+import { OutputFolder } from "../output/folder.ts";
+import { inspectFolder } from "../output/ownership.ts";
+import { InputError } from "../workload/errors.ts";
+import { chooseAxis } from "./axes.ts";
+import { conflictsVsDecision, correctVsLoad, deadlocksVsLoad, latencyCdf, utilisationOverTime, type Chart, type Skipped } from "./charts.ts";
+import { readTable } from "./data.ts";
+import { comparisonTable, TABLE_LEGEND } from "./table.ts";
 
 /** Renders a Vega-Lite spec to SVG in Node (no browser). */
 export async function toSvg(chart: Chart): Promise<string> {
@@ -14,54 +18,59 @@ export async function toSvg(chart: Chart): Promise<string> {
   return svg;
 }
 
-const pct = (x: number): string => (Number.isNaN(x) ? "-" : `${(100 * x).toFixed(1)}%`);
-const fixed = (x: number, d = 3): string => (Number.isNaN(x) ? "-" : x.toFixed(d));
-const sci = (x: number): string => (Number.isNaN(x) ? "-" : x.toExponential(2));
-
-/** The per-strategy comparison over every run in the folder. */
-export function comparisonTable(runs: readonly Row[]): string {
-  const header = ["strategy", "runs", "groups", "correct", "lat p50", "lat p99", "deadlocks", "conflicts", "conflict frac", "rollbacks", "held mem·s", "wasted mem·s"];
-  const body = [...groupBy(runs, (r) => r.strategy!)].map(([strategy, list]) => {
-    const groups = list.reduce((a, r) => a + num(r.groups), 0);
-    const correct = list.reduce((a, r) => a + num(r.correct_rate) * num(r.groups), 0) / groups;
-    const sum = (k: string) => list.reduce((a, r) => a + (Number.isFinite(num(r[k])) ? num(r[k]) : 0), 0);
-    return [
-      strategy,
-      String(list.length),
-      String(groups),
-      pct(correct),
-      fixed(meanOf(list.map((r) => num(r.latency_p50)))),
-      fixed(meanOf(list.map((r) => num(r.latency_p99)))),
-      String(sum("deadlocks")),
-      String(sum("conflicts")),
-      fixed(meanOf(list.map((r) => num(r.conflict_fraction)))),
-      String(sum("rollbacks")),
-      sci(meanOf(list.map((r) => num(r.held_memory_s)))),
-      sci(meanOf(list.map((r) => num(r.wasted_memory_s)))),
-    ];
-  });
-  return renderTable(header, body);
-}
-
 export interface ReportOptions {
   /** Swept paths to prefer as the load axis and as the decision-time axis. */
   readonly load?: string;
   readonly decision?: string;
+  /** Write charts into a folder cosched did not write (never replacing a file there). */
+  readonly force?: boolean;
 }
 
-/** Writes every chart next to the folder's CSVs; returns the table and the chart files. */
-export async function report(dir: string, options: ReportOptions = {}): Promise<{ table: string; charts: string[] }> {
-  const runs = readTable(dir, "runs.csv");
-  const groups = readColumns(dir, "groups.csv", ["strategy", "latency"]);
-  const series = readTable(dir, "timeseries.csv", true);
-  const load = chooseAxis(runs, [options.load ?? "workload.rate", "workload.groups", "workload.arrival.rate"]);
-  const decision = chooseAxis(runs, [options.decision ?? "decision.tJob", "decision.tTask", load.title]);
-  const charts = [latencyCdf(groups), utilisationOverTime(series), correctVsLoad(runs, load), conflictsVsDecision(runs, decision), deadlocksVsLoad(runs, load)];
-  const files: string[] = [];
-  for (const chart of charts) {
-    const file = join(dir, chart.file);
-    writeFileAtomic(file, await toSvg(chart));
-    files.push(file);
+export interface ReportResult {
+  /** The comparison table, with its legend. */
+  readonly table: string;
+  /** Chart files written. */
+  readonly charts: string[];
+  /** Charts not drawn, and why (an earlier file of that name is left as it was). */
+  readonly skipped: Skipped[];
+}
+
+const isChart = (c: Chart | Skipped): c is Chart => "spec" in c;
+
+/**
+ * Prints the comparison of a run or sweep folder and writes its charts next
+ * to the CSVs. A chart whose data is missing is not drawn (and an earlier
+ * chart of that name is kept, never replaced by an empty one).
+ */
+export async function report(dir: string, options: ReportOptions = {}): Promise<ReportResult> {
+  const runs = await readTable(dir, "runs");
+  if (runs === undefined) throw new InputError(`${dir}: no runs.csv (expected the output folder of cosched run or cosched sweep)`);
+  if (runs.length === 0) throw new InputError(`${dir}: runs.csv has no runs`);
+  const owned = inspectFolder(dir).kind === "owned";
+  if (!owned && !options.force) {
+    throw new InputError(`${dir}: not a folder cosched wrote (no cosched manifest.json), so report writes no charts into it; add --force to write them beside its files (existing files are never replaced)`);
   }
-  return { table: comparisonTable(runs), charts: files };
+  const groups = await readTable(dir, "groups", ["scenario", "strategy", "latency"]);
+  const series = await readTable(dir, "timeseries", ["scenario", "strategy", "time", "util_memory", "held_memory"]);
+  const load = chooseAxis(runs, [options.load ?? "workload.rate", "workload.groups", "workload.arrival.rate"]);
+  const decision = chooseAxis(runs, [options.decision ?? "decision.tJob", "decision.tTask", load.path]);
+  const all = [latencyCdf(groups), utilisationOverTime(series), correctVsLoad(runs, load), conflictsVsDecision(runs, decision), deadlocksVsLoad(runs, load)];
+  const charts = all.filter(isChart);
+  const skipped = all.filter((c): c is Skipped => !isChart(c));
+  const svgs = await Promise.all(charts.map(toSvg));
+  const out = new OutputFolder(dir, { flag: "report", force: !owned, writes: charts.map((c) => c.file) });
+  try {
+    charts.forEach((c, i) => writeFileSync(out.path(c.file), svgs[i]!));
+    out.commit({ as: "charts" });
+  } catch (err) {
+    out.abort();
+    throw err;
+  }
+  return { table: `${TABLE_LEGEND}\n\n${comparisonTable(runs)}`, charts: charts.map((c) => join(dir, c.file)), skipped };
+}
+
+/** How report describes a chart it did not draw. */
+export function describeSkipped(dir: string, s: Skipped): string {
+  const kept = existsSync(join(dir, s.file)) ? `; the earlier ${s.file} there is left as it was` : "";
+  return `not drawn: ${s.file}: ${s.reason}${kept}`;
 }

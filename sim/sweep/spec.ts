@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { parseJsonText, readText } from "../workload/files.ts";
-import { assertWithinBudget } from "../workload/estimate.ts";
+import { assertWithinBudget, estimateRun, type Estimate } from "../workload/estimate.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { parseSeeds, parseStrategies } from "../cli/args.ts";
@@ -51,9 +51,21 @@ export interface SweepTask {
   readonly seed: number;
 }
 
+/** One combination of a part's grid: a scenario with its overrides, and what a run of it will cost. */
+export interface SweepSetting {
+  readonly scenario: string;
+  readonly overrides: readonly string[];
+  readonly estimate: Estimate;
+}
+
 export interface Sweep {
   readonly file: string;
   readonly name: string;
+  /** The sweep file's parts with their grids, as written (for --dry-run). */
+  readonly parts: readonly { readonly scenario: string; readonly grid: Readonly<Record<string, readonly unknown[]>> }[];
+  readonly settings: readonly SweepSetting[];
+  readonly strategies: readonly string[];
+  readonly seeds: readonly number[];
   /** Every swept path across parts, in first-seen order: the extra CSV columns. */
   readonly paramColumns: readonly string[];
   readonly tasks: readonly SweepTask[];
@@ -94,12 +106,14 @@ export function loadSweep(ref: string, budget?: number): Sweep {
   const paramColumns: string[] = [];
   for (const part of parts) for (const path of Object.keys(part.grid)) if (!paramColumns.includes(path)) paramColumns.push(path);
   const tasks: SweepTask[] = [];
+  const settings: SweepSetting[] = [];
   for (const part of parts) {
     const scenarioFile = resolveScenarioRef(file, part.scenario);
     for (const combo of combinations(part.grid)) {
       const overrides = combo.map(([path, v]) => `${path}=${JSON.stringify(v)}`);
       const scenario = loadScenario(scenarioFile, overrides);
-      if (budget !== undefined) assertWithinBudget(scenarioFile, scenario.spec, budget);
+      const estimate = budget !== undefined ? assertWithinBudget(scenarioFile, scenario.spec, budget) : estimateRun(scenario.spec, dirname(scenarioFile));
+      settings.push({ scenario: scenarioFile, overrides, estimate });
       const params: Record<string, string> = {};
       for (const column of paramColumns) params[column] = "";
       for (const [path, v] of combo) params[path] = show(v);
@@ -112,7 +126,7 @@ export function loadSweep(ref: string, budget?: number): Sweep {
   }
   const ids = new Set(tasks.map((t) => t.runId));
   if (ids.size !== tasks.length) throw new InputError(`${file}: the sweep runs some (scenario, overrides, strategy, seed) twice`);
-  return { file, name: spec.name || basename(file, ".json"), paramColumns, tasks };
+  return { file, name: spec.name || basename(file, ".json"), parts: parts.map((p) => ({ scenario: p.scenario, grid: p.grid })), settings, strategies: [...new Set(strategies)], seeds, paramColumns, tasks };
 }
 
 /** "I/N" (1-based) -> [I, N]. */

@@ -6,9 +6,9 @@ import type { SweepTask } from "./spec.ts";
 /** What a worker sends back: a result, or bad input found during the run (a broken trace row), which loses its class across threads. */
 export type WorkerReply = { readonly ok: TaskResult } | { readonly inputError: string };
 
-export default function run({ out, task }: { out: string; task: SweepTask }): WorkerReply {
+export default function run({ out, task, compress }: { out: string; task: SweepTask; compress?: boolean }): WorkerReply {
   try {
-    return { ok: executeTask(out, task) };
+    return { ok: executeTask(out, task, compress) };
   } catch (err) {
     if (err instanceof InputError) return { inputError: err.message };
     throw err;

@@ -1,5 +1,5 @@
+import { readCsvRecords } from "./csv-records.ts";
 import { InputError } from "./errors.ts";
-import { readLines } from "./lines.ts";
 
 /** One data row of a trace CSV, with accessors that fail with file, line and column. */
 export class Row {
@@ -34,28 +34,26 @@ export class Row {
 }
 
 /**
- * Streams a headered CSV file whose fields hold no quotes or commas (the
- * trace formats), checking the header has `columns` (in any order, extra
- * columns allowed). Yields rows whose fields are indexed by `columns` order.
+ * Streams a CSV file (read with csv-parse), checking the header has
+ * `columns` (in any order, extra columns allowed), or, with `header: false`,
+ * taking the columns in order. Yields rows whose fields are indexed by
+ * `columns` order.
  */
-export function* readCsvRows(file: string, columns: readonly string[], options: { header?: boolean; allowQuotes?: boolean } = {}): Generator<Row> {
+export function* readCsvRows(file: string, columns: readonly string[], options: { header?: boolean } = {}): Generator<Row> {
   const hasHeader = options.header ?? true;
   let index: number[] | undefined = hasHeader ? undefined : columns.map((_, i) => i);
-  for (const { line, lineNo } of readLines(file)) {
-    if (line.trim() === "") continue;
-    if (!options.allowQuotes && line.includes('"')) throw new InputError(`${file}:${lineNo}: quoted fields are not supported in this trace format`);
-    const fields = line.split(",");
+  let width = hasHeader ? 0 : columns.length;
+  for (const { fields, lineNo } of readCsvRecords(file)) {
+    if (fields.length === 1 && fields[0]!.trim() === "") continue; // a line of blanks
     if (index === undefined) {
       index = columns.map((c) => fields.indexOf(c));
       const missing = columns.filter((_, i) => index![i]! < 0);
       if (missing.length > 0) throw new InputError(`${file}:${lineNo}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (expected ${columns.join(",")})`);
+      width = Math.max(...index) + 1;
       continue;
     }
-    const picked = index.map((i) => fields[i] ?? "");
-    if (fields.length < Math.max(...index) + 1) {
-      throw new InputError(`${file}:${lineNo}: expected ${Math.max(...index) + 1} fields, got ${fields.length}`);
-    }
-    yield new Row(file, lineNo, columns, index, picked);
+    if (fields.length < width) throw new InputError(`${file}:${lineNo}: expected ${width} fields, got ${fields.length}`);
+    yield new Row(file, lineNo, columns, index, index.map((i) => fields[i] ?? ""));
   }
   if (index === undefined) throw new InputError(`${file}: empty file (expected a header ${columns.join(",")})`);
 }

@@ -108,3 +108,13 @@ export function assertWithinBudget(file: string, spec: ScenarioSpec, budget: num
   }
   return e;
 }
+
+// Wall time per group (µs) of each strategy in the scale benchmark (results/bench/scale.csv, 10,000 nodes x
+// 100,000 groups, 2-core machine); other strategies take the slowest. A run also pays about 50 ms to start.
+const US_PER_GROUP: Record<string, number> = { kube: 22, mesos: 31, omega: 26, naive: 45 };
+
+/** Rough wall time of one run, in seconds: for planning sweeps (`--dry-run`), not a promise. */
+export function estimateSeconds(e: Estimate, strategy: string): number {
+  const perGroup = US_PER_GROUP[strategy] ?? Math.max(...Object.values(US_PER_GROUP));
+  return 0.05 + (e.groups * perGroup * Math.max(1, e.membersPerGroup / 3)) / 1e6 + (e.samples * 2e-6 + e.nodes * 1e-6);
+}

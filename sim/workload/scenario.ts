@@ -1,15 +1,15 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { SCENARIO_DIR } from "../paths.ts";
 import type { z } from "zod";
 import { findStrategy, strategyIds } from "../strategies/registry.ts";
 import { InputError, jsonPath } from "./errors.ts";
-import { assertFile, parseJsonText, readText } from "./files.ts";
+import { parseJsonText, readText } from "./files.ts";
+import { scenarioInputs, type InputFile } from "./inputs.ts";
 import { closest, knownKeys } from "./suggest.ts";
 import { scenarioSchema, type ScenarioSpec } from "./schema.ts";
 
-/** Where the shipped scenarios live. */
-export const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../scenarios");
+export { SCENARIO_DIR };
 
 /** A validated scenario: the spec with defaults filled and each strategy's parameters parsed. */
 export interface Scenario {
@@ -19,6 +19,8 @@ export interface Scenario {
   readonly params: Readonly<Record<string, unknown>>;
   /** The `--set` overrides applied, as given. */
   readonly overrides: readonly string[];
+  /** The files the scenario reads (traces, sample files). */
+  readonly inputs: readonly InputFile[];
 }
 
 /** Resolves a scenario reference: a path to a file, or the name of a shipped scenario. */
@@ -44,24 +46,7 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(`${file}: ${describeIssues(parsed.error.issues, [], { schema: scenarioSchema, raw })}`);
   const spec = parsed.data;
-  const baseDir = dirname(file);
-  const traces: [string, string | undefined][] = [
-    ["$.cluster.nodes", spec.cluster.type === "openb" ? spec.cluster.nodes : undefined],
-    ["$.workload.pods", spec.workload.type === "openb" ? spec.workload.pods : undefined],
-    ["$.cluster.machines", spec.cluster.type === "google2011" ? spec.cluster.machines : undefined],
-    ["$.workload.taskEvents", spec.workload.type === "google2011" ? spec.workload.taskEvents : undefined],
-    ["$.workload.tasks", spec.workload.type === "alibaba2018" ? spec.workload.tasks : undefined],
-  ];
-  for (const [path, ref] of traces) {
-    if (ref === undefined) continue;
-    const trace = resolve(baseDir, ref);
-    if (!existsSync(trace)) throw new InputError(`${file}: ${path}: no such trace file ${trace} (paths are relative to the scenario file)`);
-    try {
-      assertFile(trace, "trace file");
-    } catch (err) {
-      throw err instanceof InputError ? new InputError(`${file}: ${path}: ${err.message}`) : err;
-    }
-  }
+  const inputs = scenarioInputs(file, spec, dirname(file));
   const params: Record<string, unknown> = {};
   for (const key of Object.keys(spec.strategies)) {
     if (findStrategy(key) === undefined) {
@@ -77,7 +62,7 @@ export function validateScenario(file: string, raw: unknown, overrides: readonly
     }
     params[id] = result.data;
   }
-  return { file, spec, params, overrides: [...overrides] };
+  return { file, spec, params, overrides: [...overrides], inputs };
 }
 
 /** The scenario's display name: its `name`, else the file name. */

@@ -9,7 +9,8 @@ import { constants } from "node:os";
  * merely imports cosched keeps Node's default signal behaviour. Long runs
  * yield to the event loop between slices so the handler gets its turn.
  */
-type Cleanup = () => void | Promise<void>;
+/** A cleanup may return a note for the closing line ("kept 12 complete runs"). */
+type Cleanup = () => void | string | Promise<void | string>;
 const cleanups = new Set<Cleanup>();
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 let stopping = false;
@@ -24,8 +25,9 @@ function handle(signal: (typeof SIGNALS)[number]): void {
   if (stopping) process.exit(code);
   stopping = true;
   const pending = [...cleanups].map(async (cleanup) => cleanup());
-  void Promise.allSettled(pending).then(() => {
-    process.stderr.write(`\ncosched: interrupted by ${signal}; partial output removed\n`);
+  void Promise.allSettled(pending).then((results) => {
+    const notes = results.flatMap((r) => (r.status === "fulfilled" && typeof r.value === "string" ? [r.value] : []));
+    process.stderr.write(`\ncosched: interrupted by ${signal}; ${notes.length > 0 ? notes.join("; ") : "partial output removed"}\n`);
     process.exit(code);
   });
 }

@@ -1,0 +1,48 @@
+import { assertWithinBudget, defaultBudget } from "../workload/estimate.ts";
+import { InputError } from "../workload/errors.ts";
+import { loadScenario } from "../workload/scenario.ts";
+import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
+import { executeRuns, summaryTable, SUMMARY_LEGEND } from "./run.ts";
+
+export interface RunArgs {
+  readonly scenarios: readonly (string | number)[];
+  readonly strategy: string;
+  readonly seed?: string | undefined;
+  readonly seeds?: string | undefined;
+  readonly out: string;
+  readonly set: readonly (string | number)[];
+  readonly checkInvariants: boolean;
+  readonly maxMemory?: string | undefined;
+  readonly quiet: boolean;
+  readonly force: boolean;
+  readonly compress: boolean;
+  readonly command: readonly string[];
+}
+
+/** `cosched run`: every scenario x strategy x seed, one summary table on stdout. */
+export async function runCommand(argv: RunArgs): Promise<void> {
+  const strategies = parseStrategies(argv.strategy);
+  const seeds = argv.seeds !== undefined ? parseSeeds(argv.seeds) : argv.seed !== undefined ? parseSeeds(argv.seed, "--seed") : undefined;
+  if (argv.seed !== undefined && seeds !== undefined && seeds.length !== 1) throw new InputError(`--seed ${argv.seed}: expected one seed (use --seeds for several)`);
+  const budget = argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : defaultBudget();
+  const sets = argv.set.map(String);
+  const scenarios = argv.scenarios.map((ref) => loadScenario(String(ref), sets));
+  for (const s of scenarios) assertWithinBudget(s.file, s.spec, budget);
+  const quiet = argv.quiet;
+  const rows = await executeRuns({
+    scenarios,
+    strategies,
+    seeds,
+    out: argv.out,
+    check: argv.checkInvariants,
+    progress: !quiet,
+    force: argv.force,
+    compress: argv.compress,
+    command: argv.command,
+    log: (line) => {
+      if (!quiet) process.stderr.write(`${line}\n`);
+    },
+  });
+  process.stdout.write(`${SUMMARY_LEGEND}\n${summaryTable(rows)}\n`);
+  if (!quiet) process.stderr.write(`wrote ${argv.out}/: groups, runs, timeseries, deadlocks, schedulers (${argv.compress ? "CSV, gzip" : "CSV"}) and manifest.json\n`);
+}

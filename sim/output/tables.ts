@@ -1,0 +1,82 @@
+import { appendFileSync, createReadStream, existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { createGunzip, gzipSync } from "node:zlib";
+import { DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
+import { toCsv, type Column } from "../metrics/csv.ts";
+import type { RunTables } from "../metrics/report.ts";
+import { InputError } from "../workload/errors.ts";
+
+/** The tables every run writes, in file order. */
+export const TABLES = ["groups", "runs", "timeseries", "deadlocks", "schedulers"] as const;
+export type Table = (typeof TABLES)[number];
+
+/** `groups.csv`, or `groups.csv.gz` when compressed (pandas reads both as they are). */
+export const tableFile = (table: Table, compress: boolean): string => `${table}.csv${compress ? ".gz" : ""}`;
+/** Every table file name, in both forms. */
+export const ALL_TABLE_FILES: readonly string[] = TABLES.flatMap((t) => [tableFile(t, false), tableFile(t, true)]);
+
+/**
+ * The file of `table` in an output folder, plain or compressed; undefined if
+ * neither exists. Both at once is ambiguous, and an error.
+ */
+export function findTable(dir: string, table: Table): string | undefined {
+  const plain = join(dir, tableFile(table, false));
+  const gz = join(dir, tableFile(table, true));
+  const hasPlain = existsSync(plain);
+  const hasGz = existsSync(gz);
+  if (hasPlain && hasGz) throw new InputError(`${dir}: holds both ${table}.csv and ${table}.csv.gz; remove the stale one`);
+  return hasPlain ? plain : hasGz ? gz : undefined;
+}
+
+/** A table file's bytes as text, decompressed when it is gzip. */
+export function openTable(file: string): Readable {
+  const raw = createReadStream(file);
+  return file.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
+}
+
+/**
+ * Appends runs' tables to CSV files in a folder, writing each header once.
+ * Compressed files get one gzip member per append (a multi-member gzip file,
+ * which gzip, zlib and pandas read as one stream).
+ */
+export class TableWriter {
+  private readonly started = new Set<Table>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly compress: boolean,
+  ) {}
+
+  private write<T extends object>(table: Table, rows: readonly T[], columns: readonly Column<T>[]): void {
+    const file = join(this.dir, tableFile(table, this.compress));
+    let text = toCsv(rows, columns);
+    const first = !this.started.has(table);
+    if (!first) {
+      if (rows.length === 0) return;
+      text = text.slice(text.indexOf("\n") + 1);
+    }
+    this.started.add(table);
+    const data = this.compress ? gzipSync(text) : text;
+    if (first) writeFileSync(file, data);
+    else appendFileSync(file, data);
+  }
+
+  /**
+   * Appends one run's tables. `params` (a sweep's swept values by scenario
+   * path) become extra columns `param.<path>` at the end of every row.
+   */
+  append(tables: RunTables, params: Readonly<Record<string, string>> = {}): void {
+    // Swept paths contain dots, which csv-stringify would read as nested keys: rows carry them as __p0, __p1, ...
+    const names = Object.keys(params);
+    const extra: Record<string, string> = {};
+    names.forEach((name, i) => (extra[`__p${i}`] = params[name]!));
+    const extend = <T extends object>(rows: readonly T[]): (T & Record<string, string>)[] => (names.length === 0 ? (rows as (T & Record<string, string>)[]) : rows.map((r) => ({ ...r, ...extra })));
+    const cols = <C extends string>(columns: readonly C[]): Column<Record<string, unknown>>[] => [...columns, ...names.map((name, i) => ({ key: `__p${i}`, header: `param.${name}` }))];
+    this.write("groups", extend(tables.groups), cols(GROUP_COLUMNS));
+    this.write("runs", extend([tables.run]), cols(RUN_COLUMNS));
+    this.write("timeseries", extend(tables.timeseries), cols(TIMESERIES_COLUMNS));
+    this.write("deadlocks", extend(tables.deadlocks), cols(DEADLOCK_COLUMNS));
+    this.write("schedulers", extend(tables.schedulers), cols(SCHEDULER_COLUMNS));
+  }
+}

@@ -1,0 +1,76 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { CsvError, parse } from "csv-parse/sync";
+import { InputError } from "./errors.ts";
+import { assertFile } from "./files.ts";
+
+const CHUNK = 1 << 16;
+/** The longest line a trace or sample file may have: a longer one is not the file the user meant. */
+export const MAX_LINE = 1 << 20;
+
+export interface CsvRecord {
+  readonly fields: readonly string[];
+  /** 1-based line number where the record ends. */
+  readonly lineNo: number;
+}
+
+/**
+ * Streams the records of a CSV file with csv-parse, without holding the whole
+ * file: the text is cut after the last line break outside quotes of each
+ * chunk, and each piece is parsed whole (so work stays linear in the file's
+ * size). A leading byte-order mark is dropped; LF or CRLF; blank lines are
+ * skipped. A line longer than `maxLine` characters, or malformed CSV, is bad
+ * input naming the file and line.
+ */
+export function* readCsvRecords(file: string, maxLine = MAX_LINE): Generator<CsvRecord> {
+  assertFile(file);
+  const fd = openSync(file, "r");
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  const decoder = new StringDecoder("utf8");
+  let pending = ""; // text after the last cut
+  let scanned = 0; // how much of `pending` the quote scan has seen
+  let inQuotes = false;
+  let line = 0; // lines before `pending`
+  let first = true;
+  const parsePiece = function* (text: string): Generator<CsvRecord> {
+    let records: { record: string[]; info: { lines: number } }[];
+    try {
+      records = parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
+    } catch (err) {
+      if (err instanceof CsvError) {
+        const at = line + Math.max(1, Number((err as unknown as { lines?: number }).lines) || 1);
+        throw new InputError(`${file}:${at}: malformed CSV: ${err.message.replace(/ at line \d+/, "")}`);
+      }
+      throw err;
+    }
+    for (const r of records) yield { fields: r.record, lineNo: line + r.info.lines };
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) line++;
+  };
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, 0, CHUNK, null);
+      const text = read === 0 ? decoder.end() : decoder.write(buffer.subarray(0, read));
+      pending += first && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      if (text.length > 0) first = false;
+      let cut = -1;
+      for (let i = scanned; i < pending.length; i++) {
+        const c = pending.charCodeAt(i);
+        if (c === 34) inQuotes = !inQuotes;
+        else if (c === 10 && !inQuotes) cut = i;
+      }
+      scanned = pending.length;
+      if (cut >= 0) {
+        yield* parsePiece(pending.slice(0, cut + 1));
+        pending = pending.slice(cut + 1);
+        scanned = pending.length;
+      }
+      if (pending.length > maxLine) {
+        throw new InputError(`${file}:${line + 1}: line longer than ${maxLine >= 1 << 20 ? `${maxLine / (1 << 20)} MB` : `${maxLine} characters`} (expected CSV rows; is this the right file?)`);
+      }
+      if (read === 0) break;
+    }
+    if (pending.length > 0) yield* parsePiece(pending);
+  } finally {
+    closeSync(fd);
+  }
+}
