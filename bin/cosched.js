@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Entry point: registers the TypeScript loader (tsx), then runs the CLI.
-import { register } from "tsx/esm/api";
+// Entry point: the bundled CLI (dist/cli.js), or the sources through tsx when the bundle is stale or missing.
+import { load } from "./entry.js";
 
-register();
-await import("../sim/cli/main.ts");
+await load("cli", "sim/cli/main.ts");

@@ -1,6 +1,5 @@
-// Worker-thread entry for sweeps: registers the TypeScript loader in this thread, then loads the worker.
-import { register } from "tsx/esm/api";
+// Worker-thread entry for sweeps: the bundled worker, or the source through tsx (see entry.js).
+import { load } from "./entry.js";
 
-register();
-const worker = await import("../sim/sweep/worker.ts");
+const worker = await load("sweep-worker", "sim/sweep/worker.ts");
 export default worker.default;
