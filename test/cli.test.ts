@@ -121,7 +121,7 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     ["a scenario that does not exist", () => ["no-such-scenario"], /no-such-scenario: no such scenario file/],
     ["a bad seed range", () => ["seed-two-nodes", "--seeds", "5..1"], /--seeds 5\.\.1: expected lo\.\.hi with lo <= hi$/],
     ["a bad --set", () => ["seed-two-nodes", "--set", "horizon"], /--set horizon: expected path=value/],
-    ["a --set that breaks validation", () => ["seed-two-nodes", "--set", "horizon=-1"], /seed-two-nodes\.json: \$\.horizon: Too small/],
+    ["a --set that breaks validation, blamed on the flag", () => ["seed-two-nodes", "--set", "horizon=-1"], /--set horizon=-1: \$\.horizon: Too small: expected number to be >0 \(scenario \S+seed-two-nodes\.json\)$/],
     ["an unknown flag", () => ["seed-two-nodes", "--colour", "red"], /Unknown argument: colour/],
     [
       "a broken trace row",

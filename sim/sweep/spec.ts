@@ -111,7 +111,12 @@ export function loadSweep(ref: string, budget?: number): Sweep {
     const scenarioFile = resolveScenarioRef(file, part.scenario);
     for (const combo of combinations(part.grid)) {
       const overrides = combo.map(([path, v]) => `${path}=${JSON.stringify(v)}`);
-      const scenario = loadScenario(scenarioFile, overrides);
+      let scenario;
+      try {
+        scenario = loadScenario(scenarioFile, overrides, "grid point");
+      } catch (err) {
+        throw err instanceof InputError && err.message.startsWith("grid point") ? new InputError(`${file}: ${err.message}`) : err;
+      }
       const estimate = budget !== undefined ? assertWithinBudget(scenarioFile, scenario.spec, budget) : estimateRun(scenario.spec, dirname(scenarioFile));
       settings.push({ scenario: scenarioFile, overrides, estimate });
       const params: Record<string, string> = {};

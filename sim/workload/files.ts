@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { InputError } from "./errors.ts";
+import { assertCleanJsonKeys } from "./json-keys.ts";
 
 /** Throws an InputError unless `file` is an existing regular file: not missing, not a directory. */
 export function assertFile(file: string, what = "file"): void {
@@ -32,8 +33,9 @@ export function readText(file: string, what = "file"): string {
  */
 export function parseJsonText(file: string, text: string, expected = "a JSON object"): unknown {
   if (text.trim() === "") throw new InputError(`${file}: empty file (expected ${expected})`);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const at = /position (\d+)/.exec(message);
@@ -57,6 +59,8 @@ export function parseJsonText(file: string, text: string, expected = "a JSON obj
     const column = pos - before.lastIndexOf("\n");
     throw new InputError(`${file}:${line}:${column}: ${what}`);
   }
+  assertCleanJsonKeys(file, text);
+  return value;
 }
 
 /** Index of the first `ch` outside JSON strings, or -1. */
