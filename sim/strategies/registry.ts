@@ -7,10 +7,22 @@ import type { StrategyDefinition } from "./strategy.ts";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDefinition = StrategyDefinition<any>;
 
-/** Every strategy, by id. Adding a strategy is one file plus one line here. */
-const DEFINITIONS: readonly AnyDefinition[] = [kube, mesos, omega, naive];
+/** Every strategy, by id. Adding a strategy is one file plus one line here (or registerStrategy at run time). */
+const DEFINITIONS: AnyDefinition[] = [kube, mesos, omega, naive];
 
 const BY_ID = new Map<string, AnyDefinition>(DEFINITIONS.map((d) => [d.id, d]));
+
+/**
+ * Adds a strategy at run time (a researcher's own, through the API): it can
+ * then be run by id, and scenarios may configure it under strategies.<id>.
+ * It joins "all" only in the process that registered it.
+ */
+export function registerStrategy<P>(definition: StrategyDefinition<P>): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.id)) throw new Error(`registerStrategy: id "${definition.id}" must be lowercase letters, digits and dashes`);
+  if (BY_ID.has(definition.id)) throw new Error(`registerStrategy: a strategy "${definition.id}" is already registered`);
+  DEFINITIONS.push(definition);
+  BY_ID.set(definition.id, definition);
+}
 
 export function strategyIds(): string[] {
   return DEFINITIONS.map((d) => d.id);
