@@ -19,10 +19,17 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 300;
 const HEIGHT = 200;
 
+/** Each strategy keeps its colour in every chart (Tableau 10, in registry order), whoever else is drawn. */
+const PALETTE = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"];
+const KNOWN = ["kube", "mesos", "omega", "naive"];
+
 /** Colour by strategy; no legend when there is one strategy. */
 function colour(values: readonly { strategy?: unknown }[]) {
-  const strategies = new Set(values.map((v) => v.strategy)).size;
-  return { field: "strategy", type: "nominal", title: "strategy", ...(strategies < 2 ? { legend: null } : {}) } as const;
+  const present = [...new Set(values.map((v) => String(v.strategy)))];
+  const order = [...KNOWN, ...present.filter((s) => !KNOWN.includes(s)).sort()];
+  const domain = order.filter((s) => present.includes(s));
+  const range = domain.map((s) => PALETTE[order.indexOf(s) % PALETTE.length]!);
+  return { field: "strategy", type: "nominal", title: "strategy", scale: { domain, range }, ...(domain.length < 2 ? { legend: null } : {}) } as const;
 }
 
 /** One point per (panel, strategy, x): the mean over runs and its 95 % confidence interval across seeds. */
@@ -57,7 +64,7 @@ function pointsBy(runs: readonly Row[], axis: Axis, metric: string, range: reado
 }
 
 /** Mean over seeds with its 95 % interval against the axis; one panel per scenario setting. */
-function vsChart(file: string, title: string, points: Point[], axis: Axis, yTitle: string, percent: boolean): Chart {
+function vsChart(file: string, title: string, points: Point[], axis: Axis, yTitle: string, percent: boolean, note = ""): Chart {
   const panels = new Set(points.map((p) => p.panel)).size;
   const x = axis.quantitative
     ? { field: "x", type: "quantitative", title: axis.title, scale: { zero: false } }
@@ -67,7 +74,7 @@ function vsChart(file: string, title: string, points: Point[], axis: Axis, yTitl
     { mark: { type: "rule" }, encoding: { x, y: { field: "lo", ...y }, y2: { field: "hi" }, color: colour(points) } },
     { mark: { type: axis.quantitative ? "line" : "point", point: axis.quantitative, ...(axis.quantitative ? {} : { filled: true, size: 60 }) }, encoding: { x, y: { field: "mean", ...y }, color: colour(points), ...(axis.quantitative ? {} : { xOffset: { field: "strategy" } }) } },
   ];
-  const subtitle = "mean over seeds; bars: 95 % confidence interval across seeds (clipped to the possible range)";
+  const subtitle = ["mean over seeds; bars: 95 % confidence interval across seeds (clipped to the possible range)", ...(note ? [note] : [])];
   const spec =
     panels > 1
       ? { facet: { field: "panel", type: "nominal", title: null }, columns: 3, spec: { width: WIDTH, height: HEIGHT, layer }, resolve: { scale: { x: "independent", y: "independent" } } }
@@ -75,10 +82,24 @@ function vsChart(file: string, title: string, points: Point[], axis: Axis, yTitl
   return { file, spec: { $schema: SCHEMA, title: { text: title, subtitle }, data: { values: points }, ...spec } as unknown as TopLevelSpec };
 }
 
+/**
+ * Correct placement rate against load. A strategy far below the others (all
+ * its points under 50 % while others stay above) is left out of the drawing,
+ * and named with its range in the subtitle, so the y axis shows the
+ * differences among the rest (97-100 %, not 0-100 %).
+ */
 export function correctVsLoad(runs: readonly Row[], axis: Axis): Chart | Skipped {
   const points = pointsBy(runs, axis, "correct_rate", [0, 1]);
   if (points.length === 0) return { file: "correct_vs_load.svg", reason: "no run has a correct rate" };
-  return vsChart("correct_vs_load.svg", `Correct placement rate vs ${axis.title}`, points, axis, "groups placed correctly (share of the run's groups)", true);
+  const low = [...groupBy(points, (p) => p.strategy)].filter(([, list]) => list.every((p) => p.mean < 0.5));
+  const lowIds = new Set(low.map(([s]) => s));
+  const drawn = low.length > 0 && lowIds.size < new Set(points.map((p) => p.strategy)).size ? points.filter((p) => !lowIds.has(p.strategy)) : points;
+  const pc = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const note =
+    drawn === points
+      ? ""
+      : `not drawn, far below the others (see the table): ${low.map(([s, list]) => `${s} ${pc(Math.min(...list.map((p) => p.mean)))}-${pc(Math.max(...list.map((p) => p.mean)))}`).join(", ")}`;
+  return vsChart("correct_vs_load.svg", `Correct placement rate vs ${axis.title}`, drawn, axis, "groups placed correctly (share of the run's groups)", true, note);
 }
 
 export function conflictsVsDecision(runs: readonly Row[], axis: Axis): Chart | Skipped {
