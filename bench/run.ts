@@ -10,6 +10,7 @@ import { strategyIds } from "../sim/strategies/registry.ts";
 import { runMicro } from "./micro.ts";
 import { runCheckCost } from "./check-cost.ts";
 import { runPeer } from "./peer.ts";
+import { runStartup } from "./startup.ts";
 import { runScalePoint, runScenarioPoint, type ScaleResult } from "./scale.ts";
 import { scaleChart } from "./scale-chart.ts";
 
@@ -27,6 +28,9 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const fmt = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(2));
 
 log(`cosched bench on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}${quick ? " [quick]" : ""}`);
+
+log("command start-up (whole processes)...");
+const startup = runStartup(quick ? 5 : 11);
 
 log("micro-benchmarks (tinybench)...");
 const micro = await runMicro(quick ? 3 : 7);
@@ -61,6 +65,11 @@ interface Budget {
   readonly pass: boolean | null;
 }
 const budgets: Budget[] = [];
+const startLimits: Record<string, number> = { "cosched --version": 0.3, "cosched run seed-two-nodes": 0.6 };
+for (const s of startup) {
+  const limit = startLimits[s.command]!;
+  budgets.push({ budget: `${s.command}: whole process (median of ${s.runs})`, limit: `<= ${limit} s`, measured: `${s.wall_s.toFixed(3)} s`, pass: s.wall_s <= limit });
+}
 const at = (strategy: string, nodes: number, groups: number) => scale.find((r) => r.strategy === strategy && r.nodes === nodes && r.groups === groups);
 const hold = micro.find((m) => m.name.startsWith("queue hold: engine"))!;
 budgets.push({ budget: "engine queue, hold model", limit: ">= 8.00M events/s", measured: `${fmt(hold.perSecond)} events/s`, pass: hold.perSecond >= 8e6 });
@@ -104,6 +113,7 @@ if (scale.length > 0) {
   writeFileSync(join(OUT, "scale.csv"), stringify(withMachine(scale), { header: true }));
   writeFileSync(join(OUT, "scale.svg"), await scaleChart(scale));
 }
+writeFileSync(join(OUT, "startup.csv"), stringify(withMachine(startup), { header: true }));
 writeFileSync(join(OUT, "check.csv"), stringify(withMachine(checks), { header: true }));
 writeFileSync(join(OUT, "budgets.csv"), stringify(withMachine(budgets.map((b) => ({ ...b, pass: b.pass === null ? "skipped" : b.pass ? "PASS" : "FAIL" }))), { header: true }));
 
@@ -119,4 +129,4 @@ for (const [i, row] of table.entries()) {
   process.stdout.write(`${row.map((c, j) => c.padEnd(widths[j]!)).join("  ").trimEnd()}\n`);
   if (i === 0) process.stdout.write(`${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
 }
-log(`wrote ${OUT}/{micro,peer,scale,check,budgets}.csv and scale.svg`);
+log(`wrote ${OUT}/{startup,micro,peer,scale,check,budgets}.csv and scale.svg`);

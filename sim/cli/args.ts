@@ -23,6 +23,7 @@ export function parseSeeds(value: string, flag = "--seeds"): number[] {
     const lo = Number(range[1]);
     const hi = Number(range[2]);
     if (hi < lo) throw new InputError(`${flag} ${value}: expected lo..hi with lo <= hi`);
+    if (!Number.isSafeInteger(hi)) throw new InputError(`${flag} ${value}: seeds go up to 2^53 - 1 (${Number.MAX_SAFE_INTEGER})`);
     if (hi - lo >= 100_000) throw new InputError(`${flag} ${value}: at most 100000 seeds`);
     return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
   }
@@ -30,7 +31,10 @@ export function parseSeeds(value: string, flag = "--seeds"): number[] {
   if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p))) {
     throw new InputError(`${flag} ${value}: expected a non-negative integer, a list like 1,2,5, or a range like 1..10`);
   }
-  return parts.map(Number);
+  const seeds = parts.map(Number);
+  const unsafe = parts.find((p) => !Number.isSafeInteger(Number(p)));
+  if (unsafe !== undefined) throw new InputError(`${flag} ${value}: seed ${unsafe} is above 2^53 - 1 (${Number.MAX_SAFE_INTEGER}), which a double cannot hold exactly`);
+  return seeds;
 }
 
 /** "4096" (MB), "512MB", "2GB", "1.5G" -> bytes. */

@@ -2,6 +2,7 @@ import { assertWithinBudget, defaultBudget } from "../workload/estimate.ts";
 import { InputError } from "../workload/errors.ts";
 import { loadScenario } from "../workload/scenario.ts";
 import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
+import { wrap } from "../report/format.ts";
 import { executeRuns, summaryTable, SUMMARY_LEGEND } from "./run.ts";
 
 export interface RunArgs {
@@ -43,6 +44,6 @@ export async function runCommand(argv: RunArgs): Promise<void> {
       if (!quiet) process.stderr.write(`${line}\n`);
     },
   });
-  process.stdout.write(`${SUMMARY_LEGEND}\n${summaryTable(rows)}\n`);
+  process.stdout.write(`${wrap(SUMMARY_LEGEND)}\n${summaryTable(rows)}\n`);
   if (!quiet) process.stderr.write(`wrote ${argv.out}/: groups, runs, timeseries, deadlocks, schedulers (${argv.compress ? "CSV, gzip" : "CSV"}) and manifest.json\n`);
 }

@@ -8,6 +8,7 @@ import { InputError } from "../workload/errors.ts";
 import { chooseAxis } from "./axes.ts";
 import { conflictsVsDecision, correctVsLoad, deadlocksVsLoad, latencyCdf, utilisationOverTime, type Chart, type Skipped } from "./charts.ts";
 import { readTable } from "./data.ts";
+import { wrap } from "./format.ts";
 import { comparisonTable, TABLE_LEGEND } from "./table.ts";
 
 /** Renders a Vega-Lite spec to SVG in Node (no browser). */
@@ -66,7 +67,7 @@ export async function report(dir: string, options: ReportOptions = {}): Promise<
     out.abort();
     throw err;
   }
-  return { table: `${TABLE_LEGEND}\n\n${comparisonTable(runs)}`, charts: charts.map((c) => join(dir, c.file)), skipped };
+  return { table: `${wrap(TABLE_LEGEND)}\n\n${comparisonTable(runs)}`, charts: charts.map((c) => join(dir, c.file)), skipped };
 }
 
 /** How report describes a chart it did not draw. */

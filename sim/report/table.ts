@@ -1,5 +1,5 @@
 import { spread } from "../metrics/stats.ts";
-import { count, pct, sci, sec, withSpread } from "./format.ts";
+import { count, pct, sci, sec, withSpread, wrap } from "./format.ts";
 import { renderTable } from "./text-table.ts";
 import { fixedSettings, groupBy, num, settingLabeler, type Row } from "./data.ts";
 
@@ -31,5 +31,5 @@ export function comparisonTable(runs: readonly Row[]): string {
     ];
   });
   const fixed = fixedSettings(runs);
-  return renderTable(header, body) + (fixed.length > 0 ? `\n\nSwept values the same in every run of a scenario: ${fixed.join("; ")}.` : "");
+  return renderTable(header, body) + (fixed.length > 0 ? `\n\n${wrap(`Swept values the same in every run of a scenario: ${fixed.join("; ")}.`)}` : "");
 }
