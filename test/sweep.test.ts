@@ -107,7 +107,9 @@ describe("sweep runs", () => {
     const reference = join(work, `reference-${signal}`);
     await runSweep(sweep, { out: reference, workers: 1, quiet: true });
     const out = join(work, `killed-${signal}`);
-    const child = spawn(process.execPath, [BIN, "sweep", "ci", "--out", out, "--workers", workers, "--quiet"], { stdio: "ignore" });
+    const child = spawn(process.execPath, [BIN, "sweep", "ci", "--out", out, "--workers", workers, "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     // Stop it once a few runs are complete.
     await new Promise<void>((done, fail) => {
@@ -132,9 +134,13 @@ describe("sweep runs", () => {
     }
     const before = readdirSync(join(out, "runs")).filter((n) => !n.includes("tmp-")).length;
     expect(before).toBeGreaterThanOrEqual(3);
+    // A handled signal says how many complete runs it kept for the resume.
+    if (code !== null) expect(stderr).toMatch(new RegExp(`interrupted by ${signal}; kept ${before} complete runs of ${sweep.tasks.length} in \\S+ \\(rerun the same command to resume\\)`));
     expect(before).toBeLessThan(sweep.tasks.length);
-    const rerun = spawnSync(process.execPath, [BIN, "sweep", "ci", "--out", out, "--workers", "2", "--quiet"], { encoding: "utf8" });
+    const rerun = spawnSync(process.execPath, [BIN, "sweep", "ci", "--out", out, "--workers", "2"], { encoding: "utf8" });
     expect(rerun.status).toBe(0);
+    // The resumed sweep says up front what is already done.
+    expect(rerun.stderr).toMatch(new RegExp(`^sweep ci: ${sweep.tasks.length} runs, ${before} already complete, ${sweep.tasks.length - before} to run on 2 workers$`, "m"));
     expect(rerun.stdout).toMatch(new RegExp(`${sweep.tasks.length - before} runs done, ${before} already complete`));
     for (const t of TABLES) expect(read(out, t)).toBe(read(reference, t));
     expect(readdirSync(join(out, "runs")).filter((n) => n.includes("tmp-"))).toEqual([]);
