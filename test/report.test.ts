@@ -21,9 +21,10 @@ describe("cosched report", () => {
     const { table, charts, skipped } = await report(out);
     expect(skipped).toEqual([]);
     const lines = table.split("\n");
-    expect(lines[0]).toMatch(/mean over runs \(seeds\)/);
+    expect(table.slice(0, table.indexOf("\n\n"))).toMatch(/mean over runs \(seeds\)/);
+    const head = lines.findIndex((l) => /^setting\s+strategy/.test(l));
     // One row per setting and strategy: two swept rates of contention-1k and the staggered example.
-    const rows = lines.slice(4, lines.indexOf("", 4)).map((l) => l.split(/\s{2,}/));
+    const rows = lines.slice(head + 2, lines.indexOf("", head)).map((l) => l.split(/\s{2,}/));
     expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual(
       ["contention-1k · workload.rate=10", "contention-1k · workload.rate=25", "seed-two-nodes-staggered"].flatMap((s) => ["kube", "mesos", "omega", "naive"].map((k) => `${s} ${k}`)),
     );
