@@ -21,7 +21,7 @@ describe("cosched report", () => {
     const { table, charts, skipped } = await report(out);
     expect(skipped).toEqual([]);
     const lines = table.split("\n");
-    expect(table.slice(0, table.indexOf("\n\n"))).toMatch(/mean over runs \(seeds\)/);
+    expect(table.slice(0, table.indexOf("\n\n")).replace(/\s+/g, " ")).toMatch(/the mean over runs \(seeds\) of that run.s value/);
     const head = lines.findIndex((l) => /^setting\s+strategy/.test(l));
     // One row per setting and strategy: two swept rates of contention-1k and the staggered example.
     const rows = lines.slice(head + 2, lines.indexOf("", head)).map((l) => l.split(/\s{2,}/));
