@@ -29,7 +29,7 @@ describe("cosched report", () => {
       ["contention-1k · workload.rate=10", "contention-1k · workload.rate=25", "seed-two-nodes-staggered"].flatMap((s) => ["kube", "mesos", "omega", "naive"].map((k) => `${s} ${k}`)),
     );
     // Swept values that do not vary are said once, not hidden.
-    expect(table).toMatch(/the same in every run of a scenario: contention-1k: cluster\.count=100, workload\.groups=300, horizon=600\./);
+    expect(table.replace(/\s+/g, " ")).toMatch(/the same in every run of a scenario: contention-1k: cluster\.count=100, workload\.groups=300, horizon=600\./);
     expect(charts.map((c) => c.split("/").pop())).toEqual(CHARTS);
     const legend: Record<string, RegExp> = { "conflicts_vs_decision.svg": /omega/, "deadlocks_vs_load.svg": /mesos/ };
     for (const chart of CHARTS) {
