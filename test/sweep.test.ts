@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gunzipSync } from "node:zlib";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { mergeShards, runSweep } from "../sim/sweep/run-sweep.ts";
@@ -91,6 +92,24 @@ describe("sweep runs", () => {
     const runs = read(one, "runs.csv").trim().split("\n");
     expect(runs).toHaveLength(1 + sweep.tasks.length);
     expect(runs[0]).toMatch(/,param\.workload\.rate,param\.cluster\.count,param\.workload\.groups,param\.horizon$/);
+  });
+
+  it("with --compress writes .csv.gz tables equal to the plain ones, and resumes and merges from either form", async () => {
+    const sweep = loadSweep("ci");
+    const plain = join(work, "plain-for-gz");
+    const mixed = join(work, "mixed");
+    await runSweep(sweep, { out: plain, workers: 2, quiet: true });
+    // Half the runs compressed, the rest plain: the resume counts both, the merge reads both.
+    await runSweep(sweep, { out: mixed, workers: 2, quiet: true, compress: true, shard: [1, 2] });
+    const rest = await runSweep(sweep, { out: mixed, workers: 2, quiet: true });
+    expect(rest.skipped).toBe(shardTasks(sweep.tasks, [1, 2]).length);
+    for (const t of TABLES) expect(read(mixed, t)).toBe(read(plain, t));
+    const gz = join(work, "merged-gz");
+    mergeShards([mixed], gz, { compress: true });
+    for (const t of TABLES) {
+      expect(existsSync(join(gz, t))).toBe(false);
+      expect(gunzipSync(readFileSync(join(gz, `${t}.gz`))).toString("utf8")).toBe(read(plain, t));
+    }
   });
 
   it("refuses to merge shards of different sweeps, or a missing run", async () => {
