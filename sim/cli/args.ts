@@ -43,6 +43,6 @@ export function parseBytes(value: string, flag: string): number {
   const units: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, t: 1e12 };
   if (!m) throw new InputError(`${flag} ${value}: expected a size like 4096 (MB), 512MB or 2GB`);
   const bytes = Number(m[1]) * units[(m[2] ?? "m").toLowerCase()]!;
-  if (!(bytes > 0) || !Number.isFinite(bytes)) throw new InputError(`${flag} ${value}: expected a size above 0`);
+  if (!(bytes >= 1e6) || !Number.isFinite(bytes)) throw new InputError(`${flag} ${value}: expected a size of at least 1 MB`);
   return bytes;
 }

@@ -7,7 +7,7 @@ import { add, sum } from "../model/resources.ts";
 import { pickNode, PLACEMENTS } from "./omega/placement.ts";
 import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
-const finite = z.number().finite();
+import { interval } from "../workload/numbers.ts";
 
 export const omegaParams = z
   .object({
@@ -17,7 +17,7 @@ export const omegaParams = z
     conflict: z.enum(CONFLICT_MODES).default("resource-fit"),
     commit: z.enum(COMMIT_MODES).default("incremental"),
     /** Seconds before a conflicted, rolled-back or unplaceable group is tried again. */
-    retryDelay: finite.positive().default(1),
+    retryDelay: interval.default(1),
     /** Give up after this many attempts... */
     maxAttempts: z.number().int().positive().default(1000),
     /** ...or after this many with nothing of the group placed (the Omega simulator's limits). */

@@ -6,6 +6,7 @@ import type { Group } from "../model/group.ts";
 import type { Resources } from "../model/resources.ts";
 import { MAX_NODE_SCORE, numFeasibleNodesToFind, SCORING_STRATEGIES, scoreNode } from "./scoring.ts";
 import { decisionSeconds, type StrategyContext } from "./strategy.ts";
+import { interval } from "../workload/numbers.ts";
 
 /** kube-scheduler knobs shared by `kube` and `naive`. */
 export const podSchedulerParams = z
@@ -21,10 +22,10 @@ export const podSchedulerParams = z
       .default({ cpu: 1, memory: 1, gpu: 0 }),
     /** 0 = adaptive (kube default), else a fixed percentage 1..100. */
     percentageOfNodesToScore: z.number().int().min(0).max(100).default(0),
-    backoffInitial: z.number().positive().default(1),
-    backoffMax: z.number().positive().default(10),
+    backoffInitial: interval.default(1),
+    backoffMax: interval.default(10),
     /** podMaxInUnschedulablePodsDuration: unschedulable Pods are retried after this long anyway. */
-    unschedulableFlush: z.number().positive().default(300),
+    unschedulableFlush: interval.default(300),
   })
   .strict();
 

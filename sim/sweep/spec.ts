@@ -150,24 +150,27 @@ export function parseShard(value: string, flag = "--shard"): [number, number] {
  * AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX, 0-based; N from COSCHED_SHARDS).
  */
 export function shardFromEnv(env: NodeJS.ProcessEnv): [number, number] | undefined {
-  const count = (name: string): number => {
-    const v = env.COSCHED_SHARDS;
-    if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new InputError(`${name} is set: set COSCHED_SHARDS to the number of shards as well`);
+  const whole = (name: string, min = 0): number => {
+    const v = env[name] ?? "";
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) < min) throw new InputError(`${name}=${v}: expected a whole number${min > 0 ? ` >= ${min}` : " >= 0"}`);
     return Number(v);
   };
-  const index = (name: string, base = 0): number => {
-    const v = env[name]!;
-    if (!/^\d+$/.test(v)) throw new InputError(`${name}=${v}: expected a non-negative integer`);
-    return Number(v) - base;
+  const count = (name: string): number => {
+    if (env.COSCHED_SHARDS === undefined) throw new InputError(`${name} is set: set COSCHED_SHARDS to the number of shards as well`);
+    return whole("COSCHED_SHARDS", 1);
   };
   let shard: [number, number] | undefined;
-  if (env.JOB_COMPLETION_INDEX !== undefined) shard = [index("JOB_COMPLETION_INDEX") + 1, count("JOB_COMPLETION_INDEX")];
+  if (env.JOB_COMPLETION_INDEX !== undefined) shard = [whole("JOB_COMPLETION_INDEX") + 1, count("JOB_COMPLETION_INDEX")];
   else if (env.SLURM_ARRAY_TASK_ID !== undefined) {
-    const min = env.SLURM_ARRAY_TASK_MIN !== undefined ? Number(env.SLURM_ARRAY_TASK_MIN) : 0;
-    const n = env.SLURM_ARRAY_TASK_COUNT;
-    if (n === undefined || !/^\d+$/.test(n)) throw new InputError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
-    shard = [index("SLURM_ARRAY_TASK_ID", min) + 1, Number(n)];
-  } else if (env.AWS_BATCH_JOB_ARRAY_INDEX !== undefined) shard = [index("AWS_BATCH_JOB_ARRAY_INDEX") + 1, count("AWS_BATCH_JOB_ARRAY_INDEX")];
+    // Slurm numbers array tasks MIN, MIN+STEP, ... (--array=1-7:2 is 1, 3, 5, 7): shard (ID - MIN) / STEP + 1 of COUNT.
+    const id = whole("SLURM_ARRAY_TASK_ID");
+    const min = env.SLURM_ARRAY_TASK_MIN !== undefined ? whole("SLURM_ARRAY_TASK_MIN") : 0;
+    const step = env.SLURM_ARRAY_TASK_STEP !== undefined ? whole("SLURM_ARRAY_TASK_STEP", 1) : 1;
+    if (env.SLURM_ARRAY_TASK_COUNT === undefined) throw new InputError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
+    const n = whole("SLURM_ARRAY_TASK_COUNT", 1);
+    if (id < min || (id - min) % step !== 0) throw new InputError(`SLURM_ARRAY_TASK_ID=${id} is not in the array ${min}, ${min + step}, ... (SLURM_ARRAY_TASK_MIN=${min}, SLURM_ARRAY_TASK_STEP=${step})`);
+    shard = [(id - min) / step + 1, n];
+  } else if (env.AWS_BATCH_JOB_ARRAY_INDEX !== undefined) shard = [whole("AWS_BATCH_JOB_ARRAY_INDEX") + 1, count("AWS_BATCH_JOB_ARRAY_INDEX")];
   if (shard !== undefined && (shard[0] < 1 || shard[0] > shard[1])) throw new InputError(`job array index ${shard[0] - 1} is outside ${shard[1]} shards`);
   return shard;
 }

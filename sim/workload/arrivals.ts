@@ -1,19 +1,19 @@
 import { z } from "zod";
 import type { Rng } from "../engine/index.ts";
 
-const positive = z.number().finite().positive();
+import { bounded, interval, rate } from "./numbers.ts";
 
 /** How generated groups arrive. */
 export const arrivalSchema = z.discriminatedUnion("process", [
   /** Poisson: exponential gaps with mean 1 / rate. */
-  z.object({ process: z.literal("poisson"), rate: positive }).strict(),
+  z.object({ process: z.literal("poisson"), rate }).strict(),
   /**
    * Bursty (Markov-modulated Poisson): the process sits in state i for an
    * exponential time of mean `meanSojourn[i]`, arriving at `rates[i]`, then
    * moves to the next state (cyclically).
    */
   z
-    .object({ process: z.literal("mmpp"), rates: z.array(z.number().finite().min(0)).min(2), meanSojourn: z.array(positive).min(2) })
+    .object({ process: z.literal("mmpp"), rates: z.array(z.union([z.literal(0), rate])).min(2), meanSojourn: z.array(interval).min(2) })
     .strict()
     .refine((a) => a.rates.length === a.meanSojourn.length, { message: "expected as many meanSojourn as rates", path: ["meanSojourn"] })
     .refine((a) => a.rates.some((r) => r > 0), { message: "expected some rate > 0", path: ["rates"] }),
@@ -21,10 +21,10 @@ export const arrivalSchema = z.discriminatedUnion("process", [
   z
     .object({
       process: z.literal("diurnal"),
-      rate: positive,
-      amplitude: z.number().finite().min(0).max(1).default(0.5),
-      period: positive.default(86400),
-      shift: z.number().finite().default(0),
+      rate,
+      amplitude: z.number().min(0).max(1).default(0.5),
+      period: interval.default(86400),
+      shift: bounded.default(0),
     })
     .strict(),
 ]);

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Rng } from "../engine/index.ts";
 
-const finite = z.number().finite();
-const nonNegative = finite.min(0);
+import { bounded, nonNegative, positive } from "./numbers.ts";
 
 /**
  * A random quantity in a scenario: a bare number (fixed), or one of the named
@@ -16,8 +15,8 @@ export const distSchema = z.union([
       .object({ dist: z.literal("uniform"), min: nonNegative, max: nonNegative })
       .strict()
       .refine((d) => d.max >= d.min, { message: "expected max >= min", path: ["max"] }),
-    z.object({ dist: z.literal("exponential"), mean: finite.positive() }).strict(),
-    z.object({ dist: z.literal("lognormal"), median: finite.positive(), sigma: nonNegative }).strict(),
+    z.object({ dist: z.literal("exponential"), mean: positive }).strict(),
+    z.object({ dist: z.literal("lognormal"), median: positive, sigma: z.number().min(0).max(20) }).strict(),
     z
       .object({
         dist: z.literal("choice"),
@@ -36,7 +35,7 @@ export const distSchema = z.union([
      * workload is built.
      */
     z
-      .object({ dist: z.literal("empirical"), values: z.array(finite).min(1).optional(), file: z.string().min(1).optional() })
+      .object({ dist: z.literal("empirical"), values: z.array(bounded).min(1).optional(), file: z.string().min(1).optional() })
       .strict()
       .refine((d) => (d.values === undefined) !== (d.file === undefined), { message: "expected exactly one of values or file" }),
   ]),

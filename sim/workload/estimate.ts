@@ -84,8 +84,11 @@ export function estimateRun(spec: ScenarioSpec, baseDir: string): Estimate {
 }
 
 export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return "more than any machine has";
+  if (bytes >= 1e12) return `${(bytes / 1e12).toFixed(1)} TB`;
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  return `${Math.round(bytes / 1e6)} MB`;
+  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
 /** The default memory budget: the V8 heap limit (raise it with NODE_OPTIONS=--max-old-space-size=MB). */

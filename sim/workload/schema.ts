@@ -5,9 +5,7 @@ import { alibaba2018WorkloadSchema } from "./alibaba2018.ts";
 import { google2011ClusterSchema, google2011WorkloadSchema } from "./google2011.ts";
 import { openbClusterSchema, openbWorkloadSchema } from "./openb.ts";
 
-const finite = z.number().finite();
-const nonNegative = finite.min(0);
-const positive = finite.positive();
+import { interval, nonNegative, positive, rate } from "./numbers.ts";
 
 /** Reports every item of `list` whose `key` repeats an earlier one's, at its JSON path. */
 function unique<K extends string, T extends Record<K, string>>(list: readonly T[], at: string, key: K, what: string, ctx: z.RefinementCtx): void {
@@ -76,7 +74,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
       count: z.number().int().positive(),
       capacity: resourcesSchema,
       /** Each node's capacity is scaled by a factor uniform in [1 - h, 1 + h]. */
-      heterogeneity: finite.min(0).max(0.99).default(0),
+      heterogeneity: z.number().min(0).max(0.99).default(0),
       namePrefix: z.string().default("node-"),
     })
     .strict(),
@@ -91,7 +89,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
               name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, _ . -"),
               count: z.number().int().positive(),
               capacity: resourcesSchema,
-              heterogeneity: finite.min(0).max(0.99).default(0),
+              heterogeneity: z.number().min(0).max(0.99).default(0),
               labels: z.record(z.string(), z.string()).default({}),
             })
             .strict(),
@@ -123,7 +121,7 @@ export const workloadSchema = z.discriminatedUnion("type", [
       /** Number of groups. */
       groups: z.number().int().positive(),
       /** Poisson arrivals: groups per second (shorthand for arrival: {process: "poisson", rate}). */
-      rate: positive.optional(),
+      rate: rate.optional(),
       /** The arrival process: poisson, mmpp (bursty) or diurnal. */
       arrival: arrivalSchema.optional(),
       /** Time of the first possible arrival. */
@@ -157,11 +155,11 @@ export const scenarioSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().default(""),
-    seed: z.number().int().min(0).default(1),
+    seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
     /** Simulated seconds; the run observes [0, horizon]. */
     horizon: positive,
     /** Timeseries sampling period in seconds. */
-    sampleEvery: positive.default(10),
+    sampleEvery: interval.default(10),
     decision: decisionSchema.default({ tJob: 0.1, tTask: 0.005 }),
     podOverhead: resourcesSchema.default({ cpu: 0, memory: 0, gpu: 0 }),
     cluster: clusterSchema,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-const finite = z.number().finite();
+import { interval, nonNegative } from "../../workload/numbers.ts";
 
 export const HOLD_MODES = ["whole-offer", "exact"] as const;
 export const TARGETS = ["arrived", "declared"] as const;
@@ -13,25 +13,25 @@ export const mesosParams = z
     /** Number of frameworks; groups go to their `framework`, else round-robin. */
     frameworks: z.number().int().min(1).max(1000).default(2),
     /** Seconds between allocation rounds (Mesos --allocation_interval). */
-    allocationInterval: finite.positive().default(1),
+    allocationInterval: interval.default(1),
     /** whole-offer: an unanswered offer locks all of it (Mesos); exact: keep only what is needed. */
     hold: z.enum(HOLD_MODES).default("whole-offer"),
     /** arrived: reserve for the members seen so far; declared: the framework knows the group's full need. */
     target: z.enum(TARGETS).default("arrived"),
     /** Rescind held offers this long after they were made (Mesos --offer_timeout); null = never. */
-    offerTimeout: finite.positive().nullable().default(null),
+    offerTimeout: interval.nullable().default(null),
     /** A declined node is not offered to that framework again for this long (refuse_seconds). */
-    refuseSeconds: finite.min(0).default(5),
+    refuseSeconds: nonNegative.default(5),
     onDeadlock: z.enum(DEADLOCK_POLICIES).default("report"),
     /** abort-youngest: the aborted group waits this long before it asks again, doubling per abort. */
-    abortBackoff: finite.positive().default(10),
+    abortBackoff: interval.default(10),
     offerOrder: z.enum(OFFER_ORDERS).default("shuffled"),
     /**
      * Mesos --min_allocatable_resources: a node is offered only when its free
      * resources reach at least one of these quantities (defaults cpus:0.01|mem:32).
      */
     minOffer: z
-      .object({ cpu: finite.min(0).default(10), memory: finite.min(0).default(32), gpu: finite.min(0).default(0) })
+      .object({ cpu: nonNegative.default(10), memory: nonNegative.default(32), gpu: nonNegative.default(0) })
       .strict()
       .default({ cpu: 10, memory: 32, gpu: 0 }),
   })
