@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: "sim/cli/main.ts", "sweep-worker": "sim/sweep/worker.ts", index: "sim/index.ts" },
+  entryPoints: { cli: "sim/cli/main.ts", "sweep-worker": "sim/sweep/worker.ts", "run-worker": "sim/execute/worker.ts", index: "sim/index.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -19,13 +19,16 @@ export interface RunOptions {
   /** Extra observers called after every event, given the run's internals. */
   readonly observers?: readonly ((now: number, run: RunInternals) => void)[];
   /**
-   * Called PROGRESS_STEPS times as simulated time advances (the run is
-   * simulated in slices; results do not change), with the fraction done.
+   * Called after every slice of at most SLICE_EVENTS events (the run is then
+   * simulated in slices; results do not change), with the fraction of the
+   * horizon simulated and the events so far.
    */
   readonly onProgress?: (fraction: number, events: number) => void;
 }
 
-const PROGRESS_STEPS = 100;
+/** Events per slice of a sliced run: tens of milliseconds of work, so a slice boundary is never far. */
+export const SLICE_EVENTS = 100_000;
+
 
 /** The live objects of a run, for observers in tests. */
 export interface RunInternals {
@@ -78,27 +81,25 @@ export function stableStringify(value: unknown): string {
 /** Runs one (scenario, strategy, seed): deterministic, single-threaded. */
 export function runOnce(scenario: Scenario, strategyId: string, seed: number, options: RunOptions = {}): RunResult {
   const run = startRun(scenario, strategyId, seed, options);
-  const slices = options.onProgress === undefined ? 1 : PROGRESS_STEPS;
-  for (let k = 1; k <= slices; k++) run.advance(k, slices);
+  const slice = options.onProgress === undefined ? Infinity : SLICE_EVENTS;
+  while (!run.advance(slice));
   return run.finish();
 }
 
 /**
- * runOnce, simulated in slices with a turn of the event loop between them, so
- * signals (Ctrl-C) are handled during a long run. The same results.
+ * runOnce, simulated in slices of at most SLICE_EVENTS events with a turn of
+ * the event loop between them, so signals and timers are handled during a
+ * long run whatever its horizon. The same results.
  */
 export async function runOnceAsync(scenario: Scenario, strategyId: string, seed: number, options: RunOptions = {}): Promise<RunResult> {
   const run = startRun(scenario, strategyId, seed, options);
-  for (let k = 1; k <= PROGRESS_STEPS; k++) {
-    run.advance(k, PROGRESS_STEPS);
-    await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
-  }
+  while (!run.advance(SLICE_EVENTS)) await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
   return run.finish();
 }
 
 interface StartedRun {
-  /** Simulates up to slice k of n of the horizon. */
-  advance(k: number, n: number): void;
+  /** Simulates at most `maxEvents` more events; true once the horizon is reached. */
+  advance(maxEvents: number): boolean;
   finish(): RunResult;
 }
 
@@ -137,9 +138,10 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
   for (const observer of options.observers ?? []) sim.observe((now) => observer(now, internals));
 
   return {
-    advance(k, n) {
-      sim.run(k === n ? spec.horizon : (spec.horizon * k) / n);
-      options.onProgress?.(k / n, sim.eventsProcessed);
+    advance(maxEvents) {
+      const done = sim.run(spec.horizon, maxEvents);
+      options.onProgress?.(done ? 1 : sim.now / spec.horizon, sim.eventsProcessed);
+      return done;
     },
     finish() {
       invariant?.afterEvent(sim.now);

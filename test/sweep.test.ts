@@ -84,7 +84,7 @@ describe("sweep runs", () => {
       expect(existsSync(join(dir, "runs.csv"))).toBe(false);
     }
     const merged = join(work, "merged");
-    mergeShards(shardDirs, merged);
+    await mergeShards(shardDirs, merged);
     for (const t of TABLES) {
       expect(read(two, t)).toBe(read(one, t));
       expect(read(merged, t)).toBe(read(one, t));
@@ -105,7 +105,7 @@ describe("sweep runs", () => {
     expect(rest.skipped).toBe(shardTasks(sweep.tasks, [1, 2]).length);
     for (const t of TABLES) expect(read(mixed, t)).toBe(read(plain, t));
     const gz = join(work, "merged-gz");
-    mergeShards([mixed], gz, { compress: true });
+    await mergeShards([mixed], gz, { compress: true });
     for (const t of TABLES) {
       expect(existsSync(join(gz, t))).toBe(false);
       expect(gunzipSync(readFileSync(join(gz, `${t}.gz`))).toString("utf8")).toBe(read(plain, t));
@@ -115,7 +115,7 @@ describe("sweep runs", () => {
   it("refuses to merge shards of different sweeps, or a missing run", async () => {
     const a = join(work, "partial");
     await runSweep(loadSweep("ci"), { out: a, workers: 1, shard: [1, 2], quiet: true });
-    expect(() => mergeShards([a], join(work, "never"))).toThrow(/is missing from/);
+    await expect(mergeShards([a], join(work, "never"))).rejects.toThrow(/is missing from/);
   });
 
   it.each([

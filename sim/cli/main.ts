@@ -119,7 +119,7 @@ await yargs(args)
     (argv) =>
       guard(async () => {
         const { mergeCommand } = await import("./sweep-command.ts");
-        mergeCommand({ ...argv, command: args });
+        await mergeCommand({ ...argv, command: args });
       }),
   )
   .command(

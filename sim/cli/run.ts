@@ -1,11 +1,9 @@
-import { assertOutcomes } from "../check/outcomes.ts";
-import { summarize } from "../metrics/report.ts";
+import { JobThread } from "../execute/thread.ts";
 import type { RunRow } from "../metrics/summary.ts";
 import { OutputFolder } from "../output/folder.ts";
 import { manifestPath, provenance } from "../output/manifest.ts";
 import { MANIFEST } from "../output/ownership.ts";
-import { ALL_TABLE_FILES, TableWriter } from "../output/tables.ts";
-import { runOnceAsync } from "../runner.ts";
+import { ALL_TABLE_FILES } from "../output/tables.ts";
 import { fileDigest } from "../workload/inputs.ts";
 import { onInterrupt } from "../process/interrupt.ts";
 import type { Scenario } from "../workload/scenario.ts";
@@ -51,8 +49,12 @@ export function scenarioProvenance(s: Scenario, outDir: string): Record<string, 
  */
 export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
   const out = new OutputFolder(cmd.out, { force: cmd.force ?? false, writes: [...ALL_TABLE_FILES, MANIFEST], replaces: ALL_TABLE_FILES, invalidatesCharts: true, exclusive: true });
-  const unregister = onInterrupt(() => out.abort());
-  const tables = new TableWriter(out.temp, cmd.compress ?? false);
+  // Runs go to a worker thread, so Ctrl-C is honoured at once whatever a run is doing.
+  const thread = new JobThread();
+  const unregister = onInterrupt(async () => {
+    await thread.terminate();
+    out.abort();
+  });
   const rows: RunRow[] = [];
   const runs: Record<string, unknown>[] = [];
   const wallStart = performance.now();
@@ -68,12 +70,9 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
           simulatedBefore + fraction * scenario.spec.horizon,
           `run ${i + 1}/${plan.length}: ${scenarioName(scenario)} ${strategy} seed ${seed}, ${compact(events / Math.max(0.001, (performance.now() - t0) / 1000))} events/s`,
         );
-      const result = await runOnceAsync(scenario, strategy, seed, cmd.progress ? { check: cmd.check, onProgress } : { check: cmd.check });
+      const result = await thread.run({ scenario, strategy, seed, check: cmd.check, dir: out.temp, compress: cmd.compress ?? false }, cmd.progress ? onProgress : undefined);
       simulatedBefore += scenario.spec.horizon;
-      const summary = summarize(result);
-      if (cmd.check) assertOutcomes(result, summary.groups);
-      tables.append(summary);
-      rows.push(summary.run);
+      rows.push(result.run);
       const seconds = result.wallMs / 1000;
       runs.push({
         run_id: result.runId,
@@ -84,7 +83,7 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
         wall_s: round(seconds),
         events_per_s: Math.round(result.events / Math.max(seconds, 1e-9)),
       });
-      const line = `${result.scenario} ${strategy} seed=${seed}: ${result.workload.groups.length} groups, ${result.events} events in ${seconds.toFixed(2)} s`;
+      const line = `${result.scenario} ${strategy} seed=${seed}: ${result.groups} groups, ${result.events} events in ${seconds.toFixed(2)} s`;
       if (cmd.progress) progress.log(line);
       else cmd.log(line);
     }
@@ -104,6 +103,7 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
     out.abort();
     throw err;
   } finally {
+    await thread.terminate();
     unregister();
     progress.stop();
   }

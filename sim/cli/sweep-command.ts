@@ -79,7 +79,7 @@ export interface MergeArgs {
   readonly command: readonly string[];
 }
 
-export function mergeCommand(argv: MergeArgs): void {
-  const n = mergeShards(argv.dirs.map(String), argv.out, { force: argv.force, compress: argv.compress, command: argv.command });
+export async function mergeCommand(argv: MergeArgs): Promise<void> {
+  const n = await mergeShards(argv.dirs.map(String), argv.out, { force: argv.force, compress: argv.compress, command: argv.command });
   process.stdout.write(`merged ${n} runs into ${argv.out}\n`);
 }

@@ -70,12 +70,18 @@ export class Simulator {
     return false;
   }
 
-  /** Processes every event with time <= until, then sets the clock to `until`. */
-  run(until: number): void {
+  /**
+   * Processes every event with time <= until, then sets the clock to `until`
+   * and returns true. With `maxEvents`, stops after that many events instead
+   * (the clock stays at the last one) and returns false when events <= until
+   * remain: a long run can then be simulated in slices of bounded work.
+   */
+  run(until: number, maxEvents = Infinity): boolean {
     if (!(until >= this.clock)) throw new Error(`simulator: run(${until}) is before now (${this.clock})`);
     const queue = this.queue;
     const observers = this.observers;
-    while (queue.popUntil(until)) {
+    const stop = this.processed + maxEvents;
+    while (this.processed < stop && queue.popUntil(until)) {
       const action = queue.action;
       if (action === undefined) continue;
       const time = queue.time;
@@ -84,7 +90,9 @@ export class Simulator {
       action();
       if (observers.length > 0) for (let i = 0; i < observers.length; i++) observers[i]!(time);
     }
+    if (this.processed >= stop && queue.peekTime() <= until) return false;
     this.clock = until;
+    return true;
   }
 
   private fire(time: number, action: Action): void {

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, parse, resolve } from "node:path";
 import { InputError } from "../workload/errors.ts";
 import { tempName } from "./temp.ts";
@@ -67,5 +67,16 @@ export function writeFolderAtomic(target: string, fill: (temp: string) => void):
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** Removes folders made by makeFolder, innermost first, while they are empty (a command that failed leaves none). */
+export function removeEmpty(created: readonly string[]): void {
+  for (const folder of [...created].reverse()) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return;
+    }
   }
 }

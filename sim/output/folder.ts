@@ -1,7 +1,7 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../workload/errors.ts";
-import { makeFolder } from "./atomic.ts";
+import { makeFolder, removeEmpty } from "./atomic.ts";
 import { claimFolder, LOCK, MANIFEST, recordManifest, type FolderState } from "./ownership.ts";
 import { HOST, processAlive, removeTemps, tempName } from "./temp.ts";
 
@@ -119,13 +119,7 @@ export class OutputFolder {
 
   /** Removes the folders this command created, innermost first, while they are empty. */
   private removeCreated(): void {
-    for (const folder of [...this.created].reverse()) {
-      try {
-        rmdirSync(folder);
-      } catch {
-        return;
-      }
-    }
+    removeEmpty(this.created);
   }
 }
 

@@ -36,13 +36,13 @@ export function openTable(file: string): Readable {
 }
 
 /**
- * Appends runs' tables to CSV files in a folder, writing each header once.
- * Compressed files get one gzip member per append (a multi-member gzip file,
- * which gzip, zlib and pandas read as one stream).
+ * Appends runs' tables to CSV files in a folder; a table's header is written
+ * when its file is created (so runs appended by several writers, one after
+ * another, share one header). Compressed files get one gzip member per
+ * append (a multi-member gzip file, which gzip, zlib and pandas read as one
+ * stream).
  */
 export class TableWriter {
-  private readonly started = new Set<Table>();
-
   constructor(
     private readonly dir: string,
     private readonly compress: boolean,
@@ -51,12 +51,11 @@ export class TableWriter {
   private write<T extends object>(table: Table, rows: readonly T[], columns: readonly Column<T>[]): void {
     const file = join(this.dir, tableFile(table, this.compress));
     let text = toCsv(rows, columns);
-    const first = !this.started.has(table);
+    const first = !existsSync(file);
     if (!first) {
       if (rows.length === 0) return;
       text = text.slice(text.indexOf("\n") + 1);
     }
-    this.started.add(table);
     const data = this.compress ? gzipSync(text) : text;
     if (first) writeFileSync(file, data);
     else appendFileSync(file, data);

@@ -1,9 +1,8 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { summarize } from "../metrics/report.ts";
+import { executeRunJob, type JobResult } from "../execute/job.ts";
 import { writeFolderAtomic } from "../output/atomic.ts";
-import { findTable, TABLES, TableWriter } from "../output/tables.ts";
-import { runOnce } from "../runner.ts";
+import { findTable, TABLES } from "../output/tables.ts";
 import { loadScenario } from "../workload/scenario.ts";
 import type { SweepTask } from "./spec.ts";
 
@@ -29,12 +28,14 @@ export function isComplete(folder: string): boolean {
 
 /** Runs one task and writes its CSVs (with the swept values as extra columns) atomically to runs/<run_id>/. */
 export function executeTask(out: string, task: SweepTask, compress = false): TaskResult {
-  const scenario = loadScenario(task.scenario, task.overrides);
-  const result = runOnce(scenario, task.strategy, task.seed);
-  if (result.runId !== task.runId) throw new Error(`sweep: run id changed for ${task.scenario} ${task.strategy} ${task.seed}`);
+  const scenario = loadScenario(task.scenario, task.overrides, "grid point");
   const folder = runFolder(out, task.runId);
   // An incomplete folder of this run (a file lost since) is cosched's own: it is redone.
   if (existsSync(folder)) rmSync(folder, { recursive: true, force: true });
-  writeFolderAtomic(folder, (temp) => new TableWriter(temp, compress).append(summarize(result), task.params));
-  return { runId: task.runId, events: result.events, wallMs: result.wallMs };
+  let result: JobResult | undefined;
+  writeFolderAtomic(folder, (temp) => {
+    result = executeRunJob({ scenario, strategy: task.strategy, seed: task.seed, check: false, dir: temp, compress, params: task.params });
+    if (result.runId !== task.runId) throw new Error(`sweep: run id changed for ${task.scenario} ${task.strategy} ${task.seed}`);
+  });
+  return { runId: task.runId, events: result!.events, wallMs: result!.wallMs };
 }

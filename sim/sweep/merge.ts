@@ -29,9 +29,10 @@ function readTableText(file: string): string {
  * completion order). All or nothing: every table is written to a temp file
  * first, and only when all are whole are they renamed into place. Run
  * folders are looked up in `sources` (the output folders of shards).
- * Returns the names written.
+ * Returns the names written. Yields to the event loop between runs, so an
+ * interrupt is handled at once (its temp files are owned, and removed).
  */
-export function mergeRuns(out: string, tasks: readonly SweepTask[], sources: readonly string[], compress = false): string[] {
+export async function mergeRuns(out: string, tasks: readonly SweepTask[], sources: readonly string[], compress = false): Promise<string[]> {
   const folders = tasks.map((task) => {
     const found = sources.map((s) => runFolder(s, task.runId)).find((f) => isComplete(f));
     if (found === undefined) throw new InputError(`run ${task.runId} (${task.strategy}, seed ${task.seed}, ${task.overrides.join(" ") || "no overrides"}) is missing from ${sources.join(", ")}`);
@@ -56,6 +57,7 @@ export function mergeRuns(out: string, tasks: readonly SweepTask[], sources: rea
             if (compress) writeSync(fd, gzipSync(body));
             else writeSync(fd, body);
           }
+          await new Promise<void>((turn) => setImmediate(turn)); // a signal gets its turn between runs
         }
       } finally {
         closeSync(fd);

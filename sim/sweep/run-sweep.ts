@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import Tinypool from "tinypool";
 import { onInterrupt } from "../process/interrupt.ts";
 import { createProgress } from "../process/progress.ts";
-import { makeFolder, writeFileAtomic } from "../output/atomic.ts";
+import { makeFolder, removeEmpty, writeFileAtomic } from "../output/atomic.ts";
 import { manifestPath, provenance } from "../output/manifest.ts";
 import { fileDigest } from "../workload/inputs.ts";
 import { claimFolder, inspectFolder, MANIFEST, recordManifest } from "../output/ownership.ts";
@@ -12,7 +12,7 @@ import { ALL_TABLE_FILES, tableFile, TABLES } from "../output/tables.ts";
 import { removeTemps } from "../output/temp.ts";
 import { ROOT } from "../paths.ts";
 import { InputError } from "../workload/errors.ts";
-import { executeTask, isComplete, runFolder, type TaskResult } from "./execute.ts";
+import { isComplete, runFolder, type TaskResult } from "./execute.ts";
 import { mergeRuns } from "./merge.ts";
 import { unwrapReply, type WorkerReply } from "./worker.ts";
 import { shardTasks, type Sweep, type SweepTask } from "./spec.ts";
@@ -115,29 +115,23 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
     events += r.events;
     progress.update(done, `${Math.round(events / Math.max(0.001, (Date.now() - started) / 1000))} events/s`);
   };
-  const pool = workers === 1 ? undefined : new Tinypool({ filename: WORKER, minThreads: workers, maxThreads: workers });
+  // Runs go to worker threads even with one worker, so Ctrl-C is honoured at once whatever a run is doing.
+  const pool = new Tinypool({ filename: WORKER, minThreads: workers, maxThreads: workers });
   // Interrupted: stop the workers, then remove the temp folders of the runs this process had in flight
   // (never another shard's); finished runs stay for a resume.
   const unregister = onInterrupt(async () => {
-    await pool?.destroy();
+    await pool.destroy();
     const removed = removeTemps(join(out, "runs"), "mine").length + removeTemps(out, "mine").length;
     return `kept ${skipped + done} complete runs of ${mine.length} in ${options.out} (rerun the same command to resume); removed ${removed} in flight`;
   });
   try {
-    if (pool === undefined) {
-      for (const task of todo) {
-        finished(executeTask(out, task, compress));
-        await new Promise<void>((turn) => setImmediate(turn)); // lets a signal in between runs
-      }
-    } else {
-      try {
-        await Promise.all(todo.map((task) => pool.run({ out, task, compress }).then((reply: WorkerReply) => finished(unwrapReply(reply)))));
-      } finally {
-        await pool.destroy();
-      }
+    try {
+      await Promise.all(todo.map((task) => pool.run({ out, task, compress }).then((reply: WorkerReply) => finished(unwrapReply(reply)))));
+    } finally {
+      await pool.destroy();
     }
     if (options.shard === undefined) {
-      const written = mergeRuns(out, sweep.tasks, [out], compress);
+      const written = await mergeRuns(out, sweep.tasks, [out], compress);
       dropOtherForm(out, compress);
       recordManifest(out, { fields, files: written, dropCharts: true });
     }
@@ -149,7 +143,7 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
 }
 
 /** Merges the output folders of shards of one sweep into `out` (new, empty or cosched's own). */
-export function mergeShards(dirs: readonly string[], out: string, options: { force?: boolean; compress?: boolean; command?: readonly string[] } = {}): number {
+export async function mergeShards(dirs: readonly string[], out: string, options: { force?: boolean; compress?: boolean; command?: readonly string[] } = {}): Promise<number> {
   if (dirs.length === 0) throw new InputError("merge: expected at least one sweep output folder");
   const plans = dirs.map((d) => ({ dir: d, plan: readPlan(d) }));
   const ids = (p: Plan) => p.tasks.map((t) => t.runId).join(",");
@@ -160,8 +154,20 @@ export function mergeShards(dirs: readonly string[], out: string, options: { for
   const compress = options.compress ?? false;
   claimFolder(out, { flag: "--out", force: options.force ?? false, writes: [...ALL_TABLE_FILES, "sweep.json", MANIFEST] });
   const target = resolve(out);
-  makeFolder(target, "--out");
-  const written = mergeRuns(target, first.tasks, dirs.map((d) => resolve(d)), compress);
+  const created = makeFolder(target, "--out");
+  const unregister = onInterrupt(() => {
+    removeTemps(target, "mine");
+    return "the merge was stopped; the earlier merged tables are as they were";
+  });
+  let written: string[];
+  try {
+    written = await mergeRuns(target, first.tasks, dirs.map((d) => resolve(d)), compress);
+  } catch (err) {
+    removeEmpty(created);
+    throw err;
+  } finally {
+    unregister();
+  }
   writeFileAtomic(join(target, "sweep.json"), `${JSON.stringify(first, null, 1)}\n`);
   dropOtherForm(target, compress);
   const same = dirs.length === 1 && resolve(dirs[0]!) === target;

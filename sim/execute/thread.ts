@@ -1,0 +1,53 @@
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { ROOT } from "../paths.ts";
+import { fromThreadError, type ThreadError } from "./errors.ts";
+import type { JobResult, RunJob } from "./job.ts";
+
+type Message = { progress: { fraction: number; events: number } } | { result: JobResult } | { error: ThreadError };
+
+/**
+ * Runs jobs one at a time on a worker thread, so the main thread stays free
+ * for signals whatever a run does (simulate, summarise, write CSV): an
+ * interrupt terminates the thread at once.
+ */
+export class JobThread {
+  private readonly worker = new Worker(join(ROOT, "bin/run-worker.js"));
+  private pending: { resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: ((fraction: number, events: number) => void) | undefined } | undefined;
+
+  constructor() {
+    this.worker.on("message", (m: Message) => {
+      const p = this.pending;
+      if (p === undefined) return;
+      if ("progress" in m) p.onProgress?.(m.progress.fraction, m.progress.events);
+      else {
+        this.pending = undefined;
+        if ("result" in m) p.resolve(m.result);
+        else p.reject(fromThreadError(m.error));
+      }
+    });
+    this.worker.on("error", (err) => {
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(err);
+    });
+    this.worker.on("exit", (code) => {
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(new Error(`the run's worker thread exited (code ${code})`));
+    });
+  }
+
+  run(job: RunJob, onProgress?: (fraction: number, events: number) => void): Promise<JobResult> {
+    if (this.pending !== undefined) throw new Error("JobThread: one job at a time");
+    return new Promise<JobResult>((resolve, reject) => {
+      this.pending = { resolve, reject, onProgress };
+      this.worker.postMessage(job);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.pending = undefined;
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,21 @@
+// The worker thread of `cosched run`: executes run jobs one at a time, posting progress and results.
+import { parentPort } from "node:worker_threads";
+import { toThreadError } from "./errors.ts";
+import { executeRunJob, type RunJob } from "./job.ts";
+
+const PROGRESS_EVERY_MS = 100;
+
+parentPort?.on("message", (job: RunJob) => {
+  let last = 0;
+  try {
+    const result = executeRunJob(job, (fraction, events) => {
+      const now = Date.now();
+      if (now - last < PROGRESS_EVERY_MS && fraction < 1) return;
+      last = now;
+      parentPort!.postMessage({ progress: { fraction, events } });
+    });
+    parentPort!.postMessage({ result });
+  } catch (err) {
+    parentPort!.postMessage({ error: toThreadError(err) });
+  }
+});
