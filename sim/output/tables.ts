@@ -7,6 +7,8 @@ import { toCsv, type Column } from "../metrics/csv.ts";
 import type { RunTables } from "../metrics/report.ts";
 import { InputError } from "../workload/errors.ts";
 
+const CHUNK_ROWS = 20_000;
+
 /** The tables every run writes, in file order. */
 export const TABLES = ["groups", "runs", "timeseries", "deadlocks", "schedulers"] as const;
 export type Table = (typeof TABLES)[number];
@@ -48,17 +50,18 @@ export class TableWriter {
     private readonly compress: boolean,
   ) {}
 
+  /** Writes rows in chunks of CHUNK_ROWS, so no string grows with the table (a million-group run writes as a small one does). */
   private write<T extends object>(table: Table, rows: readonly T[], columns: readonly Column<T>[]): void {
     const file = join(this.dir, tableFile(table, this.compress));
-    let text = toCsv(rows, columns);
-    const first = !existsSync(file);
-    if (!first) {
-      if (rows.length === 0) return;
-      text = text.slice(text.indexOf("\n") + 1);
+    let withHeader = !existsSync(file);
+    for (let at = 0; at < rows.length || withHeader; at += CHUNK_ROWS) {
+      let text = toCsv(rows.slice(at, at + CHUNK_ROWS), columns);
+      if (!withHeader) text = text.slice(text.indexOf("\n") + 1);
+      const data = this.compress ? gzipSync(text) : text;
+      if (withHeader) writeFileSync(file, data);
+      else appendFileSync(file, data);
+      withHeader = false;
     }
-    const data = this.compress ? gzipSync(text) : text;
-    if (first) writeFileSync(file, data);
-    else appendFileSync(file, data);
   }
 
   /**

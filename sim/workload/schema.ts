@@ -7,6 +7,9 @@ import { openbClusterSchema, openbWorkloadSchema } from "./openb.ts";
 
 import { interval, nonNegative, positive, rate } from "./numbers.ts";
 
+/** A name or id: written into every CSV row that mentions it, so kept to a sane length. */
+const name = z.string().min(1).max(1000);
+
 /** Reports every item of `list` whose `key` repeats an earlier one's, at its JSON path. */
 function unique<K extends string, T extends Record<K, string>>(list: readonly T[], at: string, key: K, what: string, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
@@ -28,7 +31,7 @@ export const resourcesSchema = z
 
 const memberSchema = z
   .object({
-    name: z.string().min(1).optional(),
+    name: name.optional(),
     request: resourcesSchema,
     delay: nonNegative.default(0),
     init: z.boolean().default(false),
@@ -37,7 +40,7 @@ const memberSchema = z
 
 const groupSchema = z
   .object({
-    id: z.string().min(1),
+    id: name,
     submit: nonNegative,
     kind: z.literal("colocate", { error: 'expected "colocate" (gang groups are not supported yet)' }).default("colocate"),
     duration: nonNegative,
@@ -54,9 +57,9 @@ const groupSchema = z
 
 const nodeSchema = z
   .object({
-    name: z.string().min(1),
+    name: name,
     capacity: resourcesSchema,
-    labels: z.record(z.string(), z.string()).default({}),
+    labels: z.record(name, name).default({}),
   })
   .strict();
 
@@ -75,7 +78,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
       capacity: resourcesSchema,
       /** Each node's capacity is scaled by a factor uniform in [1 - h, 1 + h]. */
       heterogeneity: z.number().min(0).max(0.99).default(0),
-      namePrefix: z.string().default("node-"),
+      namePrefix: z.string().max(1000).default("node-"),
     })
     .strict(),
   z
@@ -86,11 +89,11 @@ export const clusterSchema = z.discriminatedUnion("type", [
         .array(
           z
             .object({
-              name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, _ . -"),
+              name: z.string().min(1).max(1000).regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, _ . -"),
               count: z.number().int().positive(),
               capacity: resourcesSchema,
               heterogeneity: z.number().min(0).max(0.99).default(0),
-              labels: z.record(z.string(), z.string()).default({}),
+              labels: z.record(name, name).default({}),
             })
             .strict(),
         )
@@ -153,8 +156,8 @@ export const decisionSchema = z
 
 export const scenarioSchema = z
   .object({
-    name: z.string().min(1),
-    description: z.string().default(""),
+    name: name,
+    description: z.string().max(10_000).default(""),
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
     /** Simulated seconds; the run observes [0, horizon]. */
     horizon: positive,
