@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { SCENARIO_DIR } from "../paths.ts";
 import { allStrategies } from "../strategies/registry.ts";
 import { loadSweep } from "../sweep/spec.ts";
-import { defaultBudget, estimateRun, formatBytes } from "../workload/estimate.ts";
+import { estimateRun, formatBytes, memoryBudget } from "../workload/estimate.ts";
 import { parseJsonText, readText } from "../workload/files.ts";
 import { loadScenario, resolveScenarioPath } from "../workload/scenario.ts";
 import { parseBytes } from "./args.ts";
@@ -37,7 +37,7 @@ function isSweepFile(file: string): boolean {
 
 /** `cosched validate`: each file, a scenario or a sweep, is checked whole; the first bad one stops with its error. */
 export function validateCommand(files: readonly string[], maxMemory: string | undefined): void {
-  const budget = maxMemory !== undefined ? parseBytes(maxMemory, "--max-memory") : defaultBudget();
+  const budget = memoryBudget(maxMemory !== undefined ? parseBytes(maxMemory, "--max-memory") : undefined);
   for (const ref of files) {
     let file: string;
     try {

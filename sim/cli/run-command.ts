@@ -1,4 +1,5 @@
-import { assertWithinBudget, defaultBudget } from "../workload/estimate.ts";
+import { dirname } from "node:path";
+import { assertWithinBudget, memoryBudget } from "../workload/estimate.ts";
 import { InputError } from "../workload/errors.ts";
 import { loadScenario } from "../workload/scenario.ts";
 import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
@@ -25,10 +26,10 @@ export async function runCommand(argv: RunArgs): Promise<void> {
   const strategies = parseStrategies(argv.strategy);
   const seeds = argv.seeds !== undefined ? parseSeeds(argv.seeds) : argv.seed !== undefined ? parseSeeds(argv.seed, "--seed") : undefined;
   if (argv.seed !== undefined && seeds !== undefined && seeds.length !== 1) throw new InputError(`--seed ${argv.seed}: expected one seed (use --seeds for several)`);
-  const budget = argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : defaultBudget();
+  const budget = memoryBudget(argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : undefined);
   const sets = argv.set.map(String);
   const scenarios = argv.scenarios.map((ref) => loadScenario(String(ref), sets));
-  for (const s of scenarios) assertWithinBudget(s.file, s.spec, budget);
+  for (const s of scenarios) assertWithinBudget(s.file, s.spec, dirname(s.file), budget, strategies);
   const quiet = argv.quiet;
   const rows = await executeRuns({
     scenarios,

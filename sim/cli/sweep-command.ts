@@ -2,7 +2,7 @@ import { formatDuration } from "../process/progress.ts";
 import { mergeShards, runSweep } from "../sweep/run-sweep.ts";
 import { isComplete, runFolder } from "../sweep/execute.ts";
 import { loadSweep, parseShard, shardFromEnv, shardTasks, type Sweep } from "../sweep/spec.ts";
-import { defaultBudget, estimateSeconds, formatBytes } from "../workload/estimate.ts";
+import { estimateSeconds, formatBytes, memoryBudget } from "../workload/estimate.ts";
 import { InputError } from "../workload/errors.ts";
 import { availableParallelism } from "node:os";
 import { relative, resolve } from "node:path";
@@ -25,8 +25,8 @@ export interface SweepArgs {
 export async function sweepCommand(argv: SweepArgs): Promise<void> {
   if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) throw new InputError(`--workers ${argv.workers}: expected a whole number >= 1`);
   const shard = argv.shard !== undefined ? parseShard(argv.shard) : shardFromEnv(process.env);
-  const budget = argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : defaultBudget();
-  const sweep = loadSweep(argv.file, budget);
+  const budget = memoryBudget(argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : undefined);
+  const sweep = loadSweep(argv.file, budget, argv.workers ?? availableParallelism());
   if (argv.dryRun) {
     process.stdout.write(`${describePlan(sweep, argv.workers ?? availableParallelism(), shard, argv.out)}\n`);
     return;

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { ROOT } from "../paths.ts";
+import { InputError } from "../workload/errors.ts";
 import { fromThreadError, type ThreadError } from "./errors.ts";
 import type { JobResult, RunJob } from "./job.ts";
 
@@ -29,7 +30,9 @@ export class JobThread {
     this.worker.on("error", (err) => {
       const p = this.pending;
       this.pending = undefined;
-      p?.reject(err);
+      // The thread's heap limit stopped the run: the main thread lives on to say so and clean up.
+      const oom = (err as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY";
+      p?.reject(oom ? new InputError("the run ran out of memory in its thread (more than the memory estimate allowed for); make the scenario smaller, or raise the limit with NODE_OPTIONS=--max-old-space-size=MB") : err);
     });
     this.worker.on("exit", (code) => {
       const p = this.pending;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { parseJsonText, readText } from "../workload/files.ts";
-import { assertWithinBudget, estimateRun, type Estimate } from "../workload/estimate.ts";
+import { assertWithinBudget, estimateRun, type Budget, type Estimate } from "../workload/estimate.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { parseSeeds, parseStrategies } from "../cli/args.ts";
@@ -92,8 +92,11 @@ function combinations(grid: Readonly<Record<string, readonly unknown[]>>): [stri
 
 const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
-/** Reads and expands a sweep file; every scenario and override is validated up front (and held to a memory budget in bytes, if given). */
-export function loadSweep(ref: string, budget?: number): Sweep {
+/**
+ * Reads and expands a sweep file; every scenario and override is validated up
+ * front, and, with a budget, held to it with `workers` runs at once.
+ */
+export function loadSweep(ref: string, budget?: Budget, workers = 1): Sweep {
   const file = existsSync(ref) ? resolve(ref) : join(SCENARIO_DIR, "sweeps", ref.endsWith(".json") ? ref : `${ref}.json`);
   if (!existsSync(file)) throw new InputError(`${ref}: no such sweep file, and no shipped sweep of that name`);
   const raw = parseJsonText(file, readText(file, "sweep file"), "a JSON sweep object");
@@ -117,7 +120,8 @@ export function loadSweep(ref: string, budget?: number): Sweep {
       } catch (err) {
         throw err instanceof InputError && err.message.startsWith("grid point") ? new InputError(`${file}: ${err.message}`) : err;
       }
-      const estimate = budget !== undefined ? assertWithinBudget(scenarioFile, scenario.spec, budget) : estimateRun(scenario.spec, dirname(scenarioFile));
+      const point = overrides.length > 0 ? `${file}: grid point ${overrides.join(", ")}` : `${file}: ${part.scenario}`;
+      const estimate = budget !== undefined ? assertWithinBudget(point, scenario.spec, dirname(scenarioFile), budget, strategies, workers) : estimateRun(scenario.spec, dirname(scenarioFile));
       settings.push({ scenario: scenarioFile, overrides, estimate });
       const params: Record<string, string> = {};
       for (const column of paramColumns) params[column] = "";

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
+import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { InputError } from "./errors.ts";
 import type { ScenarioSpec } from "./schema.ts";
@@ -18,14 +19,26 @@ export interface Estimate {
   readonly driver: string;
 }
 
-// Bytes per item, fitted to peak RSS of `cosched run` (summaries and CSV writing included):
-// contention-1k with kube at 50,000 groups 480 MB and 200,000 groups 1,006 MB (~3 members each).
-const BASE = 250e6;
-const PER_NODE = 2_000;
-const PER_GROUP = 2_000;
-const PER_MEMBER = 600;
-const PER_SAMPLE = 400;
-const PER_FAULT = 200;
+/**
+ * Bytes of peak RSS of a whole `cosched run` (main thread, run thread,
+ * summaries and CSV writing), per item, fitted by least squares on relative
+ * error to the measurements of bench/memory.ts (results/bench/memory.csv: 25
+ * runs from 10 nodes to 1M nodes, 10 to 300k groups, 2-4 and 8-16 containers,
+ * up to 1M samples, 600k failure events; every one within -17 % .. +21 % of
+ * its measured peak, see test/memory-estimate.test.ts). Containers cost more
+ * where each is scheduled on its own (naive, and the container-level mesos
+ * and omega).
+ */
+const BASE = 120e6;
+const PER_NODE: Record<string, number> = { mesos: 730 };
+const PER_NODE_OTHER = 290;
+const PER_GROUP: Record<string, number> = { kube: 3060, mesos: 3040, omega: 3370, naive: 3560 };
+const PER_MEMBER: Record<string, number> = { kube: 415 };
+const PER_MEMBER_OTHER = 1110;
+const PER_SAMPLE = 1040;
+const PER_FAULT = 85;
+/** The estimate is held to the budget with this margin for its own error. */
+export const SAFETY = 1.25;
 
 /** Rows of a trace file, from its size and the mean length of its first lines; capped by `limit`. */
 function traceRows(file: string, limit: number | undefined): number {
@@ -47,7 +60,8 @@ function traceRows(file: string, limit: number | undefined): number {
   }
 }
 
-export function estimateRun(spec: ScenarioSpec, baseDir: string): Estimate {
+/** The estimate for `strategy`, or for the most demanding strategy when none is given. */
+export function estimateRun(spec: ScenarioSpec, baseDir: string, strategy?: string): Estimate {
   const c = spec.cluster;
   const nodes =
     c.type === "inline" ? c.nodes.length
@@ -69,17 +83,25 @@ export function estimateRun(spec: ScenarioSpec, baseDir: string): Estimate {
     groups = traceRows(resolve(baseDir, file), w.limit);
     members = 4;
   }
-  const samples = spec.horizon / spec.sampleEvery;
+  const samples = spec.horizon / spec.sampleEvery + 1;
   const random = spec.faults.random;
   const faultEvents = random === undefined ? 0 : (2 * nodes * spec.horizon) / (random.mtbf + random.mttr);
-  const parts: [string, number][] = [
-    [c.type === "generate" ? "$.cluster.count" : "$.cluster", nodes * PER_NODE],
-    [w.type === "generate" || w.type === "inline" ? "$.workload.groups" : "$.workload.limit", groups * (PER_GROUP + members * PER_MEMBER)],
-    ["$.sampleEvery", samples * PER_SAMPLE],
-    ["$.faults.random.mtbf", faultEvents * PER_FAULT],
-  ];
-  const bytes = BASE + parts.reduce((sum, [, b]) => sum + b, 0);
-  const driver = parts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  const ids = strategy === undefined ? Object.keys(PER_GROUP) : [strategy];
+  let bytes = 0;
+  let driver = "";
+  for (const id of ids) {
+    const parts: [string, number][] = [
+      [c.type === "generate" ? "$.cluster.count" : c.type === "pools" ? "$.cluster.pools" : "$.cluster", nodes * (PER_NODE[id] ?? PER_NODE_OTHER)],
+      [w.type === "generate" || w.type === "inline" ? "$.workload.groups" : "$.workload.limit", groups * ((PER_GROUP[id] ?? Math.max(...Object.values(PER_GROUP))) + members * (PER_MEMBER[id] ?? PER_MEMBER_OTHER))],
+      ["$.sampleEvery", samples * PER_SAMPLE],
+      ["$.faults.random.mtbf", faultEvents * PER_FAULT],
+    ];
+    const total = BASE + parts.reduce((sum, [, b]) => sum + b, 0);
+    if (total > bytes) {
+      bytes = total;
+      driver = parts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    }
+  }
   return { nodes, groups, membersPerGroup: members, samples, faultEvents, bytes, driver };
 }
 
@@ -91,33 +113,62 @@ export function formatBytes(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
-/** The default memory budget: the V8 heap limit (raise it with NODE_OPTIONS=--max-old-space-size=MB). */
-export function defaultBudget(): number {
-  return getHeapStatistics().heap_size_limit;
+/**
+ * How much memory a command may use: `total` for all its runs at once (the
+ * --max-memory flag; by default 80 % of the machine's memory), and at most
+ * `perRun` for one run (the JavaScript heap limit of a thread: one run lives
+ * in one thread).
+ */
+export interface Budget {
+  readonly total: number;
+  readonly perRun: number;
+  /** How the total was set, for messages. */
+  readonly source: string;
+}
+
+export function memoryBudget(maxMemory?: number): Budget {
+  const perRun = getHeapStatistics().heap_size_limit;
+  if (maxMemory !== undefined) return { total: maxMemory, perRun: Math.min(perRun, maxMemory), source: "--max-memory" };
+  return { total: 0.8 * totalmem(), perRun, source: "80 % of this machine's memory" };
 }
 
 /**
- * Refuses, before anything is built, a scenario whose estimated memory
- * exceeds `budget` bytes: an InputError naming the file, the JSON path that
- * drives the size, and how to proceed.
+ * Refuses, before anything is built, a scenario whose runs would not fit:
+ * one run's estimate (with its safety margin) over the per-run limit, or
+ * `concurrent` runs at once over the total. The InputError names `where`
+ * (the file, or a sweep's grid point), the JSON path that drives the size,
+ * and what to change.
  */
-export function assertWithinBudget(file: string, spec: ScenarioSpec, budget: number, flag = "--max-memory"): Estimate {
-  const e = estimateRun(spec, dirname(file));
-  if (e.bytes > budget) {
+export function assertWithinBudget(where: string, spec: ScenarioSpec, baseDir: string, budget: Budget, strategies: readonly string[], concurrent = 1): Estimate {
+  const estimates = strategies.map((s) => estimateRun(spec, baseDir, s));
+  const e = estimates.reduce((a, b) => (b.bytes > a.bytes ? b : a), estimates[0] ?? estimateRun(spec, baseDir));
+  const need = e.bytes * SAFETY;
+  const what = `${Math.round(e.nodes)} nodes, ${Math.round(e.groups)} groups of ~${e.membersPerGroup.toFixed(1)} containers, ${Math.round(e.samples)} samples`;
+  if (need > budget.perRun) {
+    const byFlag = budget.perRun < getHeapStatistics().heap_size_limit;
     throw new InputError(
-      `${file}: ${e.driver}: this run would need about ${formatBytes(e.bytes)} (${Math.round(e.nodes)} nodes, ${Math.round(e.groups)} groups of ~${e.membersPerGroup.toFixed(1)} containers, ${Math.round(e.samples)} samples), ` +
-        `over the memory budget of ${formatBytes(budget)}; make it smaller, or raise the budget with ${flag} (and NODE_OPTIONS=--max-old-space-size=MB)`,
+      `${where}: ${e.driver}: one run would need about ${formatBytes(need)} (${what}; estimate plus ${Math.round((SAFETY - 1) * 100)} % for its error), over the ${formatBytes(budget.perRun)} a run may use ` +
+        `(${byFlag ? "--max-memory" : "the JavaScript heap limit"}); make it smaller, or raise ${byFlag ? "--max-memory" : "the limit with NODE_OPTIONS=--max-old-space-size=MB"}`,
+    );
+  }
+  if (need * concurrent > budget.total) {
+    const fit = Math.floor(budget.total / need);
+    throw new InputError(
+      `${where}: ${e.driver}: ${concurrent} runs at once would need about ${formatBytes(need * concurrent)} (${formatBytes(need)} each: ${what}), over the memory budget of ${formatBytes(budget.total)} (${budget.source}); ` +
+        (concurrent > 1 && fit >= 1 ? `run it with --workers ${fit}, ` : "") +
+        `make it smaller, or raise the budget with --max-memory`,
     );
   }
   return e;
 }
 
-// Wall time per group (µs) of each strategy in the scale benchmark (results/bench/scale.csv, 10,000 nodes x
-// 100,000 groups, 2-core machine); other strategies take the slowest. A run also pays about 50 ms to start.
-const US_PER_GROUP: Record<string, number> = { kube: 22, mesos: 31, omega: 26, naive: 45 };
+// Wall time per group (µs) of each strategy in whole small and medium commands (contention-1k and the
+// scale benchmark, CSV written, 2-core machine); other strategies take the slowest. A run also pays about
+// 0.1 s to start. Rough: contention and the workload's shape move it by several times.
+const US_PER_GROUP: Record<string, number> = { kube: 40, mesos: 60, omega: 50, naive: 70 };
 
 /** Rough wall time of one run, in seconds: for planning sweeps (`--dry-run`), not a promise. */
 export function estimateSeconds(e: Estimate, strategy: string): number {
   const perGroup = US_PER_GROUP[strategy] ?? Math.max(...Object.values(US_PER_GROUP));
-  return 0.05 + (e.groups * perGroup * Math.max(1, e.membersPerGroup / 3)) / 1e6 + (e.samples * 2e-6 + e.nodes * 1e-6);
+  return 0.1 + (e.groups * perGroup * Math.max(1, e.membersPerGroup / 3)) / 1e6 + e.samples * 2e-6 + e.nodes * 1e-6;
 }
