@@ -226,6 +226,7 @@ describe("provenance", () => {
     expect(Number.isNaN(Date.parse(m.created))).toBe(false);
     expect(m.scenarios[0].file).toBe("<cosched>/scenarios/seed-two-nodes.json");
     expect(m.scenarios[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.scenarios[0].resolved).toBeUndefined(); // inputs are referenced by path and digest, never embedded
     // The only absolute path is the one the user typed on the command line.
     expect(text.replaceAll(JSON.stringify(out), "").match(/"\/[^"]*"/g)).toBeNull();
   });
