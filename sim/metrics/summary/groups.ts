@@ -1,0 +1,304 @@
+import type { Group } from "../../model/group.ts";
+import type { Resources } from "../../model/resources.ts";
+import { Ev } from "../log.ts";
+import type { Outcome, RunRecord } from "./record.ts";
+
+export interface GroupRow {
+  run_id: string;
+  scenario: string;
+  strategy: string;
+  seed: number;
+  group_id: string;
+  kind: string;
+  members: number;
+  cpu: number;
+  memory: number;
+  gpu: number;
+  submit: number;
+  pod_created: number;
+  placed: number;
+  started: number;
+  finished: number;
+  latency: number;
+  nodes: string;
+  outcome: Outcome;
+  correct: boolean;
+  attempts: number;
+  conflicts: number;
+  rollbacks: number;
+  held_cpu_s: number;
+  held_memory_s: number;
+  held_gpu_s: number;
+  wasted_cpu_s: number;
+  wasted_memory_s: number;
+  wasted_gpu_s: number;
+  co_start_skew: number;
+  split_s: number;
+  phase: PodPhase;
+}
+
+/** Kubernetes Pod phases, as the group ends the run. */
+export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
+
+/** The Pod phase of an outcome: a group that never ran as a whole is Pending, one lost to a node failure Failed. */
+export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
+  switch (outcome) {
+    case "completed":
+      return "Succeeded";
+    case "running":
+      return "Running";
+    case "split":
+      return finished ? "Succeeded" : "Running";
+    case "lost":
+      return "Failed";
+    default:
+      return "Pending";
+  }
+}
+
+/** The resource vector a group asks for in total: the sum of its app containers, or its largest init container. */
+function groupRequest(g: Group): Resources {
+  let cpu = 0;
+  let memory = 0;
+  let gpu = 0;
+  let icpu = 0;
+  let imem = 0;
+  let igpu = 0;
+  for (const m of g.members) {
+    if (m.init) {
+      icpu = Math.max(icpu, m.request.cpu);
+      imem = Math.max(imem, m.request.memory);
+      igpu = Math.max(igpu, m.request.gpu);
+    } else {
+      cpu += m.request.cpu;
+      memory += m.request.memory;
+      gpu += m.request.gpu;
+    }
+  }
+  return { cpu: Math.max(cpu, icpu), memory: Math.max(memory, imem), gpu: Math.max(gpu, igpu) };
+}
+
+/**
+ * One row per group, computed from the event log in one pass. Pure: the same
+ * record always gives the same rows.
+ */
+export function groupRows(run: RunRecord): GroupRow[] {
+  const groups = run.workload.groups;
+  const n = groups.length;
+  const log = run.log;
+  const end = run.end;
+  const created = new Float64Array(n).fill(NaN);
+  const placed = new Float64Array(n).fill(NaN);
+  const started = new Float64Array(n).fill(NaN);
+  const finished = new Float64Array(n).fill(NaN);
+  const attemptFirst = new Float64Array(n).fill(NaN);
+  const skew = new Float64Array(n).fill(NaN);
+  /** Since when some but not all members run, and the total of such time. */
+  const partialFrom = new Float64Array(n).fill(NaN);
+  const partialTotal = new Float64Array(n);
+  const attempts = new Int32Array(n);
+  const conflicts = new Int32Array(n);
+  const rollbacks = new Int32Array(n);
+  const flags = new Uint8Array(n);
+  const held = new Float64Array(n * 3);
+  const wasted = new Float64Array(n * 3);
+  /** Resource-seconds of tasks that ended normally, wasted if the group turns out split. */
+  const ranWork = new Float64Array(n * 3);
+  const live: number[][] = Array.from({ length: n }, () => []);
+  const startNodes: (number[] | undefined)[] = new Array(n);
+  const taskStart = new Map<number, number>();
+  /** Log index of the HoldStart of each hold still in place. */
+  const holdStart = new Map<number, number>();
+  /** The open deadlock each group is in, or -1. */
+  const deadlock = new Int32Array(n).fill(-1);
+  const deadlockMembers = new Map<number, number[]>();
+
+  const UNSCHEDULABLE = 1;
+  const ABANDONED = 2;
+  const LOST = 4;
+
+  for (let i = 0; i < log.length; i++) {
+    const t = log.t[i]!;
+    const g = log.group[i]!;
+    switch (log.kind[i]) {
+      case Ev.Created:
+        if (Number.isNaN(created[g]!)) created[g] = t;
+        break;
+      case Ev.Attempt:
+        attempts[g]!++;
+        break;
+      case Ev.Conflict:
+        conflicts[g]!++;
+        break;
+      case Ev.Rollback:
+        rollbacks[g]!++;
+        break;
+      case Ev.Unschedulable:
+        flags[g]! |= UNSCHEDULABLE;
+        break;
+      case Ev.Abandon:
+        flags[g]! |= ABANDONED;
+        break;
+      case Ev.GroupLost:
+        flags[g]! |= LOST;
+        started[g] = NaN;
+        startNodes[g] = undefined;
+        break;
+      case Ev.Restart:
+        // A controller's replacement: a new attempt of the same group.
+        flags[g]! &= ~LOST;
+        attempts[g]!++;
+        break;
+      case Ev.TaskStart: {
+        const id = log.id[i]!;
+        taskStart.set(id, t);
+        if (Number.isNaN(placed[g]!)) placed[g] = t;
+        if (live[g]!.length === 0) {
+          attemptFirst[g] = t;
+          partialFrom[g] = t;
+        }
+        live[g]!.push(i);
+        break;
+      }
+      case Ev.TaskFinish:
+      case Ev.TaskKill:
+      case Ev.TaskLost: {
+        const id = log.id[i]!;
+        const t0 = taskStart.get(id);
+        if (t0 === undefined) throw new Error(`summary: task ${id} ended without starting`);
+        taskStart.delete(id);
+        const target = log.kind[i] === Ev.TaskFinish ? ranWork : wasted;
+        const dt = t - t0;
+        target[g * 3]! += log.r0[i]! * dt;
+        target[g * 3 + 1]! += log.r1[i]! * dt;
+        target[g * 3 + 2]! += log.r2[i]! * dt;
+        live[g] = live[g]!.filter((j) => log.id[j] !== id);
+        if (live[g]!.length === 0 && !Number.isNaN(partialFrom[g]!)) {
+          partialTotal[g]! += t - partialFrom[g]!;
+          partialFrom[g] = NaN;
+        }
+        break;
+      }
+      case Ev.GroupStart:
+        if (!Number.isNaN(partialFrom[g]!)) partialTotal[g]! += t - partialFrom[g]!;
+        partialFrom[g] = NaN;
+        started[g] = t;
+        skew[g] = t - attemptFirst[g]!;
+        startNodes[g] = live[g]!.map((j) => log.node[j]!);
+        break;
+      case Ev.GroupFinish:
+        finished[g] = t;
+        break;
+      case Ev.HoldStart:
+        holdStart.set(log.id[i]!, i);
+        break;
+      case Ev.DeadlockJoin: {
+        const id = log.id[i]!;
+        deadlock[g] = id;
+        const members = deadlockMembers.get(id) ?? [];
+        members.push(g);
+        deadlockMembers.set(id, members);
+        break;
+      }
+      case Ev.DeadlockLeave:
+        if (deadlock[g] === log.id[i]) deadlock[g] = -1;
+        break;
+      case Ev.DeadlockEnd: {
+        const id = log.id[i]!;
+        for (const member of deadlockMembers.get(id) ?? []) if (deadlock[member] === id) deadlock[member] = -1;
+        deadlockMembers.delete(id);
+        break;
+      }
+      case Ev.HoldEnd: {
+        const j = holdStart.get(log.id[i]!);
+        if (j === undefined) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
+        holdStart.delete(log.id[i]!);
+        const dt = t - log.t[j]!;
+        held[g * 3]! += log.r0[i]! * dt;
+        held[g * 3 + 1]! += log.r1[i]! * dt;
+        held[g * 3 + 2]! += log.r2[i]! * dt;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  // Holds still in place at the end count up to the end.
+  for (const i of holdStart.values()) {
+    const g = log.group[i]!;
+    const dt = end - log.t[i]!;
+    held[g * 3]! += log.r0[i]! * dt;
+    held[g * 3 + 1]! += log.r1[i]! * dt;
+    held[g * 3 + 2]! += log.r2[i]! * dt;
+  }
+
+  const rows: GroupRow[] = [];
+  for (let g = 0; g < n; g++) {
+    const group = groups[g]!;
+    const liveNodes = live[g]!.map((j) => log.node[j]!);
+    const nodesAtStart = startNodes[g];
+    const placedNodes = distinct(nodesAtStart ?? liveNodes);
+    const isStarted = !Number.isNaN(started[g]!);
+    const split = isStarted && placedNodes.length > 1;
+    let outcome: Outcome;
+    if (flags[g]! & UNSCHEDULABLE) outcome = "unschedulable";
+    else if (flags[g]! & ABANDONED) outcome = "abandoned";
+    else if (flags[g]! & LOST) outcome = "lost";
+    else if (deadlock[g]! >= 0) outcome = "deadlocked";
+    else if (split) outcome = "split";
+    else if (!Number.isNaN(finished[g]!)) outcome = "completed";
+    else if (isStarted && live[g]!.length > 0) outcome = "running";
+    else outcome = "pending";
+    if (split) {
+      // A split group's work is incorrect placement: all of it is wasted.
+      for (let d = 0; d < 3; d++) wasted[g * 3 + d]! += ranWork[g * 3 + d]!;
+      for (const j of live[g]!) {
+        const dt = end - log.t[j]!;
+        wasted[g * 3]! += log.r0[j]! * dt;
+        wasted[g * 3 + 1]! += log.r1[j]! * dt;
+        wasted[g * 3 + 2]! += log.r2[j]! * dt;
+      }
+    }
+    const req = groupRequest(group);
+    rows.push({
+      run_id: run.runId,
+      scenario: run.scenario,
+      strategy: run.strategy,
+      seed: run.seed,
+      group_id: group.id,
+      kind: group.kind,
+      members: group.members.length,
+      cpu: req.cpu,
+      memory: req.memory,
+      gpu: req.gpu,
+      submit: group.submit,
+      pod_created: created[g]!,
+      placed: placed[g]!,
+      started: started[g]!,
+      finished: finished[g]!,
+      latency: started[g]! - group.submit,
+      nodes: placedNodes.map((node) => run.cluster.name(node)).join(";"),
+      outcome,
+      correct: outcome === "completed" || outcome === "running",
+      attempts: attempts[g]!,
+      conflicts: conflicts[g]!,
+      rollbacks: rollbacks[g]!,
+      held_cpu_s: held[g * 3]!,
+      held_memory_s: held[g * 3 + 1]!,
+      held_gpu_s: held[g * 3 + 2]!,
+      wasted_cpu_s: wasted[g * 3]!,
+      wasted_memory_s: wasted[g * 3 + 1]!,
+      wasted_gpu_s: wasted[g * 3 + 2]!,
+      co_start_skew: skew[g]!,
+      split_s: partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!),
+      phase: podPhase(outcome, !Number.isNaN(finished[g]!)),
+    });
+  }
+  return rows;
+}
+
+function distinct(nodes: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const n of nodes) if (!out.includes(n)) out.push(n);
+  return out;
+}

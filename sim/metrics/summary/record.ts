@@ -1,0 +1,20 @@
+import type { Group } from "../../model/group.ts";
+import type { Resources } from "../../model/resources.ts";
+import type { EventLog } from "../log.ts";
+
+/** What the summaries need to know about a run; RunResult provides it. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly scenario: string;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly workload: { readonly groups: readonly Group[] };
+  readonly cluster: { readonly total: Resources; name(node: number): string };
+  readonly log: EventLog;
+  readonly end: number;
+  readonly sampleEvery: number;
+  readonly events: number;
+}
+
+export const OUTCOMES = ["completed", "running", "pending", "deadlocked", "abandoned", "unschedulable", "split", "lost"] as const;
+export type Outcome = (typeof OUTCOMES)[number];

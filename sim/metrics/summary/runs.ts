@@ -1,0 +1,166 @@
+import { Ev } from "../log.ts";
+import { ascending, mean, percentile, ratio } from "../stats.ts";
+import type { GroupRow } from "./groups.ts";
+import type { Outcome, RunRecord } from "./record.ts";
+import type { Occupancy } from "./timeseries.ts";
+
+export interface RunRow {
+  run_id: string;
+  scenario: string;
+  strategy: string;
+  seed: number;
+  groups: number;
+  completed: number;
+  running: number;
+  pending: number;
+  deadlocked: number;
+  abandoned: number;
+  unschedulable: number;
+  split: number;
+  lost: number;
+  correct_rate: number;
+  latency_mean: number;
+  latency_p50: number;
+  latency_p90: number;
+  latency_p99: number;
+  latency_max: number;
+  makespan: number;
+  util_cpu: number;
+  util_memory: number;
+  util_gpu: number;
+  held_cpu_s: number;
+  held_memory_s: number;
+  held_gpu_s: number;
+  wasted_cpu_s: number;
+  wasted_memory_s: number;
+  wasted_gpu_s: number;
+  deadlocks: number;
+  first_deadlock: number;
+  offers: number;
+  declines: number;
+  rescinds: number;
+  alloc_rounds: number;
+  alloc_nodes_visited: number;
+  attempts: number;
+  conflicts: number;
+  commits: number;
+  conflict_fraction: number;
+  rollbacks: number;
+  schedulers: number;
+  busy_s: number;
+  busy_useful_s: number;
+  busy_wasted_s: number;
+  busyness: number;
+  split_s: number;
+  events: number;
+  horizon: number;
+}
+
+/** One row for the run, from its group rows, its occupancy and its log. */
+export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy): RunRow {
+  const count = (o: Outcome): number => rows.filter((r) => r.outcome === o).length;
+  const latencies = ascending(rows.map((r) => r.latency).filter((x) => !Number.isNaN(x)));
+  const sumOf = (key: keyof GroupRow): number => rows.reduce((acc, r) => acc + (r[key] as number), 0);
+  const log = run.log;
+  let busy = 0;
+  let busyUseful = 0;
+  let schedulers = 0;
+  let commits = 0;
+  let offers = 0;
+  let declines = 0;
+  let rescinds = 0;
+  let rounds = 0;
+  let visited = 0;
+  const deadlocks = new Set<number>();
+  let firstDeadlock = NaN;
+  for (let i = 0; i < log.length; i++) {
+    switch (log.kind[i]) {
+      case Ev.Busy:
+        busy += log.r0[i]!;
+        if (log.r1[i]! > 0) busyUseful += log.r0[i]!;
+        break;
+      case Ev.SchedulerUp:
+        schedulers++;
+        break;
+      case Ev.Commit:
+        commits++;
+        break;
+      case Ev.Offer:
+        offers += log.r0[i]!;
+        break;
+      case Ev.Decline:
+        declines += log.r0[i]!;
+        break;
+      case Ev.Rescind:
+        rescinds++;
+        break;
+      case Ev.AllocRound:
+        rounds++;
+        visited += log.r0[i]!;
+        break;
+      case Ev.DeadlockJoin:
+        if (deadlocks.size === 0) firstDeadlock = log.t[i]!;
+        deadlocks.add(log.id[i]!);
+        break;
+      default:
+        break;
+    }
+  }
+  let makespan = NaN;
+  for (const r of rows) {
+    if (!Number.isNaN(r.finished) && (Number.isNaN(makespan) || r.finished > makespan)) makespan = r.finished;
+  }
+  const total = run.cluster.total;
+  const conflicts = sumOf("conflicts");
+  return {
+    run_id: run.runId,
+    scenario: run.scenario,
+    strategy: run.strategy,
+    seed: run.seed,
+    groups: rows.length,
+    completed: count("completed"),
+    running: count("running"),
+    pending: count("pending"),
+    deadlocked: count("deadlocked"),
+    abandoned: count("abandoned"),
+    unschedulable: count("unschedulable"),
+    split: count("split"),
+    lost: count("lost"),
+    correct_rate: ratio(rows.filter((r) => r.correct).length, rows.length),
+    latency_mean: mean(latencies),
+    latency_p50: percentile(latencies, 0.5),
+    latency_p90: percentile(latencies, 0.9),
+    latency_p99: percentile(latencies, 0.99),
+    latency_max: latencies.length === 0 ? NaN : latencies[latencies.length - 1]!,
+    makespan,
+    util_cpu: ratio(occ.usedSeconds.cpu, total.cpu * run.end),
+    util_memory: ratio(occ.usedSeconds.memory, total.memory * run.end),
+    util_gpu: ratio(occ.usedSeconds.gpu, total.gpu * run.end),
+    held_cpu_s: sumOf("held_cpu_s"),
+    held_memory_s: sumOf("held_memory_s"),
+    held_gpu_s: sumOf("held_gpu_s"),
+    wasted_cpu_s: sumOf("wasted_cpu_s"),
+    wasted_memory_s: sumOf("wasted_memory_s"),
+    wasted_gpu_s: sumOf("wasted_gpu_s"),
+    deadlocks: deadlocks.size,
+    first_deadlock: firstDeadlock,
+    offers,
+    declines,
+    rescinds,
+    alloc_rounds: rounds,
+    alloc_nodes_visited: visited,
+    attempts: sumOf("attempts"),
+    conflicts,
+    commits,
+    conflict_fraction: conflicts === 0 ? 0 : ratio(conflicts, commits),
+    rollbacks: sumOf("rollbacks"),
+    schedulers,
+    busy_s: busy,
+    busy_useful_s: busyUseful,
+    busy_wasted_s: busy - busyUseful,
+    busyness: ratio(busy, schedulers * run.end),
+    split_s: sumOf("split_s"),
+    events: run.events,
+    horizon: run.end,
+  };
+}

@@ -1,0 +1,208 @@
+import { z } from "zod";
+import type { Cluster } from "../../model/cluster.ts";
+import type { Resources } from "../../model/resources.ts";
+import { MAX_NODE_SCORE } from "../scoring.ts";
+
+/**
+ * The score plugins of a kube-scheduler profile, as KubeSchedulerConfiguration
+ * names them (Kubernetes v1.34, pkg/scheduler/apis/config/v1/default_plugins.go
+ * and pkg/scheduler/framework/plugins/noderesources/). The default profile
+ * scores with NodeResourcesFit (LeastAllocated over cpu and memory, weight 1
+ * each) and NodeResourcesBalancedAllocation, each plugin weight 1; the other
+ * default score plugins (TaintToleration, NodeAffinity, PodTopologySpread,
+ * InterPodAffinity, ImageLocality) give every node the same score here (no
+ * taints, affinities, spread constraints or images are modelled), so they
+ * cannot change a choice and are left out.
+ */
+const RESOURCE_NAMES = ["cpu", "memory", "nvidia.com/gpu"] as const;
+type ResourceName = (typeof RESOURCE_NAMES)[number];
+
+const resourceSpec = z.object({ name: z.enum(RESOURCE_NAMES), weight: z.number().int().min(1).max(100).default(1) }).strict();
+const defaultResources = [
+  { name: "cpu" as const, weight: 1 },
+  { name: "memory" as const, weight: 1 },
+];
+
+const shapePoint = z.object({ utilization: z.number().int().min(0).max(100), score: z.number().int().min(0).max(10) }).strict();
+
+const fitSchema = z
+  .object({
+    weight: z.number().int().min(1).max(100).default(1),
+    scoringStrategy: z
+      .object({
+        type: z.enum(["LeastAllocated", "MostAllocated", "RequestedToCapacityRatio"]).default("LeastAllocated"),
+        resources: z.array(resourceSpec).min(1).default(defaultResources),
+        requestedToCapacityRatio: z
+          .object({ shape: z.array(shapePoint).min(1) })
+          .strict()
+          .refine((r) => r.shape.every((p, i) => i === 0 || p.utilization > r.shape[i - 1]!.utilization), { message: "expected utilization to increase along the shape", path: ["shape"] })
+          .optional(),
+      })
+      .strict()
+      .refine((s) => s.type !== "RequestedToCapacityRatio" || s.requestedToCapacityRatio !== undefined, { message: "RequestedToCapacityRatio needs requestedToCapacityRatio.shape", path: ["requestedToCapacityRatio"] })
+      .default({ type: "LeastAllocated", resources: defaultResources }),
+  })
+  .strict();
+
+const balancedSchema = z
+  .object({
+    weight: z.number().int().min(1).max(100).default(1),
+    resources: z.array(resourceSpec).min(1).default(defaultResources),
+  })
+  .strict();
+
+export const profileSchema = z
+  .object({
+    /** Score plugins and their weights; a plugin left out is disabled. */
+    plugins: z
+      .object({
+        NodeResourcesFit: fitSchema.optional(),
+        NodeResourcesBalancedAllocation: balancedSchema.optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type Profile = z.infer<typeof profileSchema>;
+
+/** The upstream default profile. */
+export const DEFAULT_PROFILE: Profile = profileSchema.parse({ plugins: { NodeResourcesFit: {}, NodeResourcesBalancedAllocation: {} } });
+
+const index = (name: ResourceName): 0 | 1 | 2 => (name === "cpu" ? 0 : name === "memory" ? 1 : 2);
+
+/** kube-scheduler's default request for a container that sets none (pkg/scheduler/util/pod_resources.go): 100 m CPU, 200 MiB. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+export const DEFAULT_MEMORY_REQUEST_MIB = 200;
+
+/**
+ * What a node holds, as the score plugins read it: allocatable, the sum of
+ * requests (BalancedAllocation, and GPUs), and the sum of non-zero requests
+ * (NodeResourcesFit for cpu and memory: a container without a request counts
+ * as the defaults above).
+ */
+export interface NodeState {
+  readonly cluster: Cluster;
+  readonly nonZeroCpu: Float64Array;
+  readonly nonZeroMemory: Float64Array;
+}
+
+/** A Pod as scored: its requests, and its non-zero requests. */
+export interface PodRequests {
+  readonly request: Resources;
+  readonly nonZero: Resources;
+}
+
+/** Go's int64 division of non-negative operands. */
+const div = (a: number, b: number): number => Math.trunc(a / b);
+
+function brokenLinear(shape: readonly { utilization: number; score: number }[]): (p: number) => number {
+  const points = shape.map((s) => ({ u: s.utilization, s: s.score * (MAX_NODE_SCORE / 10) }));
+  return (p) => {
+    for (let i = 0; i < points.length; i++) {
+      const cur = points[i]!;
+      if (p <= cur.u) {
+        if (i === 0) return points[0]!.s;
+        const prev = points[i - 1]!;
+        return prev.s + div((cur.s - prev.s) * (p - prev.u), cur.u - prev.u);
+      }
+    }
+    return points[points.length - 1]!.s;
+  };
+}
+
+/** A compiled profile: the weighted sum of the enabled plugins' scores of a node for a Pod. */
+export interface Scorer {
+  /** The framework's total: each plugin's score (0..100, no normalisation for these plugins) times its weight, summed. */
+  score(node: number, pod: PodRequests): number;
+}
+
+export function compileProfile(profile: Profile, state: NodeState): Scorer {
+  const { cluster, nonZeroCpu, nonZeroMemory } = state;
+  const cap = [cluster.capCpu, cluster.capMemory, cluster.capGpu] as const;
+  const free = [cluster.freeCpu, cluster.freeMemory, cluster.freeGpu] as const;
+  const fit = profile.plugins.NodeResourcesFit;
+  const balanced = profile.plugins.NodeResourcesBalancedAllocation;
+  const fitResources = (fit?.scoringStrategy.resources ?? []).map((r) => ({ i: index(r.name), weight: r.weight }));
+  const balancedResources = (balanced?.resources ?? []).map((r) => index(r.name));
+  const fitType = fit?.scoringStrategy.type ?? "LeastAllocated";
+  const rtcr = fit?.scoringStrategy.requestedToCapacityRatio ? brokenLinear(fit.scoringStrategy.requestedToCapacityRatio.shape) : undefined;
+
+  /** allocatable and requested (with the Pod) of resource i on the node, as resource_allocation.go computes them; allocatable 0 = skip. */
+  const amounts = (node: number, i: 0 | 1 | 2, pod: PodRequests, useRequested: boolean): [number, number] => {
+    const podRequest = i === 0 ? (useRequested ? pod.request.cpu : pod.nonZero.cpu) : i === 1 ? (useRequested ? pod.request.memory : pod.nonZero.memory) : pod.request.gpu;
+    // An extended resource (GPU) the Pod does not request is left out.
+    if (i === 2 && podRequest === 0) return [0, 0];
+    const allocatable = cap[i][node]!;
+    const requested = i === 2 || useRequested ? allocatable - free[i][node]! : i === 0 ? nonZeroCpu[node]! : nonZeroMemory[node]!;
+    return [allocatable, requested + podRequest];
+  };
+
+  const fitScore = (node: number, pod: PodRequests): number => {
+    let nodeScore = 0;
+    let weightSum = 0;
+    for (const { i, weight } of fitResources) {
+      const [allocatable, requested] = amounts(node, i, pod, false);
+      if (allocatable === 0) continue;
+      let s: number;
+      if (fitType === "LeastAllocated") s = requested > allocatable ? 0 : div((allocatable - requested) * MAX_NODE_SCORE, allocatable);
+      else if (fitType === "MostAllocated") s = div(Math.min(requested, allocatable) * MAX_NODE_SCORE, allocatable);
+      else {
+        s = rtcr!(requested > allocatable ? 100 : div(requested * 100, allocatable));
+        if (s <= 0) continue; // RequestedToCapacityRatio counts only resources scoring above 0
+      }
+      nodeScore += s * weight;
+      weightSum += weight;
+    }
+    if (weightSum === 0) return 0;
+    return fitType === "RequestedToCapacityRatio" ? Math.round(nodeScore / weightSum) : div(nodeScore, weightSum);
+  };
+
+  const balancedScore = (node: number, pod: PodRequests): number => {
+    // A best-effort Pod (no request at all) scores 0.
+    if (pod.request.cpu === 0 && pod.request.memory === 0 && pod.request.gpu === 0) return 0;
+    let total = 0;
+    const fractions: number[] = [];
+    for (const i of balancedResources) {
+      const [allocatable, requested] = amounts(node, i, pod, true);
+      if (allocatable === 0) continue;
+      const f = Math.min(1, requested / allocatable);
+      total += f;
+      fractions.push(f);
+    }
+    let std = 0;
+    if (fractions.length === 2) std = Math.abs((fractions[0]! - fractions[1]!) / 2);
+    else if (fractions.length > 2) {
+      const mean = total / fractions.length;
+      let sum = 0;
+      for (const f of fractions) sum += (f - mean) * (f - mean);
+      std = Math.sqrt(sum / fractions.length);
+    }
+    return Math.trunc((1 - std) * MAX_NODE_SCORE);
+  };
+
+  const fitWeight = fit?.weight ?? 0;
+  const balancedWeight = balanced?.weight ?? 0;
+  return {
+    score(node, pod) {
+      return (fitWeight > 0 ? fitScore(node, pod) * fitWeight : 0) + (balancedWeight > 0 ? balancedScore(node, pod) * balancedWeight : 0);
+    },
+  };
+}
+
+/** The non-zero requests of a Pod made of these containers' requests (each missing cpu/memory counts as the default). */
+export function nonZeroRequest(containers: readonly Resources[], initContainers: readonly Resources[], overhead: Resources): Resources {
+  const nz = (r: Resources): Resources => ({ cpu: r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu, memory: r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory, gpu: r.gpu });
+  let cpu = 0;
+  let memory = 0;
+  for (const c of containers) {
+    const r = nz(c);
+    cpu += r.cpu;
+    memory += r.memory;
+  }
+  for (const c of initContainers) {
+    const r = nz(c);
+    cpu = Math.max(cpu, r.cpu);
+    memory = Math.max(memory, r.memory);
+  }
+  return { cpu: cpu + overhead.cpu, memory: memory + overhead.memory, gpu: 0 };
+}
