@@ -116,6 +116,17 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
   const sim = new Simulator();
   const log = new EventLog();
   const lifecycle = new Lifecycle(sim, cluster, workload.groups, log);
+  let submissions: Submissions | undefined;
+  const replace = (group: Group): void => {
+    submissions!.drop(group);
+    if (group.restart === "controller") {
+      sim.after(spec.controllerDelay, Phase.Arrival, () => {
+        log.push(sim.now, Ev.Restart, group.index);
+        lifecycle.revive(group);
+        submissions!.submit(group);
+      });
+    }
+  };
   const ctx: StrategyContext = {
     sim,
     cluster,
@@ -125,12 +136,16 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
     rng,
     decision: spec.decision,
     podOverhead: spec.podOverhead,
+    evicted: (group) => {
+      strategy.onLost(group);
+      replace(group);
+    },
   };
   const strategy = definition.create(ctx, scenario.params[strategyId]);
   lifecycle.onFreed = (node, group) => strategy.onFreed(node, group);
-  const submissions = new Submissions(sim, strategy, workload.groups.length);
+  submissions = new Submissions(sim, strategy, workload.groups.length);
   feedArrivals(sim, workload.groups, submissions);
-  scheduleFaults({ sim, cluster, lifecycle, log, strategy, submissions, rng, spec, file: scenario.file });
+  scheduleFaults({ sim, cluster, lifecycle, log, strategy, submissions, replace, rng, spec, file: scenario.file });
 
   const invariant = options.check ? invariantObserver({ cluster, log, groups: workload.groups, strategy }) : undefined;
   if (invariant !== undefined) sim.observe(invariant.afterEvent);
@@ -170,6 +185,8 @@ interface FaultContext {
   readonly log: EventLog;
   readonly strategy: Strategy;
   readonly submissions: Submissions;
+  /** Drops a gone group's pending arrivals and lets its controller replace it. */
+  readonly replace: (group: Group) => void;
   readonly rng: RngStreams;
   readonly spec: Scenario["spec"];
   readonly file: string;
@@ -178,24 +195,30 @@ interface FaultContext {
 /**
  * Node failures and recoveries, from the scenario's explicit events and its
  * random process (exponential times to failure and to repair, per node, from
- * the "faults" stream). A failed node loses its tasks; a lost group with
- * `restart: "controller"` is submitted again after controllerDelay.
+ * the "faults" stream). A failed node loses its tasks at once, and nothing
+ * new is placed there; the strategy learns that the groups are gone only
+ * `strategy.failureDetection` seconds later (kube: the node is marked
+ * NotReady after nodeMonitorGracePeriod, its Pods evicted tolerationSeconds
+ * after that), and only then does a controller submit a replacement of a
+ * `restart: "controller"` group, controllerDelay seconds on.
  */
 function scheduleFaults(f: FaultContext): void {
-  const { sim, cluster, lifecycle, log, strategy, submissions, spec } = f;
-  const resubmit = (group: Group): void => {
-    log.push(sim.now, Ev.Restart, group.index);
-    submissions.submit(group);
-  };
+  const { sim, cluster, lifecycle, strategy, submissions, replace, spec } = f;
+  const detection = strategy.failureDetection ?? 0;
   const fail = (node: number): void => {
     if (cluster.up[node] === 0) return;
     const lost = lifecycle.failNode(node);
     strategy.onNodeDown(node);
-    for (const group of lost) {
-      submissions.drop(group);
-      strategy.onLost(group);
-      if (group.restart === "controller") sim.after(spec.controllerDelay, Phase.Arrival, () => resubmit(group));
-    }
+    // Their members still to arrive belong to Pods that are gone.
+    for (const group of lost) submissions.drop(group);
+    const notice = (): void => {
+      for (const group of lost) {
+        strategy.onLost(group);
+        replace(group);
+      }
+    };
+    if (detection > 0) sim.after(detection, Phase.Release, notice);
+    else notice();
   };
   const recover = (node: number): void => {
     if (cluster.up[node] === 1) return;

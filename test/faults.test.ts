@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { validateScenario } from "../sim/workload/scenario.ts";
 import { group, member, node, run, shipped } from "./support/fixtures.ts";
 
-function failing(restart: "never" | "controller") {
+function failing(restart: "never" | "controller", horizon = 300) {
   return validateScenario("<faults>", {
     name: "faults",
-    horizon: 300,
+    horizon,
     sampleEvery: 1,
     decision: { tJob: 0.1, tTask: 0.05 },
     controllerDelay: 10,
@@ -32,12 +32,23 @@ describe("node failures", () => {
     expect(ran.tables.run.lost).toBe(1);
   });
 
-  it.each(["kube", "mesos", "omega", "naive"])("%s: with a controller the replacement completes, counted as another attempt", (strategy) => {
-    const ran = run(failing("controller"), strategy, 1, { check: true });
+  // The node fails at 10 (and is back, empty, at 15). The strategy learns of the loss only after its
+  // failure detection: kube and naive 40 s (nodeMonitorGracePeriod) + 300 s (tolerationSeconds), mesos
+  // 15 s x 5 (agent ping timeouts), omega its knob (default as kube). The controller's replacement is
+  // submitted controllerDelay (10 s) after that: kube binds it one cycle (0.15 s) later.
+  it.each([
+    ["kube", 340],
+    ["naive", 340],
+    ["mesos", 75],
+    ["omega", 340],
+  ] as const)("%s: with a controller the replacement comes %i s after the failure plus controllerDelay, and completes", (strategy, detection) => {
+    const ran = run(failing("controller", 800), strategy, 1, { check: true });
     const r = ran.row("g");
     expect(r).toMatchObject({ outcome: "completed", correct: true, phase: "Succeeded", nodes: "only" });
-    // The replacement is submitted at 10 + controllerDelay, once the node is back (15).
-    expect(r.started).toBeGreaterThan(20);
+    const resubmitted = 10 + detection + 10;
+    expect(r.started).toBeGreaterThan(resubmitted);
+    expect(r.started).toBeLessThan(resubmitted + 3);
+    if (strategy === "kube") expect(r.started).toBeCloseTo(resubmitted + 0.15, 9);
     expect(r.finished).toBeCloseTo(r.started + 100, 9);
     expect(r.attempts).toBeGreaterThanOrEqual(2);
     expect(r.wasted_memory_s).toBeCloseTo(1000 * (10 - r.placed), 6);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Ev } from "../sim/metrics/log.ts";
-import { backoffSeconds } from "../sim/strategies/pod-scheduler.ts";
+import { backoffDuration } from "../sim/strategies/kube/queue.ts";
 import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
 
 // Decision time in the seed scenarios: tJob 0.1 + tTask 0.05 x 1 unit = 0.15 s per cycle.
@@ -77,15 +77,21 @@ describe("kube scheduling queue", () => {
     expect(second.outcome).toBe("completed");
   });
 
-  it("keeps a released Pod in backoff until its backoff expires", () => {
+  // waiting's cycle (0.15-0.30) sees no event, so it fails into the unschedulable Pods, timestamp 0.30,
+  // backoff 1 s. short frees the node at 0.35: the deletion of an assigned Pod moves waiting out; still
+  // backing off, it goes to backoffQ.
+  // - popFromBackoffQ (v1.33+): activeQ is empty, so backoffQ's head is popped at once: bound at 0.35 + 0.15.
+  // - without it (v1.32): backoff ends at 1.30 and backoffQ is flushed on whole-second ticks: at 2.0, bound at 2.15.
+  it.each([
+    [true, 0.35 + CYCLE],
+    [false, 2 + CYCLE],
+  ])("retries a released Pod still backing off (popFromBackoffQ %s): started at %f", (popFromBackoffQ, started) => {
     const s = inlineScenario({
       nodes: [node("n", 1000)],
       groups: [group("short", 0, 0.2, [member(800)]), group("waiting", 0, 5, [member(800)])],
+      strategies: { kube: { popFromBackoffQ } },
     });
-    const ran = run(s, "kube");
-    // waiting fails at 0.30 with a 1 s backoff; short frees the node at 0.35;
-    // waiting re-enters the queue at 1.30 and binds at 1.45.
-    expect(ran.row("waiting").started).toBeCloseTo(1.3 + CYCLE, 12);
+    expect(run(s, "kube").row("waiting").started).toBeCloseTo(started, 12);
   });
 
   it.each([
@@ -96,7 +102,7 @@ describe("kube scheduling queue", () => {
     [5, 10],
     [9, 10],
   ])("backs off after failure %i for %i s", (attempts, seconds) => {
-    expect(backoffSeconds(attempts, 1, 10)).toBe(seconds);
+    expect(backoffDuration(attempts, 1, 10)).toBe(seconds);
   });
 
   it("retries a Pod nothing frees room for after podMaxInUnschedulablePodsDuration (300 s)", () => {
@@ -109,7 +115,10 @@ describe("kube scheduling queue", () => {
     const log = ran.result.log;
     const attempts: number[] = [];
     for (let i = 0; i < log.length; i++) if (log.kind[i] === Ev.Attempt && log.group[i] === 1) attempts.push(log.t[i]!);
-    expect(attempts.slice(0, 4).map((t) => Math.round(t * 100) / 100)).toEqual([0.3, 300.45, 600.6, 900.75]);
+    // starved fails at 0.30 (timestamp 0.30). The unschedulable Pods are flushed on a 30 s tick once
+    // unschedulable for more than 300 s: at 330 (329.7 s), its cycle fails at 330.15 (timestamp refreshed),
+    // then at 660 and at 990. hog's deletion at 1000.15 moves it to activeQ (backoff long over): bound at 1000.30.
+    expect(attempts.slice(0, 4).map((t) => Math.round(t * 100) / 100)).toEqual([0.3, 330.15, 660.15, 990.15]);
     expect(ran.row("starved").started).toBeCloseTo(1000 + CYCLE + CYCLE, 9);
   });
 

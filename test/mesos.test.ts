@@ -220,7 +220,7 @@ describe("allocator", () => {
     const cluster = new Cluster(Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, capacity: resources(1000, 1000), labels: {} })));
     const sim = new Simulator();
     const log = new EventLog();
-    const ctx = { sim, cluster, groups: [], lifecycle: new Lifecycle(sim, cluster, [], log), log, rng: new RngStreams(1), decision: { tJob: 0, tTask: 0 }, podOverhead: ZERO };
+    const ctx = { sim, cluster, groups: [], lifecycle: new Lifecycle(sim, cluster, [], log), log, rng: new RngStreams(1), decision: { tJob: 0, tTask: 0 }, podOverhead: ZERO, evicted: () => {} };
     const got: [number, number[]][] = [];
     const sink: OfferSink = {
       count: shares.length,

@@ -4,7 +4,10 @@ import { EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import { Lifecycle } from "../sim/model/lifecycle.ts";
 import { resources, ZERO } from "../sim/model/resources.ts";
-import { PodScheduler, podSchedulerParams } from "../sim/strategies/pod-scheduler.ts";
+import { podSchedulerParams } from "../sim/strategies/kube/params.ts";
+import type { Pod } from "../sim/strategies/kube/pod.ts";
+import { PodScheduler } from "../sim/strategies/kube/scheduler.ts";
+import type { Resources } from "../sim/model/resources.ts";
 import { leastRequestedScore, mostRequestedScore, numFeasibleNodesToFind, scoreNode } from "../sim/strategies/scoring.ts";
 
 function bigCluster(n: number): Cluster {
@@ -23,8 +26,15 @@ function scheduler(cluster: Cluster, params: Record<string, unknown> = {}): PodS
     rng: new RngStreams(1),
     decision: { tJob: 0.1, tTask: 0 },
     podOverhead: ZERO,
+    evicted: () => {},
   };
   return new PodScheduler(ctx, podSchedulerParams.parse(params), () => {});
+}
+
+/** A Pod of one container asking for `request`, for selectNode. */
+function pod(request: Resources): Pod {
+  const group = { index: 0, id: "p", submit: 0, kind: "colocate" as const, duration: 1, priority: 0, members: [{ name: "c", request, delay: 0, init: false }] };
+  return { group, firstMember: 0, members: 1, request, nonZero: request, mask: undefined, order: 0, timestamp: 0, attempts: 0, state: "inflight", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false };
 }
 
 describe("percentageOfNodesToScore", () => {
@@ -47,7 +57,7 @@ describe("percentageOfNodesToScore", () => {
     [10000, 500],
   ])("examines %i nodes -> %i when all are feasible", (n, expected) => {
     const s = scheduler(bigCluster(n));
-    s.selectNode(resources(100, 100));
+    s.selectNode(pod(resources(100, 100)));
     expect(s.lastExamined).toBe(expected);
   });
 
@@ -61,7 +71,7 @@ describe("percentageOfNodesToScore", () => {
     const cluster = bigCluster(1000);
     for (let i = 0; i < 500; i++) cluster.allocate(i, resources(64000, 0));
     const s = scheduler(cluster);
-    s.selectNode(resources(100, 100));
+    s.selectNode(pod(resources(100, 100)));
     expect(s.lastExamined).toBe(920);
   });
 
@@ -72,8 +82,8 @@ describe("percentageOfNodesToScore", () => {
     cluster.allocate(5, resources(32000, 131072));
     // First pass examines nodes 0..419 and prefers the busier node 5;
     // the second pass starts at 420 and finds 421.
-    expect(s.selectNode(resources(100, 100))).toBe(5);
-    expect(s.selectNode(resources(100, 100))).toBe(421);
+    expect(s.selectNode(pod(resources(100, 100)))).toBe(5);
+    expect(s.selectNode(pod(resources(100, 100)))).toBe(421);
   });
 });
 

@@ -61,6 +61,8 @@ export const Ev = {
   NodeUp: 27,
   /** The group left deadlock `id` on `node` while the rest stays stuck (its hold timed out, or it was aborted or failed). */
   DeadlockLeave: 28,
+  /** The group's Pod was chosen as a preemption victim on `node` (id = the preemptor's group index); it terminates after its grace period. */
+  Preempted: 29,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

@@ -5,8 +5,12 @@ import type { Resources } from "./resources.ts";
 export interface NodeSpec {
   readonly name: string;
   readonly capacity: Resources;
+  /** How many Pods the node holds (kubelet --max-pods); default 110. Only Pod schedulers (kube, naive) count Pods. */
+  readonly pods?: number;
   readonly labels: Readonly<Record<string, string>>;
 }
+
+export const DEFAULT_MAX_PODS = 110;
 
 /**
  * The shared cell state: capacity and free resources of every node in typed
@@ -25,6 +29,8 @@ export class Cluster {
   readonly freeGpu: Float64Array;
   /** Per-node sequence numbers: incremented by every allocate and release. */
   readonly seq: Float64Array;
+  /** Pods each node holds at most. */
+  readonly maxPods: Uint32Array;
   /** 1 while the node is up. A down node's free resources read -1, so nothing fits there. */
   readonly up: Uint8Array;
   /** What a down node would have free; releases on a down node land here. */
@@ -46,6 +52,7 @@ export class Cluster {
     this.capGpu = new Float64Array(n);
     this.seq = new Float64Array(n);
     this.up = new Uint8Array(n).fill(1);
+    this.maxPods = Uint32Array.from(specs, (s) => s.pods ?? DEFAULT_MAX_PODS);
     this.downFree = new Float64Array(n * 3);
     const shapes = new Map<string, { capacity: Resources; labels: Readonly<Record<string, string>> }>();
     let cpu = 0;

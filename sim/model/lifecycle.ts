@@ -31,6 +31,8 @@ interface GroupRun {
 export class Lifecycle {
   onFreed: (node: number, group: Group) => void = () => {};
   private readonly runs: GroupRun[];
+  /** 1 from a group's loss to a node failure until a controller replaces it. */
+  private readonly lost: Uint8Array;
   /** Live tasks per node, for node failures. */
   private readonly onNode = new Map<number, Set<Task>>();
   private nextTask = 0;
@@ -42,6 +44,7 @@ export class Lifecycle {
     private readonly log: EventLog,
   ) {
     this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false }));
+    this.lost = new Uint8Array(groups.length);
   }
 
   /** Members of the group that run now. */
@@ -54,8 +57,13 @@ export class Lifecycle {
     return this.run(group).done;
   }
 
-  /** Starts `members` members of the group on `node`, allocating `request` there. */
-  start(group: Group, members: number, node: number, request: Resources): Task {
+  /**
+   * Starts `members` members of the group on `node`, allocating `request`
+   * there. A group lost to a node failure whose loss the strategy has not
+   * noticed yet starts nothing (undefined): its Pods are gone.
+   */
+  start(group: Group, members: number, node: number, request: Resources): Task | undefined {
+    if (this.lost[group.index]) return undefined;
     this.check(group, members);
     this.cluster.allocate(node, request);
     return this.adopt(group, members, node, request);
@@ -63,11 +71,21 @@ export class Lifecycle {
 
   /**
    * Starts members whose `request` is already allocated on `node` (a committed
-   * claim of an optimistic transaction).
+   * claim of an optimistic transaction). For a lost group the claim is given
+   * back and nothing starts.
    */
-  startClaimed(group: Group, members: number, node: number, request: Resources): Task {
+  startClaimed(group: Group, members: number, node: number, request: Resources): Task | undefined {
+    if (this.lost[group.index]) {
+      this.cluster.release(node, request);
+      return undefined;
+    }
     this.check(group, members);
     return this.adopt(group, members, node, request);
+  }
+
+  /** A controller's replacement of a lost group: it may run again. */
+  revive(group: Group): void {
+    this.lost[group.index] = 0;
   }
 
   private check(group: Group, members: number): void {
@@ -118,6 +136,7 @@ export class Lifecycle {
     const now = this.sim.now;
     this.log.push(now, Ev.NodeDown, -1, node);
     for (const group of lost) {
+      this.lost[group.index] = 1;
       const tasks = this.endTasks(group, Ev.TaskLost);
       this.log.push(now, Ev.GroupLost, group.index, node);
       this.notifyFreed(group, tasks.filter((t) => t.node !== node));

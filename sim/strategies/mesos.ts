@@ -61,6 +61,7 @@ interface Framework {
  */
 class Mesos implements Strategy, OfferSink {
   readonly wholeGroups = true;
+  readonly failureDetection: number;
   readonly count: number;
   /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
   private readonly unanswered: Float64Array;
@@ -76,6 +77,7 @@ class Mesos implements Strategy, OfferSink {
     private readonly params: MesosParams,
   ) {
     this.count = params.frameworks;
+    this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;
     this.unanswered = new Float64Array(ctx.cluster.size * 3);
     this.frameworks = Array.from({ length: params.frameworks }, (_, id) => ({
       id,

@@ -1,6 +1,8 @@
 import { Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
-import { PodScheduler, podSchedulerParams, type PodSchedulerParams } from "./pod-scheduler.ts";
+import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
+import { nonZeroRequest } from "./kube/profile.ts";
+import { PodScheduler } from "./kube/scheduler.ts";
 import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.ts";
 
 /**
@@ -10,6 +12,7 @@ import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.t
  */
 class Naive implements Strategy {
   readonly wholeGroups = false;
+  readonly failureDetection: number;
   private readonly arrived: Uint16Array;
   private readonly rejected: Uint8Array;
   private readonly scheduler: PodScheduler;
@@ -17,6 +20,7 @@ class Naive implements Strategy {
   constructor(private readonly ctx: StrategyContext, params: PodSchedulerParams) {
     this.arrived = new Uint16Array(ctx.groups.length);
     this.rejected = new Uint8Array(ctx.groups.length);
+    this.failureDetection = params.nodeMonitorGracePeriod + params.tolerationSeconds;
     this.scheduler = new PodScheduler(ctx, params, (pod, node) => {
       ctx.lifecycle.start(pod.group, pod.members, node, pod.request);
     });
@@ -29,12 +33,12 @@ class Naive implements Strategy {
     const spec = group.members[member]!;
     if (++this.arrived[group.index]! === group.members.length) log.push(sim.now, Ev.Created, group.index);
     if (this.rejected[group.index]) return;
-    const queued = this.scheduler.submit(group, member, 1, effectiveRequest([spec], podOverhead));
+    const queued = this.scheduler.submit(group, member, 1, effectiveRequest([spec], podOverhead), nonZeroRequest([spec.request], [], podOverhead));
     if (!queued) this.rejected[group.index] = 1;
   }
 
-  onFreed(node: number): void {
-    this.scheduler.onFreed(node);
+  onFreed(node: number, group?: Group): void {
+    this.scheduler.onFreed(node, group);
   }
 
   onNodeDown(): void {}

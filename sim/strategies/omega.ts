@@ -7,7 +7,7 @@ import { add, sum } from "../model/resources.ts";
 import { pickNode, PLACEMENTS } from "./omega/placement.ts";
 import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
-import { interval } from "../workload/numbers.ts";
+import { interval, nonNegative } from "../workload/numbers.ts";
 
 export const omegaParams = z
   .object({
@@ -17,6 +17,8 @@ export const omegaParams = z
     conflict: z.enum(CONFLICT_MODES).default("resource-fit"),
     commit: z.enum(COMMIT_MODES).default("incremental"),
     /** Seconds before a conflicted, rolled-back or unplaceable group is tried again. */
+    /** Seconds from a node failure until the schedulers learn its tasks are lost (default as kube's 40 + 300 s). */
+    failureDetection: nonNegative.default(340),
     retryDelay: interval.default(1),
     /** Give up after this many attempts... */
     maxAttempts: z.number().int().positive().default(1000),
@@ -68,6 +70,7 @@ interface Scheduler {
  */
 class Omega implements Strategy {
   readonly wholeGroups: boolean;
+  readonly failureDetection: number;
   private readonly states: GroupState[];
   private readonly schedulers: Scheduler[];
 
@@ -76,6 +79,7 @@ class Omega implements Strategy {
     private readonly params: OmegaParams,
   ) {
     this.wholeGroups = params.commit === "all-or-nothing";
+    this.failureDetection = params.failureDetection;
     this.schedulers = Array.from({ length: params.schedulers }, (_, id) => ({
       id,
       queue: new Fifo<GroupState>(),

@@ -27,6 +27,13 @@ export interface StrategyContext {
   readonly rng: RngStreams;
   readonly decision: DecisionTime;
   readonly podOverhead: Resources;
+  /**
+   * The strategy deleted the group's Pods (preemption): the strategy is told
+   * (onLost) so it forgets the group, its pending member arrivals are
+   * dropped, and a controller replaces it (`restart: "controller"`) after
+   * controllerDelay, as for a lost group.
+   */
+  evicted(group: Group): void;
 }
 
 /**
@@ -40,6 +47,13 @@ export interface Strategy {
    * one step and stop together. The validating observer holds it to that.
    */
   readonly wholeGroups: boolean;
+  /**
+   * Seconds from a node failure until the strategy learns that the Pods
+   * there are gone (kube: nodeMonitorGracePeriod + tolerationSeconds; mesos:
+   * the agent-removal timeout). Until then it is not told (onLost), and no
+   * controller replaces them. Absent: at once.
+   */
+  readonly failureDetection?: number;
   /**
    * Resources taken from `node` for offers not yet answered (mesos), which
    * neither run nor are held. The validating observer counts them; absent

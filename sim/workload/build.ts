@@ -28,7 +28,7 @@ function pad(i: number, count: number): string {
 }
 
 export function buildNodes(spec: ClusterSpec, streams: RngStreams, baseDir = "."): NodeSpec[] {
-  if (spec.type === "inline") return spec.nodes.map((n) => ({ name: n.name, capacity: n.capacity, labels: n.labels }));
+  if (spec.type === "inline") return spec.nodes.map((n) => ({ name: n.name, capacity: { cpu: n.capacity.cpu, memory: n.capacity.memory, gpu: n.capacity.gpu }, pods: n.capacity.pods, labels: n.labels }));
   if (spec.type === "openb") return readOpenbNodes(resolve(baseDir, spec.nodes));
   if (spec.type === "google2011") return readGoogleMachines(resolve(baseDir, spec.machines), spec.capacity);
   const rng = streams.stream("cluster");
@@ -45,6 +45,7 @@ export function buildNodes(spec: ClusterSpec, streams: RngStreams, baseDir = "."
       nodes.push({
         name: `${pool.prefix}${pad(i, pool.count)}`,
         capacity: { cpu: Math.round(c.cpu * k), memory: Math.round(c.memory * k), gpu: Math.round(c.gpu * k) },
+        pods: c.pods,
         labels: pool.labels,
       });
     }

@@ -29,6 +29,9 @@ export const resourcesSchema = z
   })
   .strict();
 
+/** A node's capacity: resources, and how many Pods it holds (the kubelet's --max-pods, Kubernetes' default 110). */
+export const nodeCapacitySchema = resourcesSchema.extend({ pods: z.number().int().min(1).max(1_000_000).default(110) }).strict();
+
 const memberSchema = z
   .object({
     name: name.optional(),
@@ -58,7 +61,7 @@ const groupSchema = z
 const nodeSchema = z
   .object({
     name: name,
-    capacity: resourcesSchema,
+    capacity: nodeCapacitySchema,
     labels: z.record(name, name).default({}),
   })
   .strict();
@@ -75,7 +78,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
     .object({
       type: z.literal("generate"),
       count: z.number().int().positive(),
-      capacity: resourcesSchema,
+      capacity: nodeCapacitySchema,
       /** Each node's capacity is scaled by a factor uniform in [1 - h, 1 + h]. */
       heterogeneity: z.number().min(0).max(0.99).default(0),
       namePrefix: z.string().max(1000).default("node-"),
@@ -91,7 +94,7 @@ export const clusterSchema = z.discriminatedUnion("type", [
             .object({
               name: z.string().min(1).max(1000).regex(/^[A-Za-z0-9_.-]+$/, "expected letters, digits, _ . -"),
               count: z.number().int().positive(),
-              capacity: resourcesSchema,
+              capacity: nodeCapacitySchema,
               heterogeneity: z.number().min(0).max(0.99).default(0),
               labels: z.record(name, name).default({}),
             })

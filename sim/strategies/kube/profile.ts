@@ -76,14 +76,15 @@ export const DEFAULT_MEMORY_REQUEST_MIB = 200;
 
 /**
  * What a node holds, as the score plugins read it: allocatable, the sum of
- * requests (BalancedAllocation, and GPUs), and the sum of non-zero requests
- * (NodeResourcesFit for cpu and memory: a container without a request counts
- * as the defaults above).
+ * requests (capacity - free: BalancedAllocation, and GPUs), and the sum of
+ * non-zero requests (NodeResourcesFit for cpu and memory: a container
+ * without a request counts as the defaults above), kept as the extra of the
+ * non-zero requests over the requests of the Pods bound there.
  */
 export interface NodeState {
   readonly cluster: Cluster;
-  readonly nonZeroCpu: Float64Array;
-  readonly nonZeroMemory: Float64Array;
+  readonly nonZeroExtraCpu: Float64Array;
+  readonly nonZeroExtraMemory: Float64Array;
 }
 
 /** A Pod as scored: its requests, and its non-zero requests. */
@@ -117,7 +118,7 @@ export interface Scorer {
 }
 
 export function compileProfile(profile: Profile, state: NodeState): Scorer {
-  const { cluster, nonZeroCpu, nonZeroMemory } = state;
+  const { cluster, nonZeroExtraCpu, nonZeroExtraMemory } = state;
   const cap = [cluster.capCpu, cluster.capMemory, cluster.capGpu] as const;
   const free = [cluster.freeCpu, cluster.freeMemory, cluster.freeGpu] as const;
   const fit = profile.plugins.NodeResourcesFit;
@@ -133,7 +134,8 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
     // An extended resource (GPU) the Pod does not request is left out.
     if (i === 2 && podRequest === 0) return [0, 0];
     const allocatable = cap[i][node]!;
-    const requested = i === 2 || useRequested ? allocatable - free[i][node]! : i === 0 ? nonZeroCpu[node]! : nonZeroMemory[node]!;
+    const used = allocatable - free[i][node]!;
+    const requested = i === 2 || useRequested ? used : used + (i === 0 ? nonZeroExtraCpu[node]! : nonZeroExtraMemory[node]!);
     return [allocatable, requested + podRequest];
   };
 

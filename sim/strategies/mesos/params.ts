@@ -34,6 +34,9 @@ export const mesosParams = z
       .object({ cpu: nonNegative.default(10), memory: nonNegative.default(32), gpu: nonNegative.default(0) })
       .strict()
       .default({ cpu: 10, memory: 32, gpu: 0 }),
+    /** Mesos --agent_ping_timeout and --max_agent_ping_timeouts: a failed agent is removed (its tasks LOST) after their product, 75 s. */
+    agentPingTimeout: nonNegative.default(15),
+    maxAgentPingTimeouts: z.number().int().min(1).default(5),
   })
   .strict();
 

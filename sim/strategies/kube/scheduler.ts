@@ -1,0 +1,332 @@
+import { Phase, type Rng } from "../../engine/index.ts";
+import { Ev } from "../../metrics/log.ts";
+import type { Group } from "../../model/group.ts";
+import type { Resources } from "../../model/resources.ts";
+import { numFeasibleNodesToFind } from "../scoring.ts";
+import { decisionSeconds, type StrategyContext } from "../strategy.ts";
+import { profileOf, type PodSchedulerParams } from "./params.ts";
+import type { Pod } from "./pod.ts";
+import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
+import { compileProfile, type Scorer } from "./profile.ts";
+import { SchedulingQueue } from "./queue.ts";
+
+/** What a cycle decided on its snapshot: a node, or a preemption, or neither. */
+type Decision = { readonly node: number; readonly preempt?: Candidate | undefined };
+
+/**
+ * kube-scheduler's scheduling cycle over the scheduling queue (queue.ts), one
+ * Pod at a time (Kubernetes v1.34, pkg/scheduler/schedule_one.go):
+ *
+ * - The cycle takes its snapshot when it starts: filtering, scoring and any
+ *   preemption are decided on the cluster as it was then, so a release during
+ *   the cycle does not help it. The decision takes effect when the cycle's
+ *   decision time has passed (the Pod is bound, or fails and goes back to the
+ *   queue, its victims start terminating).
+ * - Filter: NodeResourcesFit (requests, and at most `pods` Pods per node), the
+ *   group's node selector, and Pods nominated to the node with at least the
+ *   Pod's priority counted as if running. A nominated Pod tries its nominated
+ *   node first. The scan starts at a rotating index and stops after
+ *   numFeasibleNodesToFind feasible nodes.
+ * - Score: the profile's plugins (profile.ts), summed with their weights; the
+ *   best node wins, ties broken uniformly by the seeded stream (reservoir of
+ *   one, as selectHost).
+ * - PostFilter: DefaultPreemption (preemption.ts).
+ */
+export class PodScheduler {
+  readonly queue: SchedulingQueue;
+  private readonly scorer: Scorer;
+  /** Per node: Pods bound there, and how much their non-zero requests exceed their requests (for scoring). */
+  private readonly podCount: Uint32Array;
+  private readonly nonZeroExtraCpu: Float64Array;
+  private readonly nonZeroExtraMemory: Float64Array;
+  private readonly boundOn = new Map<number, Set<Pod>>();
+  private readonly nominatedOn = new Map<number, Set<Pod>>();
+  /** Every live Pod, by group, so a lost or evicted group's Pods can be dropped. */
+  private readonly podsOf = new Map<number, Pod[]>();
+  private readonly numToFind: number;
+  private readonly tieBreak: Rng;
+  private readonly preemptRng: Rng;
+  private readonly preemptionView: PreemptionView;
+  private nextStart = 0;
+  private nextOrder = 0;
+  private busy = false;
+  private kicked = false;
+  /** Nodes examined by the last filter pass (for tests of percentageOfNodesToScore). */
+  lastExamined = 0;
+
+  constructor(
+    private readonly ctx: StrategyContext,
+    private readonly params: PodSchedulerParams,
+    private readonly onBind: (pod: Pod, node: number) => void,
+  ) {
+    const n = ctx.cluster.size;
+    this.podCount = new Uint32Array(n);
+    this.nonZeroExtraCpu = new Float64Array(n);
+    this.nonZeroExtraMemory = new Float64Array(n);
+    this.scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
+    this.numToFind = numFeasibleNodesToFind(n, params.percentageOfNodesToScore);
+    this.tieBreak = ctx.rng.stream("kube/tie-break");
+    this.preemptRng = ctx.rng.stream("kube/preemption");
+    this.queue = new SchedulingQueue(ctx.sim, params, () => this.kick());
+    this.preemptionView = {
+      cluster: ctx.cluster,
+      podsOn: (node) => this.boundOn.get(node) ?? [],
+      nominatedUse: (node, priority, pod, out) => void this.nominatedUse(node, priority, pod, out),
+      possible: (node, pod) => ctx.cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1),
+    };
+    ctx.log.push(0, Ev.SchedulerUp, -1, -1, 0);
+  }
+
+  /**
+   * Creates a Pod and queues it. A Pod that fits no node even when empty is
+   * rejected at once: its group is logged unschedulable and false is returned.
+   */
+  submit(group: Group, firstMember: number, members: number, request: Resources, nonZero: Resources): boolean {
+    const { sim, cluster, log } = this.ctx;
+    if (!cluster.fitsAnyNode(request, group.selector)) {
+      log.push(sim.now, Ev.Unschedulable, group.index);
+      return false;
+    }
+    const pod: Pod = {
+      group,
+      firstMember,
+      members,
+      request,
+      nonZero,
+      mask: group.selector === undefined ? undefined : cluster.selectorMask(group.selector),
+      order: this.nextOrder++,
+      timestamp: sim.now,
+      attempts: 0,
+      state: "active",
+      token: 0,
+      node: -1,
+      boundAt: NaN,
+      nominated: -1,
+      terminating: false,
+    };
+    const pods = this.podsOf.get(group.index);
+    if (pods === undefined) this.podsOf.set(group.index, [pod]);
+    else pods.push(pod);
+    this.queue.add(pod);
+    return true;
+  }
+
+  /** The group's Pods on `node` released their resources (they ended): an assigned-Pod deletion for the queue. */
+  onFreed(node: number, group?: Group): void {
+    if (group === undefined) {
+      // The node is back from a failure, empty: a node added.
+      const { cluster } = this.ctx;
+      this.queue.nodeAdded((pod) => cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1));
+      return;
+    }
+    for (const pod of this.podsOf.get(group.index) ?? []) if (pod.state === "bound" && pod.node === node) this.unbind(pod);
+    this.queue.assignedPodDeleted();
+  }
+
+  /** Drops every Pod of the group, wherever it is (its group was lost or evicted). */
+  forget(group: Group): void {
+    const pods = this.podsOf.get(group.index);
+    if (pods === undefined) return;
+    this.podsOf.delete(group.index);
+    for (const pod of pods) {
+      if (pod.state === "bound") this.unbind(pod);
+      this.clearNomination(pod);
+      this.queue.forget(pod);
+    }
+  }
+
+  private bind(pod: Pod, node: number): void {
+    this.clearNomination(pod);
+    pod.state = "bound";
+    pod.node = node;
+    pod.boundAt = this.ctx.sim.now;
+    this.podCount[node]!++;
+    this.nonZeroExtraCpu[node]! += pod.nonZero.cpu - pod.request.cpu;
+    this.nonZeroExtraMemory[node]! += pod.nonZero.memory - pod.request.memory;
+    let on = this.boundOn.get(node);
+    if (on === undefined) this.boundOn.set(node, (on = new Set()));
+    on.add(pod);
+  }
+
+  private unbind(pod: Pod): void {
+    const node = pod.node;
+    this.podCount[node]!--;
+    this.nonZeroExtraCpu[node]! -= pod.nonZero.cpu - pod.request.cpu;
+    this.nonZeroExtraMemory[node]! -= pod.nonZero.memory - pod.request.memory;
+    this.boundOn.get(node)?.delete(pod);
+    pod.node = -1;
+    pod.state = "forgotten";
+  }
+
+  private nominate(pod: Pod, node: number): void {
+    this.clearNomination(pod);
+    pod.nominated = node;
+    let on = this.nominatedOn.get(node);
+    if (on === undefined) this.nominatedOn.set(node, (on = new Set()));
+    on.add(pod);
+  }
+
+  private clearNomination(pod: Pod): void {
+    if (pod.nominated < 0) return;
+    this.nominatedOn.get(pod.nominated)?.delete(pod);
+    pod.nominated = -1;
+  }
+
+  /** Resources of Pods nominated to `node` with priority >= `priority`, other than `pod` (RunFilterPluginsWithNominatedPods). */
+  private nominatedUse(node: number, priority: number, pod: Pod, out: Float64Array): number {
+    out[0] = out[1] = out[2] = 0;
+    let count = 0;
+    const on = this.nominatedOn.get(node);
+    if (on === undefined) return 0;
+    for (const q of on) {
+      if (q === pod || q.group.priority < priority) continue;
+      out[0]! += q.request.cpu;
+      out[1]! += q.request.memory;
+      out[2]! += q.request.gpu;
+      count++;
+    }
+    return count;
+  }
+
+  /** Starts a cycle at this instant, after every arrival of the instant is queued. */
+  private kick(): void {
+    if (this.busy || this.kicked) return;
+    this.kicked = true;
+    this.ctx.sim.after(0, Phase.Decision, () => {
+      this.kicked = false;
+      this.startCycle();
+    });
+  }
+
+  private startCycle(): void {
+    if (this.busy) return;
+    const pod = this.queue.pop();
+    if (pod === undefined) return;
+    this.busy = true;
+    // The snapshot is taken now: the cycle decides on the cluster as it is at its start.
+    const decision = this.decide(pod);
+    const seconds = decisionSeconds(this.ctx.decision, 1);
+    this.ctx.sim.after(seconds, Phase.Decision, () => this.endCycle(pod, decision, seconds));
+  }
+
+  private decide(pod: Pod): Decision {
+    const node = this.selectNode(pod);
+    if (node >= 0) return { node };
+    return { node: -1, preempt: this.params.preemption && this.eligibleToPreempt(pod) ? findPreemption(this.preemptionView, pod, this.preemptRng) : undefined };
+  }
+
+  /** PodEligibleToPreemptOthers: not while victims of its own earlier preemption are still terminating on its nominated node. */
+  private eligibleToPreempt(pod: Pod): boolean {
+    if (pod.nominated < 0) return true;
+    for (const q of this.boundOn.get(pod.nominated) ?? []) if (q.terminating && q.group.priority < pod.group.priority) return false;
+    return true;
+  }
+
+  private endCycle(pod: Pod, decision: Decision, seconds: number): void {
+    const { sim, log, cluster } = this.ctx;
+    if (pod.state === "forgotten") {
+      // Its group was lost while this cycle ran: the decision is wasted.
+      log.push(sim.now, Ev.Busy, pod.group.index, -1, 0, seconds, 0);
+      this.busy = false;
+      this.startCycle();
+      return;
+    }
+    let node = decision.node;
+    // The chosen node may have failed while the cycle ran: the binding fails.
+    if (node >= 0 && !(cluster.up[node] === 1 && cluster.fits(node, pod.request))) node = -1;
+    log.push(sim.now, Ev.Attempt, pod.group.index, node);
+    log.push(sim.now, Ev.Busy, pod.group.index, node, 0, seconds, node >= 0 ? 1 : 0);
+    if (node >= 0) {
+      this.queue.done(pod);
+      this.bind(pod, node);
+      this.onBind(pod, node);
+    } else {
+      if (decision.preempt !== undefined) this.preempt(pod, decision.preempt);
+      this.queue.failed(pod);
+    }
+    this.busy = false;
+    this.startCycle();
+  }
+
+  /** The victims start terminating; their resources are free after the grace period. The preemptor is nominated to the node. */
+  private preempt(pod: Pod, c: Candidate): void {
+    const { sim, log, lifecycle } = this.ctx;
+    this.nominate(pod, c.node);
+    const groups = new Set<Group>();
+    for (const victim of c.victims) {
+      if (victim.terminating || victim.state !== "bound") continue;
+      victim.terminating = true;
+      groups.add(victim.group);
+    }
+    for (const group of groups) {
+      log.push(sim.now, Ev.Preempted, group.index, c.node, pod.group.index);
+      sim.after(this.params.terminationGracePeriodSeconds, Phase.Release, () => {
+        // Still running (it did not finish on its own meanwhile): the victim is deleted.
+        if (!(this.podsOf.get(group.index) ?? []).some((p) => p.terminating && p.state === "bound")) return;
+        lifecycle.killGroup(group);
+        this.ctx.evicted(group);
+      });
+    }
+  }
+
+  private readonly extra = new Float64Array(3);
+
+  /** Filters one node for the Pod: resources (with nominated Pods of at least its priority), Pod count, selector. */
+  private feasible(node: number, pod: Pod): boolean {
+    const { cluster } = this.ctx;
+    if (pod.mask !== undefined && pod.mask[node] !== 1) return false;
+    let pods = this.podCount[node]!;
+    let fc = cluster.freeCpu[node]!;
+    let fm = cluster.freeMemory[node]!;
+    let fg = cluster.freeGpu[node]!;
+    if (this.nominatedOn.size > 0 && this.nominatedOn.has(node)) {
+      pods += this.nominatedUse(node, pod.group.priority, pod, this.extra);
+      fc -= this.extra[0]!;
+      fm -= this.extra[1]!;
+      fg -= this.extra[2]!;
+    }
+    const r = pod.request;
+    return pods + 1 <= cluster.maxPods[node]! && r.cpu <= fc && r.memory <= fm && r.gpu <= fg;
+  }
+
+  /**
+   * Filter then score (findNodesThatFitPod, prioritizeNodes, selectHost).
+   * Returns -1 when no node fits.
+   */
+  selectNode(pod: Pod): number {
+    const n = this.ctx.cluster.size;
+    if (pod.nominated >= 0 && this.ctx.cluster.up[pod.nominated] === 1 && this.feasible(pod.nominated, pod)) {
+      this.lastExamined = 1;
+      return pod.nominated;
+    }
+    const want = this.numToFind;
+    const scorer = this.scorer;
+    let found = 0;
+    let examined = 0;
+    let node = this.nextStart;
+    let best = -1;
+    let bestScore = -Infinity;
+    let ties = 0;
+    // One pass: filter, and score each feasible node as it is found, in scan order.
+    while (examined < n && found < want) {
+      if (this.feasible(node, pod)) {
+        found++;
+        const score = scorer.score(node, pod);
+        if (score > bestScore) {
+          bestScore = score;
+          best = node;
+          ties = 1;
+        } else if (score === bestScore) {
+          ties++;
+          if (this.tieBreak.int(ties) === 0) best = node;
+        }
+      }
+      examined++;
+      node++;
+      if (node === n) node = 0;
+    }
+    this.lastExamined = examined;
+    if (n > 0) this.nextStart = (this.nextStart + examined) % n;
+    return best;
+  }
+}
