@@ -27,7 +27,7 @@ function sampleRows(n: number): GroupRow[] {
     run_id: "0123456789ab", scenario: "bench", strategy: "kube", seed: 1, group_id: `g${i}`, kind: "colocate",
     members: 3, cpu: 6000, memory: 12288, gpu: 0, submit: rng.uniform(0, 1000), pod_created: 1.5, placed: 2.25,
     started: 2.25, finished: 302.25, latency: 0.75, nodes: "node-0042", outcome: "completed", correct: true,
-    attempts: 1, conflicts: 0, rollbacks: 0, held_cpu_s: 0, held_memory_s: 0, held_gpu_s: 0, wasted_cpu_s: 0,
+    attempts: 1, conflicts: 0, rollbacks: 0, preempted: 0, preemptor: "", held_cpu_s: 0, held_memory_s: 0, held_gpu_s: 0, wasted_cpu_s: 0,
     wasted_memory_s: 0, wasted_gpu_s: 0, co_start_skew: 0, split_s: 0, phase: "Succeeded",
   }));
 }

@@ -38,6 +38,7 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
   const lastEnd = new Float64Array(n).fill(-1); // log index of Unschedulable / Abandon
   const startIndex = new Float64Array(n).fill(-1); // log index of the last GroupStart
   const lostAt = new Float64Array(n).fill(-1);
+  const preemptedAt = new Float64Array(n).fill(-1);
   const restartAt = new Float64Array(n).fill(-1);
   const joinIndex = new Float64Array(n).fill(-1);
   const joinNode = new Int32Array(n).fill(-1);
@@ -98,6 +99,9 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
       case Ev.Restart:
         restartAt[g] = i;
         break;
+      case Ev.Preempted:
+        preemptedAt[g] = i;
+        break;
       case Ev.DeadlockJoin:
         joinIndex[g] = i;
         joinNode[g] = node;
@@ -155,6 +159,10 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
         break;
       case "lost":
         if (lostAt[g]! < 0 || restartAt[g]! > lostAt[g]!) out.push(`${where}: lost without a loss since its last restart`);
+        break;
+      case "preempted":
+        if (preemptedAt[g]! < 0 || restartAt[g]! > preemptedAt[g]!) out.push(`${where}: preempted without a preemption since its last restart`);
+        else if (tail > 0) out.push(`${where}: preempted but still runs at the end`);
         break;
       case "deadlocked":
         if (joinIndex[g]! < 0) out.push(`${where}: deadlocked but the detector never reported it`);

@@ -4,16 +4,16 @@ import type { DeadlockRow, GroupRow, RunRow, SchedulerRow, TimeseriesRow } from 
 export const GROUP_COLUMNS = [
   "run_id", "scenario", "strategy", "seed", "group_id", "kind", "members", "cpu", "memory", "gpu",
   "submit", "pod_created", "placed", "started", "finished", "latency", "nodes", "outcome", "correct",
-  "attempts", "conflicts", "rollbacks", "held_cpu_s", "held_memory_s", "held_gpu_s",
+  "attempts", "conflicts", "rollbacks", "preempted", "preemptor", "held_cpu_s", "held_memory_s", "held_gpu_s",
   "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew", "split_s", "phase",
 ] as const satisfies readonly (keyof GroupRow)[];
 
 export const RUN_COLUMNS = [
   "run_id", "scenario", "strategy", "seed", "groups", "completed", "running", "pending", "deadlocked",
-  "abandoned", "unschedulable", "split", "lost", "correct_rate", "latency_mean", "latency_p50",
+  "abandoned", "unschedulable", "split", "lost", "preempted", "correct_rate", "latency_mean", "latency_p50",
   "latency_p90", "latency_p99", "latency_max", "makespan", "util_cpu", "util_memory", "util_gpu",
   "held_cpu_s", "held_memory_s", "held_gpu_s", "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s",
-  "deadlocks", "first_deadlock", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
+  "deadlocks", "first_deadlock", "preemptions", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
   "schedulers", "busy_s", "busy_useful_s", "busy_wasted_s", "busyness", "split_s", "events", "horizon",
 ] as const satisfies readonly (keyof RunRow)[];
 

@@ -8,7 +8,7 @@ import { loadScenario, validateScenario, type Scenario } from "../../sim/workloa
 
 export interface NodeInput {
   name: string;
-  capacity: { cpu?: number; memory?: number; gpu?: number };
+  capacity: { cpu?: number; memory?: number; gpu?: number; pods?: number };
   labels?: Record<string, string>;
 }
 

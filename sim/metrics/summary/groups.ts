@@ -27,6 +27,9 @@ export interface GroupRow {
   conflicts: number;
   rollbacks: number;
   held_cpu_s: number;
+  /** Times the group was chosen as a preemption victim, and the id of the group whose Pod preempted it last. */
+  preempted: number;
+  preemptor: string;
   held_memory_s: number;
   held_gpu_s: number;
   wasted_cpu_s: number;
@@ -50,6 +53,7 @@ export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
     case "split":
       return finished ? "Succeeded" : "Running";
     case "lost":
+    case "preempted":
       return "Failed";
     default:
       return "Pending";
@@ -116,6 +120,11 @@ export function groupRows(run: RunRecord): GroupRow[] {
   const UNSCHEDULABLE = 1;
   const ABANDONED = 2;
   const LOST = 4;
+  const PREEMPTED = 8;
+  /** Times each group was chosen as a preemption victim, the last preemptor, and whether a kill of its Pod is due. */
+  const preempted = new Int32Array(n);
+  const preemptor = new Int32Array(n).fill(-1);
+  const victim = new Uint8Array(n);
 
   for (let i = 0; i < log.length; i++) {
     const t = log.t[i]!;
@@ -144,9 +153,14 @@ export function groupRows(run: RunRecord): GroupRow[] {
         started[g] = NaN;
         startNodes[g] = undefined;
         break;
+      case Ev.Preempted:
+        preempted[g]!++;
+        preemptor[g] = log.id[i]!;
+        victim[g] = 1;
+        break;
       case Ev.Restart:
         // A controller's replacement: a new attempt of the same group.
-        flags[g]! &= ~LOST;
+        flags[g]! &= ~(LOST | PREEMPTED);
         attempts[g]!++;
         break;
       case Ev.TaskStart: {
@@ -167,6 +181,13 @@ export function groupRows(run: RunRecord): GroupRow[] {
         const t0 = taskStart.get(id);
         if (t0 === undefined) throw new Error(`summary: task ${id} ended without starting`);
         taskStart.delete(id);
+        if (log.kind[i] === Ev.TaskKill && victim[g]) {
+          // A preemption victim's Pod was deleted after its grace period.
+          flags[g]! |= PREEMPTED;
+          victim[g] = 0;
+          started[g] = NaN;
+          startNodes[g] = undefined;
+        }
         const target = log.kind[i] === Ev.TaskFinish ? ranWork : wasted;
         const dt = t - t0;
         target[g * 3]! += log.r0[i]! * dt;
@@ -188,6 +209,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
         break;
       case Ev.GroupFinish:
         finished[g] = t;
+        victim[g] = 0; // it finished within its grace period
         break;
       case Ev.HoldStart:
         holdStart.set(log.id[i]!, i);
@@ -244,6 +266,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
     if (flags[g]! & UNSCHEDULABLE) outcome = "unschedulable";
     else if (flags[g]! & ABANDONED) outcome = "abandoned";
     else if (flags[g]! & LOST) outcome = "lost";
+    else if (flags[g]! & PREEMPTED) outcome = "preempted";
     else if (deadlock[g]! >= 0) outcome = "deadlocked";
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
@@ -289,6 +312,8 @@ export function groupRows(run: RunRecord): GroupRow[] {
       wasted_cpu_s: wasted[g * 3]!,
       wasted_memory_s: wasted[g * 3 + 1]!,
       wasted_gpu_s: wasted[g * 3 + 2]!,
+      preempted: preempted[g]!,
+      preemptor: preemptor[g]! >= 0 ? (groups[preemptor[g]!]?.id ?? "") : "",
       co_start_skew: skew[g]!,
       split_s: partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!),
       phase: podPhase(outcome, !Number.isNaN(finished[g]!)),

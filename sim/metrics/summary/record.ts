@@ -16,5 +16,5 @@ export interface RunRecord {
   readonly events: number;
 }
 
-export const OUTCOMES = ["completed", "running", "pending", "deadlocked", "abandoned", "unschedulable", "split", "lost"] as const;
+export const OUTCOMES = ["completed", "running", "pending", "deadlocked", "abandoned", "unschedulable", "split", "lost", "preempted"] as const;
 export type Outcome = (typeof OUTCOMES)[number];

@@ -18,6 +18,7 @@ export interface RunRow {
   unschedulable: number;
   split: number;
   lost: number;
+  preempted: number;
   correct_rate: number;
   latency_mean: number;
   latency_p50: number;
@@ -35,6 +36,8 @@ export interface RunRow {
   wasted_memory_s: number;
   wasted_gpu_s: number;
   deadlocks: number;
+  /** Pods chosen as preemption victims (kube, naive). */
+  preemptions: number;
   first_deadlock: number;
   offers: number;
   declines: number;
@@ -65,6 +68,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
   let busy = 0;
   let busyUseful = 0;
   let schedulers = 0;
+  let preemptions = 0;
   let commits = 0;
   let offers = 0;
   let declines = 0;
@@ -93,6 +97,9 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
         break;
       case Ev.Rescind:
         rescinds++;
+        break;
+      case Ev.Preempted:
+        preemptions++;
         break;
       case Ev.AllocRound:
         rounds++;
@@ -126,6 +133,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     unschedulable: count("unschedulable"),
     split: count("split"),
     lost: count("lost"),
+    preempted: count("preempted"),
     correct_rate: ratio(rows.filter((r) => r.correct).length, rows.length),
     latency_mean: mean(latencies),
     latency_p50: percentile(latencies, 0.5),
@@ -143,6 +151,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     wasted_memory_s: sumOf("wasted_memory_s"),
     wasted_gpu_s: sumOf("wasted_gpu_s"),
     deadlocks: deadlocks.size,
+    preemptions,
     first_deadlock: firstDeadlock,
     offers,
     declines,
