@@ -154,3 +154,52 @@ describe("DefaultPreemption", () => {
     expect(ran.row("high").started).toBeCloseTo(100.15 + 0.15, 9);
   });
 });
+
+describe("GPU devices (every strategy)", () => {
+  const gpuNode = (name: string, gpus: number): NodeInput => ({ name, capacity: { cpu: 64000, memory: 65536, gpu: gpus * 1000 } });
+  const gpuMember = (gpu: number, delay = 0) => ({ request: { cpu: 100, memory: 100, gpu }, delay });
+
+  // One node with two GPUs. a (0.5 GPU) takes device 0; b (0.7 GPU) does not fit on device 0's remaining 0.5,
+  // so it takes device 1 (0.3 left). c asks for 0.6: 0.8 GPU are free in all, but no device has 0.6, so it
+  // waits until a finishes (at 10.15 under kube: a binds at 0.15, b at 0.30, c's cycle fails at 0.45),
+  // then binds at 10.30 on device 0.
+  const scenario = inlineScenario({
+    nodes: [gpuNode("n", 2)],
+    groups: [group("a", 0, 10, [gpuMember(500)]), group("b", 0, 100, [gpuMember(700)]), group("c", 0, 5, [gpuMember(600)])],
+    horizon: 60,
+  });
+
+  it("kube refuses a 0.6 GPU Pod on two GPUs with 0.5 and 0.3 free, and binds it when a device frees", () => {
+    const ran = run(scenario, "kube", 1, { check: true });
+    expect(ran.row("b").started).toBeCloseTo(0.3, 9);
+    expect(ran.row("c").started).toBeCloseTo(10.3, 9);
+    expect(ran.row("c").attempts).toBe(2);
+  });
+
+  it.each(["naive", "omega"])("%s also waits for a device with 0.6 free", (strategy) => {
+    const ran = run(scenario, strategy, 1, { check: true });
+    expect(ran.row("c").started).toBeGreaterThan(10);
+  });
+
+  it("mesos asks for whole GPUs (a fraction rounds up), so only two of the three run at once on two GPUs", () => {
+    const ran = run(scenario, "mesos", 1, { check: true });
+    const rows = ["a", "b", "c"].map((id) => ran.row(id)).sort((x, y) => x.started - y.started);
+    expect(rows[1]!.started).toBeLessThan(1);
+    // The third starts only once one of the first two has finished and given its GPU back.
+    expect(rows[2]!.started).toBeGreaterThanOrEqual(Math.min(rows[0]!.finished, rows[1]!.finished));
+  });
+
+  it("takes whole free devices for a request above one GPU", () => {
+    // small (0.2 GPU) sits on device 0; big (2 GPUs) needs two whole free devices: it waits for small.
+    const s = inlineScenario({ nodes: [gpuNode("n", 2)], groups: [group("small", 0, 10, [gpuMember(200)]), group("big", 0, 5, [gpuMember(2000)])], horizon: 60 });
+    const ran = run(s, "kube", 1, { check: true });
+    expect(ran.row("big").started).toBeCloseTo(10.3, 9);
+  });
+
+  it("refuses a node GPU capacity that is not whole devices", async () => {
+    const { validateScenario } = await import("../sim/workload/scenario.ts");
+    expect(() => validateScenario("<gpu>", { name: "x", horizon: 10, cluster: { type: "inline", nodes: [{ name: "n", capacity: { cpu: 1, memory: 1, gpu: 1500 } }] }, workload: { type: "inline", groups: [group("g", 0, 1, [member(1)])] } })).toThrow(
+      /\$\.cluster\.nodes\[0\]\.capacity\.gpu: GPUs are devices of 1000 milli-GPU: expected a multiple of 1000/,
+    );
+  });
+});

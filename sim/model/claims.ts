@@ -15,6 +15,8 @@ export type CommitMode = (typeof COMMIT_MODES)[number];
  */
 export class ClaimDelta {
   private seqBefore = -1;
+  /** The GPU devices the claim took (-1: none). */
+  handle = -1;
 
   constructor(
     readonly node: number,
@@ -30,14 +32,15 @@ export class ClaimDelta {
   apply(cluster: Cluster): void {
     if (this.applied) throw new Error("claim: already applied");
     const before = cluster.seq[this.node]!;
-    cluster.allocate(this.node, this.request);
+    this.handle = cluster.allocate(this.node, this.request);
     this.seqBefore = before;
   }
 
   revert(cluster: Cluster): void {
     if (!this.applied) throw new Error("claim: not applied");
-    cluster.revert(this.node, this.request, this.seqBefore);
+    cluster.revert(this.node, this.request, this.seqBefore, this.handle);
     this.seqBefore = -1;
+    this.handle = -1;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Selector } from "./group.ts";
+import { GpuDevices } from "./gpu-devices.ts";
 import type { Resources } from "./resources.ts";
 
 /** A node as a scenario describes it. */
@@ -29,6 +30,8 @@ export class Cluster {
   readonly freeGpu: Float64Array;
   /** Per-node sequence numbers: incremented by every allocate and release. */
   readonly seq: Float64Array;
+  /** GPU devices (1,000 milli each): a fraction must fit on one device, whole GPUs need free devices. */
+  readonly gpus: GpuDevices;
   /** Pods each node holds at most. */
   readonly maxPods: Uint32Array;
   /** 1 while the node is up. A down node's free resources read -1, so nothing fits there. */
@@ -73,6 +76,7 @@ export class Cluster {
     this.freeCpu = Float64Array.from(this.capCpu);
     this.freeMemory = Float64Array.from(this.capMemory);
     this.freeGpu = Float64Array.from(this.capGpu);
+    this.gpus = new GpuDevices(this.capGpu);
     this.total = { cpu, memory, gpu };
     this.shapes = [...shapes.values()];
   }
@@ -95,21 +99,21 @@ export class Cluster {
     return { cpu: this.capCpu[node]!, memory: this.capMemory[node]!, gpu: this.capGpu[node]! };
   }
 
-  /** True when `r` fits in the node's free resources in every dimension. */
+  /** True when `r` fits in the node's free resources in every dimension, its GPUs on the node's devices. */
   fits(node: number, r: Resources): boolean {
-    return r.cpu <= this.freeCpu[node]! && r.memory <= this.freeMemory[node]! && r.gpu <= this.freeGpu[node]!;
+    return r.cpu <= this.freeCpu[node]! && r.memory <= this.freeMemory[node]! && r.gpu <= this.freeGpu[node]! && (r.gpu <= 0 || this.gpus.fits(node, r.gpu));
   }
 
   /** True when `r` fits the node's capacity, i.e. on the node if it were empty. */
   fitsCapacity(node: number, r: Resources): boolean {
-    return r.cpu <= this.capCpu[node]! && r.memory <= this.capMemory[node]! && r.gpu <= this.capGpu[node]!;
+    return r.cpu <= this.capCpu[node]! && r.memory <= this.capMemory[node]! && r.gpu <= this.capGpu[node]! && GpuDevices.possible(this.gpus.devices(node), r.gpu);
   }
 
   /** True when some node (matching `selector`, if any) could hold `r` if it were empty. */
   fitsAnyNode(r: Resources, selector?: Selector): boolean {
     for (const { capacity: c, labels } of this.shapes) {
       if (selector !== undefined && !matchesLabels(labels, selector)) continue;
-      if (r.cpu <= c.cpu && r.memory <= c.memory && r.gpu <= c.gpu) return true;
+      if (r.cpu <= c.cpu && r.memory <= c.memory && r.gpu <= c.gpu && GpuDevices.possible(Math.floor(c.gpu / 1000), r.gpu)) return true;
     }
     return false;
   }
@@ -126,11 +130,26 @@ export class Cluster {
     return mask;
   }
 
-  allocate(node: number, r: Resources): void {
+  /**
+   * Allocates `r` on the node, its GPUs on devices; returns the handle of the
+   * device allocation (-1 without GPUs), which release() and revert() take.
+   */
+  allocate(node: number, r: Resources): number {
+    if (r.gpu > 0 && r.gpu <= this.freeGpu[node]!) {
+      const handle = this.gpus.take(node, r.gpu, () => this.name(node));
+      try {
+        this.allocateValues(node, r.cpu, r.memory, r.gpu);
+      } catch (err) {
+        this.gpus.give(handle);
+        throw err;
+      }
+      return handle;
+    }
     this.allocateValues(node, r.cpu, r.memory, r.gpu);
+    return -1;
   }
 
-  /** allocate() without a Resources object, for hot paths. */
+  /** allocate() of aggregate amounts, without devices (mesos offers and holds, which count whole GPUs only), for hot paths. */
   allocateValues(node: number, cpu: number, memory: number, gpu: number): void {
     if (cpu > this.freeCpu[node]! || memory > this.freeMemory[node]! || gpu > this.freeGpu[node]!) {
       throw new Error(`cluster: allocating cpu=${cpu} memory=${memory} gpu=${gpu} on ${this.name(node)} exceeds its free resources`);
@@ -170,15 +189,17 @@ export class Cluster {
    * `seqBefore` to `seqBefore + 1`, restoring both resources and sequence
    * number exactly. Throws if anything else changed the node in between.
    */
-  revert(node: number, r: Resources, seqBefore: number): void {
+  revert(node: number, r: Resources, seqBefore: number, handle = -1): void {
     if (this.seq[node] !== seqBefore + 1) {
       throw new Error(`cluster: cannot revert on ${this.name(node)}: it changed since (seq ${this.seq[node]}, expected ${seqBefore + 1})`);
     }
-    this.release(node, r);
+    this.release(node, r, handle);
     this.seq[node] = seqBefore;
   }
 
-  release(node: number, r: Resources): void {
+  /** Releases `r` on the node, and the GPU devices of its allocation `handle`. */
+  release(node: number, r: Resources, handle = -1): void {
+    this.gpus.give(handle);
     this.releaseValues(node, r.cpu, r.memory, r.gpu);
   }
 

@@ -12,6 +12,8 @@ export interface Task {
   readonly members: number;
   readonly request: Resources;
   readonly start: number;
+  /** Its GPU device allocation (-1: none). */
+  readonly gpuHandle: number;
 }
 
 interface GroupRun {
@@ -65,8 +67,8 @@ export class Lifecycle {
   start(group: Group, members: number, node: number, request: Resources): Task | undefined {
     if (this.lost[group.index]) return undefined;
     this.check(group, members);
-    this.cluster.allocate(node, request);
-    return this.adopt(group, members, node, request);
+    const handle = this.cluster.allocate(node, request);
+    return this.adopt(group, members, node, request, handle);
   }
 
   /**
@@ -74,13 +76,13 @@ export class Lifecycle {
    * claim of an optimistic transaction). For a lost group the claim is given
    * back and nothing starts.
    */
-  startClaimed(group: Group, members: number, node: number, request: Resources): Task | undefined {
+  startClaimed(group: Group, members: number, node: number, request: Resources, gpuHandle = -1): Task | undefined {
     if (this.lost[group.index]) {
-      this.cluster.release(node, request);
+      this.cluster.release(node, request, gpuHandle);
       return undefined;
     }
     this.check(group, members);
-    return this.adopt(group, members, node, request);
+    return this.adopt(group, members, node, request, gpuHandle);
   }
 
   /** A controller's replacement of a lost group: it may run again. */
@@ -96,10 +98,10 @@ export class Lifecycle {
     }
   }
 
-  private adopt(group: Group, members: number, node: number, request: Resources): Task {
+  private adopt(group: Group, members: number, node: number, request: Resources, gpuHandle: number): Task {
     const run = this.run(group.index);
     const now = this.sim.now;
-    const task: Task = { id: this.nextTask++, group: group.index, node, members, request, start: now };
+    const task: Task = { id: this.nextTask++, group: group.index, node, members, request, start: now, gpuHandle };
     run.tasks.push(task);
     run.running += members;
     let here = this.onNode.get(node);
@@ -170,7 +172,7 @@ export class Lifecycle {
     }
     const now = this.sim.now;
     for (const task of tasks) {
-      this.cluster.release(task.node, task.request);
+      this.cluster.release(task.node, task.request, task.gpuHandle);
       this.onNode.get(task.node)?.delete(task);
       this.log.pushResources(now, kind, task.group, task.node, task.id, task.request);
     }

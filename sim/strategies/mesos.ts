@@ -1,6 +1,7 @@
 import { Phase, type EventId } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group, type Member } from "../model/group.ts";
+import { GPU_DEVICE } from "../model/gpu-devices.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
 import { DeadlockBook, stuckWaiters, type Waiter } from "./mesos/deadlock.ts";
@@ -59,6 +60,14 @@ interface Framework {
  * reduces the waiting groups of a node whenever holds or arrivals change, and
  * records each deadlock; `onDeadlock` decides what happens next.
  */
+/**
+ * Mesos offers GPUs as a scalar of whole devices (`gpus`; fractional GPUs are
+ * refused by the master): a framework asks for ceil(milli / 1000) GPUs.
+ */
+function wholeGpus(r: Resources): Resources {
+  return r.gpu <= 0 || r.gpu % GPU_DEVICE === 0 ? r : { cpu: r.cpu, memory: r.memory, gpu: Math.ceil(r.gpu / GPU_DEVICE) * GPU_DEVICE };
+}
+
 class Mesos implements Strategy, OfferSink {
   readonly wholeGroups = true;
   readonly failureDetection: number;
@@ -94,7 +103,7 @@ class Mesos implements Strategy, OfferSink {
       return {
         group,
         framework,
-        need: effectiveRequest(group.members, ctx.podOverhead),
+        need: wholeGpus(effectiveRequest(group.members, ctx.podOverhead)),
         arrivedMembers: [],
         status: "unknown",
         holdNode: -1,
@@ -255,7 +264,7 @@ class Mesos implements Strategy, OfferSink {
 
   private view(g: GroupState): GroupView {
     const allArrived = g.arrivedMembers.length === g.group.members.length;
-    const target = this.params.target === "declared" || allArrived ? g.need : effectiveRequest(g.arrivedMembers, this.ctx.podOverhead);
+    const target = this.params.target === "declared" || allArrived ? g.need : wholeGpus(effectiveRequest(g.arrivedMembers, this.ctx.podOverhead));
     const selector = g.group.selector;
     const mask = selector === undefined ? undefined : this.ctx.cluster.selectorMask(selector);
     return { index: g.group.index, allArrived, need: g.need, target, holdNode: g.holdNode, held: g.held, mask };

@@ -214,7 +214,7 @@ class Omega implements Strategy {
       g.running[claim.tag] = 1;
       g.runningCount++;
       g.node = claim.node;
-      lifecycle.startClaimed(g.group, 1, claim.node, claim.request);
+      lifecycle.startClaimed(g.group, 1, claim.node, claim.request, claim.handle);
     }
     if (result.committed.length > 0) log.push(now, Ev.Commit, g.group.index, plan.claims[0]!.node);
     if (result.failed.length > 0) {

@@ -122,7 +122,9 @@ export async function runSweep(sweep: Sweep, options: SweepOptions): Promise<Swe
   const unregister = onInterrupt(async () => {
     await pool.destroy();
     const removed = removeTemps(join(out, "runs"), "mine").length + removeTemps(out, "mine").length;
-    return `kept ${skipped + done} complete runs of ${mine.length} in ${options.out} (rerun the same command to resume); removed ${removed} in flight`;
+    // Counted on disk: a worker may have finished a run whose reply never arrived.
+    const kept = mine.filter((t) => isComplete(runFolder(out, t.runId))).length;
+    return `kept ${kept} complete runs of ${mine.length} in ${options.out} (rerun the same command to resume); removed ${removed} in flight`;
   });
   try {
     try {

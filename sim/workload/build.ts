@@ -44,7 +44,8 @@ export function buildNodes(spec: ClusterSpec, streams: RngStreams, baseDir = "."
       const k = h === 0 ? 1 : rng.uniform(1 - h, 1 + h);
       nodes.push({
         name: `${pool.prefix}${pad(i, pool.count)}`,
-        capacity: { cpu: Math.round(c.cpu * k), memory: Math.round(c.memory * k), gpu: Math.round(c.gpu * k) },
+        // GPUs are whole devices of 1000 milli-GPU.
+        capacity: { cpu: Math.round(c.cpu * k), memory: Math.round(c.memory * k), gpu: Math.round((c.gpu * k) / 1000) * 1000 },
         pods: c.pods,
         labels: pool.labels,
       });

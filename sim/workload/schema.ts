@@ -30,7 +30,10 @@ export const resourcesSchema = z
   .strict();
 
 /** A node's capacity: resources, and how many Pods it holds (the kubelet's --max-pods, Kubernetes' default 110). */
-export const nodeCapacitySchema = resourcesSchema.extend({ pods: z.number().int().min(1).max(1_000_000).default(110) }).strict();
+export const nodeCapacitySchema = resourcesSchema
+  .extend({ pods: z.number().int().min(1).max(1_000_000).default(110) })
+  .strict()
+  .refine((c) => c.gpu % 1000 === 0, { message: "GPUs are devices of 1000 milli-GPU: expected a multiple of 1000", path: ["gpu"] });
 
 const memberSchema = z
   .object({

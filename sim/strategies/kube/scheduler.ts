@@ -286,7 +286,7 @@ export class PodScheduler {
       fg -= this.extra[2]!;
     }
     const r = pod.request;
-    return pods + 1 <= cluster.maxPods[node]! && r.cpu <= fc && r.memory <= fm && r.gpu <= fg;
+    return pods + 1 <= cluster.maxPods[node]! && r.cpu <= fc && r.memory <= fm && r.gpu <= fg && (r.gpu <= 0 || cluster.gpus.fits(node, r.gpu));
   }
 
   /**
