@@ -128,23 +128,26 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
   const fitType = fit?.scoringStrategy.type ?? "LeastAllocated";
   const rtcr = fit?.scoringStrategy.requestedToCapacityRatio ? brokenLinear(fit.scoringStrategy.requestedToCapacityRatio.shape) : undefined;
 
-  /** allocatable and requested (with the Pod) of resource i on the node, as resource_allocation.go computes them; allocatable 0 = skip. */
-  const amounts = (node: number, i: 0 | 1 | 2, pod: PodRequests, useRequested: boolean): [number, number] => {
-    const podRequest = i === 0 ? (useRequested ? pod.request.cpu : pod.nonZero.cpu) : i === 1 ? (useRequested ? pod.request.memory : pod.nonZero.memory) : pod.request.gpu;
-    // An extended resource (GPU) the Pod does not request is left out.
-    if (i === 2 && podRequest === 0) return [0, 0];
-    const allocatable = cap[i][node]!;
-    const used = allocatable - free[i][node]!;
-    const requested = i === 2 || useRequested ? used : used + (i === 0 ? nonZeroExtraCpu[node]! : nonZeroExtraMemory[node]!);
-    return [allocatable, requested + podRequest];
+  // The scores below read allocatable and requested straight from the typed arrays, with no object per
+  // node: they run for every feasible node of every cycle.
+  /** Requested on the node with the Pod (NonZeroRequested for Fit's cpu and memory, Requested otherwise). */
+  const requestedOf = (node: number, i: 0 | 1 | 2, pod: PodRequests, useRequested: boolean): number => {
+    const used = cap[i][node]! - free[i][node]!;
+    if (i === 0) return useRequested ? used + pod.request.cpu : used + nonZeroExtraCpu[node]! + pod.nonZero.cpu;
+    if (i === 1) return useRequested ? used + pod.request.memory : used + nonZeroExtraMemory[node]! + pod.nonZero.memory;
+    return used + pod.request.gpu;
   };
 
   const fitScore = (node: number, pod: PodRequests): number => {
     let nodeScore = 0;
     let weightSum = 0;
-    for (const { i, weight } of fitResources) {
-      const [allocatable, requested] = amounts(node, i, pod, false);
+    for (let k = 0; k < fitResources.length; k++) {
+      const { i, weight } = fitResources[k]!;
+      // An extended resource (GPU) the Pod does not request is left out, as is one the node lacks.
+      if (i === 2 && pod.request.gpu === 0) continue;
+      const allocatable = cap[i][node]!;
       if (allocatable === 0) continue;
+      const requested = requestedOf(node, i, pod, false);
       let s: number;
       if (fitType === "LeastAllocated") s = requested > allocatable ? 0 : div((allocatable - requested) * MAX_NODE_SCORE, allocatable);
       else if (fitType === "MostAllocated") s = div(Math.min(requested, allocatable) * MAX_NODE_SCORE, allocatable);
@@ -159,25 +162,28 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
     return fitType === "RequestedToCapacityRatio" ? Math.round(nodeScore / weightSum) : div(nodeScore, weightSum);
   };
 
+  const fractions = new Float64Array(3);
   const balancedScore = (node: number, pod: PodRequests): number => {
     // A best-effort Pod (no request at all) scores 0.
     if (pod.request.cpu === 0 && pod.request.memory === 0 && pod.request.gpu === 0) return 0;
     let total = 0;
-    const fractions: number[] = [];
-    for (const i of balancedResources) {
-      const [allocatable, requested] = amounts(node, i, pod, true);
+    let count = 0;
+    for (let k = 0; k < balancedResources.length; k++) {
+      const i = balancedResources[k]!;
+      if (i === 2 && pod.request.gpu === 0) continue;
+      const allocatable = cap[i][node]!;
       if (allocatable === 0) continue;
-      const f = Math.min(1, requested / allocatable);
+      const f = Math.min(1, requestedOf(node, i, pod, true) / allocatable);
       total += f;
-      fractions.push(f);
+      fractions[count++] = f;
     }
     let std = 0;
-    if (fractions.length === 2) std = Math.abs((fractions[0]! - fractions[1]!) / 2);
-    else if (fractions.length > 2) {
-      const mean = total / fractions.length;
+    if (count === 2) std = Math.abs((fractions[0]! - fractions[1]!) / 2);
+    else if (count > 2) {
+      const mean = total / count;
       let sum = 0;
-      for (const f of fractions) sum += (f - mean) * (f - mean);
-      std = Math.sqrt(sum / fractions.length);
+      for (let k = 0; k < count; k++) sum += (fractions[k]! - mean) * (fractions[k]! - mean);
+      std = Math.sqrt(sum / count);
     }
     return Math.trunc((1 - std) * MAX_NODE_SCORE);
   };

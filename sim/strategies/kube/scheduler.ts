@@ -40,6 +40,8 @@ export class PodScheduler {
   private readonly nonZeroExtraCpu: Float64Array;
   private readonly nonZeroExtraMemory: Float64Array;
   private readonly boundOn = new Map<number, Set<Pod>>();
+  /** Bound Pods per priority: preemption is tried only when some bound Pod has a lower priority. */
+  private readonly boundPriorities = new Map<number, number>();
   private readonly nominatedOn = new Map<number, Set<Pod>>();
   /** Every live Pod, by group, so a lost or evicted group's Pods can be dropped. */
   private readonly podsOf = new Map<number, Pod[]>();
@@ -146,6 +148,8 @@ export class PodScheduler {
     let on = this.boundOn.get(node);
     if (on === undefined) this.boundOn.set(node, (on = new Set()));
     on.add(pod);
+    const p = pod.group.priority;
+    this.boundPriorities.set(p, (this.boundPriorities.get(p) ?? 0) + 1);
   }
 
   private unbind(pod: Pod): void {
@@ -154,6 +158,10 @@ export class PodScheduler {
     this.nonZeroExtraCpu[node]! -= pod.nonZero.cpu - pod.request.cpu;
     this.nonZeroExtraMemory[node]! -= pod.nonZero.memory - pod.request.memory;
     this.boundOn.get(node)?.delete(pod);
+    const p = pod.group.priority;
+    const left = (this.boundPriorities.get(p) ?? 1) - 1;
+    if (left === 0) this.boundPriorities.delete(p);
+    else this.boundPriorities.set(p, left);
     pod.node = -1;
     pod.state = "forgotten";
   }
@@ -212,7 +220,13 @@ export class PodScheduler {
   private decide(pod: Pod): Decision {
     const node = this.selectNode(pod);
     if (node >= 0) return { node };
-    return { node: -1, preempt: this.params.preemption && this.eligibleToPreempt(pod) ? findPreemption(this.preemptionView, pod, this.preemptRng) : undefined };
+    return { node: -1, preempt: this.params.preemption && this.anyBoundBelow(pod.group.priority) && this.eligibleToPreempt(pod) ? findPreemption(this.preemptionView, pod, this.preemptRng) : undefined };
+  }
+
+  /** Whether some bound Pod has a lower priority (else no node can have a victim: the dry run would find none). */
+  private anyBoundBelow(priority: number): boolean {
+    for (const p of this.boundPriorities.keys()) if (p < priority) return true;
+    return false;
   }
 
   /** PodEligibleToPreemptOthers: not while victims of its own earlier preemption are still terminating on its nominated node. */
