@@ -115,6 +115,41 @@ function brokenLinear(shape: readonly { utilization: number; score: number }[]):
 export interface Scorer {
   /** The framework's total: each plugin's score (0..100, no normalisation for these plugins) times its weight, summed. */
   score(node: number, pod: PodRequests): number;
+  /**
+   * The same profile in the shape the scheduler's scan computes inline (no
+   * call per node): Fit Least/MostAllocated and BalancedAllocation over cpu
+   * and memory only. Undefined for any other profile.
+   */
+  readonly inline?: InlineProfile;
+}
+
+export interface InlineProfile {
+  readonly fitWeight: number;
+  readonly most: boolean;
+  readonly cpuWeight: number;
+  readonly memoryWeight: number;
+  readonly balancedWeight: number;
+  readonly balancedCpu: boolean;
+  readonly balancedMemory: boolean;
+}
+
+function inlineShape(profile: Profile): InlineProfile | undefined {
+  const fit = profile.plugins.NodeResourcesFit;
+  const bal = profile.plugins.NodeResourcesBalancedAllocation;
+  if (fit !== undefined && fit.scoringStrategy.type === "RequestedToCapacityRatio") return undefined;
+  const fitRes = fit?.scoringStrategy.resources ?? [];
+  const balRes = bal?.resources ?? [];
+  if ([...fitRes, ...balRes].some((r) => r.name === "nvidia.com/gpu")) return undefined;
+  if (new Set(fitRes.map((r) => r.name)).size !== fitRes.length || new Set(balRes.map((r) => r.name)).size !== balRes.length) return undefined;
+  return {
+    fitWeight: fit?.weight ?? 0,
+    most: fit?.scoringStrategy.type === "MostAllocated",
+    cpuWeight: fitRes.find((r) => r.name === "cpu")?.weight ?? 0,
+    memoryWeight: fitRes.find((r) => r.name === "memory")?.weight ?? 0,
+    balancedWeight: bal?.weight ?? 0,
+    balancedCpu: balRes.some((r) => r.name === "cpu"),
+    balancedMemory: balRes.some((r) => r.name === "memory"),
+  };
 }
 
 export function compileProfile(profile: Profile, state: NodeState): Scorer {
@@ -190,7 +225,9 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
 
   const fitWeight = fit?.weight ?? 0;
   const balancedWeight = balanced?.weight ?? 0;
+  const inline = inlineShape(profile);
   return {
+    ...(inline ? { inline } : {}),
     score(node, pod) {
       return (fitWeight > 0 ? fitScore(node, pod) * fitWeight : 0) + (balancedWeight > 0 ? balancedScore(node, pod) * balancedWeight : 0);
     },

@@ -308,24 +308,79 @@ export class PodScheduler {
    * Returns -1 when no node fits.
    */
   selectNode(pod: Pod): number {
-    const n = this.ctx.cluster.size;
-    if (pod.nominated >= 0 && this.ctx.cluster.up[pod.nominated] === 1 && this.feasible(pod.nominated, pod)) {
+    const cluster = this.ctx.cluster;
+    const n = cluster.size;
+    if (pod.nominated >= 0 && cluster.up[pod.nominated] === 1 && this.feasible(pod.nominated, pod)) {
       this.lastExamined = 1;
       return pod.nominated;
     }
     const want = this.numToFind;
     const scorer = this.scorer;
+    const fast = scorer.inline;
+    const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, maxPods } = cluster;
+    const { podCount, nonZeroExtraCpu, nonZeroExtraMemory, nominatedOn } = this;
+    const mask = pod.mask;
+    const { cpu: rc, memory: rm, gpu: rg } = pod.request;
+    const nzc = pod.nonZero.cpu;
+    const nzm = pod.nonZero.memory;
+    const bestEffort = rc === 0 && rm === 0 && rg === 0;
+    const fitWeight = fast?.fitWeight ?? 0;
+    const most = fast?.most ?? false;
+    const cpuWeight = fast?.cpuWeight ?? 0;
+    const memoryWeight = fast?.memoryWeight ?? 0;
+    const balancedWeight = fast?.balancedWeight ?? 0;
+    const balancedCpu = fast?.balancedCpu ?? false;
+    const balancedMemory = fast?.balancedMemory ?? false;
     let found = 0;
     let examined = 0;
     let node = this.nextStart;
     let best = -1;
     let bestScore = -Infinity;
     let ties = 0;
-    // One pass: filter, and score each feasible node as it is found, in scan order.
+    // One pass: filter, and score each feasible node as it is found, in scan order. The filter and the
+    // usual profiles are written out here (the same arithmetic as feasible() and profile.ts).
     while (examined < n && found < want) {
-      if (this.feasible(node, pod)) {
+      const ok =
+        nominatedOn.size > 0 && nominatedOn.has(node)
+          ? this.feasible(node, pod)
+          : (mask === undefined || mask[node] === 1) && podCount[node]! < maxPods[node]! && rc <= freeCpu[node]! && rm <= freeMemory[node]! && rg <= freeGpu[node]! && (rg <= 0 || cluster.gpus.fits(node, rg));
+      if (ok) {
         found++;
-        const score = scorer.score(node, pod);
+        let score: number;
+        if (fast !== undefined) {
+          const capC = capCpu[node]!;
+          const capM = capMemory[node]!;
+          const usedC = capC - freeCpu[node]!;
+          const usedM = capM - freeMemory[node]!;
+          let fit = 0;
+          if (fitWeight > 0) {
+            let sum = 0;
+            let weights = 0;
+            if (cpuWeight > 0 && capC > 0) {
+              const req = usedC + nonZeroExtraCpu[node]! + nzc;
+              // A quotient in [0, 100]: `| 0` truncates as Go's int64 division does.
+              sum += (most ? ((req > capC ? capC : req) * 100) / capC | 0 : req > capC ? 0 : ((capC - req) * 100) / capC | 0) * cpuWeight;
+              weights += cpuWeight;
+            }
+            if (memoryWeight > 0 && capM > 0) {
+              const req = usedM + nonZeroExtraMemory[node]! + nzm;
+              sum += (most ? ((req > capM ? capM : req) * 100) / capM | 0 : req > capM ? 0 : ((capM - req) * 100) / capM | 0) * memoryWeight;
+              weights += memoryWeight;
+            }
+            fit = weights === 0 ? 0 : Math.trunc(sum / weights);
+          }
+          let balanced = 0;
+          if (balancedWeight > 0 && !bestEffort) {
+            let std = 0;
+            if (balancedCpu && balancedMemory && capC > 0 && capM > 0) {
+              const fc = (usedC + rc) / capC;
+              const fm = (usedM + rm) / capM;
+              std = Math.abs(((fc > 1 ? 1 : fc) - (fm > 1 ? 1 : fm)) / 2);
+            }
+            balanced = Math.trunc((1 - std) * 100);
+          }
+          score = fit * fitWeight + balanced * balancedWeight;
+        } else score = scorer.score(node, pod);
         if (score > bestScore) {
           bestScore = score;
           best = node;
