@@ -25,7 +25,7 @@ export const Ev = {
   Unschedulable: 9,
   /** A scheduler spent decision time (id = scheduler index; r0 = seconds, r1 = 1 if it placed something). */
   Busy: 10,
-  /** A transaction or claim conflicted (omega). */
+  /** A transaction conflicted: at least one claim failed (omega; id = scheduler, r0 = claims kept by incremental commit). */
   Conflict: 11,
   /** A partly placed group was rolled back (omega). */
   Rollback: 12,
@@ -35,7 +35,7 @@ export const Ev = {
   HoldStart: 14,
   /** A hold ended (id = hold id). */
   HoldEnd: 15,
-  /** A transaction committed (omega), for the conflict fraction. */
+  /** A transaction committed without conflict (omega; id = scheduler, r0 = claims), for the conflict fraction. */
   Commit: 16,
   /** The allocator offered nodes to a framework in one round (id = framework; r0 = number of offers). */
   Offer: 17,

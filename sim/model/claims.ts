@@ -56,12 +56,22 @@ export interface CommitResult {
  * Commits a transaction against the shared cell state. Each claim is
  * validated as it is applied:
  * - `resource-fit`: it fails only if it no longer fits the node;
- * - `sequence-numbers`: it fails if the node changed at all since sync
- *   (changes made by this transaction's own earlier claims excepted).
+ * - `sequence-numbers`: it fails if the node's sequence number in `seqs`
+ *   moved since sync (this transaction's own earlier claims excepted). With
+ *   `cluster.claimSeq` (the default) only claims move it, as in the Omega
+ *   simulator (`ClaimDelta.apply` bumps `machineSeqNums`, `unApply` does not);
+ *   with `cluster.seq` every change does, a task ending included.
  * `all-or-nothing` reverts every applied claim when any fails (the cell is
  * left exactly as it was); `incremental` keeps the claims that succeeded.
  */
-export function commitTransaction(cluster: Cluster, claims: readonly ClaimDelta[], synced: SyncedSeqs, conflict: ConflictMode, commit: CommitMode): CommitResult {
+export function commitTransaction(
+  cluster: Cluster,
+  claims: readonly ClaimDelta[],
+  synced: SyncedSeqs,
+  conflict: ConflictMode,
+  commit: CommitMode,
+  seqs: Float64Array = cluster.claimSeq,
+): CommitResult {
   const committed: ClaimDelta[] = [];
   const failed: ClaimDelta[] = [];
   const own = new Map<number, number>();
@@ -71,7 +81,7 @@ export function commitTransaction(cluster: Cluster, claims: readonly ClaimDelta[
     if (ok && conflict === "sequence-numbers") {
       const seq = synced.get(node);
       if (seq === undefined) throw new Error(`commit: node ${node} was not synced`);
-      ok = cluster.seq[node] === seq + (own.get(node) ?? 0);
+      ok = seqs[node] === seq + (own.get(node) ?? 0);
     }
     if (ok) {
       claim.apply(cluster);

@@ -28,8 +28,13 @@ export class Cluster {
   readonly freeCpu: Float64Array;
   readonly freeMemory: Float64Array;
   readonly freeGpu: Float64Array;
-  /** Per-node sequence numbers: incremented by every allocate and release. */
+  /** Per-node sequence numbers: incremented by every change (allocate, release, failure, recovery). */
   readonly seq: Float64Array;
+  /**
+   * Per-node sequence numbers incremented by allocations only, as the Omega
+   * simulator's `ClaimDelta.apply` does (`unApply`, a task ending, leaves it).
+   */
+  readonly claimSeq: Float64Array;
   /** GPU devices (1,000 milli each): a fraction must fit on one device, whole GPUs need free devices. */
   readonly gpus: GpuDevices;
   /** Pods each node holds at most. */
@@ -54,6 +59,7 @@ export class Cluster {
     this.capMemory = new Float64Array(n);
     this.capGpu = new Float64Array(n);
     this.seq = new Float64Array(n);
+    this.claimSeq = new Float64Array(n);
     this.up = new Uint8Array(n).fill(1);
     this.maxPods = Uint32Array.from(specs, (s) => s.pods ?? DEFAULT_MAX_PODS);
     this.downFree = new Float64Array(n * 3);
@@ -158,6 +164,7 @@ export class Cluster {
     this.freeMemory[node]! -= memory;
     this.freeGpu[node]! -= gpu;
     this.seq[node]!++;
+    this.claimSeq[node]!++;
     this.onChange?.(node);
   }
 
@@ -195,6 +202,7 @@ export class Cluster {
     }
     this.release(node, r, handle);
     this.seq[node] = seqBefore;
+    this.claimSeq[node]!--;
   }
 
   /** Releases `r` on the node, and the GPU devices of its allocation `handle`. */

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { Fifo, Phase, type Rng } from "../engine/index.ts";
+import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../model/claims.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, sum } from "../model/resources.ts";
-import { pickNode, PLACEMENTS } from "./omega/placement.ts";
+import { makePlacer, PLACEMENTS, type Placer } from "./omega/placement.ts";
 import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
 import { interval, nonNegative } from "../workload/numbers.ts";
@@ -15,6 +15,12 @@ export const omegaParams = z
     schedulers: z.number().int().min(1).max(1000).default(2),
     placement: z.enum(PLACEMENTS).default("random-first-fit"),
     conflict: z.enum(CONFLICT_MODES).default("resource-fit"),
+    /**
+     * Under `sequence-numbers`: whether a task ending on a node also moves its
+     * sequence number (coarser: more conflicts). Default false, as the Omega
+     * simulator, where only an applied claim does.
+     */
+    seqOnRelease: z.boolean().default(false),
     commit: z.enum(COMMIT_MODES).default("incremental"),
     /** Seconds before a conflicted, rolled-back or unplaceable group is tried again. */
     /** Seconds from a node failure until the schedulers learn its tasks are lost (default as kube's 40 + 300 s). */
@@ -52,7 +58,7 @@ type Plan =
 interface Scheduler {
   readonly id: number;
   readonly queue: Fifo<GroupState>;
-  readonly rng: Rng;
+  readonly place: Placer;
   busy: boolean;
   kicked: boolean;
 }
@@ -73,6 +79,8 @@ class Omega implements Strategy {
   readonly failureDetection: number;
   private readonly states: GroupState[];
   private readonly schedulers: Scheduler[];
+  /** The sequence numbers `sequence-numbers` validates against. */
+  private readonly seqs: Float64Array;
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -80,10 +88,11 @@ class Omega implements Strategy {
   ) {
     this.wholeGroups = params.commit === "all-or-nothing";
     this.failureDetection = params.failureDetection;
+    this.seqs = params.seqOnRelease ? ctx.cluster.seq : ctx.cluster.claimSeq;
     this.schedulers = Array.from({ length: params.schedulers }, (_, id) => ({
       id,
       queue: new Fifo<GroupState>(),
-      rng: ctx.rng.stream(`omega/scheduler-${id}`),
+      place: makePlacer(params.placement, ctx.cluster, ctx.rng.stream(`omega/scheduler-${id}`)),
       busy: false,
       kicked: false,
     }));
@@ -179,16 +188,16 @@ class Omega implements Strategy {
     if (g.node >= 0) {
       if (!cluster.fits(g.node, sum(requests))) return { kind: "rollback", node: g.node };
       const claims = members.map((m, i) => new ClaimDelta(g.node, requests[i]!, m));
-      return { kind: "claims", claims, synced: new Map([[g.node, cluster.seq[g.node]!]]) };
+      return { kind: "claims", claims, synced: new Map([[g.node, this.seqs[g.node]!]]) };
     }
     // Nothing runs yet: the first claim carries the Pod overhead.
     const withOverhead = requests.map((r, i) => (i === 0 ? add(r, podOverhead) : r));
     const selector = g.group.selector;
     const mask = selector === undefined ? undefined : cluster.selectorMask(selector);
-    const node = members.length === 0 ? -1 : pickNode(this.params.placement, cluster, sum(withOverhead), s.rng, mask);
+    const node = members.length === 0 ? -1 : s.place(sum(withOverhead), mask);
     if (node < 0) return { kind: "none" };
     const claims = members.map((m, i) => new ClaimDelta(node, withOverhead[i]!, m));
-    return { kind: "claims", claims, synced: new Map([[node, cluster.seq[node]!]]) };
+    return { kind: "claims", claims, synced: new Map([[node, this.seqs[node]!]]) };
   }
 
   /** Commit: apply the transaction; returns whether it placed anything. */
@@ -209,18 +218,23 @@ class Omega implements Strategy {
       this.failed(g);
       return false;
     }
-    const result = commitTransaction(cluster, plan.claims, plan.synced, this.params.conflict, this.params.commit);
+    const result = commitTransaction(cluster, plan.claims, plan.synced, this.params.conflict, this.params.commit, this.seqs);
     for (const claim of result.committed) {
       g.running[claim.tag] = 1;
       g.runningCount++;
       g.node = claim.node;
       lifecycle.startClaimed(g.group, 1, claim.node, claim.request, claim.handle);
     }
-    if (result.committed.length > 0) log.push(now, Ev.Commit, g.group.index, plan.claims[0]!.node);
+    // As the Omega simulator counts (OmegaSimulation.scala, handleJob): a transaction with
+    // any conflicted claim is a failed (conflicted) transaction, in both commit modes, even
+    // when incremental commit kept its other claims; only a clean one is successful.
     if (result.failed.length > 0) {
-      log.push(now, Ev.Conflict, g.group.index, plan.claims[0]!.node);
+      log.push(now, Ev.Conflict, g.group.index, plan.claims[0]!.node, g.scheduler, result.committed.length);
       this.failed(g);
-    } else if (g.runningCount === g.group.members.length) {
+      return result.committed.length > 0;
+    }
+    log.push(now, Ev.Commit, g.group.index, plan.claims[0]!.node, g.scheduler, result.committed.length);
+    if (g.runningCount === g.group.members.length) {
       g.phase = "placed";
     } else if (this.toPlace(g).length > 0) {
       this.enqueue(g);
