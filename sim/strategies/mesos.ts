@@ -1,56 +1,15 @@
-import { Phase, type EventId } from "../engine/index.ts";
+import { Phase } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
-import { effectiveRequest, type Group, type Member } from "../model/group.ts";
-import { GPU_DEVICE } from "../model/gpu-devices.ts";
+import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
 import { DeadlockBook, stuckWaiters, type Waiter } from "./mesos/deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
-
-const NO_OFFERS: OfferBatch = { nodes: [], amounts: new Float64Array(0), offeredAt: 0 };
+import { abortBackoffSeconds, insertByIndex, NO_OFFERS, removeByIndex, wholeGpus, type Framework, type GroupState, type Hold } from "./mesos/state.ts";
 import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
-type Status = "unknown" | "pending" | "backoff" | "launched" | "unschedulable";
-
-/** A kept (part of an) offer: resources hoarded on one node for one group. */
-interface Hold {
-  readonly id: number;
-  readonly node: number;
-  readonly resources: Resources;
-  timer: EventId | undefined;
-}
-
-/** The mesos view of a group. */
-interface GroupState {
-  readonly group: Group;
-  readonly framework: number;
-  readonly need: Resources;
-  readonly arrivedMembers: Member[];
-  status: Status;
-  holdNode: number;
-  holds: Hold[];
-  held: Resources;
-  /** All members arrived and a framework decision since found it could not launch. */
-  waiting: boolean;
-  aborts: number;
-}
-
-interface Framework {
-  readonly id: number;
-  /** Pending groups that hold nothing, oldest first: they want offers of any node. */
-  readonly unbound: GroupState[];
-  /** How many of its pending groups hoard on each node: it wants offers of those nodes. */
-  readonly hoardNodes: Map<number, number>;
-  /** Hoarding groups a member of which arrived since the last re-check. */
-  rechecks: GroupState[];
-  /** Offer batches (or, when empty, a re-check after an arrival) to answer in turn. */
-  readonly work: OfferBatch[];
-  busy: boolean;
-  recheckQueued: boolean;
-  /** Running + held + outstanding offers, for Dominant Resource Fairness. */
-  alloc: Resources;
-}
+export { abortBackoffSeconds };
 
 /**
  * Mesos two-level scheduling with resource hoarding. The allocator offers
@@ -60,14 +19,6 @@ interface Framework {
  * reduces the waiting groups of a node whenever holds or arrivals change, and
  * records each deadlock; `onDeadlock` decides what happens next.
  */
-/**
- * Mesos offers GPUs as a scalar of whole devices (`gpus`; fractional GPUs are
- * refused by the master): a framework asks for ceil(milli / 1000) GPUs.
- */
-function wholeGpus(r: Resources): Resources {
-  return r.gpu <= 0 || r.gpu % GPU_DEVICE === 0 ? r : { cpu: r.cpu, memory: r.memory, gpu: Math.ceil(r.gpu / GPU_DEVICE) * GPU_DEVICE };
-}
-
 class Mesos implements Strategy, OfferSink {
   readonly wholeGroups = true;
   readonly failureDetection: number;
@@ -136,6 +87,7 @@ class Mesos implements Strategy, OfferSink {
     if (g.status === "unknown") {
       g.status = "pending";
       this.enqueue(g);
+      this.newWork(g);
     } else if (g.status === "pending" && g.holdNode >= 0) {
       this.recheck(this.frameworks[g.framework]!, g);
     }
@@ -171,9 +123,10 @@ class Mesos implements Strategy, OfferSink {
 
   // --- OfferSink ----------------------------------------------------------
 
+  /** With `revive`, a framework with no pending group suppresses offers; without, it never does. */
   wantsOffers(f: number): boolean {
     const fw = this.frameworks[f]!;
-    return fw.unbound.length > 0 || fw.hoardNodes.size > 0;
+    return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodes.size > 0;
   }
 
   dominantShare(f: number): number {
@@ -182,7 +135,7 @@ class Mesos implements Strategy, OfferSink {
 
   interest(f: number): Interest {
     const fw = this.frameworks[f]!;
-    return { anyNode: fw.unbound.length > 0, hoardNodes: fw.hoardNodes };
+    return { anyNode: fw.unbound.length > 0 || (!this.params.revive && fw.hoardNodes.size === 0), hoardNodes: fw.hoardNodes };
   }
 
   offered(f: number, cpu: number, memory: number, gpu: number): void {
@@ -217,6 +170,11 @@ class Mesos implements Strategy, OfferSink {
   private enqueue(g: GroupState): void {
     insertByIndex(this.frameworks[g.framework]!.unbound, g);
     this.allocator.interestChanged();
+  }
+
+  /** A group became pending (new, or back from an abort): with `revive`, its framework revives offers. */
+  private newWork(g: GroupState): void {
+    if (this.params.revive) this.allocator.revive(g.framework);
   }
 
   /** The group stops being pending (launched, aborted, unschedulable); call before releasing its holds. */
@@ -353,6 +311,7 @@ class Mesos implements Strategy, OfferSink {
   private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array): void {
     const { sim, cluster, log } = this.ctx;
     const declined: number[] = [];
+    const amounts: number[] = [];
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
@@ -367,11 +326,12 @@ class Mesos implements Strategy, OfferSink {
       memory += m;
       gpu += g;
       declined.push(node);
+      amounts.push(c, m, g);
     }
     if (declined.length === 0) return;
     f.alloc = sub(f.alloc, { cpu, memory, gpu });
     log.push(sim.now, Ev.Decline, -1, -1, f.id, declined.length);
-    this.allocator.refuse(f.id, declined);
+    this.allocator.refuse(f.id, declined, Float64Array.from(amounts));
   }
 
   private launch(g: GroupState, node: number, fromOffer: Resources): void {
@@ -470,6 +430,7 @@ class Mesos implements Strategy, OfferSink {
       if (g.status !== "backoff") return;
       g.status = "pending";
       this.enqueue(g);
+      this.newWork(g);
     });
   }
 
@@ -481,32 +442,6 @@ class Mesos implements Strategy, OfferSink {
     this.ctx.log.push(this.ctx.sim.now, Ev.Unschedulable, g.group.index);
     if (node >= 0) this.checkDeadlock(node, DeadlockResolution.Released);
   }
-}
-
-/** How long a group aborted for the `aborts`-th time waits before it asks again: base x 2^(aborts - 1). */
-export function abortBackoffSeconds(base: number, aborts: number): number {
-  return base * 2 ** (aborts - 1);
-}
-
-function position(list: readonly GroupState[], g: GroupState): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.group.index < g.group.index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function insertByIndex(list: GroupState[], g: GroupState): void {
-  const i = position(list, g);
-  if (list[i] !== g) list.splice(i, 0, g);
-}
-
-function removeByIndex(list: GroupState[], g: GroupState): void {
-  const i = position(list, g);
-  if (list[i] === g) list.splice(i, 1);
 }
 
 export const mesos = {

@@ -134,12 +134,15 @@ export const modeArbs = {
     offerTimeout: fc.constantFrom(null, 3, 20),
     refuseSeconds: fc.constantFrom(0, 5),
     allocationInterval: fc.constantFrom(0.5, 1),
+    revive: fc.boolean(),
+    offerScope: fc.constantFrom("node", "cell"),
   }),
   omega: fc.record({
     schedulers: fc.integer({ min: 1, max: 4 }),
     conflict: fc.constantFrom("resource-fit", "sequence-numbers"),
     commit: fc.constantFrom("incremental", "all-or-nothing"),
-    placement: fc.constantFrom("random-first-fit", "first-fit", "least-allocated"),
+    placement: fc.constantFrom("random-first-fit", "random-start-first-fit", "first-fit", "least-allocated"),
+    seqOnRelease: fc.boolean(),
     retryDelay: fc.constantFrom(0.5, 1),
   }),
 } as const;

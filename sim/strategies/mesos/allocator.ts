@@ -31,14 +31,21 @@ export interface OfferSink {
 }
 
 /**
- * The Mesos master's allocator. Every allocationInterval it visits the nodes
- * whose free resources changed since the last round (or whose refuse filter
- * expired) and offers each one, whole, to the framework with the smallest
- * dominant share that wants it and has not declined that node recently. A
- * framework whose pending groups all hoard wants only its hoard nodes (it
- * declines every other node for as long as that lasts). No round is scheduled while no framework wants offers or no node changed,
- * so an idle cluster costs nothing per tick. Per-node state lives in typed
- * arrays; the declines of one answer share one filter-expiry event.
+ * The Mesos master's allocator (src/master/allocator/mesos/hierarchical.cpp,
+ * Mesos 1.11). Every allocationInterval it visits the nodes whose free
+ * resources changed since the last round (or whose refuse filter expired) and
+ * offers each one, whole, to the framework first in DRF order
+ * (sorter/drf/sorter.hpp `compareDRF`: smallest dominant share, then fewest
+ * allocations so far, then id) that wants it and has not filtered it. A
+ * decline filters the node for that framework only while the node's free
+ * resources are contained in what was declined (`RefusedOfferFilter`), for
+ * max(refuseSeconds, allocationInterval); `revive` clears a framework's
+ * filters. A framework whose pending groups all hoard wants only its hoard
+ * nodes. With offerScope "cell" (the Omega simulator's Mesos) a round offers
+ * every offerable node to the one framework first in DRF order. No round is
+ * scheduled while no framework wants offers or no node changed, so an idle
+ * cluster costs nothing per tick. Per-node state lives in typed arrays; the
+ * declines of one answer share one filter-expiry event.
  */
 export class Allocator {
   private candidates: number[] = [];
@@ -48,6 +55,15 @@ export class Allocator {
   private readonly isParked: Uint8Array;
   /** Per framework: until when each node is filtered (0 = not filtered). */
   private readonly filteredUntil: Float64Array[];
+  /** Per framework: the declined (cpu, memory, gpu) of each node's filter; it filters offers contained in it. */
+  private readonly refused: Float64Array[];
+  /** Per framework: the revive epoch each node's filter was made in; a revive starts a new epoch. */
+  private readonly filterEpoch: Uint32Array[];
+  private readonly epoch: Uint32Array;
+  /** Per framework: how many node offers it was chosen for (the DRF sorter's allocation count). */
+  private readonly allocations: Float64Array;
+  /** Frameworks revived since the last round: parked nodes are looked at again for them. */
+  private revived: number[] = [];
   private round: EventId | undefined;
   /** Time of the last offer round (-Infinity before the first). */
   private lastRound = -Infinity;
@@ -65,6 +81,10 @@ export class Allocator {
     this.isCandidate = new Uint8Array(n);
     this.isParked = new Uint8Array(n);
     this.filteredUntil = Array.from({ length: sink.count }, () => new Float64Array(n));
+    this.refused = Array.from({ length: sink.count }, () => new Float64Array(3 * n));
+    this.filterEpoch = Array.from({ length: sink.count }, () => new Uint32Array(n));
+    this.epoch = new Uint32Array(sink.count);
+    this.allocations = new Float64Array(sink.count);
     this.anyNode = new Uint8Array(sink.count);
     this.order = ctx.rng.stream("mesos/offer-order");
     for (let node = 0; node < n; node++) this.markChanged(node);
@@ -86,19 +106,37 @@ export class Allocator {
     this.schedule();
   }
 
-  /** Parked nodes go back to the candidates for frameworks that now want any node. */
-  private unpark(now: number, interests: readonly (Interest | null)[]): void {
-    const widened: number[] = [];
+  /** Framework f revives: its filters are gone (hierarchical.cpp `reviveOffers`). */
+  revive(f: number): void {
+    this.epoch[f]!++;
+    this.revived.push(f);
+    this.interestChanged();
+  }
+
+  /** Whether framework f's filter on `node` holds back an offer of the node's free resources now. */
+  private filtered(f: number, node: number, now: number): boolean {
+    if (this.filteredUntil[f]![node]! <= now || this.filterEpoch[f]![node] !== this.epoch[f]) return false;
+    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
+    const r = this.refused[f]!;
+    return freeCpu[node]! <= r[3 * node]! && freeMemory[node]! <= r[3 * node + 1]! && freeGpu[node]! <= r[3 * node + 2]!;
+  }
+
+  /** Parked nodes go back to the candidates for frameworks that now want any node (or were revived). */
+  private unpark(now: number, interests: readonly (Interest | null)[], dirty: boolean): void {
+    const cell = this.params.offerScope === "cell";
+    const widened: number[] = this.revived.filter((f) => interests[f] !== null);
+    this.revived = [];
     interests.forEach((interest, f) => {
       const any = interest !== null && interest.anyNode;
       if (any && !this.anyNode[f]) widened.push(f);
       this.anyNode[f] = any ? 1 : 0;
     });
-    if (widened.length === 0 || this.parked.length === 0) return;
+    // Cell scope: any change in what frameworks want sends the parked nodes to the next round.
+    if ((widened.length === 0 && !(cell && dirty)) || this.parked.length === 0) return;
     const still: number[] = [];
     for (const node of this.parked) {
       if (!this.isParked[node]) continue;
-      if (widened.some((f) => this.filteredUntil[f]![node]! <= now)) {
+      if (cell || widened.some((f) => !this.filtered(f, node, now))) {
         this.isParked[node] = 0;
         this.isCandidate[node] = 1;
         this.candidates.push(node);
@@ -109,16 +147,31 @@ export class Allocator {
     this.parked = still;
   }
 
-  /** Framework f declined `nodes`: do not offer them to f for refuseSeconds. */
-  refuse(f: number, nodes: readonly number[]): void {
+  /**
+   * Framework f declined `amounts` (cpu, memory, gpu per node) of `nodes`: a
+   * filter holds back offers of each node contained in what it declined, for
+   * max(refuseSeconds, allocationInterval) (`recoverResources`; MESOS-4302);
+   * refuseSeconds 0 makes none. The cell scope has no filters.
+   */
+  refuse(f: number, nodes: readonly number[], amounts: Float64Array): void {
     if (nodes.length === 0) return;
     const { sim } = this.ctx;
     const seconds = this.params.refuseSeconds;
-    const until = sim.now + seconds;
+    const filters = seconds > 0 && this.params.offerScope === "node";
+    const until = sim.now + Math.max(seconds, this.params.allocationInterval);
     const filtered = this.filteredUntil[f]!;
-    if (seconds > 0) for (const node of nodes) filtered[node] = until;
+    if (filters) {
+      const refused = this.refused[f]!;
+      const epochs = this.filterEpoch[f]!;
+      const epoch = this.epoch[f]!;
+      nodes.forEach((node, i) => {
+        filtered[node] = until;
+        epochs[node] = epoch;
+        for (let d = 0; d < 3; d++) refused[3 * node + d] = amounts[3 * i + d]!;
+      });
+    }
     for (const node of nodes) this.markChanged(node);
-    if (seconds <= 0) return;
+    if (!filters) return;
     sim.schedule(until, Phase.Arrival, () => {
       for (const node of nodes) {
         if (filtered[node] !== until) continue;
@@ -158,13 +211,41 @@ export class Allocator {
     return (m.cpu > 0 && cpu >= m.cpu) || (m.memory > 0 && memory >= m.memory) || (m.gpu > 0 && gpu >= m.gpu);
   }
 
+  /**
+   * The framework first in DRF order among those that want `node` (any node
+   * when -1) and have not filtered it: smallest dominant share, then fewest
+   * allocations, then lowest id (sorter/drf/sorter.hpp `compareDRF`). -1 if none.
+   */
+  private firstInDrf(interests: readonly (Interest | null)[], node: number, now: number): number {
+    let best = -1;
+    let bestShare = Infinity;
+    let bestCount = Infinity;
+    for (let f = 0; f < interests.length; f++) {
+      const interest = interests[f];
+      if (interest === null || interest === undefined) continue;
+      if (node >= 0) {
+        if (!interest.anyNode && !interest.hoardNodes.has(node)) continue;
+        if (this.filtered(f, node, now)) continue;
+      }
+      const share = this.sink.dominantShare(f);
+      const count = this.allocations[f]!;
+      if (share < bestShare || (share === bestShare && count < bestCount)) {
+        bestShare = share;
+        bestCount = count;
+        best = f;
+      }
+    }
+    return best;
+  }
+
   private offerRound(): void {
     const { sim, cluster, log } = this.ctx;
     const now = sim.now;
     const interests: (Interest | null)[] = [];
     for (let f = 0; f < this.sink.count; f++) interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
+    const dirty = this.interestDirty;
     this.interestDirty = false;
-    this.unpark(now, interests);
+    this.unpark(now, interests, dirty);
     const nodes = this.candidates;
     this.candidates = [];
     for (const node of nodes) this.isCandidate[node] = 0;
@@ -174,20 +255,14 @@ export class Allocator {
     const batchAmounts: number[][] = interests.map(() => []);
     let offers = 0;
     const { freeCpu, freeMemory, freeGpu } = cluster;
+    // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
+    const cellFramework = this.params.offerScope === "cell" ? this.firstInDrf(interests, -1, now) : -1;
     for (const node of nodes) {
       if (!this.offerable(node)) continue;
-      let best = -1;
-      let bestShare = Infinity;
-      for (let f = 0; f < interests.length; f++) {
-        const interest = interests[f];
-        if (interest === null || interest === undefined) continue;
-        if (!interest.anyNode && !interest.hoardNodes.has(node)) continue;
-        if (this.filteredUntil[f]![node]! > now) continue;
-        const share = this.sink.dominantShare(f);
-        if (share < bestShare) {
-          bestShare = share;
-          best = f;
-        }
+      let best = this.params.offerScope === "cell" ? cellFramework : this.firstInDrf(interests, node, now);
+      if (best >= 0) {
+        const interest = interests[best]!;
+        if (!interest.anyNode && !interest.hoardNodes.has(node)) best = -1;
       }
       if (best < 0) {
         if (!this.isParked[node]) {
@@ -200,6 +275,7 @@ export class Allocator {
       const memory = freeMemory[node]!;
       const gpu = freeGpu[node]!;
       cluster.allocateValues(node, cpu, memory, gpu);
+      this.allocations[best]!++;
       offers++;
       batchNodes[best]!.push(node);
       batchAmounts[best]!.push(cpu, memory, gpu);

@@ -6,6 +6,7 @@ export const HOLD_MODES = ["whole-offer", "exact"] as const;
 export const TARGETS = ["arrived", "declared"] as const;
 export const DEADLOCK_POLICIES = ["report", "abort-youngest"] as const;
 export const OFFER_ORDERS = ["shuffled", "node"] as const;
+export const OFFER_SCOPES = ["node", "cell"] as const;
 
 /** Knobs of the Mesos two-level offer model (DESIGN section 3, mesos). */
 export const mesosParams = z
@@ -20,8 +21,27 @@ export const mesosParams = z
     target: z.enum(TARGETS).default("arrived"),
     /** Rescind held offers this long after they were made (Mesos --offer_timeout); null = never. */
     offerTimeout: interval.nullable().default(null),
-    /** A declined node is not offered to that framework again for this long (refuse_seconds). */
+    /**
+     * A decline filters, for that framework, later offers of the node that are
+     * contained in what it declined, for max(refuseSeconds, allocationInterval)
+     * (Filters.refuse_seconds; 0 = no filter). A node whose free resources grew
+     * is offered again.
+     */
     refuseSeconds: nonNegative.default(5),
+    /**
+     * true: a framework revives (clears its filters) when it gets new work and
+     * suppresses offers while it has none (Spark, Marathon). false: it never
+     * suppresses (it is offered everything and declines what it cannot use,
+     * filtered by refuseSeconds) and never revives.
+     */
+    revive: z.boolean().default(true),
+    /**
+     * node: each node is offered to one framework by DRF (Mesos' allocator).
+     * cell: all free resources of the cell go to the one framework lowest in
+     * DRF order, locked for its whole decision (the Omega simulator's Mesos,
+     * MesosSimulation.scala); no refuse filters.
+     */
+    offerScope: z.enum(OFFER_SCOPES).default("node"),
     onDeadlock: z.enum(DEADLOCK_POLICIES).default("report"),
     /** abort-youngest: the aborted group waits this long before it asks again, doubling per abort. */
     abortBackoff: interval.default(10),

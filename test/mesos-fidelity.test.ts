@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { RngStreams, Simulator } from "../sim/engine/index.ts";
+import { EventLog } from "../sim/metrics/log.ts";
+import { Cluster } from "../sim/model/cluster.ts";
+import { Lifecycle } from "../sim/model/lifecycle.ts";
+import { resources, ZERO } from "../sim/model/resources.ts";
+import { Allocator, type OfferSink } from "../sim/strategies/mesos/allocator.ts";
+import { mesosParams } from "../sim/strategies/mesos/params.ts";
+import { group, inlineScenario, member, node, run } from "./support/fixtures.ts";
+
+/**
+ * mesos against Apache Mesos 1.11: src/master/allocator/mesos/hierarchical.cpp
+ * (RefusedOfferFilter, recoverResources, reviveOffers), sorter/drf/sorter.hpp
+ * (compareDRF), and the Omega simulator's Mesos (MesosSimulation.scala) for
+ * offerScope "cell". Decision time: tJob 0.1 + tTask 0.05 per member launched;
+ * allocation rounds at whole seconds (allocationInterval 1).
+ */
+describe("mesos refuse filters and revive", () => {
+  it("offers a node again before its filter expires once its free resources grew past what was declined", () => {
+    // n: 4,000 MiB. g0 (2,000 MiB, 3 s) launches at the round of t=0, at 0.15; the framework declines the
+    // other 2,000. g1 (3,000 MiB) arrives at 1: its framework revives (new work), the round at 1 offers
+    // the 2,000 MiB left, g1 does not fit: declined at 1.1, filter until 1.1 + max(5, 1) = 6.1 for offers
+    // contained in 2,000 MiB. g0 ends at 3.15: 4,000 MiB free is not contained in the filter, so the
+    // round at 4 offers it; g1 launches at 4.15. (A time-only filter would hold it to the round at 7.)
+    const s = inlineScenario({
+      nodes: [node("n", 4000, 8000)],
+      groups: [group("g0", 0, 3, [member(2000)]), group("g1", 1, 10, [member(3000)])],
+      strategies: { mesos: { frameworks: 1, offerOrder: "node" } },
+    });
+    const ran = run(s, "mesos", 1, { check: true });
+    expect(ran.row("g0").started).toBeCloseTo(0.15, 12);
+    expect(ran.row("g1").started).toBeCloseTo(4.15, 12);
+  });
+
+  it.each([
+    [true, 1.15],
+    [false, 6.15],
+  ])("revive %s: a group arriving after a decline is offered the declined node at once (1.15) or when the filter expires (6.15)", (revive, started) => {
+    // a: 1,000 MiB; b: 4,000 MiB. g0 (4,000 MiB) takes b at the round of 0, launching at 0.15; a is
+    // declined then (filter until 0.15 + 5 = 5.15). g1 (500 MiB) arrives at 1. With revive its framework
+    // clears its filters: the round at 1 offers a, g1 launches at 1.15. Without, a stays filtered (its
+    // 1,000 MiB is what was declined) until 5.15; the round at 6 offers it: 6.15.
+    const s = inlineScenario({
+      nodes: [node("a", 1000, 8000), node("b", 4000, 8000)],
+      groups: [group("g0", 0, 50, [member(4000)]), group("g1", 1, 10, [member(500)])],
+      strategies: { mesos: { frameworks: 1, offerOrder: "node", revive } },
+    });
+    const ran = run(s, "mesos", 1, { check: true });
+    expect(ran.row("g0")).toMatchObject({ nodes: "b" });
+    expect(ran.row("g1")).toMatchObject({ nodes: "a" });
+    expect(ran.row("g1").started).toBeCloseTo(started, 12);
+  });
+});
+
+describe("mesos offer scope", () => {
+  it.each([
+    ["node", 0.15],
+    ["cell", 1.15],
+  ])("%s: the second framework's group starts at %s", (offerScope, started) => {
+    // Two 4,000 MiB nodes, one group per framework at 0 (1,000 MiB each). Per-node offers: DRF gives one
+    // node to each framework in the round at 0, both launch at 0.15. Cell offers: the round at 0 offers
+    // the whole cell to framework 0 (first in DRF order), locked for its decision; it launches g0 at 0.15
+    // and declines the rest (no filter in the cell scope); the round at 1 offers it to framework 1: 1.15.
+    const s = inlineScenario({
+      nodes: [node("x", 4000, 8000), node("y", 4000, 8000)],
+      groups: [group("g0", 0, 50, [member(1000)], { framework: 0 }), group("g1", 0, 50, [member(1000)], { framework: 1 })],
+      strategies: { mesos: { frameworks: 2, offerOrder: "node", offerScope } },
+    });
+    const ran = run(s, "mesos", 1, { check: true });
+    expect(ran.row("g0").started).toBeCloseTo(0.15, 12);
+    expect(ran.row("g1").started).toBeCloseTo(started, 12);
+  });
+});
+
+describe("allocator: DRF order and the cell scope", () => {
+  /** Frameworks whose shares stay fixed (offers do not move them), so ties are decided by the sorter's later keys. */
+  function harness(shares: number[], nodes: number, offerScope: "node" | "cell") {
+    const cluster = new Cluster(Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, capacity: resources(1000, 1000), labels: {} })));
+    const sim = new Simulator();
+    const log = new EventLog();
+    const ctx = { sim, cluster, groups: [], lifecycle: new Lifecycle(sim, cluster, [], log), log, rng: new RngStreams(1), decision: { tJob: 0, tTask: 0 }, podOverhead: ZERO, evicted: () => {} };
+    const got: [number, number[]][] = [];
+    const sink: OfferSink = {
+      count: shares.length,
+      wantsOffers: () => true,
+      interest: () => ({ anyNode: true, hoardNodes: new Set() }),
+      dominantShare: (f) => shares[f]!,
+      offered: () => {},
+      deliver: (f, batch) => got.push([f, [...batch.nodes]]),
+    };
+    const allocator = new Allocator(ctx, mesosParams.parse({ offerOrder: "node", offerScope }), sink);
+    allocator.schedule();
+    sim.run(0);
+    return got;
+  }
+
+  it("breaks equal shares by allocation count, then id: equal frameworks take turns", () => {
+    // compareDRF: share, then allocation.count (times chosen), then path. Shares stay 0: n0 -> f0 (counts 0, 0:
+    // lower id), n1 -> f1 (count 0 < 1), n2 -> f0, n3 -> f1.
+    expect(harness([0, 0], 4, "node")).toEqual([
+      [0, [0, 2]],
+      [1, [1, 3]],
+    ]);
+  });
+
+  it("offers every node to the one framework first in DRF order in the cell scope", () => {
+    expect(harness([0.2, 0.1], 4, "cell")).toEqual([[1, [0, 1, 2, 3]]]);
+  });
+});
