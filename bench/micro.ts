@@ -24,7 +24,7 @@ const CSV_ROWS = 100_000;
 function sampleRows(n: number): GroupRow[] {
   const rng = new Rng("csv");
   return Array.from({ length: n }, (_, i) => ({
-    run_id: "0123456789ab", scenario: "bench", strategy: "kube", seed: 1, group_id: `g${i}`, kind: "colocate",
+    run_id: "0123456789ab", scenario: "bench", strategy: "kube", seed: 1, group_id: `g${i}`, class: "default", kind: "colocate",
     members: 3, cpu: 6000, memory: 12288, gpu: 0, submit: rng.uniform(0, 1000), pod_created: 1.5, placed: 2.25,
     started: 2.25, finished: 302.25, latency: 0.75, nodes: "node-0042", outcome: "completed", correct: true,
     attempts: 1, conflicts: 0, rollbacks: 0, preempted: 0, preemptor: "", held_cpu_s: 0, held_memory_s: 0, held_gpu_s: 0, wasted_cpu_s: 0,

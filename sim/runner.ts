@@ -135,6 +135,7 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
     log,
     rng,
     decision: spec.decision,
+    classes: workload.classes,
     podOverhead: spec.podOverhead,
     evicted: (group) => {
       strategy.onLost(group);

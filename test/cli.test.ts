@@ -33,7 +33,7 @@ describe("cosched run", () => {
     expect(r.stdout).toMatch(/seed-two-nodes\s+kube\s+1\s+1\s+1/);
     // completed, running, pending, split
     expect(r.stdout).toMatch(/seed-two-nodes\s+naive\s+1\s+1\s+0\s+0\s+0\s+1/);
-    expect(readdirSync(out).sort()).toEqual(["deadlocks.csv", "groups.csv", "manifest.json", "runs.csv", "schedulers.csv", "timeseries.csv"]);
+    expect(readdirSync(out).sort()).toEqual(["classes.csv", "deadlocks.csv", "groups.csv", "manifest.json", "runs.csv", "schedulers.csv", "timeseries.csv"]);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(manifest.strategies).toEqual(["kube", "naive"]);
     expect(manifest.runs).toHaveLength(2);

@@ -29,7 +29,7 @@ describe("determinism", () => {
     const all = ["kube", "mesos", "omega", "naive"];
     const a = await runTo(all, [1]);
     const b = await runTo(all, [1]);
-    for (const file of ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv"]) expect(read(a, file)).toBe(read(b, file));
+    for (const file of ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv", "classes.csv"]) expect(read(a, file)).toBe(read(b, file));
   });
 
   it("gives different rows for a different seed on a generated scenario", async () => {
@@ -47,7 +47,7 @@ describe("determinism", () => {
   });
 });
 
-const TABLES = ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv"];
+const TABLES = ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv", "classes.csv"];
 const BIN = resolve(import.meta.dirname, "../bin/cosched.js");
 
 /** Writes a random scenario to a file of its own. */

@@ -192,7 +192,7 @@ describe("shards sharing one folder", () => {
     expect(again.status).toBe(0);
     const merged = join(work, "shards-merged");
     await mergeShards([shared], merged);
-    for (const t of ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv"]) expect(readFileSync(join(merged, t), "utf8")).toBe(readFileSync(join(reference, t), "utf8"));
+    for (const t of ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv", "classes.csv"]) expect(readFileSync(join(merged, t), "utf8")).toBe(readFileSync(join(reference, t), "utf8"));
     expect(readdirSync(join(shared, "runs")).filter((n) => n.includes("tmp-"))).toEqual([]);
   });
 });

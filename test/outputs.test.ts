@@ -81,7 +81,7 @@ describe("cosched run never deletes or replaces a file it did not write", () => 
     const after = snapshot(dir);
     for (const [file, text] of Object.entries(before)) expect(after[file]).toBe(text);
     const manifest = JSON.parse(after["manifest.json"]!);
-    expect(manifest.files).toEqual(["deadlocks.csv", "groups.csv", "manifest.json", "runs.csv", "schedulers.csv", "timeseries.csv"]);
+    expect(manifest.files).toEqual(["classes.csv", "deadlocks.csv", "groups.csv", "manifest.json", "runs.csv", "schedulers.csv", "timeseries.csv"]);
     // Now it is cosched's folder too: a rerun needs no --force, and still leaves the user's files alone.
     expect(run(work, dir).code).toBe(0);
     for (const [file, text] of Object.entries(before)) expect(snapshot(dir)[file]).toBe(text);
@@ -199,7 +199,7 @@ describe("--compress", () => {
     const gz = join(work, "gz");
     expect(run(work, plain).code).toBe(0);
     expect(run(work, gz, "--compress").code).toBe(0);
-    for (const t of ["groups", "runs", "timeseries", "deadlocks", "schedulers"]) {
+    for (const t of ["groups", "runs", "timeseries", "deadlocks", "schedulers", "classes"]) {
       expect(existsSync(join(gz, `${t}.csv`))).toBe(false);
       const a = readFileSync(join(plain, `${t}.csv`), "utf8").replace(/^[0-9a-f]{12},/gm, "");
       const b = gunzipSync(readFileSync(join(gz, `${t}.csv.gz`))).toString("utf8").replace(/^[0-9a-f]{12},/gm, "");

@@ -25,6 +25,7 @@ function scheduler(cluster: Cluster, params: Record<string, unknown> = {}): PodS
     log,
     rng: new RngStreams(1),
     decision: { tJob: 0.1, tTask: 0 },
+    classes: [{ name: "default", decision: { tJob: 0.1, tTask: 0 } }],
     podOverhead: ZERO,
     evicted: () => {},
   };

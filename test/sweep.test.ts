@@ -11,7 +11,7 @@ import { InputError } from "../sim/workload/errors.ts";
 const BIN = resolve(import.meta.dirname, "../bin/cosched.js");
 const work = mkdtempSync(join(tmpdir(), "cosched-sweep-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const TABLES = ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv"];
+const TABLES = ["groups.csv", "runs.csv", "timeseries.csv", "deadlocks.csv", "schedulers.csv", "classes.csv"];
 const read = (dir: string, f: string) => readFileSync(join(dir, f), "utf8");
 
 describe("sweep files", () => {

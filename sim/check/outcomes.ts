@@ -103,11 +103,13 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
         preemptedAt[g] = i;
         break;
       case Ev.DeadlockJoin:
+      case Ev.StallJoin:
         joinIndex[g] = i;
         joinNode[g] = node;
         startedAfterJoin[g] = 0;
         break;
       case Ev.DeadlockLeave:
+      case Ev.StallLeave:
         // It stopped being stuck because its hold went (timeout, abort): later starts are not false reports.
         joinIndex[g] = -1;
         joinNode[g] = -1;
@@ -165,8 +167,9 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
         else if (tail > 0) out.push(`${where}: preempted but still runs at the end`);
         break;
       case "deadlocked":
-        if (joinIndex[g]! < 0) out.push(`${where}: deadlocked but the detector never reported it`);
-        else if (startedAfterJoin[g]) out.push(`${where}: reported deadlocked, but it started after it was reported`);
+      case "stalled":
+        if (joinIndex[g]! < 0 || log.kind[joinIndex[g]!] !== (row.outcome === "deadlocked" ? Ev.DeadlockJoin : Ev.StallJoin)) out.push(`${where}: ${row.outcome} but the detector never reported it`);
+        else if (startedAfterJoin[g]) out.push(`${where}: reported ${row.outcome}, but it started after it was reported`);
         break;
       case "pending":
         if (tail > 0 && started && Number.isNaN(finishedAt[g]!) && !interrupted[g]) out.push(`${where}: pending but runs as a whole at the end`);

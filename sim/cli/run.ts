@@ -128,7 +128,7 @@ export const SUMMARY_LEGEND =
 
 /** Per (scenario, strategy) summary: every figure a mean over runs (seeds), with its spread across seeds. */
 export function summaryTable(rows: readonly RunRow[]): string {
-  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "pending", "split", "deadlock", "abandon", "unsched", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
+  const header = ["scenario", "strategy", "runs", "groups", "completed", "running", "pending", "split", "deadlock", "stalled", "abandon", "unsched", "correct", "lat p50", "lat p99", "util mem", "held mem·s", "wasted mem·s"];
   const byKey = new Map<string, RunRow[]>();
   for (const r of rows) {
     const key = `${r.scenario}\u0000${r.strategy}`;
@@ -147,6 +147,7 @@ export function summaryTable(rows: readonly RunRow[]): string {
       n((r) => r.pending),
       n((r) => r.split),
       n((r) => r.deadlocked),
+      n((r) => r.stalled),
       n((r) => r.abandoned),
       n((r) => r.unschedulable),
       withSpread(s((r) => r.correct_rate), pct),

@@ -1,19 +1,19 @@
-import type { DeadlockRow, GroupRow, RunRow, SchedulerRow, TimeseriesRow } from "./summary.ts";
+import type { ClassRow, DeadlockRow, GroupRow, RunRow, SchedulerRow, TimeseriesRow } from "./summary.ts";
 
 /** Column orders of the CSV outputs: fixed, documented in the README. */
 export const GROUP_COLUMNS = [
-  "run_id", "scenario", "strategy", "seed", "group_id", "kind", "members", "cpu", "memory", "gpu",
+  "run_id", "scenario", "strategy", "seed", "group_id", "class", "kind", "members", "cpu", "memory", "gpu",
   "submit", "pod_created", "placed", "started", "finished", "latency", "nodes", "outcome", "correct",
   "attempts", "conflicts", "rollbacks", "preempted", "preemptor", "held_cpu_s", "held_memory_s", "held_gpu_s",
   "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew", "split_s", "phase",
 ] as const satisfies readonly (keyof GroupRow)[];
 
 export const RUN_COLUMNS = [
-  "run_id", "scenario", "strategy", "seed", "groups", "completed", "running", "pending", "deadlocked",
+  "run_id", "scenario", "strategy", "seed", "groups", "completed", "running", "pending", "deadlocked", "stalled",
   "abandoned", "unschedulable", "split", "lost", "preempted", "correct_rate", "latency_mean", "latency_p50",
   "latency_p90", "latency_p99", "latency_max", "makespan", "util_cpu", "util_memory", "util_gpu",
   "held_cpu_s", "held_memory_s", "held_gpu_s", "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s",
-  "deadlocks", "first_deadlock", "preemptions", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
+  "deadlocks", "stalls", "first_deadlock", "preemptions", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
   "schedulers", "busy_s", "busy_useful_s", "busy_wasted_s", "busyness", "split_s", "events", "horizon",
 ] as const satisfies readonly (keyof RunRow)[];
 
@@ -23,10 +23,16 @@ export const TIMESERIES_COLUMNS = [
 ] as const satisfies readonly (keyof TimeseriesRow)[];
 
 export const DEADLOCK_COLUMNS = [
-  "run_id", "scenario", "strategy", "seed", "deadlock", "time", "groups", "group_ids", "nodes",
+  "run_id", "scenario", "strategy", "seed", "kind", "deadlock", "time", "groups", "group_ids", "nodes",
   "held_cpu", "held_memory", "held_gpu", "resolution", "resolved_at",
 ] as const satisfies readonly (keyof DeadlockRow)[];
 
 export const SCHEDULER_COLUMNS = [
-  "run_id", "scenario", "strategy", "seed", "scheduler", "decisions", "placing_decisions", "busy_s", "busyness",
+  "run_id", "scenario", "strategy", "seed", "scheduler", "class", "decisions", "placing_decisions", "busy_s", "busyness",
+  "conflicts", "commits", "conflict_fraction",
 ] as const satisfies readonly (keyof SchedulerRow)[];
+
+export const CLASS_COLUMNS = [
+  "run_id", "scenario", "strategy", "seed", "class", "t_job", "t_task", "groups", "completed", "correct_rate",
+  "latency_mean", "latency_p50", "latency_p99", "schedulers", "busyness", "conflicts", "commits", "conflict_fraction",
+] as const satisfies readonly (keyof ClassRow)[];

@@ -63,6 +63,17 @@ export const Ev = {
   DeadlockLeave: 28,
   /** The group's Pod was chosen as a preemption victim on `node` (id = the preemptor's group index); it terminates after its grace period. */
   Preempted: 29,
+  /**
+   * The group is part of stall `id` on `node` (r = what it holds there): it
+   * waits on its node for what the node can never give it (its need exceeds
+   * the node's capacity, or is held by a group that does, or the node's free
+   * resources sit below the allocator's minimum offer with nothing to release).
+   */
+  StallJoin: 30,
+  /** The group left stall `id` on `node` while the rest stays stuck. */
+  StallLeave: 31,
+  /** Stall `id` ended (r0 = DeadlockResolution; group = the aborted group, if any). */
+  StallEnd: 32,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

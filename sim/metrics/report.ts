@@ -1,9 +1,11 @@
 import {
+  classRows,
   deadlockRows,
   groupRows,
   occupancy,
   runRow,
   schedulerRows,
+  type ClassRow,
   type DeadlockRow,
   type GroupRow,
   type RunRecord,
@@ -19,11 +21,13 @@ export interface RunTables {
   readonly timeseries: TimeseriesRow[];
   readonly deadlocks: DeadlockRow[];
   readonly schedulers: SchedulerRow[];
+  readonly classes: ClassRow[];
 }
 
 /** Pure: the tables of one run. */
 export function summarize(run: RunRecord): RunTables {
   const groups = groupRows(run);
   const occ = occupancy(run);
-  return { groups, run: runRow(run, groups, occ), timeseries: occ.rows, deadlocks: deadlockRows(run), schedulers: schedulerRows(run) };
+  const schedulers = schedulerRows(run);
+  return { groups, run: runRow(run, groups, occ), timeseries: occ.rows, deadlocks: deadlockRows(run), schedulers, classes: classRows(run, groups, schedulers) };
 }

@@ -5,3 +5,4 @@ export { occupancy, type Occupancy, type TimeseriesRow } from "./summary/timeser
 export { runRow, type RunRow } from "./summary/runs.ts";
 export { deadlockRows, type DeadlockRow } from "./summary/deadlocks.ts";
 export { schedulerRows, type SchedulerRow } from "./summary/schedulers.ts";
+export { classRows, type ClassRow } from "./summary/classes.ts";

@@ -8,6 +8,18 @@ export interface Selector {
   readonly values: readonly string[];
 }
 
+/** Omega paper decision-time model: t_decision = tJob + tTask x units placed. */
+export interface DecisionTime {
+  readonly tJob: number;
+  readonly tTask: number;
+}
+
+/** A scheduler class (the Omega paper's batch or service): its name and its schedulers' decision time. */
+export interface SchedulerClass {
+  readonly name: string;
+  readonly decision: DecisionTime;
+}
+
 /** A container of a group. */
 export interface Member {
   readonly name: string;
@@ -38,6 +50,8 @@ export interface Group {
   readonly selector?: Selector;
   /** "controller": when a node failure loses the group, a replacement is submitted. */
   readonly restart?: "controller";
+  /** The scheduler class the group belongs to (an index into the workload's classes; absent: 0, the only one). */
+  readonly cls?: number;
 }
 
 /**

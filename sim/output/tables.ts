@@ -2,7 +2,7 @@ import { appendFileSync, createReadStream, existsSync, writeFileSync } from "nod
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gzipSync } from "node:zlib";
-import { DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
+import { CLASS_COLUMNS, DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
 import { toCsv, type Column } from "../metrics/csv.ts";
 import type { RunTables } from "../metrics/report.ts";
 import { InputError } from "../workload/errors.ts";
@@ -10,7 +10,7 @@ import { InputError } from "../workload/errors.ts";
 const CHUNK_ROWS = 20_000;
 
 /** The tables every run writes, in file order. */
-export const TABLES = ["groups", "runs", "timeseries", "deadlocks", "schedulers"] as const;
+export const TABLES = ["groups", "runs", "timeseries", "deadlocks", "schedulers", "classes"] as const;
 export type Table = (typeof TABLES)[number];
 
 /** `groups.csv`, or `groups.csv.gz` when compressed (pandas reads both as they are). */
@@ -80,5 +80,6 @@ export class TableWriter {
     this.write("timeseries", extend(tables.timeseries), cols(TIMESERIES_COLUMNS));
     this.write("deadlocks", extend(tables.deadlocks), cols(DEADLOCK_COLUMNS));
     this.write("schedulers", extend(tables.schedulers), cols(SCHEDULER_COLUMNS));
+    this.write("classes", extend(tables.classes), cols(CLASS_COLUMNS));
   }
 }

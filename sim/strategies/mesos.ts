@@ -3,11 +3,11 @@ import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
-import { DeadlockBook, stuckWaiters, type Waiter } from "./mesos/deadlock.ts";
+import { classifyStuck, DeadlockBook, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
 import { abortBackoffSeconds, insertByIndex, NO_OFFERS, removeByIndex, wholeGpus, type Framework, type GroupState, type Hold } from "./mesos/state.ts";
-import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+import { assignOwners, decisionSeconds, type DecisionTime, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
 export { abortBackoffSeconds };
 
@@ -29,17 +29,21 @@ class Mesos implements Strategy, OfferSink {
   private readonly states: GroupState[];
   private readonly allocator: Allocator;
   private readonly deadlocks: DeadlockBook;
+  private readonly stalls: DeadlockBook;
   private readonly holders = new Map<number, Set<GroupState>>();
   private nextHold = 0;
+  /** Each framework's decision time: its class's. */
+  private readonly decisions: DecisionTime[];
 
   constructor(
     private readonly ctx: StrategyContext,
     private readonly params: MesosParams,
   ) {
-    this.count = params.frameworks;
+    const owners = assignOwners(ctx, params.frameworks, "strategies.mesos.frameworks", (g) => g.framework);
+    this.count = owners.classOf.length;
     this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;
     this.unanswered = new Float64Array(ctx.cluster.size * 3);
-    this.frameworks = Array.from({ length: params.frameworks }, (_, id) => ({
+    this.frameworks = Array.from({ length: this.count }, (_, id) => ({
       id,
       unbound: [],
       hoardNodes: new Map(),
@@ -50,7 +54,7 @@ class Mesos implements Strategy, OfferSink {
       alloc: ZERO,
     }));
     this.states = ctx.groups.map((group) => {
-      const framework = owner(group, group.framework, params.frameworks, "strategies.mesos.frameworks");
+      const framework = owners.ownerOf[group.index]!;
       return {
         group,
         framework,
@@ -66,7 +70,9 @@ class Mesos implements Strategy, OfferSink {
     });
     this.allocator = new Allocator(ctx, params, this);
     this.deadlocks = new DeadlockBook(ctx.log);
-    for (const f of this.frameworks) ctx.log.push(0, Ev.SchedulerUp, -1, -1, f.id);
+    this.stalls = new DeadlockBook(ctx.log, STALL_EVENTS);
+    for (const f of this.frameworks) ctx.log.push(0, Ev.SchedulerUp, -1, -1, f.id, owners.classOf[f.id]!);
+    this.decisions = Array.from(owners.classOf, (c) => ctx.classes[c]!.decision);
   }
 
   // --- Strategy -----------------------------------------------------------
@@ -100,6 +106,8 @@ class Mesos implements Strategy, OfferSink {
       f.alloc = sub(f.alloc, g.need);
     }
     this.allocator.markChanged(node);
+    // A release may leave the node's free resources below the minimum offer with nothing left to release.
+    if (this.holders.get(node)?.size) this.checkDeadlock(node, DeadlockResolution.Released);
   }
 
   /** Holds on a failed node are gone (Mesos rescinds a lost agent's offers); their groups hold nothing again. */
@@ -257,7 +265,7 @@ class Mesos implements Strategy, OfferSink {
     const actions = planDecision(views, offers, this.params.hold);
     let units = 0;
     for (const a of actions) if (a.kind === "launch") units += this.ctx.groups[a.group]!.members.length;
-    const seconds = decisionSeconds(this.ctx.decision, units);
+    const seconds = decisionSeconds(this.decisions[f.id]!, units);
     f.busy = true;
     this.ctx.sim.after(seconds, Phase.Decision, () => this.finishDecision(f, offers, actions, complete, seconds, units));
   }
@@ -295,6 +303,8 @@ class Mesos implements Strategy, OfferSink {
       touched.add(a.node);
     }
     this.declineRest(f, offers, remaining);
+    // A declined offer on a hoarded node changes whether the node is starved.
+    for (const node of offers.nodes) if (this.holders.get(node)?.size) touched.add(node);
     // Complete hoarders that still could not launch now wait on their node.
     for (const g of complete) {
       if (g.status === "pending" && g.holdNode >= 0 && !g.waiting) {
@@ -403,11 +413,32 @@ class Mesos implements Strategy, OfferSink {
     return out;
   }
 
-  /** Reduces the waiters of `node`; records what is stuck, and aborts the youngest if so configured. */
+  /**
+   * Whether no offer of `node` can come while only its waiters hold there: it
+   * is up, its free resources are below the minimum offer, nothing runs on it
+   * and no offer of it is unanswered, and every group holding there waits.
+   * Also for test oracles.
+   */
+  starvedOn(node: number): boolean {
+    const { cluster } = this.ctx;
+    if (cluster.up[node] === 0 || this.allocator.offerable(node)) return false;
+    let held = ZERO;
+    for (const g of this.holders.get(node) ?? []) {
+      if (!g.waiting) return false;
+      held = add(held, g.held);
+    }
+    if (!isZero(this.offeredOn(node))) return false; // an unanswered offer comes back, and the node is looked at again
+    const busy = sub(sub(cluster.capacity(node), cluster.free(node)), held);
+    return busy.cpu <= 1e-9 && busy.memory <= 1e-9 && busy.gpu <= 1e-9;
+  }
+
+  /** Sorts the waiters of `node` into deadlocked and stalled; records both, and aborts the youngest deadlocked if so configured. */
   private checkDeadlock(node: number, cause: number, causeGroup = -1): void {
     const holders = this.holders.get(node);
-    if ((holders === undefined || holders.size === 0) && !this.deadlocks.isOpen(node)) return;
-    const stuck = stuckWaiters(this.ctx.cluster.capacity(node), this.waitersOn(node));
+    if ((holders === undefined || holders.size === 0) && !this.deadlocks.isOpen(node) && !this.stalls.isOpen(node)) return;
+    const waiters = this.waitersOn(node);
+    const { deadlocked: stuck, stalled } = classifyStuck(this.ctx.cluster.capacity(node), waiters, waiters.length > 0 && this.starvedOn(node));
+    this.stalls.update(this.ctx.sim.now, node, stalled, cause, causeGroup);
     this.deadlocks.update(this.ctx.sim.now, node, stuck, cause, causeGroup);
     if (stuck.length === 0 || this.params.onDeadlock !== "abort-youngest") return;
     let youngest = this.states[stuck[0]!.index]!;

@@ -5,14 +5,20 @@ import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../
 import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, sum } from "../model/resources.ts";
 import { makePlacer, PLACEMENTS, type Placer } from "./omega/placement.ts";
-import { decisionSeconds, owner, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+import { assignOwners, decisionOf, decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+import { perClassCount } from "./per-class.ts";
 
 import { interval, nonNegative } from "../workload/numbers.ts";
 
 export const omegaParams = z
   .object({
-    /** Parallel schedulers sharing the cell; groups go to their `scheduler`, else round-robin. */
-    schedulers: z.number().int().min(1).max(1000).default(2),
+    /**
+     * Parallel schedulers sharing the cell, per scheduler class: a number (each
+     * class gets that many) or one count per class name (e.g. {"batch": 3,
+     * "service": 1}, the Omega paper's set-up). Groups go to their `scheduler`,
+     * else round-robin among their class's schedulers.
+     */
+    schedulers: perClassCount.default(2),
     placement: z.enum(PLACEMENTS).default("random-first-fit"),
     conflict: z.enum(CONFLICT_MODES).default("resource-fit"),
     /**
@@ -89,7 +95,8 @@ class Omega implements Strategy {
     this.wholeGroups = params.commit === "all-or-nothing";
     this.failureDetection = params.failureDetection;
     this.seqs = params.seqOnRelease ? ctx.cluster.seq : ctx.cluster.claimSeq;
-    this.schedulers = Array.from({ length: params.schedulers }, (_, id) => ({
+    const owners = assignOwners(ctx, params.schedulers, "strategies.omega.schedulers", (g) => g.scheduler);
+    this.schedulers = Array.from({ length: owners.classOf.length }, (_, id) => ({
       id,
       queue: new Fifo<GroupState>(),
       place: makePlacer(params.placement, ctx.cluster, ctx.rng.stream(`omega/scheduler-${id}`)),
@@ -97,11 +104,11 @@ class Omega implements Strategy {
       kicked: false,
     }));
     this.states = ctx.groups.map((group) => {
-      const scheduler = owner(group, group.scheduler, params.schedulers, "strategies.omega.schedulers");
+      const scheduler = owners.ownerOf[group.index]!;
       const n = group.members.length;
       return { group, scheduler, arrived: new Uint8Array(n), running: new Uint8Array(n), arrivedCount: 0, runningCount: 0, node: -1, attempts: 0, phase: "idle" };
     });
-    for (const s of this.schedulers) ctx.log.push(0, Ev.SchedulerUp, -1, -1, s.id);
+    for (const s of this.schedulers) ctx.log.push(0, Ev.SchedulerUp, -1, -1, s.id, owners.classOf[s.id]!);
   }
 
   onSubmit(): void {}
@@ -172,7 +179,7 @@ class Omega implements Strategy {
     const members = this.toPlace(g);
     const plan = this.plan(s, g, members);
     log.push(sim.now, Ev.Attempt, g.group.index, plan.kind === "claims" ? plan.claims[0]!.node : -1, s.id);
-    const seconds = decisionSeconds(this.ctx.decision, members.length);
+    const seconds = decisionSeconds(decisionOf(this.ctx, g.group), members.length);
     sim.after(seconds, Phase.Decision, () => {
       const useful = this.commit(g, plan);
       log.push(sim.now, Ev.Busy, g.group.index, -1, s.id, seconds, useful ? 1 : 0);

@@ -2,16 +2,12 @@ import type { z } from "zod";
 import type { RngStreams, Simulator } from "../engine/index.ts";
 import type { EventLog } from "../metrics/log.ts";
 import type { Cluster } from "../model/cluster.ts";
-import type { Group } from "../model/group.ts";
+import type { DecisionTime, Group, SchedulerClass } from "../model/group.ts";
 import type { Lifecycle } from "../model/lifecycle.ts";
 import type { Resources } from "../model/resources.ts";
 import { InputError } from "../workload/errors.ts";
 
-/** Omega paper decision-time model: t_decision = tJob + tTask x units placed. */
-export interface DecisionTime {
-  readonly tJob: number;
-  readonly tTask: number;
-}
+export type { DecisionTime, SchedulerClass };
 
 export function decisionSeconds(d: DecisionTime, units: number): number {
   return d.tJob + d.tTask * units;
@@ -25,7 +21,10 @@ export interface StrategyContext {
   readonly lifecycle: Lifecycle;
   readonly log: EventLog;
   readonly rng: RngStreams;
+  /** The scenario's decision time; a group's own is its class's: `decisionOf(ctx, group)`. */
   readonly decision: DecisionTime;
+  /** The scheduler classes (one unless the workload has classes). */
+  readonly classes: readonly SchedulerClass[];
   readonly podOverhead: Resources;
   /**
    * The strategy deleted the group's Pods (preemption): the strategy is told
@@ -100,4 +99,59 @@ export function owner(group: Group, chosen: number | undefined, count: number, k
   const id = chosen ?? group.index % count;
   if (id >= count) throw new InputError(`group ${group.id}: owner ${id}, but ${knob} is ${count}`);
   return id;
+}
+
+/** The class of a group (0 when the workload has none). */
+export function classOf(group: Group): number {
+  return group.cls ?? 0;
+}
+
+/** The decision time of the group's class. */
+export function decisionOf(ctx: StrategyContext, group: Group): DecisionTime {
+  return ctx.classes[classOf(group)]!.decision;
+}
+
+/** Scheduler instances per class: a number gives every class that many; an object names each class's count (missing classes: 1). */
+export type PerClass = number | Readonly<Record<string, number>>;
+
+/** Which scheduler instances serve which class, and which instance owns each group. */
+export interface Owners {
+  /** Per instance: the class it serves. */
+  readonly classOf: Int32Array;
+  /** Per group (by index): the instance that owns it. */
+  readonly ownerOf: Int32Array;
+}
+
+/**
+ * Lays scheduler instances out by class (class 0's first) and gives each
+ * group an instance of its class: the one the group names (`chosen`, an
+ * index among all instances), else round-robin over its class's instances
+ * in group order. With one class this is the group index modulo the count.
+ */
+export function assignOwners(ctx: StrategyContext, counts: PerClass, knob: string, chosen: (g: Group) => number | undefined): Owners {
+  const names = ctx.classes.map((c) => c.name);
+  if (typeof counts !== "number") {
+    for (const key of Object.keys(counts)) {
+      if (!names.includes(key)) throw new InputError(`${knob}: no class "${key}" (the workload's classes: ${names.join(", ")})`);
+    }
+  }
+  const per = names.map((name) => (typeof counts === "number" ? counts : (counts[name] ?? 1)));
+  const offsets: number[] = [];
+  let total = 0;
+  for (const n of per) {
+    offsets.push(total);
+    total += n;
+  }
+  const classOfInstance = new Int32Array(total);
+  per.forEach((n, c) => classOfInstance.fill(c, offsets[c]!, offsets[c]! + n));
+  const seen = new Int32Array(per.length);
+  const ownerOf = new Int32Array(ctx.groups.length);
+  for (const g of ctx.groups) {
+    const c = classOf(g);
+    const id = chosen(g) ?? offsets[c]! + (seen[c]! % per[c]!);
+    seen[c]!++;
+    if (id >= total) throw new InputError(`group ${g.id}: owner ${id}, but ${knob} gives ${total}`);
+    ownerOf[g.index] = id;
+  }
+  return { classOf: classOfInstance, ownerOf };
 }

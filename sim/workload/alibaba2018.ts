@@ -16,6 +16,8 @@ export const alibaba2018WorkloadSchema = z
     tasks: z.string().min(1),
     machine: z.object({ cpu: z.number().finite().positive(), memory: z.number().finite().positive() }).strict(),
     limit: z.number().int().positive().optional(),
+    /** Arrival gaps divided by this factor (durations kept), to replay the trace at a higher load. */
+    timeScale: z.number().finite().min(1e-6).max(1e9).default(1),
   })
   .strict();
 

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
-import type { RngStreams } from "../engine/index.ts";
 import type { NodeSpec } from "../model/cluster.ts";
-import type { Group, Member } from "../model/group.ts";
+import type { Group, Member, SchedulerClass } from "../model/group.ts";
 import { arrivalTimes } from "./arrivals.ts";
 import { InputError } from "./errors.ts";
 import { readCsvRows } from "./csv-rows.ts";
@@ -9,25 +8,35 @@ import { sample, type Dist } from "./distributions.ts";
 import { readAlibabaTasks } from "./alibaba2018.ts";
 import { readGoogleMachines, readGoogleTaskEvents } from "./google2011.ts";
 import { readOpenbNodes, readOpenbPods } from "./openb.ts";
-import type { ClusterSpec, ScenarioSpec, WorkloadSpec } from "./schema.ts";
+import { RngStreams as Streams } from "../engine/index.ts";
+import type { ClusterSpec, ScenarioSpec, SourceSpec, WorkloadSpec } from "./schema.ts";
 
 /** Nodes and groups of one run: the same for every strategy under one seed. */
 export interface Workload {
   readonly nodes: readonly NodeSpec[];
   /** Ordered by submit time; `groups[i].index === i`. */
   readonly groups: readonly Group[];
+  /** The scheduler classes; a group's `cls` indexes them. One ("default") unless the workload has classes. */
+  readonly classes: readonly SchedulerClass[];
 }
 
 /** Builds nodes and groups; trace paths are resolved against `baseDir` (the scenario file's folder). */
-export function buildWorkload(spec: ScenarioSpec, rng: RngStreams, baseDir = "."): Workload {
-  return { nodes: buildNodes(spec.cluster, rng, baseDir), groups: buildGroups(spec.workload, rng, baseDir) };
+export function buildWorkload(spec: ScenarioSpec, rng: Streams, baseDir = "."): Workload {
+  return { nodes: buildNodes(spec.cluster, rng, baseDir), groups: buildGroups(spec.workload, rng, baseDir), classes: schedulerClasses(spec) };
+}
+
+/** The scenario's scheduler classes, each with its decision time (the scenario's unless the class sets one). */
+export function schedulerClasses(spec: ScenarioSpec): SchedulerClass[] {
+  const w = spec.workload;
+  if (w.type !== "classes") return [{ name: "default", decision: spec.decision }];
+  return w.classes.map((c) => ({ name: c.name, decision: c.decision ?? spec.decision }));
 }
 
 function pad(i: number, count: number): string {
   return String(i).padStart(String(Math.max(0, count - 1)).length, "0");
 }
 
-export function buildNodes(spec: ClusterSpec, streams: RngStreams, baseDir = "."): NodeSpec[] {
+export function buildNodes(spec: ClusterSpec, streams: Streams, baseDir = "."): NodeSpec[] {
   if (spec.type === "inline") return spec.nodes.map((n) => ({ name: n.name, capacity: { cpu: n.capacity.cpu, memory: n.capacity.memory, gpu: n.capacity.gpu }, pods: n.capacity.pods, labels: n.labels }));
   if (spec.type === "openb") return readOpenbNodes(resolve(baseDir, spec.nodes));
   if (spec.type === "google2011") return readGoogleMachines(resolve(baseDir, spec.machines), spec.capacity);
@@ -68,10 +77,28 @@ function loadDist(dist: Dist, baseDir: string): Dist {
   return { dist: "empirical", values };
 }
 
-export function buildGroups(spec: WorkloadSpec, streams: RngStreams, baseDir = "."): Group[] {
-  if (spec.type === "openb") return readOpenbPods(resolve(baseDir, spec.pods), spec.split, streams, spec.limit);
-  if (spec.type === "google2011") return readGoogleTaskEvents(resolve(baseDir, spec.taskEvents), spec.capacity, spec.limit);
-  if (spec.type === "alibaba2018") return readAlibabaTasks(resolve(baseDir, spec.tasks), spec.machine, spec.limit);
+export function buildGroups(spec: WorkloadSpec, streams: Streams, baseDir = "."): Group[] {
+  if (spec.type !== "classes") return buildSource(spec, streams, baseDir);
+  // Each class draws from its own streams, so adding a class leaves the others' groups as they were.
+  // Groups keep their class's order; across classes they go by submit time, then class.
+  const tagged = spec.classes.flatMap((c, cls) =>
+    buildSource(c.workload, new Streams(`${streams.seed}/class/${c.name}`), baseDir).map((g) => ({ g, cls, id: `${c.name}/${g.id}` })),
+  );
+  tagged.sort((a, b) => a.g.submit - b.g.submit || a.cls - b.cls || a.g.index - b.g.index);
+  return tagged.map(({ g, cls, id }, index) => ({ ...g, index, id, cls }));
+}
+
+/** The Pods of a trace, with arrival gaps divided by `timeScale` (from the first arrival; durations kept). */
+function compressed(groups: Group[], timeScale: number): Group[] {
+  if (timeScale === 1 || groups.length === 0) return groups;
+  const first = groups[0]!.submit;
+  return groups.map((g) => ({ ...g, submit: first + (g.submit - first) / timeScale }));
+}
+
+function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group[] {
+  if (spec.type === "openb") return compressed(readOpenbPods(resolve(baseDir, spec.pods), spec.split, streams, spec.limit, spec.qos), spec.timeScale);
+  if (spec.type === "google2011") return compressed(readGoogleTaskEvents(resolve(baseDir, spec.taskEvents), spec.capacity, spec.limit), spec.timeScale);
+  if (spec.type === "alibaba2018") return compressed(readAlibabaTasks(resolve(baseDir, spec.tasks), spec.machine, spec.limit), spec.timeScale);
   if (spec.type === "inline") {
     const order = spec.groups.map((g, i) => ({ g, i })).sort((a, b) => a.g.submit - b.g.submit || a.i - b.i);
     return order.map(({ g }, index) => ({

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { InputError } from "./errors.ts";
-import type { ScenarioSpec } from "./schema.ts";
+import type { ScenarioSpec, SourceSpec } from "./schema.ts";
 
 /** What a run of a scenario will hold in memory, estimated from the spec before anything is built. */
 export interface Estimate {
@@ -60,6 +60,14 @@ function traceRows(file: string, limit: number | undefined): number {
   }
 }
 
+/** Groups of one workload source, and members per group. */
+function sourceSize(w: SourceSpec, baseDir: string): [number, number] {
+  if (w.type === "inline") return [w.groups.length, w.groups.reduce((n, g) => n + g.members.length, 0) / Math.max(1, w.groups.length)];
+  if (w.type === "generate") return [w.groups, (w.members.min + w.members.max) / 2];
+  const file = w.type === "openb" ? w.pods : w.type === "google2011" ? w.taskEvents : w.tasks;
+  return [traceRows(resolve(baseDir, file), w.limit), 4];
+}
+
 /** The estimate for `strategy`, or for the most demanding strategy when none is given. */
 export function estimateRun(spec: ScenarioSpec, baseDir: string, strategy?: string): Estimate {
   const c = spec.cluster;
@@ -70,19 +78,15 @@ export function estimateRun(spec: ScenarioSpec, baseDir: string, strategy?: stri
     : c.type === "openb" ? traceRows(resolve(baseDir, c.nodes), undefined)
     : traceRows(resolve(baseDir, c.machines), undefined);
   const w = spec.workload;
-  let groups: number;
-  let members: number;
-  if (w.type === "inline") {
-    groups = w.groups.length;
-    members = w.groups.reduce((n, g) => n + g.members.length, 0) / Math.max(1, groups);
-  } else if (w.type === "generate") {
-    groups = w.groups;
-    members = (w.members.min + w.members.max) / 2;
-  } else {
-    const file = w.type === "openb" ? w.pods : w.type === "google2011" ? w.taskEvents : w.tasks;
-    groups = traceRows(resolve(baseDir, file), w.limit);
-    members = 4;
+  const sources = w.type === "classes" ? w.classes.map((c) => c.workload) : [w];
+  let groups = 0;
+  let memberCount = 0;
+  for (const source of sources) {
+    const [g, m] = sourceSize(source, baseDir);
+    groups += g;
+    memberCount += g * m;
   }
+  const members = memberCount / Math.max(1, groups);
   const samples = spec.horizon / spec.sampleEvery + 1;
   const random = spec.faults.random;
   const faultEvents = random === undefined ? 0 : (2 * nodes * spec.horizon) / (random.mtbf + random.mttr);
@@ -92,7 +96,7 @@ export function estimateRun(spec: ScenarioSpec, baseDir: string, strategy?: stri
   for (const id of ids) {
     const parts: [string, number][] = [
       [c.type === "generate" ? "$.cluster.count" : c.type === "pools" ? "$.cluster.pools" : "$.cluster", nodes * (PER_NODE[id] ?? PER_NODE_OTHER)],
-      [w.type === "generate" || w.type === "inline" ? "$.workload.groups" : "$.workload.limit", groups * ((PER_GROUP[id] ?? Math.max(...Object.values(PER_GROUP))) + members * (PER_MEMBER[id] ?? PER_MEMBER_OTHER))],
+      [w.type === "classes" ? "$.workload.classes" : w.type === "generate" || w.type === "inline" ? "$.workload.groups" : "$.workload.limit", groups * ((PER_GROUP[id] ?? Math.max(...Object.values(PER_GROUP))) + members * (PER_MEMBER[id] ?? PER_MEMBER_OTHER))],
       ["$.sampleEvery", samples * PER_SAMPLE],
       ["$.faults.random.mtbf", faultEvents * PER_FAULT],
     ];

@@ -29,6 +29,8 @@ export const google2011WorkloadSchema = z
     taskEvents: z.string().min(1),
     capacity,
     limit: z.number().int().positive().optional(),
+    /** Arrival gaps divided by this factor (durations kept), to replay the trace at a higher load. */
+    timeScale: z.number().finite().min(1e-6).max(1e9).default(1),
   })
   .strict();
 

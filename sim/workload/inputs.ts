@@ -32,11 +32,14 @@ export function scenarioInputs(scenarioFile: string, spec: ScenarioSpec, baseDir
     }
     found.push({ path: jsonPath(path), file });
   };
-  for (const part of ["cluster", "workload"] as const) {
-    const section = spec[part] as unknown as Record<string, unknown>;
+  const trace = (part: "cluster" | "workload", section: Record<string, unknown>, path: readonly PropertyKey[]): void => {
     const field = TRACE_FIELDS[part]![section.type as string];
-    if (field !== undefined && typeof section[field] === "string") add([part, field], section[field], "trace file");
-  }
+    if (field !== undefined && typeof section[field] === "string") add([...path, field], section[field], "trace file");
+  };
+  trace("cluster", spec.cluster as unknown as Record<string, unknown>, ["cluster"]);
+  const w = spec.workload;
+  if (w.type === "classes") w.classes.forEach((c, i) => trace("workload", c.workload as unknown as Record<string, unknown>, ["workload", "classes", i, "workload"]));
+  else trace("workload", w as unknown as Record<string, unknown>, ["workload"]);
   // Empirical distributions given by file, wherever they are.
   const walk = (value: unknown, path: PropertyKey[]): void => {
     if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));

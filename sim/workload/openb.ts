@@ -44,6 +44,10 @@ export const openbWorkloadSchema = z
     pods: z.string().min(1),
     /** Only the first `limit` Pods (by file order). */
     limit: z.number().int().positive().optional(),
+    /** Only Pods of these QoS classes (the trace's qos column: LS, BE, Burstable, Guaranteed). */
+    qos: z.array(z.string().min(1).max(100)).min(1).max(100).optional(),
+    /** Arrival gaps divided by this factor (durations kept), to replay the trace at a higher load. */
+    timeScale: z.number().finite().min(1e-6).max(1e9).default(1),
     split: splitSchema.default({ containers: [1, 4], sidecarShare: [0.05, 0.3], delay: 0 }),
   })
   .strict();
@@ -81,12 +85,13 @@ export function readOpenbNodes(file: string): NodeSpec[] {
  * gets duration 0 (it is placed, then ends at once) and is still counted.
  * gpu_spec ("A|B" allowed) becomes a node selector on the GPU model.
  */
-export function readOpenbPods(file: string, split: Split, streams: RngStreams, limit?: number): Group[] {
+export function readOpenbPods(file: string, split: Split, streams: RngStreams, limit?: number, qos?: readonly string[]): Group[] {
   const rng = streams.stream("workload/split");
   const pods: Omit<Group, "index">[] = [];
   const seen = new Set<string>();
   for (const row of readCsvRows(file, OPENB_POD_COLUMNS)) {
     if (limit !== undefined && pods.length >= limit) break;
+    if (qos !== undefined && !qos.includes(row.text(6).trim())) continue;
     const id = row.text(0).trim();
     if (id === "") row.fail(0, "expected a Pod name");
     if (seen.has(id)) row.fail(0, `duplicate Pod "${id}"`);

@@ -116,7 +116,8 @@ const countRange = z
   .strict()
   .refine((r) => r.max >= r.min, { message: "expected max >= min", path: ["max"] });
 
-export const workloadSchema = z.discriminatedUnion("type", [
+/** One workload source: inline groups, a generator, or a trace. */
+export const sourceSchema = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("inline"),
@@ -160,6 +161,39 @@ export const decisionSchema = z
   })
   .strict();
 
+/** A class name: becomes part of group ids and CSV cells. */
+const className = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.-]+$/, { message: "expected letters, digits, '_', '.' or '-'" });
+
+/**
+ * Scheduler classes (the Omega paper's batch and service): each class has its
+ * own workload source and its own decision time, and is served by its own
+ * schedulers (mesos frameworks, omega schedulers; kube's one queue in
+ * multi-path mode uses each class's decision time).
+ */
+export const classSchema = z
+  .object({
+    name: className,
+    /** The class's decision time (default: the scenario's `decision`). */
+    decision: decisionSchema.optional(),
+    workload: sourceSchema,
+  })
+  .strict();
+
+export const workloadSchema = z.discriminatedUnion("type", [
+  sourceSchema,
+  z
+    .object({
+      type: z.literal("classes"),
+      classes: z.array(classSchema).min(1).max(100),
+    })
+    .strict()
+    .superRefine((w, ctx) => unique(w.classes, "classes", "name", "class name", ctx)),
+]);
+
 export const scenarioSchema = z
   .object({
     name: name,
@@ -193,3 +227,5 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioSpec = z.infer<typeof scenarioSchema>;
 export type ClusterSpec = z.infer<typeof clusterSchema>;
 export type WorkloadSpec = z.infer<typeof workloadSchema>;
+export type SourceSpec = z.infer<typeof sourceSchema>;
+export type ClassSpec = z.infer<typeof classSchema>;

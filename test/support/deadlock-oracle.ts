@@ -37,3 +37,18 @@ export function bruteForceStuck(capacity: Resources, waiters: readonly Waiter[])
   explore(0);
   return new Set(waiters.filter((w) => !can.has(w.index)).map((w) => w.index));
 }
+
+/**
+ * The oracle's split of a node's stuck waiters: deadlocked = what is stuck by
+ * brute force among the waiters whose need fits the node; stalled = the rest
+ * of what is stuck among all waiters (every waiter when the node is starved:
+ * no offer of it can come).
+ */
+export function bruteForceClassify(capacity: Resources, waiters: readonly Waiter[], starved: boolean): { deadlocked: Set<number>; stalled: Set<number> } {
+  const deadlocked = bruteForceStuck(
+    capacity,
+    waiters.filter((w) => fitsIn(w.need, capacity)),
+  );
+  const stuck = starved ? new Set(waiters.map((w) => w.index)) : bruteForceStuck(capacity, waiters);
+  return { deadlocked, stalled: new Set([...stuck].filter((g) => !deadlocked.has(g))) };
+}

@@ -6,6 +6,8 @@ export interface DeadlockRow {
   scenario: string;
   strategy: string;
   seed: number;
+  /** deadlock: hold-and-wait among two or more groups; stall: groups waiting for what their node can never give. */
+  kind: "deadlock" | "stall";
   deadlock: number;
   time: number;
   groups: number;
@@ -18,22 +20,35 @@ export interface DeadlockRow {
   resolved_at: number;
 }
 
-/** One row per detected deadlock: when, who, where, what they held, how it ended. */
+const JOIN = new Map<number, "deadlock" | "stall">([
+  [Ev.DeadlockJoin, "deadlock"],
+  [Ev.StallJoin, "stall"],
+]);
+const END = new Map<number, "deadlock" | "stall">([
+  [Ev.DeadlockEnd, "deadlock"],
+  [Ev.StallEnd, "stall"],
+]);
+
+/** One row per detected deadlock or stall (numbered apart, in order of detection): when, who, where, what they held, how it ended. */
 export function deadlockRows(run: RunRecord): DeadlockRow[] {
   const log = run.log;
   const groups = run.workload.groups;
-  const rows = new Map<number, DeadlockRow & { groupList: number[]; nodeList: number[] }>();
+  const rows = new Map<string, DeadlockRow & { groupList: number[]; nodeList: number[] }>();
   for (let i = 0; i < log.length; i++) {
-    const kind = log.kind[i];
-    if (kind !== Ev.DeadlockJoin && kind !== Ev.DeadlockEnd) continue;
+    const kind = log.kind[i]!;
+    const joinKind = JOIN.get(kind);
+    const rowKind = joinKind ?? END.get(kind);
+    if (rowKind === undefined) continue;
     const id = log.id[i]!;
-    let row = rows.get(id);
+    const key = `${rowKind}:${id}`;
+    let row = rows.get(key);
     if (row === undefined) {
       row = {
         run_id: run.runId,
         scenario: run.scenario,
         strategy: run.strategy,
         seed: run.seed,
+        kind: rowKind,
         deadlock: id,
         time: log.t[i]!,
         groups: 0,
@@ -47,11 +62,11 @@ export function deadlockRows(run: RunRecord): DeadlockRow[] {
         groupList: [],
         nodeList: [],
       };
-      rows.set(id, row);
+      rows.set(key, row);
     }
     const node = log.node[i]!;
     if (node >= 0 && !row.nodeList.includes(node)) row.nodeList.push(node);
-    if (kind === Ev.DeadlockJoin) {
+    if (joinKind !== undefined) {
       row.groupList.push(log.group[i]!);
       row.held_cpu += log.r0[i]!;
       row.held_memory += log.r1[i]!;

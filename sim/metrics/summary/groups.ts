@@ -9,6 +9,8 @@ export interface GroupRow {
   strategy: string;
   seed: number;
   group_id: string;
+  /** The group's scheduler class ("default" when the workload has none). */
+  class: string;
   kind: string;
   members: number;
   cpu: number;
@@ -116,6 +118,9 @@ export function groupRows(run: RunRecord): GroupRow[] {
   /** The open deadlock each group is in, or -1. */
   const deadlock = new Int32Array(n).fill(-1);
   const deadlockMembers = new Map<number, number[]>();
+  /** The open stall each group is in, or -1. */
+  const stall = new Int32Array(n).fill(-1);
+  const stallMembers = new Map<number, number[]>();
 
   const UNSCHEDULABLE = 1;
   const ABANDONED = 2;
@@ -231,6 +236,23 @@ export function groupRows(run: RunRecord): GroupRow[] {
         deadlockMembers.delete(id);
         break;
       }
+      case Ev.StallJoin: {
+        const id = log.id[i]!;
+        stall[g] = id;
+        const members = stallMembers.get(id) ?? [];
+        members.push(g);
+        stallMembers.set(id, members);
+        break;
+      }
+      case Ev.StallLeave:
+        if (stall[g] === log.id[i]) stall[g] = -1;
+        break;
+      case Ev.StallEnd: {
+        const id = log.id[i]!;
+        for (const member of stallMembers.get(id) ?? []) if (stall[member] === id) stall[member] = -1;
+        stallMembers.delete(id);
+        break;
+      }
       case Ev.HoldEnd: {
         const j = holdStart.get(log.id[i]!);
         if (j === undefined) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
@@ -268,6 +290,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
     else if (flags[g]! & LOST) outcome = "lost";
     else if (flags[g]! & PREEMPTED) outcome = "preempted";
     else if (deadlock[g]! >= 0) outcome = "deadlocked";
+    else if (stall[g]! >= 0) outcome = "stalled";
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
     else if (isStarted && live[g]!.length > 0) outcome = "running";
@@ -289,6 +312,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
       strategy: run.strategy,
       seed: run.seed,
       group_id: group.id,
+      class: run.workload.classes[group.cls ?? 0]?.name ?? "default",
       kind: group.kind,
       members: group.members.length,
       cpu: req.cpu,

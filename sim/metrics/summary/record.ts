@@ -1,4 +1,4 @@
-import type { Group } from "../../model/group.ts";
+import type { Group, SchedulerClass } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { EventLog } from "../log.ts";
 
@@ -8,7 +8,7 @@ export interface RunRecord {
   readonly scenario: string;
   readonly strategy: string;
   readonly seed: number;
-  readonly workload: { readonly groups: readonly Group[] };
+  readonly workload: { readonly groups: readonly Group[]; readonly classes: readonly SchedulerClass[] };
   readonly cluster: { readonly total: Resources; name(node: number): string };
   readonly log: EventLog;
   readonly end: number;
@@ -16,5 +16,5 @@ export interface RunRecord {
   readonly events: number;
 }
 
-export const OUTCOMES = ["completed", "running", "pending", "deadlocked", "abandoned", "unschedulable", "split", "lost", "preempted"] as const;
+export const OUTCOMES = ["completed", "running", "pending", "deadlocked", "stalled", "abandoned", "unschedulable", "split", "lost", "preempted"] as const;
 export type Outcome = (typeof OUTCOMES)[number];

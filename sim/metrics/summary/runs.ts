@@ -14,6 +14,8 @@ export interface RunRow {
   running: number;
   pending: number;
   deadlocked: number;
+  /** Groups in an open stall at the end (mesos: waiting on a node that can never give them their need). */
+  stalled: number;
   abandoned: number;
   unschedulable: number;
   split: number;
@@ -36,6 +38,8 @@ export interface RunRow {
   wasted_memory_s: number;
   wasted_gpu_s: number;
   deadlocks: number;
+  /** Stalls detected (mesos): a group hoarding a node too small for it, or starved below the minimum offer. */
+  stalls: number;
   /** Pods chosen as preemption victims (kube, naive). */
   preemptions: number;
   first_deadlock: number;
@@ -76,6 +80,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
   let rounds = 0;
   let visited = 0;
   const deadlocks = new Set<number>();
+  const stalls = new Set<number>();
   let firstDeadlock = NaN;
   for (let i = 0; i < log.length; i++) {
     switch (log.kind[i]) {
@@ -105,6 +110,9 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
         rounds++;
         visited += log.r0[i]!;
         break;
+      case Ev.StallJoin:
+        stalls.add(log.id[i]!);
+        break;
       case Ev.DeadlockJoin:
         if (deadlocks.size === 0) firstDeadlock = log.t[i]!;
         deadlocks.add(log.id[i]!);
@@ -129,6 +137,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     running: count("running"),
     pending: count("pending"),
     deadlocked: count("deadlocked"),
+    stalled: count("stalled"),
     abandoned: count("abandoned"),
     unschedulable: count("unschedulable"),
     split: count("split"),
@@ -151,6 +160,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     wasted_memory_s: sumOf("wasted_memory_s"),
     wasted_gpu_s: sumOf("wasted_gpu_s"),
     deadlocks: deadlocks.size,
+    stalls: stalls.size,
     preemptions,
     first_deadlock: firstDeadlock,
     offers,

@@ -36,6 +36,13 @@ export const podSchedulerParams = z
     nodeMonitorGracePeriod: nonNegative.default(40),
     /** The default NoExecute toleration of node.kubernetes.io/not-ready and unreachable: Pods are evicted this long after. */
     tolerationSeconds: nonNegative.default(300),
+    /**
+     * With scheduler classes (the Omega paper's two monolithic variants): a
+     * "multi-path" scheduler decides each Pod in its class's decision time; a
+     * "single-path" one runs the same logic for every Pod, in the slowest
+     * class's decision time (the largest tJob). One queue either way.
+     */
+    decisionPath: z.enum(["multi-path", "single-path"]).default("multi-path"),
   })
   .strict()
   .refine((p) => p.profile === undefined || (p.scoring === undefined && p.weights === undefined), { message: "give either profile or the scoring/weights shorthand, not both", path: ["profile"] });

@@ -3,7 +3,7 @@ import { Ev } from "../../metrics/log.ts";
 import type { Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { numFeasibleNodesToFind } from "../scoring.ts";
-import { decisionSeconds, type StrategyContext } from "../strategy.ts";
+import { decisionOf, decisionSeconds, type DecisionTime, type StrategyContext } from "../strategy.ts";
 import { profileOf, type PodSchedulerParams } from "./params.ts";
 import type { Pod } from "./pod.ts";
 import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
@@ -47,6 +47,8 @@ export class PodScheduler {
   private readonly podsOf = new Map<number, Pod[]>();
   private readonly numToFind: number;
   private readonly tieBreak: Rng;
+  /** single-path: the one decision time every Pod takes (the slowest class's); multi-path: undefined. */
+  private readonly singlePath: DecisionTime | undefined;
   private readonly preemptRng: Rng;
   private readonly preemptionView: PreemptionView;
   private nextStart = 0;
@@ -76,7 +78,9 @@ export class PodScheduler {
       nominatedUse: (node, priority, pod, out) => void this.nominatedUse(node, priority, pod, out),
       possible: (node, pod) => ctx.cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1),
     };
-    ctx.log.push(0, Ev.SchedulerUp, -1, -1, 0);
+    // One scheduler serving every class (class -1 in its SchedulerUp).
+    ctx.log.push(0, Ev.SchedulerUp, -1, -1, 0, ctx.classes.length > 1 ? -1 : 0);
+    this.singlePath = params.decisionPath === "single-path" ? ctx.classes.reduce((a, c) => (c.decision.tJob > a.tJob ? c.decision : a), ctx.classes[0]!.decision) : undefined;
   }
 
   /**
@@ -213,7 +217,7 @@ export class PodScheduler {
     this.busy = true;
     // The snapshot is taken now: the cycle decides on the cluster as it is at its start.
     const decision = this.decide(pod);
-    const seconds = decisionSeconds(this.ctx.decision, 1);
+    const seconds = decisionSeconds(this.singlePath ?? decisionOf(this.ctx, pod.group), 1);
     this.ctx.sim.after(seconds, Phase.Decision, () => this.endCycle(pod, decision, seconds));
   }
 

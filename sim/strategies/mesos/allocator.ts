@@ -201,7 +201,8 @@ export class Allocator {
     });
   }
 
-  private offerable(node: number): boolean {
+  /** Whether the node's free resources reach the minimum offer (--min_allocatable_resources). */
+  offerable(node: number): boolean {
     const { cluster } = this.ctx;
     const m = this.params.minOffer;
     const cpu = cluster.freeCpu[node]!;

@@ -36,28 +36,66 @@ export function stuckWaiters(capacity: Resources, waiters: readonly Waiter[]): W
   return remaining;
 }
 
+/** What is stuck on one node: hold-and-wait among two or more groups, and stalls. */
+export interface Stuck {
+  readonly deadlocked: Waiter[];
+  readonly stalled: Waiter[];
+}
+
 /**
- * The open deadlock of each node, written to the event log: one DeadlockJoin
- * per group when it enters, a DeadlockLeave for a group that stops being
- * stuck while others stay, one DeadlockEnd when nothing is stuck any more.
+ * Splits the stuck waiters of a node. A waiter whose need exceeds the node's
+ * capacity is stalled: it waits for what the node can never give, whoever
+ * releases. So is one stuck only behind a stalled waiter's hold. The waiters
+ * that stay stuck among themselves once the stalled ones are set aside (two
+ * or more: a lone waiter that fits the node is never stuck) are deadlocked.
+ * `starved`: the node's free resources are below the allocator's minimum
+ * offer and nothing but these waiters could release there, so no offer will
+ * come: every waiter not otherwise stuck is stalled too. Pure.
+ */
+export function classifyStuck(capacity: Resources, waiters: readonly Waiter[], starved: boolean): Stuck {
+  const fitting = waiters.filter((w) => fitsIn(w.need, capacity));
+  const deadlocked = stuckWaiters(capacity, fitting);
+  const inDeadlock = new Set(deadlocked.map((w) => w.index));
+  const stuck = starved ? waiters : stuckWaiters(capacity, waiters);
+  const stalled = stuck.filter((w) => !inDeadlock.has(w.index));
+  return { deadlocked, stalled };
+}
+
+/** The events one book writes. */
+export interface BookEvents {
+  readonly join: typeof Ev.DeadlockJoin | typeof Ev.StallJoin;
+  readonly leave: typeof Ev.DeadlockLeave | typeof Ev.StallLeave;
+  readonly end: typeof Ev.DeadlockEnd | typeof Ev.StallEnd;
+}
+
+export const DEADLOCK_EVENTS: BookEvents = { join: Ev.DeadlockJoin, leave: Ev.DeadlockLeave, end: Ev.DeadlockEnd };
+export const STALL_EVENTS: BookEvents = { join: Ev.StallJoin, leave: Ev.StallLeave, end: Ev.StallEnd };
+
+/**
+ * The open deadlock (or stall) of each node, written to the event log: one
+ * join per group when it enters, a leave for a group that stops being stuck
+ * while others stay, one end when nothing is stuck any more.
  */
 export class DeadlockBook {
   private readonly open = new Map<number, { id: number; groups: Set<number> }>();
   private nextId = 0;
 
-  constructor(private readonly log: EventLog) {}
+  constructor(
+    private readonly log: EventLog,
+    private readonly events: BookEvents = DEADLOCK_EVENTS,
+  ) {}
 
   isOpen(node: number): boolean {
     return this.open.has(node);
   }
 
-  /** Records that `stuck` is what is deadlocked on `node` now. */
+  /** Records that `stuck` is what is deadlocked (stalled) on `node` now. */
   update(now: number, node: number, stuck: readonly Waiter[], endedBy: number, endedGroup = -1): void {
     const current = this.open.get(node);
     if (stuck.length === 0) {
       if (current !== undefined) {
         this.open.delete(node);
-        this.log.push(now, Ev.DeadlockEnd, endedGroup, node, current.id, endedBy);
+        this.log.push(now, this.events.end, endedGroup, node, current.id, endedBy);
       }
       return;
     }
@@ -68,13 +106,13 @@ export class DeadlockBook {
       for (const g of [...entry.groups]) {
         if (still.has(g)) continue;
         entry.groups.delete(g);
-        this.log.push(now, Ev.DeadlockLeave, g, node, entry.id);
+        this.log.push(now, this.events.leave, g, node, entry.id);
       }
     }
     for (const w of stuck) {
       if (entry.groups.has(w.index)) continue;
       entry.groups.add(w.index);
-      this.log.pushResources(now, Ev.DeadlockJoin, w.index, node, entry.id, w.held);
+      this.log.pushResources(now, this.events.join, w.index, node, entry.id, w.held);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { interval, nonNegative } from "../../workload/numbers.ts";
+import { perClassCount } from "../per-class.ts";
 
 export const HOLD_MODES = ["whole-offer", "exact"] as const;
 export const TARGETS = ["arrived", "declared"] as const;
@@ -11,8 +12,12 @@ export const OFFER_SCOPES = ["node", "cell"] as const;
 /** Knobs of the Mesos two-level offer model (DESIGN section 3, mesos). */
 export const mesosParams = z
   .object({
-    /** Number of frameworks; groups go to their `framework`, else round-robin. */
-    frameworks: z.number().int().min(1).max(1000).default(2),
+    /**
+     * Frameworks per scheduler class: a number (each class gets that many) or
+     * one count per class name. Groups go to their `framework`, else
+     * round-robin among their class's frameworks.
+     */
+    frameworks: perClassCount.default(2),
     /** Seconds between allocation rounds (Mesos --allocation_interval). */
     allocationInterval: interval.default(1),
     /** whole-offer: an unanswered offer locks all of it (Mesos); exact: keep only what is needed. */

@@ -1,0 +1,63 @@
+import { ascending, mean, percentile, ratio } from "../stats.ts";
+import type { GroupRow } from "./groups.ts";
+import type { RunRecord } from "./record.ts";
+import type { SchedulerRow } from "./schedulers.ts";
+
+export interface ClassRow {
+  run_id: string;
+  scenario: string;
+  strategy: string;
+  seed: number;
+  class: string;
+  /** The class's decision time (s): tJob + tTask x units. */
+  t_job: number;
+  t_task: number;
+  groups: number;
+  completed: number;
+  correct_rate: number;
+  latency_mean: number;
+  latency_p50: number;
+  latency_p99: number;
+  /** The class's own schedulers (mesos frameworks, omega schedulers); 0 when one scheduler serves every class (kube). */
+  schedulers: number;
+  /** Mean busyness of the class's own schedulers (busy time / horizon). */
+  busyness: number;
+  conflicts: number;
+  commits: number;
+  conflict_fraction: number;
+}
+
+/**
+ * One row per scheduler class of the run (one, "default", when the workload
+ * has no classes): its groups' outcomes and latency, and its own schedulers'
+ * busyness and conflicts. Pure.
+ */
+export function classRows(run: RunRecord, groups: readonly GroupRow[], schedulers: readonly SchedulerRow[]): ClassRow[] {
+  return run.workload.classes.map((c, cls) => {
+    const mine = groups.filter((_, g) => (run.workload.groups[g]!.cls ?? 0) === cls);
+    const latencies = ascending(mine.map((r) => r.latency).filter((x) => !Number.isNaN(x)));
+    const own = schedulers.filter((s) => s.class === c.name);
+    const conflicts = own.reduce((n, s) => n + s.conflicts, 0);
+    const commits = own.reduce((n, s) => n + s.commits, 0);
+    return {
+      run_id: run.runId,
+      scenario: run.scenario,
+      strategy: run.strategy,
+      seed: run.seed,
+      class: c.name,
+      t_job: c.decision.tJob,
+      t_task: c.decision.tTask,
+      groups: mine.length,
+      completed: mine.filter((r) => r.outcome === "completed").length,
+      correct_rate: ratio(mine.filter((r) => r.correct).length, mine.length),
+      latency_mean: mean(latencies),
+      latency_p50: percentile(latencies, 0.5),
+      latency_p99: percentile(latencies, 0.99),
+      schedulers: own.length,
+      busyness: own.length === 0 ? NaN : mean(own.map((s) => s.busyness)),
+      conflicts,
+      commits,
+      conflict_fraction: conflicts === 0 ? 0 : ratio(conflicts, commits),
+    };
+  });
+}
