@@ -145,7 +145,8 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
   const strategy = definition.create(ctx, scenario.params[strategyId]);
   lifecycle.onFreed = (node, group) => strategy.onFreed(node, group);
   submissions = new Submissions(sim, strategy, workload.groups.length);
-  feedArrivals(sim, workload.groups, submissions);
+  const fill = spec.placeOnce === undefined ? undefined : fillCheck(sim, lifecycle, log, spec.placeOnce.gap);
+  feedArrivals(sim, workload.groups, submissions, fill);
   scheduleFaults({ sim, cluster, lifecycle, log, strategy, submissions, replace, rng, spec, file: scenario.file });
 
   const invariant = options.check ? invariantObserver({ cluster, log, groups: workload.groups, strategy }) : undefined;
@@ -284,11 +285,39 @@ class Submissions {
  * Submits groups in order, one pending submit event at a time (so the queue
  * does not hold the whole workload), and each member at submit + delay.
  */
-function feedArrivals(sim: Simulator, groups: readonly Group[], submissions: Submissions): void {
+function feedArrivals(sim: Simulator, groups: readonly Group[], submissions: Submissions, fill?: FillCheck): void {
   let next = 0;
   const submitNext = (): void => {
-    submissions.submit(groups[next++]!);
+    if (fill?.full) return;
+    const group = groups[next++]!;
+    submissions.submit(group);
+    fill?.watch(group);
     if (next < groups.length) sim.schedule(groups[next]!.submit, Phase.Arrival, submitNext);
   };
   if (groups.length > 0) sim.schedule(groups[0]!.submit, Phase.Arrival, submitNext);
+}
+
+interface FillCheck {
+  /** True once a group failed to run whole in time: nothing more is submitted. */
+  readonly full: boolean;
+  watch(group: Group): void;
+}
+
+/**
+ * placeOnce: `gap` seconds after each submit (before the next one, as a
+ * release-phase event), a group that does not run whole is the first failure:
+ * logged as FillFailed, and the cluster counts as full.
+ */
+function fillCheck(sim: Simulator, lifecycle: Lifecycle, log: EventLog, gap: number): FillCheck {
+  const state = {
+    full: false,
+    watch(group: Group): void {
+      sim.after(gap, Phase.Release, () => {
+        if (state.full || lifecycle.isWhole(group)) return;
+        state.full = true;
+        log.push(sim.now, Ev.FillFailed, group.index);
+      });
+    },
+  };
+  return state;
 }

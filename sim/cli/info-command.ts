@@ -53,7 +53,7 @@ export function validateCommand(files: readonly string[], maxMemory: string | un
     if (isSweepFile(file)) {
       const sweep = loadSweep(file, budget);
       const peak = Math.max(...sweep.settings.map((s) => s.estimate.bytes));
-      process.stdout.write(`ok ${file}: sweep ${sweep.name}, ${sweep.tasks.length} runs (${sweep.settings.length} settings x ${sweep.strategies.length} strategies x ${sweep.seeds.length} seeds), about ${formatBytes(peak)} per run at most\n`);
+      process.stdout.write(`ok ${file}: sweep ${sweep.name}, ${sweep.tasks.length} runs (${sweep.settings.length} settings; strategies ${sweep.strategies.join(", ")}; ${sweep.seeds.length} seeds), about ${formatBytes(peak)} per run at most\n`);
       continue;
     }
     const s = loadScenario(file);

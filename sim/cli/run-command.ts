@@ -1,3 +1,4 @@
+import { TABLES } from "../output/tables.ts";
 import { dirname } from "node:path";
 import { assertWithinBudget, memoryBudget } from "../workload/estimate.ts";
 import { InputError } from "../workload/errors.ts";
@@ -46,5 +47,5 @@ export async function runCommand(argv: RunArgs): Promise<void> {
     },
   });
   process.stdout.write(`${wrap(SUMMARY_LEGEND)}\n${summaryTable(rows)}\n`);
-  if (!quiet) process.stderr.write(`wrote ${argv.out}/: groups, runs, timeseries, deadlocks, schedulers (${argv.compress ? "CSV, gzip" : "CSV"}) and manifest.json\n`);
+  if (!quiet) process.stderr.write(`wrote ${argv.out}/: ${TABLES.join(", ")} (${argv.compress ? "CSV, gzip" : "CSV"}) and manifest.json\n`);
 }

@@ -46,7 +46,11 @@ const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify
 export function describePlan(sweep: Sweep, workers: number, shard: [number, number] | undefined, out: string | undefined): string {
   const lines: string[] = [];
   const settings = sweep.settings.length;
-  lines.push(`sweep ${sweep.name} (${relative(process.cwd(), sweep.file) || sweep.file}): ${sweep.tasks.length} runs = ${settings} setting${settings > 1 ? "s" : ""} x ${sweep.strategies.length} strategies (${sweep.strategies.join(", ")}) x ${sweep.seeds.length} seeds (${sweep.seeds.join(", ")})`);
+  const product = settings * sweep.strategies.length * sweep.seeds.length === sweep.tasks.length;
+  const how = product
+    ? `${settings} setting${settings > 1 ? "s" : ""} x ${sweep.strategies.length} strategies (${sweep.strategies.join(", ")}) x ${sweep.seeds.length} seeds (${sweep.seeds.join(", ")})`
+    : `${settings} settings, each under its part's strategies (${sweep.strategies.join(", ")} in all), x ${sweep.seeds.length} seeds (${sweep.seeds.join(", ")})`;
+  lines.push(`sweep ${sweep.name} (${relative(process.cwd(), sweep.file) || sweep.file}): ${sweep.tasks.length} runs = ${how}`);
   let at = 0;
   for (const part of sweep.parts) {
     const combos = Object.values(part.grid).reduce((n, values) => n * values.length, 1);

@@ -14,7 +14,7 @@ export const RUN_COLUMNS = [
   "latency_p90", "latency_p99", "latency_max", "makespan", "util_cpu", "util_memory", "util_gpu",
   "held_cpu_s", "held_memory_s", "held_gpu_s", "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s",
   "deadlocks", "stalls", "first_deadlock", "preemptions", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
-  "schedulers", "busy_s", "busy_useful_s", "busy_wasted_s", "busyness", "split_s", "events", "horizon",
+  "schedulers", "busy_s", "busy_useful_s", "busy_wasted_s", "busyness", "split_s", "fill_groups", "fill_cpu", "fill_memory", "fill_gpu", "events", "horizon",
 ] as const satisfies readonly (keyof RunRow)[];
 
 export const TIMESERIES_COLUMNS = [

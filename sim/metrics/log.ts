@@ -74,6 +74,11 @@ export const Ev = {
   StallLeave: 31,
   /** Stall `id` ended (r0 = DeadlockResolution; group = the aborted group, if any). */
   StallEnd: 32,
+  /**
+   * placeOnce: the group did not run whole within the gap after its submit;
+   * the cluster counts as full, and no more groups are submitted.
+   */
+  FillFailed: 33,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

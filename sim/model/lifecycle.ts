@@ -54,6 +54,11 @@ export class Lifecycle {
     return this.run(group).running;
   }
 
+  /** True while every member of the group runs. */
+  isWhole(group: Group): boolean {
+    return this.run(group.index).running === group.members.length;
+  }
+
   /** True once the group has finished its duration. */
   isDone(group: number): boolean {
     return this.run(group).done;
@@ -113,7 +118,8 @@ export class Lifecycle {
     this.log.pushResources(now, Ev.TaskStart, group.index, node, task.id, request);
     if (run.running === group.members.length) {
       this.log.push(now, Ev.GroupStart, group.index);
-      run.finish = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
+      // An infinite duration (placeOnce) never ends.
+      if (Number.isFinite(group.duration)) run.finish = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
     }
     return task;
   }

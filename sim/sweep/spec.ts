@@ -16,6 +16,8 @@ const partSchema = z
     scenario: z.string().min(1),
     /** Scenario path -> values; every combination is run (like --set path=value). */
     grid: z.record(z.string().min(1), z.array(jsonValue).min(1)).default({}),
+    /** Strategy ids for this part only (default: the sweep's). */
+    strategies: z.array(z.string()).min(1).optional(),
   })
   .strict();
 
@@ -105,12 +107,16 @@ export function loadSweep(ref: string, budget?: Budget, workers = 1): Sweep {
   const spec = parsed.data;
   const strategies = spec.strategies.flatMap((s) => parseStrategies(s));
   const seeds = Array.isArray(spec.seeds) ? spec.seeds : parseSeeds(spec.seeds, `${file}: $.seeds`);
-  const parts = spec.parts ?? [{ scenario: spec.scenario!, grid: spec.grid ?? {} }];
+  const parts: { scenario: string; grid: Record<string, unknown[]>; strategies?: string[] | undefined }[] = spec.parts ?? [{ scenario: spec.scenario!, grid: spec.grid ?? {} }];
   const paramColumns: string[] = [];
   for (const part of parts) for (const path of Object.keys(part.grid)) if (!paramColumns.includes(path)) paramColumns.push(path);
   const tasks: SweepTask[] = [];
   const settings: SweepSetting[] = [];
+  /** The strategies that run somewhere in the sweep, in order of first use. */
+  const allStrategies = new Set<string>();
   for (const part of parts) {
+    const partStrategies = [...new Set(part.strategies === undefined ? strategies : part.strategies.flatMap((s) => parseStrategies(s)))];
+    for (const s of partStrategies) allStrategies.add(s);
     const scenarioFile = resolveScenarioRef(file, part.scenario);
     for (const combo of combinations(part.grid)) {
       const overrides = combo.map(([path, v]) => `${path}=${JSON.stringify(v)}`);
@@ -121,12 +127,12 @@ export function loadSweep(ref: string, budget?: Budget, workers = 1): Sweep {
         throw err instanceof InputError && err.message.startsWith("grid point") ? new InputError(`${file}: ${err.message}`) : err;
       }
       const point = overrides.length > 0 ? `${file}: grid point ${overrides.join(", ")}` : `${file}: ${part.scenario}`;
-      const estimate = budget !== undefined ? assertWithinBudget(point, scenario.spec, dirname(scenarioFile), budget, strategies, workers) : estimateRun(scenario.spec, dirname(scenarioFile));
+      const estimate = budget !== undefined ? assertWithinBudget(point, scenario.spec, dirname(scenarioFile), budget, partStrategies, workers) : estimateRun(scenario.spec, dirname(scenarioFile));
       settings.push({ scenario: scenarioFile, overrides, estimate });
       const params: Record<string, string> = {};
       for (const column of paramColumns) params[column] = "";
       for (const [path, v] of combo) params[path] = show(v);
-      for (const strategy of [...new Set(strategies)]) {
+      for (const strategy of partStrategies) {
         for (const seed of seeds) {
           tasks.push({ index: tasks.length, runId: runId(scenario, strategy, seed), scenario: scenarioFile, overrides, params, strategy, seed });
         }
@@ -135,7 +141,7 @@ export function loadSweep(ref: string, budget?: Budget, workers = 1): Sweep {
   }
   const ids = new Set(tasks.map((t) => t.runId));
   if (ids.size !== tasks.length) throw new InputError(`${file}: the sweep runs some (scenario, overrides, strategy, seed) twice`);
-  return { file, name: spec.name || basename(file, ".json"), parts: parts.map((p) => ({ scenario: p.scenario, grid: p.grid })), settings, strategies: [...new Set(strategies)], seeds, paramColumns, tasks };
+  return { file, name: spec.name || basename(file, ".json"), parts: parts.map((p) => ({ scenario: p.scenario, grid: p.grid })), settings, strategies: [...allStrategies], seeds, paramColumns, tasks };
 }
 
 /** "I/N" (1-based) -> [I, N]. */

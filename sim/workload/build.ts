@@ -22,7 +22,13 @@ export interface Workload {
 
 /** Builds nodes and groups; trace paths are resolved against `baseDir` (the scenario file's folder). */
 export function buildWorkload(spec: ScenarioSpec, rng: Streams, baseDir = "."): Workload {
-  return { nodes: buildNodes(spec.cluster, rng, baseDir), groups: buildGroups(spec.workload, rng, baseDir), classes: schedulerClasses(spec) };
+  const groups = buildGroups(spec.workload, rng, baseDir);
+  return { nodes: buildNodes(spec.cluster, rng, baseDir), groups: spec.placeOnce === undefined ? groups : placedOnce(groups, spec.placeOnce.gap), classes: schedulerClasses(spec) };
+}
+
+/** placeOnce: the groups in workload order, one every `gap` seconds, never ending. */
+function placedOnce(groups: readonly Group[], gap: number): Group[] {
+  return groups.map((g, i) => ({ ...g, submit: i * gap, duration: Infinity }));
 }
 
 /** The scenario's scheduler classes, each with its decision time (the scenario's unless the class sets one). */

@@ -216,6 +216,14 @@ export const scenarioSchema = z
       })
       .strict()
       .default({ events: [] }),
+    /**
+     * The fill experiment of the OpenB paper's simulator: groups arrive one
+     * every `gap` seconds in workload (trace) order and never leave, until
+     * one does not run whole within `gap` of its submit; runs.csv reports the
+     * allocation ratio of each resource then (fill_*). Submit times and
+     * durations of the workload are ignored.
+     */
+    placeOnce: z.object({ gap: interval.default(5) }).strict().optional(),
     /** Seconds after a loss before a controller submits the replacement of a `restart: "controller"` group. */
     controllerDelay: nonNegative.default(10),
     /** Per-strategy parameters, keyed by strategy id; validated by each strategy's schema. */

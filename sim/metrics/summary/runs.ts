@@ -59,6 +59,11 @@ export interface RunRow {
   busy_wasted_s: number;
   busyness: number;
   split_s: number;
+  /** placeOnce: groups running whole, and the share of each resource in use, when the first group failed (NaN otherwise). */
+  fill_groups: number;
+  fill_cpu: number;
+  fill_memory: number;
+  fill_gpu: number;
   events: number;
   horizon: number;
 }
@@ -179,6 +184,10 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     busy_wasted_s: busy - busyUseful,
     busyness: ratio(busy, schedulers * run.end),
     split_s: sumOf("split_s"),
+    fill_groups: occ.fill?.groups ?? NaN,
+    fill_cpu: occ.fill?.cpu ?? NaN,
+    fill_memory: occ.fill?.memory ?? NaN,
+    fill_gpu: occ.fill?.gpu ?? NaN,
     events: run.events,
     horizon: run.end,
   };

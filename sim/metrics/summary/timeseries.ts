@@ -24,6 +24,8 @@ export interface Occupancy {
   readonly rows: TimeseriesRow[];
   /** Resource-seconds in use (running tasks) over [0, end]. */
   readonly usedSeconds: Resources;
+  /** placeOnce: at the first failure, the groups running whole and the share of each resource in use; undefined if none failed. */
+  readonly fill: { readonly groups: number; readonly cpu: number; readonly memory: number; readonly gpu: number } | undefined;
 }
 
 /**
@@ -47,6 +49,7 @@ export function occupancy(run: RunRecord): Occupancy {
   let submitted = 0;
   let lastT = 0;
   let k = 0;
+  let fill: Occupancy["fill"];
   const step = run.sampleEvery;
 
   const advance = (t: number): void => {
@@ -124,6 +127,9 @@ export function occupancy(run: RunRecord): Occupancy {
       case Ev.GroupLost:
         setTerminal(g);
         break;
+      case Ev.FillFailed:
+        fill ??= { groups: wholeCount, cpu: ratio(used[0]!, total.cpu), memory: ratio(used[1]!, total.memory), gpu: ratio(used[2]!, total.gpu) };
+        break;
       case Ev.Restart:
         if (terminal[g]) {
           terminal[g] = 0;
@@ -140,5 +146,5 @@ export function occupancy(run: RunRecord): Occupancy {
     k++;
   }
   advance(run.end);
-  return { rows, usedSeconds: { cpu: area[0]!, memory: area[1]!, gpu: area[2]! } };
+  return { rows, usedSeconds: { cpu: area[0]!, memory: area[1]!, gpu: area[2]! }, fill };
 }
