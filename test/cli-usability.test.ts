@@ -61,7 +61,7 @@ describe("help, list, validate and the sweep plan", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^ok \S+seed-two-nodes\.json: cluster inline/);
-    expect(lines[1]).toMatch(/^ok \S+default\.json: sweep default, 280 runs \(14 settings; strategies kube, mesos, omega, naive; 5 seeds\)/);
+    expect(lines[1]).toMatch(/^ok \S+default\.json: sweep default, 320 runs \(16 settings; strategies kube, mesos, omega, naive; 5 seeds\)/);
     expect(lines[2]).toMatch(/^ok \S+ci\.json: sweep ci, 24 runs \(3 settings; strategies kube, mesos, omega, naive; 2 seeds\)/);
   });
 

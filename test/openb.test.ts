@@ -104,3 +104,32 @@ describe("openb-default: the real trace", () => {
     expect(ran.result.cluster.size).toBe(1523);
   });
 });
+
+describe("OpenB at a load that shows something", () => {
+  const scenario = (workload: Record<string, unknown>) =>
+    validateScenario(join(FIX, "scenario.json"), {
+      name: "openb-fixture",
+      horizon: 1000,
+      cluster: { type: "openb", nodes: "nodes.csv" },
+      workload: { type: "openb", pods: "pods.csv", split: { containers: [1, 1] }, ...workload },
+    });
+  const groups = (workload: Record<string, unknown>) => run(scenario(workload), "kube").tables.groups;
+
+  it("timeScale divides arrival gaps from the first arrival and keeps durations", () => {
+    // Creation times 5 (pod-b), 10, 20, 30, 40: with timeScale 5, 5 + (t - 5) / 5 = 5, 6, 8, 10, 12.
+    expect(groups({ timeScale: 5 }).map((g) => [g.group_id, g.submit])).toEqual([
+      ["pod-b", 5],
+      ["pod-a", 6],
+      ["pod-c", 8],
+      ["pod-d", 10],
+      ["pod-e", 12],
+    ]);
+    const a = groups({ timeScale: 5 }).find((g) => g.group_id === "pod-a")!;
+    expect(a.finished - a.started).toBeCloseTo(100, 9); // deletion 110 - creation 10, as recorded
+  });
+
+  it("qos keeps only the Pods of the named QoS classes", () => {
+    expect(groups({ qos: ["LS"] }).map((g) => g.group_id)).toEqual(["pod-a", "pod-c"]);
+    expect(groups({ qos: ["BE", "Burstable"] }).map((g) => g.group_id)).toEqual(["pod-b", "pod-d", "pod-e"]);
+  });
+});
