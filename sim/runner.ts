@@ -212,12 +212,14 @@ function scheduleFaults(f: FaultContext): void {
     const lost = lifecycle.failNode(node);
     strategy.onNodeDown(node);
     // Their members still to arrive belong to Pods that are gone.
-    for (const group of lost) submissions.drop(group);
+    const generations = lost.map((group) => submissions.drop(group));
     const notice = (): void => {
-      for (const group of lost) {
+      lost.forEach((group, i) => {
+        // Already handled meanwhile (its stale Pod was evicted and replaced): not lost twice.
+        if (submissions.generationOf(group) !== generations[i]) return;
         strategy.onLost(group);
         replace(group);
-      }
+      });
     };
     if (detection > 0) sim.after(detection, Phase.Release, notice);
     else notice();
@@ -275,9 +277,14 @@ class Submissions {
     );
   }
 
-  /** The group was lost: member arrivals still pending belong to a Pod that is gone. */
-  drop(group: Group): void {
-    this.generation[group.index]!++;
+  /** The group was lost: member arrivals still pending belong to a Pod that is gone. Returns its new generation. */
+  drop(group: Group): number {
+    return ++this.generation[group.index]!;
+  }
+
+  /** How many times the group's pending arrivals were dropped. */
+  generationOf(group: Group): number {
+    return this.generation[group.index]!;
   }
 }
 

@@ -171,6 +171,20 @@ describe("regressions the properties found (test/fixtures/regressions)", () => {
     const restarted = ran.result.log.kind.subarray(0, ran.result.log.length).filter((k) => k === Ev.Restart).length;
     expect(restarted).toBeGreaterThan(0);
   });
+
+  it("kube: a Pod lost with its node, then evicted by a preemption before kube noticed the loss, is replaced once", () => {
+    // g70 ran on n1, which failed at 4.65 (and came back); kube learns of the loss only at 344.65. Its
+    // stale Pod, still bound in kube's view, was a preemption victim at 135.1, replaced at 165.1 and
+    // finished at 167.3. Before the fix the loss notice at 344.65 replaced it a second time: a second
+    // run of a finished group ("already finished").
+    const ran = run(fixture("kube-lost-pod-preempted"), "kube", 459, { check: true });
+    const g = ran.result.workload.groups.find((x) => x.id === "g70")!.index;
+    const log = ran.result.log;
+    let restarts = 0;
+    for (let i = 0; i < log.length; i++) if (log.kind[i] === Ev.Restart && log.group[i] === g) restarts++;
+    expect(restarts).toBe(1);
+    expect(ran.row("g70")).toMatchObject({ outcome: "completed", preempted: 1 });
+  });
 });
 
 describe("the checks can fail", () => {

@@ -76,7 +76,8 @@ export class PodScheduler {
       cluster: ctx.cluster,
       podsOn: (node) => this.boundOn.get(node) ?? [],
       nominatedUse: (node, priority, pod, out) => void this.nominatedUse(node, priority, pod, out),
-      possible: (node, pod) => ctx.cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1),
+      // A failed node is no candidate: nothing new is placed there (the node is tainted not-ready).
+      possible: (node, pod) => ctx.cluster.up[node] === 1 && ctx.cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1),
     };
     // One scheduler serving every class (class -1 in its SchedulerUp).
     ctx.log.push(0, Ev.SchedulerUp, -1, -1, 0, ctx.classes.length > 1 ? -1 : 0);
