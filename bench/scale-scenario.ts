@@ -10,8 +10,13 @@ export const RATE_PER_NODE = 0.011;
  * keeps up at 50,000 nodes. The horizon lets every group finish.
  */
 export function scaleScenario(nodes: number, groups: number): Scenario {
+  return validateScenario(`<bench ${nodes} nodes x ${groups} groups>`, scaleSpec(nodes, groups));
+}
+
+/** The scale scenario as a scenario file holds it (for whole `cosched run` commands). */
+export function scaleSpec(nodes: number, groups: number): Record<string, unknown> {
   const rate = nodes * RATE_PER_NODE;
-  return validateScenario(`<bench ${nodes} nodes x ${groups} groups>`, {
+  return {
     name: `scale-${nodes}n-${groups}g`,
     horizon: Math.ceil(groups / rate + 3000),
     sampleEvery: 60,
@@ -29,5 +34,5 @@ export function scaleScenario(nodes: number, groups: number): Scenario {
       duration: { dist: "lognormal", median: 300, sigma: 0.5 },
       delay: { dist: "uniform", min: 0, max: 2 },
     },
-  });
+  };
 }

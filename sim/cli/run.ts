@@ -81,7 +81,10 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
         seed,
         events: result.events,
         wall_s: round(seconds),
-        events_per_s: Math.round(result.events / Math.max(seconds, 1e-9)),
+        simulate_s: round(result.simulateMs / 1000),
+        summarize_s: round(result.summarizeMs / 1000),
+        write_s: round(result.writeMs / 1000),
+        events_per_s: Math.round(result.events / Math.max(result.simulateMs / 1000, 1e-9)),
       });
       const line = `${result.scenario} ${strategy} seed=${seed}: ${result.groups} groups, ${result.events} events in ${seconds.toFixed(2)} s`;
       if (cmd.progress) progress.log(line);
@@ -92,6 +95,8 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
         kind: "run",
         ...provenance(cmd.command),
         wall_s: round((performance.now() - wallStart) / 1000),
+        // The whole process's peak resident memory so far (runs execute in a worker thread of it).
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
         compressed: cmd.compress ?? false,
         strategies: cmd.strategies,
         seeds: [...new Set(plan.map((p) => p.seed))].sort((a, b) => a - b),

@@ -26,13 +26,30 @@ export interface JobResult {
   readonly groups: number;
   readonly events: number;
   readonly wallMs: number;
+  /** Wall time of each step: simulation, summaries, and writing the tables. */
+  readonly simulateMs: number;
+  readonly summarizeMs: number;
+  readonly writeMs: number;
 }
 
 /** Runs, summarises, checks and appends one run's tables to `job.dir`. */
 export function executeRunJob(job: RunJob, onProgress?: (fraction: number, events: number) => void): JobResult {
   const result = runOnce(job.scenario, job.strategy, job.seed, { check: job.check, ...(onProgress ? { onProgress } : {}) });
+  const t0 = performance.now();
   const tables = summarize(result);
   if (job.check) assertOutcomes(result, tables.groups);
+  const t1 = performance.now();
   new TableWriter(job.dir, job.compress).append(tables, job.params);
-  return { runId: result.runId, scenario: result.scenario, run: tables.run, groups: result.workload.groups.length, events: result.events, wallMs: result.wallMs };
+  const t2 = performance.now();
+  return {
+    runId: result.runId,
+    scenario: result.scenario,
+    run: tables.run,
+    groups: result.workload.groups.length,
+    events: result.events,
+    wallMs: result.wallMs + (t2 - t0),
+    simulateMs: result.wallMs,
+    summarizeMs: t1 - t0,
+    writeMs: t2 - t1,
+  };
 }

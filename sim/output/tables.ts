@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gzipSync } from "node:zlib";
 import { CLASS_COLUMNS, DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
-import { toCsv, type Column } from "../metrics/csv.ts";
+import { csvHeader, csvRows, type Column } from "../metrics/csv.ts";
 import type { RunTables } from "../metrics/report.ts";
 import { InputError } from "../workload/errors.ts";
 
@@ -55,8 +55,8 @@ export class TableWriter {
     const file = join(this.dir, tableFile(table, this.compress));
     let withHeader = !existsSync(file);
     for (let at = 0; at < rows.length || withHeader; at += CHUNK_ROWS) {
-      let text = toCsv(rows.slice(at, at + CHUNK_ROWS), columns);
-      if (!withHeader) text = text.slice(text.indexOf("\n") + 1);
+      const body = csvRows(rows.slice(at, at + CHUNK_ROWS), columns);
+      const text = withHeader ? csvHeader(columns) + body : body;
       const data = this.compress ? gzipSync(text) : text;
       if (withHeader) writeFileSync(file, data);
       else appendFileSync(file, data);
