@@ -11,6 +11,7 @@ export interface ScaleResult {
   readonly wall_s: number;
   readonly simulate_s: number;
   readonly summarize_s: number;
+  readonly write_s: number;
   readonly events: number;
   readonly events_per_s: number;
   readonly us_per_group: number;
