@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Cluster } from "../sim/model/cluster.ts";
 import { effectiveRequest, type Member } from "../sim/model/group.ts";
@@ -55,5 +56,40 @@ describe("cluster state", () => {
     expect(c.fitsAnyNode(resources(1000, 1500, 0))).toBe(true);
     expect(c.fitsAnyNode(resources(1001, 100))).toBe(false);
     expect(c.fitsAnyNode(resources(100, 1300, 3000))).toBe(false);
+  });
+});
+
+describe("the cluster's free-resource bound (kube skips a scan no node can satisfy)", () => {
+  it("stays at or above every node's free resources through allocations, releases, failures and recoveries, and is exact once tightened", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ cpu: fc.integer({ min: 0, max: 8000 }), memory: fc.integer({ min: 0, max: 8000 }) }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.record({ op: fc.constantFrom("alloc", "release", "down", "up", "tighten"), node: fc.nat(), cpu: fc.integer({ min: 0, max: 3000 }), memory: fc.integer({ min: 0, max: 3000 }) }), { maxLength: 40 }),
+        (caps, ops) => {
+          const c = new Cluster(caps.map((cap, i) => ({ name: `n${i}`, capacity: resources(cap.cpu, cap.memory), labels: {} })));
+          const held: [number, number, number][] = [];
+          for (const o of ops) {
+            const n = o.node % c.size;
+            if (o.op === "alloc" && c.fits(n, resources(o.cpu, o.memory))) {
+              c.allocate(n, resources(o.cpu, o.memory));
+              held.push([n, o.cpu, o.memory]);
+            } else if (o.op === "release" && held.length > 0) {
+              const [hn, hc, hm] = held.pop()!;
+              c.release(hn, resources(hc, hm));
+            } else if (o.op === "down") c.down(n);
+            else if (o.op === "up") c.recover(n);
+            else if (o.op === "tighten") c.tightenFreeBound();
+            for (let k = 0; k < c.size; k++) {
+              expect(c.freeBound[0]).toBeGreaterThanOrEqual(c.freeCpu[k]!);
+              expect(c.freeBound[1]).toBeGreaterThanOrEqual(c.freeMemory[k]!);
+            }
+          }
+          c.tightenFreeBound();
+          expect(c.freeBound[0]).toBe(Math.max(...c.freeCpu));
+          expect(c.freeBound[1]).toBe(Math.max(...c.freeMemory));
+        },
+      ),
+      { numRuns: 300, seed: 20261204 },
+    );
   });
 });

@@ -43,6 +43,12 @@ export class Cluster {
   readonly up: Uint8Array;
   /** What a down node would have free; releases on a down node land here. */
   private readonly downFree: Float64Array;
+  /**
+   * Upper bounds of the largest free cpu, memory and gpu of any node: raised
+   * by every release and recovery, lowered only by tightenFreeBound (an exact
+   * scan). A request above one of them fits no node, without looking.
+   */
+  readonly freeBound = new Float64Array(3);
   /** Called with every node whose free resources change (for the validating observer); unset otherwise. */
   onChange: ((node: number) => void) | undefined = undefined;
   readonly total: Resources;
@@ -83,6 +89,7 @@ export class Cluster {
     this.freeMemory = Float64Array.from(this.capMemory);
     this.freeGpu = Float64Array.from(this.capGpu);
     this.gpus = new GpuDevices(this.capGpu);
+    this.tightenFreeBound();
     this.total = { cpu, memory, gpu };
     this.shapes = [...shapes.values()];
   }
@@ -168,6 +175,30 @@ export class Cluster {
     this.onChange?.(node);
   }
 
+  /** Sets freeBound to the exact largest free resources of any node (a scan of every node). */
+  tightenFreeBound(): void {
+    let c = -1;
+    let m = -1;
+    let g = -1;
+    const { freeCpu, freeMemory, freeGpu } = this;
+    for (let node = 0; node < this.size; node++) {
+      if (freeCpu[node]! > c) c = freeCpu[node]!;
+      if (freeMemory[node]! > m) m = freeMemory[node]!;
+      if (freeGpu[node]! > g) g = freeGpu[node]!;
+    }
+    this.freeBound[0] = c;
+    this.freeBound[1] = m;
+    this.freeBound[2] = g;
+  }
+
+  /** Raises freeBound to cover the node's free resources. */
+  private raiseFreeBound(node: number): void {
+    const b = this.freeBound;
+    if (this.freeCpu[node]! > b[0]!) b[0] = this.freeCpu[node]!;
+    if (this.freeMemory[node]! > b[1]!) b[1] = this.freeMemory[node]!;
+    if (this.freeGpu[node]! > b[2]!) b[2] = this.freeGpu[node]!;
+  }
+
   /** Takes the node down: nothing fits on it until it recovers. */
   down(node: number): void {
     if (this.up[node] === 0) return;
@@ -188,6 +219,7 @@ export class Cluster {
     this.freeMemory[node] = this.downFree[3 * node + 1]!;
     this.freeGpu[node] = this.downFree[3 * node + 2]!;
     this.seq[node]!++;
+    this.raiseFreeBound(node);
     this.onChange?.(node);
   }
 
@@ -230,6 +262,7 @@ export class Cluster {
     this.freeMemory[node] = memory;
     this.freeGpu[node] = gpu;
     this.seq[node]!++;
+    this.raiseFreeBound(node);
     this.onChange?.(node);
   }
 }

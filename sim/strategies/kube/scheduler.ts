@@ -319,6 +319,14 @@ export class PodScheduler {
       this.lastExamined = 1;
       return pod.nominated;
     }
+    const { cpu: qc, memory: qm, gpu: qg } = pod.request;
+    const bound = cluster.freeBound;
+    if (n > 0 && (qc > bound[0]! || qm > bound[1]! || qg > bound[2]!)) {
+      // No node has that much free: the scan would examine every node and find none (the start index
+      // then moves by n, i.e. stays; no tie is broken), so skip it.
+      this.lastExamined = n;
+      return -1;
+    }
     const want = this.numToFind;
     const scorer = this.scorer;
     const fast = scorer.inline;
@@ -401,6 +409,8 @@ export class PodScheduler {
     }
     this.lastExamined = examined;
     if (n > 0) this.nextStart = (this.nextStart + examined) % n;
+    // A scan that found nothing looked at every node: make the bound exact for the next Pods.
+    if (best < 0 && examined === n) cluster.tightenFreeBound();
     return best;
   }
 }
