@@ -71,6 +71,12 @@ const cases: [string, () => string[], RegExp][] = [
   ["a negative failure time", () => [file("negative-fault", (s) => (s.faults = { events: [{ type: "nodeFail", node: "node-a", at: -5 }] }))], /\$\.faults\.events\[0\]\.at: Too small/],
   ["an unknown field", () => [file("unknown", (s) => (s.horizn = 60))], /unknown\.json: \$\.horizn: unknown field \(did you mean "horizon"\?\)$/],
   ["a non-integer node count", () => [file("fraction", (s) => (s.cluster = { type: "generate", count: 2.5, capacity: { cpu: 1000 } }))], /\$\.cluster\.count: expected int, received number$/],
+  // Scheduler classes and placeOnce.
+  ["two classes of one name", () => [file("class-twice", (s) => (s.workload = { type: "classes", classes: [{ name: "a", workload: s.workload }, { name: "a", workload: s.workload }] }))], /class-twice\.json: \$\.workload\.classes\[1\]\.name: duplicate class name "a"$/],
+  ["a class name with a space", () => [file("class-space", (s) => (s.workload = { type: "classes", classes: [{ name: "a b", workload: s.workload }] }))], /class-space\.json: \$\.workload\.classes\[0\]\.name: expected letters, digits/],
+  ["no classes", () => [file("class-none", (s) => (s.workload = { type: "classes", classes: [] }))], /class-none\.json: \$\.workload\.classes: /],
+  ["a placeOnce gap of 0", () => [file("gap-zero", (s) => (s.placeOnce = { gap: 0 }))], /gap-zero\.json: \$\.placeOnce\.gap: Too small/],
+  ["omega schedulers for a class the workload does not have", () => [file("class-unknown", (s) => (s.strategies = { omega: { schedulers: { batch: 2 } } })), "--strategy", "omega"], /strategies\.omega\.schedulers: no class "batch" \(the workload's classes: default\)$/],
   [
     "10^7 groups on a small machine",
     () => [file("ten-million", (s) => (s.workload = { type: "generate", groups: 1e7, rate: 1, members: { min: 2, max: 4 }, request: { cpu: 100 }, duration: 10 }))],
