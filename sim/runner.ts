@@ -320,7 +320,7 @@ function fillCheck(sim: Simulator, lifecycle: Lifecycle, log: EventLog, gap: num
     full: false,
     watch(group: Group): void {
       sim.after(gap, Phase.Release, () => {
-        if (state.full || lifecycle.isWhole(group)) return;
+        if (state.full || lifecycle.runningMembers(group.index) === group.members.length) return;
         state.full = true;
         log.push(sim.now, Ev.FillFailed, group.index);
       });

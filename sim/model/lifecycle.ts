@@ -54,11 +54,6 @@ export class Lifecycle {
     return this.run(group).running;
   }
 
-  /** True while every member of the group runs. */
-  isWhole(group: Group): boolean {
-    return this.run(group.index).running === group.members.length;
-  }
-
   /** True once the group has finished its duration. */
   isDone(group: number): boolean {
     return this.run(group).done;

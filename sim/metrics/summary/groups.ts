@@ -115,12 +115,8 @@ export function groupRows(run: RunRecord): GroupRow[] {
   const taskStart = new Map<number, number>();
   /** Log index of the HoldStart of each hold still in place. */
   const holdStart = new Map<number, number>();
-  /** The open deadlock each group is in, or -1. */
-  const deadlock = new Int32Array(n).fill(-1);
-  const deadlockMembers = new Map<number, number[]>();
-  /** The open stall each group is in, or -1. */
-  const stall = new Int32Array(n).fill(-1);
-  const stallMembers = new Map<number, number[]>();
+  const deadlock = new OpenRecords(n);
+  const stall = new OpenRecords(n);
 
   const UNSCHEDULABLE = 1;
   const ABANDONED = 2;
@@ -219,40 +215,24 @@ export function groupRows(run: RunRecord): GroupRow[] {
       case Ev.HoldStart:
         holdStart.set(log.id[i]!, i);
         break;
-      case Ev.DeadlockJoin: {
-        const id = log.id[i]!;
-        deadlock[g] = id;
-        const members = deadlockMembers.get(id) ?? [];
-        members.push(g);
-        deadlockMembers.set(id, members);
+      case Ev.DeadlockJoin:
+        deadlock.join(g, log.id[i]!);
         break;
-      }
       case Ev.DeadlockLeave:
-        if (deadlock[g] === log.id[i]) deadlock[g] = -1;
+        deadlock.leave(g, log.id[i]!);
         break;
-      case Ev.DeadlockEnd: {
-        const id = log.id[i]!;
-        for (const member of deadlockMembers.get(id) ?? []) if (deadlock[member] === id) deadlock[member] = -1;
-        deadlockMembers.delete(id);
+      case Ev.DeadlockEnd:
+        deadlock.end(log.id[i]!);
         break;
-      }
-      case Ev.StallJoin: {
-        const id = log.id[i]!;
-        stall[g] = id;
-        const members = stallMembers.get(id) ?? [];
-        members.push(g);
-        stallMembers.set(id, members);
+      case Ev.StallJoin:
+        stall.join(g, log.id[i]!);
         break;
-      }
       case Ev.StallLeave:
-        if (stall[g] === log.id[i]) stall[g] = -1;
+        stall.leave(g, log.id[i]!);
         break;
-      case Ev.StallEnd: {
-        const id = log.id[i]!;
-        for (const member of stallMembers.get(id) ?? []) if (stall[member] === id) stall[member] = -1;
-        stallMembers.delete(id);
+      case Ev.StallEnd:
+        stall.end(log.id[i]!);
         break;
-      }
       case Ev.HoldEnd: {
         const j = holdStart.get(log.id[i]!);
         if (j === undefined) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
@@ -289,8 +269,8 @@ export function groupRows(run: RunRecord): GroupRow[] {
     else if (flags[g]! & ABANDONED) outcome = "abandoned";
     else if (flags[g]! & LOST) outcome = "lost";
     else if (flags[g]! & PREEMPTED) outcome = "preempted";
-    else if (deadlock[g]! >= 0) outcome = "deadlocked";
-    else if (stall[g]! >= 0) outcome = "stalled";
+    else if (deadlock.isIn(g)) outcome = "deadlocked";
+    else if (stall.isIn(g)) outcome = "stalled";
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
     else if (isStarted && live[g]!.length > 0) outcome = "running";
@@ -350,4 +330,35 @@ function distinct(nodes: readonly number[]): number[] {
   const out: number[] = [];
   for (const n of nodes) if (!out.includes(n)) out.push(n);
   return out;
+}
+
+/** The open deadlocks (or stalls) of a run as its log unfolds: which one each group is in. */
+class OpenRecords {
+  /** Per group: the open record it is in, or -1. */
+  private readonly of: Int32Array;
+  private readonly members = new Map<number, number[]>();
+
+  constructor(groups: number) {
+    this.of = new Int32Array(groups).fill(-1);
+  }
+
+  join(group: number, id: number): void {
+    this.of[group] = id;
+    const list = this.members.get(id) ?? [];
+    list.push(group);
+    this.members.set(id, list);
+  }
+
+  leave(group: number, id: number): void {
+    if (this.of[group] === id) this.of[group] = -1;
+  }
+
+  end(id: number): void {
+    for (const group of this.members.get(id) ?? []) if (this.of[group] === id) this.of[group] = -1;
+    this.members.delete(id);
+  }
+
+  isIn(group: number): boolean {
+    return this.of[group]! >= 0;
+  }
 }

@@ -260,10 +260,12 @@ export class Allocator {
     const cellFramework = this.params.offerScope === "cell" ? this.firstInDrf(interests, -1, now) : -1;
     for (const node of nodes) {
       if (!this.offerable(node)) continue;
-      let best = this.params.offerScope === "cell" ? cellFramework : this.firstInDrf(interests, node, now);
-      if (best >= 0) {
-        const interest = interests[best]!;
-        if (!interest.anyNode && !interest.hoardNodes.has(node)) best = -1;
+      let best: number;
+      if (this.params.offerScope === "node") best = this.firstInDrf(interests, node, now);
+      else {
+        // The cell's framework takes only the nodes it wants (firstInDrf checked them for the node scope).
+        const interest = cellFramework < 0 ? undefined : interests[cellFramework]!;
+        best = interest !== undefined && (interest.anyNode || interest.hoardNodes.has(node)) ? cellFramework : -1;
       }
       if (best < 0) {
         if (!this.isParked[node]) {
