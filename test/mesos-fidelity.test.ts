@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RngStreams, Simulator } from "../sim/engine/index.ts";
-import { EventLog } from "../sim/metrics/log.ts";
-import { Cluster } from "../sim/model/cluster.ts";
-import { Lifecycle } from "../sim/model/lifecycle.ts";
-import { resources, ZERO } from "../sim/model/resources.ts";
-import { Allocator, type OfferSink } from "../sim/strategies/mesos/allocator.ts";
-import { mesosParams } from "../sim/strategies/mesos/params.ts";
+import { allocatorHarness } from "./support/allocator-harness.ts";
 import { group, inlineScenario, member, node, run } from "./support/fixtures.ts";
 
 /**
@@ -75,23 +69,10 @@ describe("mesos offer scope", () => {
 describe("allocator: DRF order and the cell scope", () => {
   /** Frameworks whose shares stay fixed (offers do not move them), so ties are decided by the sorter's later keys. */
   function harness(shares: number[], nodes: number, offerScope: "node" | "cell") {
-    const cluster = new Cluster(Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, capacity: resources(1000, 1000), labels: {} })));
-    const sim = new Simulator();
-    const log = new EventLog();
-    const ctx = { sim, cluster, groups: [], lifecycle: new Lifecycle(sim, cluster, [], log), log, rng: new RngStreams(1), decision: { tJob: 0, tTask: 0 }, classes: [{ name: "default", decision: { tJob: 0, tTask: 0 } }], podOverhead: ZERO, evicted: () => {} };
-    const got: [number, number[]][] = [];
-    const sink: OfferSink = {
-      count: shares.length,
-      wantsOffers: () => true,
-      interest: () => ({ anyNode: true, hoardNodes: new Set() }),
-      dominantShare: (f) => shares[f]!,
-      offered: () => {},
-      deliver: (f, batch) => got.push([f, [...batch.nodes]]),
-    };
-    const allocator = new Allocator(ctx, mesosParams.parse({ offerOrder: "node", offerScope }), sink);
-    allocator.schedule();
-    sim.run(0);
-    return got;
+    const h = allocatorHarness(shares, nodes, { params: { offerScope } });
+    h.allocator.schedule();
+    h.sim.run(0);
+    return h.got;
   }
 
   it("breaks equal shares by allocation count, then id: equal frameworks take turns", () => {

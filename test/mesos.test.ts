@@ -1,15 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { RngStreams, Simulator } from "../sim/engine/index.ts";
-import { Ev, EventLog } from "../sim/metrics/log.ts";
+import { Ev } from "../sim/metrics/log.ts";
 import { OUTCOMES } from "../sim/metrics/summary.ts";
-import { Cluster } from "../sim/model/cluster.ts";
-import { Lifecycle } from "../sim/model/lifecycle.ts";
 import { resources, ZERO } from "../sim/model/resources.ts";
-import { Allocator, type OfferSink } from "../sim/strategies/mesos/allocator.ts";
 import { stuckWaiters } from "../sim/strategies/mesos/deadlock.ts";
 import { abortBackoffSeconds } from "../sim/strategies/mesos.ts";
-import { mesosParams } from "../sim/strategies/mesos/params.ts";
 import { offerSet, planDecision, type GroupView } from "../sim/strategies/mesos/plan.ts";
+import { allocatorHarness } from "./support/allocator-harness.ts";
 import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
 
 // Seed scenarios: tJob 0.1, tTask 0.05; a framework answer that launches the
@@ -222,23 +218,7 @@ describe("framework decisions", () => {
 });
 
 describe("allocator", () => {
-  function harness(shares: number[], nodes = 2) {
-    const cluster = new Cluster(Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, capacity: resources(1000, 1000), labels: {} })));
-    const sim = new Simulator();
-    const log = new EventLog();
-    const ctx = { sim, cluster, groups: [], lifecycle: new Lifecycle(sim, cluster, [], log), log, rng: new RngStreams(1), decision: { tJob: 0, tTask: 0 }, classes: [{ name: "default", decision: { tJob: 0, tTask: 0 } }], podOverhead: ZERO, evicted: () => {} };
-    const got: [number, number[]][] = [];
-    const sink: OfferSink = {
-      count: shares.length,
-      wantsOffers: () => true,
-      interest: () => ({ anyNode: true, hoardNodes: new Set() }),
-      dominantShare: (f) => shares[f]!,
-      offered: (f, _cpu, memory) => (shares[f]! += memory / (1000 * nodes)),
-      deliver: (f, batch) => got.push([f, [...batch.nodes]]),
-    };
-    const allocator = new Allocator(ctx, mesosParams.parse({ offerOrder: "node" }), sink);
-    return { sim, allocator, got, log };
-  }
+  const harness = (shares: number[], nodes = 2) => allocatorHarness(shares, nodes, { sharesMove: true });
 
   it("offers the next node to the framework with the smaller dominant share", () => {
     const h = harness([0.5, 0.1], 1);
