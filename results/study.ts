@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { spread } from "../sim/metrics/stats.ts";
 import { num, readTable, type Row } from "../sim/report/data.ts";
 import { withSpread } from "../sim/report/format.ts";
+import { replaceBetween } from "./markers.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = join(root, "results/study");
@@ -36,15 +37,17 @@ const f3 = (x: number) => (Number.isNaN(x) ? "-" : x.toFixed(3));
 const s1 = (x: number) => (Number.isNaN(x) ? "-" : x < 10 ? x.toFixed(2) : x.toFixed(0));
 const omegaBase = unset("strategies.omega.conflict", "strategies.omega.commit");
 const oneBatch = and(param("strategies.omega.schedulers.batch", "1"), omegaBase);
+type Series = Claim["series"][number];
+const MULTI_PATH: Series = { label: "multi-path", where: param("strategies.kube.decisionPath", "multi-path") };
+const SINGLE_PATH: Series = { label: "single-path", where: param("strategies.kube.decisionPath", "single-path") };
+const ONE_BATCH: Series = { label: "1 batch scheduler", where: oneBatch };
+const FOUR_BATCH: Series = { label: "4 batch schedulers", where: and(param("strategies.omega.schedulers.batch", "4"), omegaBase) };
 
 const CLAIMS: Claim[] = [
   {
     anchor: "Omega paper §4.1: a single-path monolithic scheduler's busyness climbs with tJob(service) and saturates; multi-path keeps it far lower",
     strategy: "kube",
-    series: [
-      { label: "multi-path", where: param("strategies.kube.decisionPath", "multi-path") },
-      { label: "single-path", where: param("strategies.kube.decisionPath", "single-path") },
-    ],
+    series: [MULTI_PATH, SINGLE_PATH],
     table: "runs",
     column: "busyness",
     what: "scheduler busyness",
@@ -54,10 +57,7 @@ const CLAIMS: Claim[] = [
   {
     anchor: "Omega paper §4.1: under single-path, batch jobs wait behind the slow logic (batch latency explodes); multi-path batch latency stays low",
     strategy: "kube",
-    series: [
-      { label: "multi-path", where: param("strategies.kube.decisionPath", "multi-path") },
-      { label: "single-path", where: param("strategies.kube.decisionPath", "single-path") },
-    ],
+    series: [MULTI_PATH, SINGLE_PATH],
     table: "classes",
     cls: "batch",
     column: "latency_p50",
@@ -90,7 +90,7 @@ const CLAIMS: Claim[] = [
   {
     anchor: "Omega paper §4.3: the service scheduler's conflict fraction grows with tJob(service) (its transactions take longer, so more of them meet a changed cell)",
     strategy: "omega",
-    series: [{ label: "1 batch scheduler", where: oneBatch }],
+    series: [ONE_BATCH],
     table: "classes",
     cls: "service",
     column: "conflict_fraction",
@@ -101,7 +101,7 @@ const CLAIMS: Claim[] = [
   {
     anchor: "Omega paper §4.3: batch jobs are not held up by the slow service scheduler (batch latency stays flat)",
     strategy: "omega",
-    series: [{ label: "1 batch scheduler", where: oneBatch }],
+    series: [ONE_BATCH],
     table: "classes",
     cls: "batch",
     column: "latency_p50",
@@ -112,10 +112,7 @@ const CLAIMS: Claim[] = [
   {
     anchor: "Omega paper §4.3: more batch schedulers share the batch load (per-scheduler busyness falls)",
     strategy: "omega",
-    series: [
-      { label: "4 batch schedulers", where: and(param("strategies.omega.schedulers.batch", "4"), omegaBase) },
-      { label: "1 batch scheduler", where: oneBatch },
-    ],
+    series: [FOUR_BATCH, ONE_BATCH],
     table: "classes",
     cls: "batch",
     column: "busyness",
@@ -126,10 +123,7 @@ const CLAIMS: Claim[] = [
   {
     anchor: "Omega paper §4.3: more batch schedulers conflict more among themselves",
     strategy: "omega",
-    series: [
-      { label: "1 batch scheduler", where: oneBatch },
-      { label: "4 batch schedulers", where: and(param("strategies.omega.schedulers.batch", "4"), omegaBase) },
-    ],
+    series: [ONE_BATCH, FOUR_BATCH],
     table: "classes",
     cls: "batch",
     column: "conflict_fraction",
@@ -212,13 +206,7 @@ async function main(): Promise<void> {
   const text = out.join("\n");
   writeFileSync(join(dir, "summary.md"), text);
   const readme = join(root, "README.md");
-  const start = "<!-- results:study:start -->";
-  const end = "<!-- results:study:end -->";
-  const md = readFileSync(readme, "utf8");
-  const i = md.indexOf(start);
-  const j = md.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README.md: missing ${start} ... ${end}`);
-  writeFileSync(readme, `${md.slice(0, i + start.length)}\n${text}\n${md.slice(j)}`);
+  writeFileSync(readme, replaceBetween(readFileSync(readme, "utf8"), "<!-- results:study:start -->", "<!-- results:study:end -->", text));
   process.stdout.write(text + "\n");
 }
 
