@@ -217,7 +217,7 @@ export const scenarioSchema = z
       .strict()
       .default({ events: [] }),
     /**
-     * The fill experiment of the OpenB paper's simulator: groups arrive one
+     * A fill experiment after the OpenB paper's simulator (README): groups arrive one
      * every `gap` seconds in workload (trace) order and never leave, until
      * one does not run whole within `gap` of its submit; runs.csv reports the
      * allocation ratio of each resource then (fill_*). Submit times and
