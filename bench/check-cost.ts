@@ -8,7 +8,7 @@ import { stringify } from "csv-stringify/sync";
 import { assertOutcomes } from "../sim/check/outcomes.ts";
 import { summarize } from "../sim/metrics/report.ts";
 import { runOnce } from "../sim/runner.ts";
-import { strategyIds } from "../sim/strategies/registry.ts";
+import { coreStrategyIds as strategyIds } from "../sim/strategies/registry.ts";
 import { loadScenario } from "../sim/workload/scenario.ts";
 
 export interface CheckCost {

@@ -6,7 +6,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
-import { strategyIds } from "../sim/strategies/registry.ts";
+import { coreStrategyIds as strategyIds } from "../sim/strategies/registry.ts";
 import { runMicro } from "./micro.ts";
 import { runCheckCost } from "./check-cost.ts";
 import { runPeer } from "./peer.ts";

@@ -143,7 +143,7 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
     },
   };
   const strategy = definition.create(ctx, scenario.params[strategyId]);
-  lifecycle.onFreed = (node, group) => strategy.onFreed(node, group);
+  lifecycle.onFreed = (node, group, pod) => strategy.onFreed(node, group, pod);
   submissions = new Submissions(sim, strategy, workload.groups.length);
   const fill = spec.placeOnce === undefined ? undefined : fillCheck(sim, lifecycle, log, spec.placeOnce.gap);
   feedArrivals(sim, workload.groups, submissions, fill);

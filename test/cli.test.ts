@@ -77,7 +77,7 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     [
       "an unknown field",
       () => [scenarioFile("unknown-field", (s) => (s.workload.groups[0].colour = "red"))],
-      /unknown-field\.json: \$\.workload\.groups\[0\]\.colour: unknown field \(expected one of id, submit, kind, duration, priority, members, framework, scheduler, restart\)$/,
+      /unknown-field\.json: \$\.workload\.groups\[0\]\.colour: unknown field \(expected one of id, submit, kind, duration, priority, members, pods, minMember, framework, scheduler, restart\)$/,
     ],
     [
       "a misspelt field, with a hint",
@@ -97,7 +97,7 @@ describe("bad input: one clear line, exit code 2, no output folder", () => {
     [
       "an unknown strategy id on the command line",
       () => ["seed-two-nodes", "--strategy", "kube,borg"],
-      /--strategy: unknown strategy "borg" \(expected one of kube, mesos, omega, naive, or all\)$/,
+      /--strategy: unknown strategy "borg" \(expected one of kube, mesos, omega, naive, kube-coscheduling, kube-kueue, or all\)$/,
     ],
     [
       "an unknown strategy in the scenario",

@@ -105,7 +105,7 @@ const cases: [string, () => string[], RegExp][] = [
   ["a bad seed list", () => ["seed-two-nodes", "--seeds", "one,two"], /--seeds one,two: expected a non-negative integer/],
   ["a bad memory budget", () => ["seed-two-nodes", "--max-memory", "lots"], /--max-memory lots: expected a size like 4096 \(MB\), 512MB or 2GB$/],
   ["an unknown strategy", () => ["seed-two-nodes", "--strategy", "borg"], /--strategy: unknown strategy "borg"/],
-  ["a misspelt strategy", () => ["seed-two-nodes", "--strategy", "kube,omgea"], /--strategy: unknown strategy "omgea" \(did you mean "omega"\? expected one of kube, mesos, omega, naive, or all\)$/],
+  ["a misspelt strategy", () => ["seed-two-nodes", "--strategy", "kube,omgea"], /--strategy: unknown strategy "omgea" \(did you mean "omega"\? expected one of kube, mesos, omega, naive, kube-coscheduling, kube-kueue, or all\)$/],
 ];
 
 describe.concurrent("hostile input: one clear line, exit code 2, nothing written, no stack trace", () => {

@@ -128,7 +128,8 @@ export function invariantObserver(w: Watched): InvariantObserver {
     dirtyNodes.length = 0;
     if (strategy.wholeGroups) {
       for (const g of dirtyGroups) {
-        if (liveTasks[g]! > 0 && whole[g] === 0) fail(now, `: group ${groups[g]?.id} runs only part of its members under a strategy that places whole groups`);
+        // A job's Pods run on their own; a gang is whole once minMember of its Pods run (its GroupStart).
+        if (liveTasks[g]! > 0 && whole[g] === 0 && groups[g]?.kind !== "job") fail(now, `: group ${groups[g]?.id} runs only part of its members under a strategy that places whole groups`);
       }
     }
     dirtyGroups.length = 0;

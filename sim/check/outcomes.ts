@@ -1,4 +1,5 @@
 import { Ev } from "../metrics/log.ts";
+import { podCount, quorum } from "../model/group.ts";
 import { OUTCOMES, type GroupRow, type RunRecord } from "../metrics/summary.ts";
 import { InvariantError } from "./invariant-error.ts";
 
@@ -13,7 +14,10 @@ const EPS = 1e-9;
  * - a `correct` group really ran all its members together on one node: at
  *   its (last) start its live tasks were on a single node and covered every
  *   app container's request, and it then ran uninterrupted for its duration
- *   (completed) or to the end of the run (running);
+ *   (completed) or to the end of the run (running); a correct gang had at
+ *   least minMember whole Pods up at once at its start (counted from PodUp
+ *   since its tasks last all ended) and no Pod split over nodes; a correct
+ *   job had every Pod up at some time;
  * - the outcome agrees with the log (unschedulable, abandoned and deadlocked
  *   groups did not run as a whole afterwards; completed ones finished; lost
  *   ones lost);
@@ -44,6 +48,10 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
   const joinNode = new Int32Array(n).fill(-1);
   const startedAfterJoin = new Uint8Array(n);
   const releaseIndex = new Map<number, number>();
+  /** Gangs and jobs: Pods up since the group's tasks last all ended, Pods ever up since then (jobs), and a split Pod seen. */
+  const podsUp = new Int32Array(n);
+  const podsEver: (Set<number> | undefined)[] = new Array(n);
+  const podSplit = new Uint8Array(n);
 
   for (let i = 0; i < log.length; i++) {
     const g = log.group[i]!;
@@ -57,12 +65,28 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
       case Ev.TaskLost:
         live[g]!.delete(log.id[i]!);
         if (log.kind[i] !== Ev.TaskFinish && !Number.isNaN(lastStart[g]!)) interrupted[g] = 1;
+        if (live[g]!.size === 0) {
+          podsUp[g] = 0;
+          if (log.kind[i] !== Ev.TaskFinish) podsEver[g] = undefined;
+        }
+        break;
+      case Ev.PodUp:
+        podsUp[g]!++;
+        (podsEver[g] ??= new Set()).add(log.id[i]!);
+        if (log.r0[i]! === 1) podSplit[g] = 1;
         break;
       case Ev.GroupStart: {
         lastStart[g] = log.t[i]!;
         startIndex[g] = i;
         interrupted[g] = 0;
         finishedAt[g] = NaN;
+        const group = groups[g]!;
+        if (group.pods !== undefined) {
+          // A gang or job spans nodes: its Pods must be whole (unsplit), and enough of them up.
+          startSingleNode[g] = podSplit[g] ? 0 : 1;
+          startCovers[g] = (group.kind === "job" ? (podsEver[g]?.size ?? 0) >= podCount(group) : podsUp[g]! >= quorum(group)) ? 1 : 0;
+          break;
+        }
         const tasks = [...live[g]!.values()];
         startSingleNode[g] = tasks.every((t) => t.node === tasks[0]?.node) ? 1 : 0;
         const sum = [0, 0, 0];
@@ -139,8 +163,8 @@ export function outcomeViolations(run: RunRecord, rows: readonly GroupRow[]): st
     const started = !Number.isNaN(lastStart[g]!);
     if (row.correct) {
       if (!started) out.push(`${where}: ${row.outcome} but never ran as a whole`);
-      else if (!startSingleNode[g]) out.push(`${where}: ${row.outcome} but its members started on more than one node`);
-      else if (!startCovers[g]) out.push(`${where}: ${row.outcome} but the tasks at its start do not cover its containers' requests`);
+      else if (!startSingleNode[g]) out.push(`${where}: ${row.outcome} but ${group.pods === undefined ? "its members" : "a Pod's containers"} started on more than one node`);
+      else if (!startCovers[g]) out.push(`${where}: ${row.outcome} but ${group.pods === undefined ? "the tasks at its start do not cover its containers' requests" : "fewer Pods than its quorum were up at its start"}`);
       else if (interrupted[g]) out.push(`${where}: ${row.outcome} but a task was killed or lost after its start`);
     }
     switch (row.outcome) {

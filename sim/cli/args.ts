@@ -1,11 +1,11 @@
-import { strategyIds } from "../strategies/registry.ts";
+import { coreStrategyIds, strategyIds } from "../strategies/registry.ts";
 import { InputError } from "../workload/errors.ts";
 import { closest } from "../workload/suggest.ts";
 
-/** "kube,naive" or "all" -> strategy ids, in registry order for "all". */
+/** "kube,naive" or "all" -> strategy ids; "all" is every strategy but the variants (kube-coscheduling, kube-kueue), in registry order. */
 export function parseStrategies(value: string): string[] {
   const known = strategyIds();
-  if (value === "all") return known;
+  if (value === "all") return coreStrategyIds();
   const ids = value.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (ids.length === 0) throw new InputError(`--strategy: expected a comma-separated list of ${known.join(", ")}, or all`);
   for (const id of ids) {

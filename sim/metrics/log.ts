@@ -79,6 +79,16 @@ export const Ev = {
    * the cluster counts as full, and no more groups are submitted.
    */
   FillFailed: 33,
+  /** Pod `id` of a gang or job is fully running (on `node`, where its last member started). */
+  PodUp: 34,
+  /** Every Pod of a gang or job runs at the same time (first time since it was placed). */
+  GroupFull: 35,
+  /** A Pod of the gang waited at Permit (Coscheduling) for scheduleTimeoutSeconds: every waiting Pod of the gang is rejected. */
+  PermitTimeout: 36,
+  /** A queue admitted the group (Kueue: quota reserved; r = the group's request). */
+  Admitted: 37,
+  /** A queue evicted the admitted group (Kueue waitForPodsReady timeout; r0 = requeue backoff seconds). */
+  Evicted: 38,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

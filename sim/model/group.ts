@@ -1,6 +1,12 @@
 import { ZERO, add, max, type Resources } from "./resources.ts";
 
-export type GroupKind = "colocate";
+/**
+ * colocate: one Pod (its containers on one node). gang: several Pods on any
+ * nodes, `minMember` of which must run at once. job: several Pods placed and
+ * run independently.
+ */
+export type GroupKind = "colocate" | "gang" | "job";
+export const GROUP_KINDS = ["colocate", "gang", "job"] as const;
 
 /** A node constraint: the node's label `key` must be one of `values` (e.g. a GPU model). */
 export interface Selector {
@@ -52,6 +58,52 @@ export interface Group {
   readonly restart?: "controller";
   /** The scheduler class the group belongs to (an index into the workload's classes; absent: 0, the only one). */
   readonly cls?: number;
+  /**
+   * gang and job: where each Pod's members begin, then members.length (so
+   * Pod p holds members pods[p] .. pods[p+1]-1). Absent: one Pod of every member.
+   */
+  readonly pods?: Uint32Array;
+  /** gang: Pods that must run at the same time (absent: every Pod). */
+  readonly minMember?: number;
+}
+
+/** Pods in the group (1 for colocate). */
+export function podCount(group: Group): number {
+  return group.pods === undefined ? 1 : group.pods.length - 1;
+}
+
+/** The first member of Pod `p`. */
+export function podFirst(group: Group, p: number): number {
+  return group.pods === undefined ? 0 : group.pods[p]!;
+}
+
+/** One past the last member of Pod `p`. */
+export function podEnd(group: Group, p: number): number {
+  return group.pods === undefined ? group.members.length : group.pods[p + 1]!;
+}
+
+/** The Pod that holds member `m` (binary search over the Pod offsets). */
+export function podOf(group: Group, m: number): number {
+  const pods = group.pods;
+  if (pods === undefined) return 0;
+  let lo = 0;
+  let hi = pods.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pods[mid]! <= m) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Pods that must run at once before the group's duration starts: minMember for a gang, else every Pod. */
+export function quorum(group: Group): number {
+  return group.kind === "gang" ? (group.minMember ?? podCount(group)) : podCount(group);
+}
+
+/** The members of Pod `p`. */
+export function podMembers(group: Group, p: number): readonly Member[] {
+  return group.pods === undefined ? group.members : group.members.slice(podFirst(group, p), podEnd(group, p));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Phase, type EventId, type Simulator } from "../engine/index.ts";
 import { Ev, type EventLog } from "../metrics/log.ts";
 import type { Cluster } from "./cluster.ts";
-import type { Group } from "./group.ts";
+import { podCount, podEnd, podFirst, podOf, quorum, type Group } from "./group.ts";
 import type { Resources } from "./resources.ts";
 
 /** Some members of one group running on one node under one allocation. */
@@ -10,6 +10,8 @@ export interface Task {
   readonly group: number;
   readonly node: number;
   readonly members: number;
+  /** The first of its members (they are consecutive, within one Pod). */
+  readonly first: number;
   readonly request: Resources;
   readonly start: number;
   /** Its GPU device allocation (-1: none). */
@@ -21,6 +23,30 @@ interface GroupRun {
   tasks: Task[];
   finish: EventId | undefined;
   done: boolean;
+  /** A group of several Pods (gang, job): per-Pod state, made at its first start. */
+  pods: PodRuns | undefined;
+}
+
+/** Per-Pod state of a gang or job. */
+interface PodRuns {
+  /** Members running, per Pod. */
+  readonly members: Uint16Array;
+  /** When each Pod last became fully running. */
+  readonly upAt: Float64Array;
+  /** job: each Pod's pending end of its duration. */
+  readonly finishes: (EventId | undefined)[];
+  /** job: Pods that ran their duration. */
+  readonly finished: Uint8Array;
+  /** Pods fully running now. */
+  up: number;
+  /** job: Pods that have ended their duration. */
+  ended: number;
+  /** job: Pods that have run, since the last reset. */
+  everUp: number;
+  /** gang: quorum reached (its duration runs); job: every Pod has run. */
+  started: boolean;
+  /** Every Pod ran at the same time (logged once per placement). */
+  full: boolean;
 }
 
 /**
@@ -31,7 +57,7 @@ interface GroupRun {
  * `onFreed`, which the runner wires to the strategy.
  */
 export class Lifecycle {
-  onFreed: (node: number, group: Group) => void = () => {};
+  onFreed: (node: number, group: Group, pod?: number) => void = () => {};
   private readonly runs: GroupRun[];
   /** 1 from a group's loss to a node failure until a controller replaces it. */
   private readonly lost: Uint8Array;
@@ -45,13 +71,39 @@ export class Lifecycle {
     private readonly groups: readonly Group[],
     private readonly log: EventLog,
   ) {
-    this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false }));
+    this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false, pods: undefined }));
     this.lost = new Uint8Array(groups.length);
   }
 
   /** Members of the group that run now. */
   runningMembers(group: number): number {
     return this.run(group).running;
+  }
+
+  /** Pods of the group fully running now (for a colocate group: 1 when all its members run). */
+  podsUp(group: number): number {
+    const run = this.run(group);
+    if (run.pods !== undefined) return run.pods.up;
+    return run.running > 0 && run.running === this.groups[group]!.members.length ? 1 : 0;
+  }
+
+  /**
+   * Every Pod of the group has run since it was placed (Kueue's PodsReady):
+   * all its members run (colocate), all its Pods run at once (gang), or each
+   * Pod has run (job).
+   */
+  allPodsRan(group: number): boolean {
+    const run = this.run(group);
+    const g = this.groups[group]!;
+    if (g.pods === undefined) return run.running === g.members.length;
+    if (run.pods === undefined) return false;
+    return g.kind === "job" ? run.pods.everUp === podCount(g) : run.pods.full;
+  }
+
+  /** Members of Pod `p` of the group running now. */
+  podMembersRunning(group: number, p: number): number {
+    const run = this.run(group);
+    return run.pods === undefined ? run.running : run.pods.members[p]!;
   }
 
   /** True once the group has finished its duration. */
@@ -64,11 +116,11 @@ export class Lifecycle {
    * there. A group lost to a node failure whose loss the strategy has not
    * noticed yet starts nothing (undefined): its Pods are gone.
    */
-  start(group: Group, members: number, node: number, request: Resources): Task | undefined {
+  start(group: Group, members: number, node: number, request: Resources, first = 0): Task | undefined {
     if (this.lost[group.index]) return undefined;
-    this.check(group, members);
+    this.check(group, members, first);
     const handle = this.cluster.allocate(node, request);
-    return this.adopt(group, members, node, request, handle);
+    return this.adopt(group, members, node, request, handle, first);
   }
 
   /**
@@ -76,13 +128,13 @@ export class Lifecycle {
    * claim of an optimistic transaction). For a lost group the claim is given
    * back and nothing starts.
    */
-  startClaimed(group: Group, members: number, node: number, request: Resources, gpuHandle = -1): Task | undefined {
+  startClaimed(group: Group, members: number, node: number, request: Resources, gpuHandle = -1, first = 0): Task | undefined {
     if (this.lost[group.index]) {
       this.cluster.release(node, request, gpuHandle);
       return undefined;
     }
-    this.check(group, members);
-    return this.adopt(group, members, node, request, gpuHandle);
+    this.check(group, members, first);
+    return this.adopt(group, members, node, request, gpuHandle, first);
   }
 
   /** A controller's replacement of a lost group: it may run again. */
@@ -90,18 +142,26 @@ export class Lifecycle {
     this.lost[group.index] = 0;
   }
 
-  private check(group: Group, members: number): void {
+  private check(group: Group, members: number, first: number): void {
     const run = this.run(group.index);
     if (run.done) throw new Error(`lifecycle: group ${group.id} already finished`);
     if (run.running + members > group.members.length) {
       throw new Error(`lifecycle: group ${group.id} would run ${run.running + members} of ${group.members.length} members`);
     }
+    if (group.pods !== undefined) {
+      const p = podOf(group, first);
+      const size = podEnd(group, p) - podFirst(group, p);
+      if (first + members > podEnd(group, p)) throw new Error(`lifecycle: a task of group ${group.id} spans Pods ${p} and ${p + 1}`);
+      const ran = run.pods?.members[p] ?? 0;
+      if (ran + members > size) throw new Error(`lifecycle: Pod ${p} of group ${group.id} would run ${ran + members} of ${size} members`);
+      if (run.pods?.finished[p] === 1) throw new Error(`lifecycle: Pod ${p} of job ${group.id} already ran its duration`);
+    }
   }
 
-  private adopt(group: Group, members: number, node: number, request: Resources, gpuHandle: number): Task {
+  private adopt(group: Group, members: number, node: number, request: Resources, gpuHandle: number, first: number): Task {
     const run = this.run(group.index);
     const now = this.sim.now;
-    const task: Task = { id: this.nextTask++, group: group.index, node, members, request, start: now, gpuHandle };
+    const task: Task = { id: this.nextTask++, group: group.index, node, members, first, request, start: now, gpuHandle };
     run.tasks.push(task);
     run.running += members;
     let here = this.onNode.get(node);
@@ -111,12 +171,102 @@ export class Lifecycle {
     }
     here.add(task);
     this.log.pushResources(now, Ev.TaskStart, group.index, node, task.id, request);
+    if (group.pods !== undefined) {
+      this.adoptPod(group, run, task);
+      return task;
+    }
     if (run.running === group.members.length) {
       this.log.push(now, Ev.GroupStart, group.index);
       // An infinite duration (placeOnce) never ends.
       if (Number.isFinite(group.duration)) run.finish = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
     }
     return task;
+  }
+
+  /**
+   * A task of a gang or job started: when it completes its Pod, the Pod is up
+   * (PodUp). A gang starts its duration once `minMember` Pods are up at once
+   * (GroupStart, r0 = co-start skew: now minus the earliest up time among
+   * them); a job's Pod runs its own duration from when it is up, and the job
+   * counts as started when every Pod has run (GroupStart).
+   */
+  private adoptPod(group: Group, run: GroupRun, task: Task): void {
+    const now = this.sim.now;
+    const n = podCount(group);
+    const pods = (run.pods ??= {
+      members: new Uint16Array(n),
+      upAt: new Float64Array(n).fill(NaN),
+      finishes: group.kind === "job" ? new Array<EventId | undefined>(n).fill(undefined) : [],
+      finished: new Uint8Array(group.kind === "job" ? n : 0),
+      up: 0,
+      ended: 0,
+      everUp: 0,
+      started: false,
+      full: false,
+    });
+    const p = podOf(group, task.first);
+    pods.members[p]! += task.members;
+    if (pods.members[p] !== podEnd(group, p) - podFirst(group, p)) return;
+    pods.up++;
+    pods.upAt[p] = now;
+    // r0 = 1: the Pod's containers run on more than one node (a split Pod, naive's doing).
+    const lo = podFirst(group, p);
+    const hi = podEnd(group, p);
+    const split = run.tasks.some((t) => t.first >= lo && t.first < hi && t.node !== task.node) ? 1 : 0;
+    this.log.push(now, Ev.PodUp, group.index, task.node, p, split);
+    if (group.kind === "job") {
+      pods.everUp++;
+      if (Number.isFinite(group.duration)) pods.finishes[p] = this.sim.after(group.duration, Phase.Release, () => this.finishPod(group, p));
+      if (!pods.started && pods.everUp === n) {
+        pods.started = true;
+        this.log.push(now, Ev.GroupStart, group.index, -1, -1, this.skew(pods));
+      }
+    } else if (!pods.started && pods.up >= quorum(group)) {
+      pods.started = true;
+      this.log.push(now, Ev.GroupStart, group.index, -1, -1, this.skew(pods));
+      if (Number.isFinite(group.duration)) run.finish = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
+    }
+    if (!pods.full && pods.up === n) {
+      pods.full = true;
+      this.log.push(now, Ev.GroupFull, group.index);
+    }
+  }
+
+  /** Now minus the earliest time a Pod that is up now came up. */
+  private skew(pods: PodRuns): number {
+    let first = Infinity;
+    for (let p = 0; p < pods.upAt.length; p++) {
+      const t = pods.upAt[p]!;
+      if (pods.members[p]! > 0 && t < first) first = t;
+    }
+    return Number.isFinite(first) ? this.sim.now - first : 0;
+  }
+
+  /** A job's Pod ran its duration: its tasks end; the job finishes with its last Pod. */
+  private finishPod(group: Group, p: number): void {
+    const run = this.run(group.index);
+    const pods = run.pods!;
+    pods.finishes[p] = undefined;
+    const lo = podFirst(group, p);
+    const hi = podEnd(group, p);
+    const mine = run.tasks.filter((t) => t.first >= lo && t.first < hi);
+    run.tasks = run.tasks.filter((t) => !(t.first >= lo && t.first < hi));
+    const now = this.sim.now;
+    for (const task of mine) {
+      run.running -= task.members;
+      this.cluster.release(task.node, task.request, task.gpuHandle);
+      this.onNode.get(task.node)?.delete(task);
+      this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
+    }
+    pods.members[p] = 0;
+    pods.up--;
+    pods.finished[p] = 1;
+    pods.ended++;
+    if (pods.ended === podCount(group)) {
+      run.done = true;
+      this.log.push(now, Ev.GroupFinish, group.index);
+    }
+    this.notifyFreed(group, mine, p);
   }
 
   /** Kills every live task of the group (a rollback); their work is wasted. */
@@ -171,6 +321,12 @@ export class Lifecycle {
       this.sim.cancel(run.finish);
       run.finish = undefined;
     }
+    const pods = run.pods;
+    if (pods !== undefined && kind !== Ev.TaskFinish) {
+      // Killed or lost: the group starts over (a job's finished Pods too: its Pods are deleted).
+      for (const e of pods.finishes) if (e !== undefined) this.sim.cancel(e);
+      run.pods = undefined;
+    }
     const now = this.sim.now;
     for (const task of tasks) {
       this.cluster.release(task.node, task.request, task.gpuHandle);
@@ -180,12 +336,12 @@ export class Lifecycle {
     return tasks;
   }
 
-  private notifyFreed(group: Group, tasks: readonly Task[]): void {
+  private notifyFreed(group: Group, tasks: readonly Task[], pod?: number): void {
     for (let i = 0; i < tasks.length; i++) {
       const node = tasks[i]!.node;
       let seen = false;
       for (let j = 0; j < i; j++) if (tasks[j]!.node === node) seen = true;
-      if (!seen) this.onFreed(node, group);
+      if (!seen) this.onFreed(node, group, pod);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Phase } from "../engine/index.ts";
+import { InputError } from "../workload/errors.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
@@ -39,6 +40,8 @@ class Mesos implements Strategy, OfferSink {
     private readonly ctx: StrategyContext,
     private readonly params: MesosParams,
   ) {
+    const multiPod = ctx.groups.find((g) => g.pods !== undefined);
+    if (multiPod !== undefined) throw new InputError(`group ${multiPod.id}: mesos does not model ${multiPod.kind} groups (Pods on several nodes) yet; run it on colocate groups`);
     const owners = assignOwners(ctx, params.frameworks, "strategies.mesos.frameworks", (g) => g.framework);
     this.count = owners.classOf.length;
     this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;

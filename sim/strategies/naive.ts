@@ -1,5 +1,5 @@
 import { Ev } from "../metrics/log.ts";
-import { effectiveRequest, type Group } from "../model/group.ts";
+import { effectiveRequest, podOf, type Group } from "../model/group.ts";
 import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
 import { nonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
@@ -8,7 +8,8 @@ import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.t
 /**
  * Baseline: every container is its own Pod, scheduled one by one through the
  * kube machinery as soon as it arrives, with no co-location. A colocate group
- * whose members land on more than one node is split: an incorrect placement.
+ * whose members land on more than one node is split: an incorrect placement;
+ * so is a Pod of a gang or job split over nodes. Gangs get no gang awareness.
  */
 class Naive implements Strategy {
   readonly wholeGroups = false;
@@ -22,7 +23,7 @@ class Naive implements Strategy {
     this.rejected = new Uint8Array(ctx.groups.length);
     this.failureDetection = params.nodeMonitorGracePeriod + params.tolerationSeconds;
     this.scheduler = new PodScheduler(ctx, params, (pod, node) => {
-      ctx.lifecycle.start(pod.group, pod.members, node, pod.request);
+      ctx.lifecycle.start(pod.group, pod.members, node, pod.request, pod.firstMember);
     });
   }
 
@@ -33,15 +34,17 @@ class Naive implements Strategy {
     const spec = group.members[member]!;
     if (++this.arrived[group.index]! === group.members.length) log.push(sim.now, Ev.Created, group.index);
     if (this.rejected[group.index]) return;
-    const queued = this.scheduler.submit(group, member, 1, effectiveRequest([spec], podOverhead), nonZeroRequest([spec.request], [], podOverhead));
+    const queued = this.scheduler.submit(group, member, 1, effectiveRequest([spec], podOverhead), nonZeroRequest([spec.request], [], podOverhead), podOf(group, member));
     if (!queued) this.rejected[group.index] = 1;
   }
 
-  onFreed(node: number, group?: Group): void {
-    this.scheduler.onFreed(node, group);
+  onFreed(node: number, group?: Group, pod?: number): void {
+    this.scheduler.onFreed(node, group, pod);
   }
 
-  onNodeDown(): void {}
+  onNodeDown(node: number): void {
+    this.scheduler.onNodeDown(node);
+  }
 
   onLost(group: Group): void {
     this.arrived[group.index] = 0;

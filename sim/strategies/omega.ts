@@ -2,7 +2,9 @@ import { z } from "zod";
 import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../model/claims.ts";
-import { effectiveRequest, type Group } from "../model/group.ts";
+import { effectiveRequest, podCount, podEnd, podFirst, podMembers, type Group } from "../model/group.ts";
+import { PodArrivals } from "./kube/arrivals.ts";
+import { planPods } from "./omega/pods.ts";
 import { add, sum } from "../model/resources.ts";
 import { makePlacer, PLACEMENTS, type Placer } from "./omega/placement.ts";
 import { assignOwners, decisionOf, decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
@@ -28,6 +30,13 @@ export const omegaParams = z
      */
     seqOnRelease: z.boolean().default(false),
     commit: z.enum(COMMIT_MODES).default("incremental"),
+    /**
+     * How a gang's Pods are committed: `all-or-nothing` (default), every Pod
+     * in one transaction that any conflicting claim aborts; `incremental`,
+     * Pods placed as they exist, conflicting ones retried (the Omega paper's
+     * two modes). A job's Pods are always incremental.
+     */
+    gangCommit: z.enum(COMMIT_MODES).default("all-or-nothing"),
     /** Seconds before a conflicted, rolled-back or unplaceable group is tried again. */
     /** Seconds from a node failure until the schedulers learn its tasks are lost (default as kube's 40 + 300 s). */
     failureDetection: nonNegative.default(340),
@@ -50,14 +59,16 @@ interface GroupState {
   readonly running: Uint8Array;
   arrivedCount: number;
   runningCount: number;
-  /** The node the group's running members are on, or -1. */
+  /** The node the group's running members are on, or -1 (colocate). */
   node: number;
+  /** Gang or job: which Pods run. */
+  readonly podRunning: Uint8Array | undefined;
   attempts: number;
   phase: Phase_;
 }
 
 type Plan =
-  | { readonly kind: "claims"; readonly claims: ClaimDelta[]; readonly synced: Map<number, number> }
+  | { readonly kind: "claims"; readonly claims: ClaimDelta[]; readonly synced: Map<number, number>; readonly pods?: boolean }
   | { readonly kind: "rollback"; readonly node: number }
   | { readonly kind: "none" };
 
@@ -87,12 +98,16 @@ class Omega implements Strategy {
   private readonly schedulers: Scheduler[];
   /** The sequence numbers `sequence-numbers` validates against. */
   private readonly seqs: Float64Array;
+  /** Which Pods of gangs and jobs exist. */
+  private readonly arrivals: PodArrivals;
 
   constructor(
     private readonly ctx: StrategyContext,
     private readonly params: OmegaParams,
   ) {
-    this.wholeGroups = params.commit === "all-or-nothing";
+    const multiPod = ctx.groups.some((g) => g.pods !== undefined);
+    this.wholeGroups = params.commit === "all-or-nothing" && (!multiPod || params.gangCommit === "all-or-nothing");
+    this.arrivals = new PodArrivals(ctx.groups);
     this.failureDetection = params.failureDetection;
     this.seqs = params.seqOnRelease ? ctx.cluster.seq : ctx.cluster.claimSeq;
     const owners = assignOwners(ctx, params.schedulers, "strategies.omega.schedulers", (g) => g.scheduler);
@@ -106,7 +121,8 @@ class Omega implements Strategy {
     this.states = ctx.groups.map((group) => {
       const scheduler = owners.ownerOf[group.index]!;
       const n = group.members.length;
-      return { group, scheduler, arrived: new Uint8Array(n), running: new Uint8Array(n), arrivedCount: 0, runningCount: 0, node: -1, attempts: 0, phase: "idle" };
+      const podRunning = group.pods === undefined ? undefined : new Uint8Array(podCount(group));
+      return { group, scheduler, arrived: new Uint8Array(n), running: new Uint8Array(n), arrivedCount: 0, runningCount: 0, node: -1, podRunning, attempts: 0, phase: "idle" };
     });
     for (const s of this.schedulers) ctx.log.push(0, Ev.SchedulerUp, -1, -1, s.id, owners.classOf[s.id]!);
   }
@@ -115,6 +131,10 @@ class Omega implements Strategy {
 
   onMemberArrival(group: Group, member: number): void {
     const g = this.states[group.index]!;
+    if (g.podRunning !== undefined) {
+      this.podArrival(g, member);
+      return;
+    }
     g.arrived[member] = 1;
     g.arrivedCount++;
     const complete = g.arrivedCount === group.members.length;
@@ -129,6 +149,34 @@ class Omega implements Strategy {
     if (g.phase === "idle" && (complete || this.params.commit === "incremental")) this.enqueue(g);
   }
 
+  /** A member of a gang or job arrived: its Pod may now exist. */
+  private podArrival(g: GroupState, member: number): void {
+    const group = g.group;
+    const p = this.arrivals.arrive(group, member);
+    if (p < 0) return;
+    const { sim, log, cluster, podOverhead } = this.ctx;
+    const all = this.arrivals.allComplete(group);
+    if (all) log.push(sim.now, Ev.Created, group.index);
+    if (!cluster.fitsAnyNode(effectiveRequest(podMembers(group, p), podOverhead), group.selector)) {
+      this.end(g, Ev.Unschedulable);
+      return;
+    }
+    if (g.phase === "idle" && (all || !this.allOrNothing(group))) this.enqueue(g);
+  }
+
+  /** Whether the group's Pods are committed in one all-or-nothing transaction. */
+  private allOrNothing(group: Group): boolean {
+    return group.kind === "gang" && this.params.gangCommit === "all-or-nothing";
+  }
+
+  /** Pods of a gang or job to place in this attempt: those that exist and do not run. */
+  private podsToPlace(g: GroupState): number[] {
+    const out: number[] = [];
+    const running = g.podRunning!;
+    for (let p = 0; p < running.length; p++) if (!running[p] && this.arrivals.isComplete(g.group, p)) out.push(p);
+    return out;
+  }
+
   onFreed(): void {}
 
   onNodeDown(): void {}
@@ -140,6 +188,8 @@ class Omega implements Strategy {
     g.running.fill(0);
     g.runningCount = 0;
     g.node = -1;
+    g.podRunning?.fill(0);
+    this.arrivals.reset(group);
     g.phase = "idle";
   }
 
@@ -176,10 +226,20 @@ class Omega implements Strategy {
     s.busy = true;
     g.phase = "attempting";
     g.attempts++;
-    const members = this.toPlace(g);
-    const plan = this.plan(s, g, members);
+    let units: number;
+    let plan: Plan;
+    if (g.podRunning !== undefined) {
+      const pods = this.podsToPlace(g);
+      const pp = planPods(this.ctx.cluster, this.seqs, s.place, g.group, pods, this.ctx.podOverhead, this.allOrNothing(g.group));
+      plan = pp.claims.length === 0 ? { kind: "none" } : { kind: "claims", claims: pp.claims, synced: pp.synced, pods: true };
+      units = pods.length;
+    } else {
+      const members = this.toPlace(g);
+      plan = this.plan(s, g, members);
+      units = members.length;
+    }
     log.push(sim.now, Ev.Attempt, g.group.index, plan.kind === "claims" ? plan.claims[0]!.node : -1, s.id);
-    const seconds = decisionSeconds(decisionOf(this.ctx, g.group), members.length);
+    const seconds = decisionSeconds(decisionOf(this.ctx, g.group), units);
     sim.after(seconds, Phase.Decision, () => {
       const useful = this.commit(g, plan);
       log.push(sim.now, Ev.Busy, g.group.index, -1, s.id, seconds, useful ? 1 : 0);
@@ -225,6 +285,7 @@ class Omega implements Strategy {
       this.failed(g);
       return false;
     }
+    if (plan.pods === true) return this.commitPods(g, plan.claims, plan.synced);
     const result = commitTransaction(cluster, plan.claims, plan.synced, this.params.conflict, this.params.commit, this.seqs);
     for (const claim of result.committed) {
       g.running[claim.tag] = 1;
@@ -251,6 +312,35 @@ class Omega implements Strategy {
     return result.committed.length > 0;
   }
 
+  /** Commits the Pods of a gang or job; returns whether it placed any. */
+  private commitPods(g: GroupState, claims: readonly ClaimDelta[], synced: Map<number, number>): boolean {
+    const { sim, log, cluster, lifecycle } = this.ctx;
+    const group = g.group;
+    if (lifecycle.isDone(group.index)) {
+      // A gang that ran its duration with minMember Pods: the rest are no longer needed.
+      g.phase = "placed";
+      return false;
+    }
+    const mode = this.allOrNothing(group) ? "all-or-nothing" : "incremental";
+    const result = commitTransaction(cluster, claims, synced, this.params.conflict, mode, this.seqs);
+    for (const claim of result.committed) {
+      const p = claim.tag;
+      g.podRunning![p] = 1;
+      g.runningCount++;
+      lifecycle.startClaimed(group, podEnd(group, p) - podFirst(group, p), claim.node, claim.request, claim.handle, podFirst(group, p));
+    }
+    if (result.failed.length > 0) {
+      log.push(sim.now, Ev.Conflict, group.index, claims[0]!.node, g.scheduler, result.committed.length);
+      this.failed(g);
+      return result.committed.length > 0;
+    }
+    log.push(sim.now, Ev.Commit, group.index, claims[0]!.node, g.scheduler, result.committed.length);
+    if (g.runningCount === podCount(group)) g.phase = "placed";
+    else if (this.podsToPlace(g).length > 0 && (!this.allOrNothing(group) || this.arrivals.allComplete(group))) this.enqueue(g);
+    else g.phase = "idle";
+    return result.committed.length > 0;
+  }
+
   /** A failed attempt: try again after retryDelay, or give up (the Omega simulator's limits). */
   private failed(g: GroupState): void {
     const p = this.params;
@@ -271,6 +361,7 @@ class Omega implements Strategy {
     g.running.fill(0);
     g.runningCount = 0;
     g.node = -1;
+    g.podRunning?.fill(0);
     g.phase = "gone";
     log.push(sim.now, kind, g.group.index);
   }

@@ -1,4 +1,5 @@
-import { kube } from "./kube.ts";
+import { kube, kubeCoscheduling } from "./kube.ts";
+import { kubeKueue } from "./kueue.ts";
 import { mesos } from "./mesos.ts";
 import { naive } from "./naive.ts";
 import { omega } from "./omega.ts";
@@ -8,7 +9,7 @@ import type { StrategyDefinition } from "./strategy.ts";
 type AnyDefinition = StrategyDefinition<any>;
 
 /** Every strategy, by id. Adding a strategy is one file plus one line here (or registerStrategy at run time). */
-const DEFINITIONS: AnyDefinition[] = [kube, mesos, omega, naive];
+const DEFINITIONS: AnyDefinition[] = [kube, mesos, omega, naive, kubeCoscheduling, kubeKueue];
 
 const BY_ID = new Map<string, AnyDefinition>(DEFINITIONS.map((d) => [d.id, d]));
 
@@ -26,6 +27,11 @@ export function registerStrategy<P>(definition: StrategyDefinition<P>): void {
 
 export function strategyIds(): string[] {
   return DEFINITIONS.map((d) => d.id);
+}
+
+/** The strategies "all" stands for: every one that is not a variant of another. */
+export function coreStrategyIds(): string[] {
+  return DEFINITIONS.filter((d) => d.variantOf === undefined).map((d) => d.id);
 }
 
 export function findStrategy(id: string): AnyDefinition | undefined {

@@ -64,10 +64,11 @@ export interface Strategy {
   /** A member's spec becomes known (at submit + delay). Called after onSubmit. */
   onMemberArrival(group: Group, member: number): void;
   /**
-   * Resources were released on `node`: by `group` (it finished or was killed),
-   * or, without a group, because the node recovered from a failure.
+   * Resources were released on `node`: by `group` (it finished or was killed;
+   * `pod`: only that Pod of a job, which ran its duration), or, without a
+   * group, because the node recovered from a failure.
    */
-  onFreed(node: number, group?: Group): void;
+  onFreed(node: number, group?: Group, pod?: number): void;
   /**
    * `node` failed. Its tasks are already lost (see onLost); a strategy drops
    * whatever else it keeps there (holds, offers).
@@ -84,6 +85,8 @@ export interface Strategy {
 /** A strategy as the registry knows it: id, parameters schema, factory. */
 export interface StrategyDefinition<P> {
   readonly id: string;
+  /** A variant of another strategy (kube-coscheduling of kube): runnable by id, but not part of "all". */
+  readonly variantOf?: string;
   readonly summary: string;
   /** Validates the scenario's `strategies.<id>` object and fills defaults. */
   readonly params: z.ZodType<P>;

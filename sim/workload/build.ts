@@ -8,8 +8,11 @@ import { sample, type Dist } from "./distributions.ts";
 import { readAlibabaTasks } from "./alibaba2018.ts";
 import { readGoogleMachines, readGoogleTaskEvents } from "./google2011.ts";
 import { readOpenbNodes, readOpenbPods } from "./openb.ts";
-import { RngStreams as Streams } from "../engine/index.ts";
-import type { ClusterSpec, ScenarioSpec, SourceSpec, WorkloadSpec } from "./schema.ts";
+import { RngStreams as Streams, type Rng } from "../engine/index.ts";
+import { MAX_PODS, type ClusterSpec, type ScenarioSpec, type SourceSpec, type WorkloadSpec } from "./schema.ts";
+
+type InlineGroupSpec = Extract<SourceSpec, { type: "inline" }>["groups"][number];
+type InlineMemberSpec = NonNullable<InlineGroupSpec["members"]>[number];
 
 /** Nodes and groups of one run: the same for every strategy under one seed. */
 export interface Workload {
@@ -114,7 +117,7 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
       kind: g.kind,
       duration: g.duration,
       priority: g.priority,
-      members: g.members.map((m, j) => ({ name: m.name ?? `c${j}`, request: m.request, delay: m.delay, init: m.init })),
+      ...inlineMembers(g),
       ...(g.framework !== undefined ? { framework: g.framework } : {}),
       ...(g.scheduler !== undefined ? { scheduler: g.scheduler } : {}),
       ...(g.restart === "controller" ? { restart: "controller" as const } : {}),
@@ -131,8 +134,11 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
   const gpu = loadDist(spec.request.gpu, baseDir);
   const durationDist = loadDist(spec.duration, baseDir);
   const delayDist = loadDist(spec.delay, baseDir);
+  const podsDist = spec.pods === undefined ? undefined : loadDist(spec.pods, baseDir);
+  const podDelayDist = loadDist(spec.podDelay, baseDir);
   for (let index = 0; index < spec.groups; index++) {
     t = times === undefined ? t + rng.exponential(1 / spec.rate!) : times[index]!;
+    const podsWanted = podsDist === undefined ? 0 : Math.min(MAX_PODS, Math.max(1, Math.round(sample(podsDist, rng))));
     const count = spec.members.min + rng.int(spec.members.max - spec.members.min + 1);
     const members: Member[] = [];
     for (let j = 0; j < count; j++) {
@@ -147,16 +153,47 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
         init: false,
       });
     }
+    const layout = spec.kind === "colocate" ? { members } : replicate(members, podsWanted, podDelayDist, rng);
     groups.push({
       index,
       id: `g${pad(index, spec.groups)}`,
       submit: t,
-      kind: "colocate",
+      kind: spec.kind,
       duration: sample(durationDist, rng),
       priority: Math.round(sample(spec.priority, rng)),
-      members,
+      ...layout,
+      ...(spec.kind === "gang" ? { minMember: Math.max(1, Math.ceil(spec.minMemberFraction * podsWanted - 1e-9)) } : {}),
       ...(spec.restart === "controller" ? { restart: "controller" as const } : {}),
     });
   }
   return groups;
+}
+
+/** `count` Pods made of the containers `template` (each Pod after the first delayed by a draw of `podDelay`). */
+function replicate(template: readonly Member[], count: number, podDelay: Dist, rng: Rng): { members: Member[]; pods: Uint32Array } {
+  const members: Member[] = [];
+  const pods = new Uint32Array(count + 1);
+  for (let p = 0; p < count; p++) {
+    pods[p] = members.length;
+    const shift = p === 0 ? 0 : sample(podDelay, rng);
+    for (const m of template) members.push(shift === 0 ? m : { ...m, delay: m.delay + shift });
+  }
+  pods[count] = members.length;
+  return { members, pods };
+}
+
+/** An inline group's members, and for a gang or job its Pod layout and minMember. */
+function inlineMembers(g: InlineGroupSpec): { members: Member[]; pods?: Uint32Array; minMember?: number } {
+  const member = (m: InlineMemberSpec, j: number): Member => ({ name: m.name ?? `c${j}`, request: m.request, delay: m.delay, init: m.init });
+  if (g.pods === undefined) return { members: (g.members ?? []).map(member) };
+  const members: Member[] = [];
+  const offsets: number[] = [];
+  for (const spec of g.pods) {
+    for (let k = 0; k < spec.count; k++) {
+      offsets.push(members.length);
+      spec.members.forEach((m, j) => members.push(member(m, j)));
+    }
+  }
+  offsets.push(members.length);
+  return { members, pods: Uint32Array.from(offsets), ...(g.minMember !== undefined ? { minMember: g.minMember } : {}) };
 }

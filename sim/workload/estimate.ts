@@ -1,3 +1,4 @@
+import type { Dist } from "./distributions.ts";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { totalmem } from "node:os";
@@ -62,8 +63,11 @@ function traceRows(file: string, limit: number | undefined): number {
 
 /** Groups of one workload source, and members per group. */
 function sourceSize(w: SourceSpec, baseDir: string): [number, number] {
-  if (w.type === "inline") return [w.groups.length, w.groups.reduce((n, g) => n + g.members.length, 0) / Math.max(1, w.groups.length)];
-  if (w.type === "generate") return [w.groups, (w.members.min + w.members.max) / 2];
+  if (w.type === "inline") {
+    const members = (g: (typeof w.groups)[number]): number => g.members?.length ?? (g.pods ?? []).reduce((n, p) => n + p.count * p.members.length, 0);
+    return [w.groups.length, w.groups.reduce((n, g) => n + members(g), 0) / Math.max(1, w.groups.length)];
+  }
+  if (w.type === "generate") return [w.groups, ((w.members.min + w.members.max) / 2) * (w.pods === undefined ? 1 : meanOf(w.pods))];
   const file = w.type === "openb" ? w.pods : w.type === "google2011" ? w.taskEvents : w.tasks;
   return [traceRows(resolve(baseDir, file), w.limit), 4];
 }
@@ -175,4 +179,26 @@ const US_PER_GROUP: Record<string, number> = { kube: 40, mesos: 60, omega: 50, n
 export function estimateSeconds(e: Estimate, strategy: string): number {
   const perGroup = US_PER_GROUP[strategy] ?? Math.max(...Object.values(US_PER_GROUP));
   return 0.1 + (e.groups * perGroup * Math.max(1, e.membersPerGroup / 3)) / 1e6 + e.samples * 2e-6 + e.nodes * 1e-6;
+}
+
+/** The mean of a distribution, for estimates (an empirical one read from a file counts as 32). */
+function meanOf(d: Dist): number {
+  if (typeof d === "number") return d;
+  switch (d.dist) {
+    case "fixed":
+      return d.value;
+    case "uniform":
+      return (d.min + d.max) / 2;
+    case "exponential":
+      return d.mean;
+    case "lognormal":
+      return d.median * Math.exp((d.sigma * d.sigma) / 2);
+    case "choice": {
+      const w = d.weights ?? d.values.map(() => 1);
+      const total = w.reduce((a, b) => a + b, 0);
+      return total === 0 ? 0 : d.values.reduce((a, v, i) => a + v * w[i]!, 0) / total;
+    }
+    case "empirical":
+      return d.values === undefined ? 32 : d.values.reduce((a, b) => a + b, 0) / Math.max(1, d.values.length);
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { arrivalSchema } from "./arrivals.ts";
 import { distSchema } from "./distributions.ts";
+import { GROUP_KINDS } from "../model/group.ts";
 import { alibaba2018WorkloadSchema } from "./alibaba2018.ts";
 import { google2011ClusterSchema, google2011WorkloadSchema } from "./google2011.ts";
 import { openbClusterSchema, openbWorkloadSchema } from "./openb.ts";
@@ -44,14 +45,29 @@ const memberSchema = z
   })
   .strict();
 
+/** Pods of a gang or job: `count` identical Pods of these containers. */
+const podSpecSchema = z
+  .object({
+    members: z.array(memberSchema).min(1),
+    count: z.number().int().min(1).max(1000).default(1),
+  })
+  .strict();
+
+/** Most Pods in one gang or job. */
+export const MAX_PODS = 1000;
+
 const groupSchema = z
   .object({
     id: name,
     submit: nonNegative,
-    kind: z.literal("colocate", { error: 'expected "colocate" (gang groups are not supported yet)' }).default("colocate"),
+    /** colocate: `members` form one Pod; gang and job: `pods`. */
+    kind: z.enum(GROUP_KINDS).default("colocate"),
     duration: nonNegative,
     priority: z.number().int().default(0),
-    members: z.array(memberSchema).min(1),
+    members: z.array(memberSchema).min(1).optional(),
+    pods: z.array(podSpecSchema).min(1).optional(),
+    /** gang: Pods that must run at the same time (default: every Pod). */
+    minMember: z.number().int().min(1).optional(),
     /** mesos: owning framework index (default: round-robin by group). */
     framework: z.number().int().min(0).optional(),
     /** omega: owning scheduler index (default: round-robin by group). */
@@ -59,7 +75,22 @@ const groupSchema = z
     /** What happens when a node failure loses the group: it stays lost, or a controller submits a replacement. */
     restart: z.enum(["never", "controller"]).default("never"),
   })
-  .strict();
+  .strict()
+  .superRefine((g, ctx) => {
+    if (g.kind === "colocate") {
+      if (g.members === undefined) ctx.addIssue({ code: "custom", message: "expected members (a colocate group is one Pod of these containers)", path: ["members"] });
+      if (g.pods !== undefined) ctx.addIssue({ code: "custom", message: 'a colocate group has members, not pods (use kind "gang" or "job")', path: ["pods"] });
+    } else {
+      if (g.pods === undefined) ctx.addIssue({ code: "custom", message: `expected pods (a ${g.kind} is a list of Pods)`, path: ["pods"] });
+      if (g.members !== undefined) ctx.addIssue({ code: "custom", message: `a ${g.kind} has pods, not members`, path: ["members"] });
+    }
+    const total = (g.pods ?? []).reduce((n, p) => n + p.count, 0);
+    if (total > MAX_PODS) ctx.addIssue({ code: "custom", message: `expected at most ${MAX_PODS} Pods in a group, got ${total}`, path: ["pods"] });
+    if (g.minMember !== undefined) {
+      if (g.kind !== "gang") ctx.addIssue({ code: "custom", message: "minMember is for gangs only", path: ["minMember"] });
+      else if (g.minMember > total) ctx.addIssue({ code: "custom", message: `expected minMember <= the gang's ${total} Pods`, path: ["minMember"] });
+    }
+  });
 
 const nodeSchema = z
   .object({
@@ -136,7 +167,16 @@ export const sourceSchema = z.discriminatedUnion("type", [
       arrival: arrivalSchema.optional(),
       /** Time of the first possible arrival. */
       start: nonNegative.default(0),
+      /** Containers per group (colocate), or per Pod (gang, job: every Pod of a group alike). */
       members: countRange,
+      /** colocate (default): each group one Pod; gang: `pods` Pods, minMemberFraction of which must run at once; job: `pods` independent Pods. */
+      kind: z.enum(GROUP_KINDS).default("colocate"),
+      /** gang and job: Pods per group, drawn per group and rounded (1..1000). */
+      pods: distSchema.optional(),
+      /** gang: minMember = ceil(fraction x Pods). */
+      minMemberFraction: z.number().gt(0).max(1).default(1),
+      /** gang and job: the delay of each Pod after the first (a controller creating them one by one). */
+      podDelay: distSchema.default(0),
       /** Per-container requests; each dimension is drawn independently and rounded to an integer. */
       request: z
         .object({ cpu: distSchema.default(0), memory: distSchema.default(0), gpu: distSchema.default(0) })
@@ -148,7 +188,8 @@ export const sourceSchema = z.discriminatedUnion("type", [
       restart: z.enum(["never", "controller"]).default("never"),
     })
     .strict()
-    .refine((w) => (w.rate === undefined) !== (w.arrival === undefined), { message: "expected exactly one of rate or arrival" }),
+    .refine((w) => (w.rate === undefined) !== (w.arrival === undefined), { message: "expected exactly one of rate or arrival" })
+    .refine((w) => (w.kind === "colocate") === (w.pods === undefined), { message: "expected pods for a gang or job workload, and none for colocate", path: ["pods"] }),
   openbWorkloadSchema,
   google2011WorkloadSchema,
   alibaba2018WorkloadSchema,

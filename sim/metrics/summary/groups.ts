@@ -1,6 +1,7 @@
-import type { Group } from "../../model/group.ts";
+import { podCount, quorum, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { Ev } from "../log.ts";
+import { GangTally } from "./gangs.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 
 export interface GroupRow {
@@ -40,6 +41,22 @@ export interface GroupRow {
   co_start_skew: number;
   split_s: number;
   phase: PodPhase;
+  /** Pods in the group (1 for colocate), and how many must run at once (gang: minMember; else every Pod). */
+  pods: number;
+  min_member: number;
+  /** The group's quorum ran together, unsplit: a gang's minMember Pods at once, a colocate group's members on one node, every Pod of a job. */
+  gang_ok: boolean;
+  /** When every Pod of the group first ran at the same time (NaN if never). */
+  full: number;
+  /** Resource-seconds of the group's tasks while the group had not started (a gang short of minMember Pods; 0 for jobs). */
+  partial_cpu_s: number;
+  partial_memory_s: number;
+  partial_gpu_s: number;
+  /** Coscheduling: Permit waits of the group's Pods that timed out. */
+  timeouts: number;
+  /** Kueue: times the admitted group was evicted (waitForPodsReady timeout), and its first admission. */
+  evictions: number;
+  admitted: number;
 }
 
 /** Kubernetes Pod phases, as the group ends the run. */
@@ -57,6 +74,8 @@ export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
     case "lost":
     case "preempted":
       return "Failed";
+    case "partial":
+      return "Running";
     default:
       return "Pending";
   }
@@ -115,6 +134,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
   const taskStart = new Map<number, number>();
   /** Log index of the HoldStart of each hold still in place. */
   const holdStart = new Map<number, number>();
+  const gangs = new GangTally(n);
   const deadlock = new OpenRecords(n);
   const stall = new OpenRecords(n);
 
@@ -130,7 +150,13 @@ export function groupRows(run: RunRecord): GroupRow[] {
   for (let i = 0; i < log.length; i++) {
     const t = log.t[i]!;
     const g = log.group[i]!;
+    gangs.see(log, i);
     switch (log.kind[i]) {
+      case Ev.Evicted:
+        // Kueue deleted its Pods: a new start is needed.
+        started[g] = NaN;
+        startNodes[g] = undefined;
+        break;
       case Ev.Created:
         if (Number.isNaN(created[g]!)) created[g] = t;
         break;
@@ -205,7 +231,8 @@ export function groupRows(run: RunRecord): GroupRow[] {
         if (!Number.isNaN(partialFrom[g]!)) partialTotal[g]! += t - partialFrom[g]!;
         partialFrom[g] = NaN;
         started[g] = t;
-        skew[g] = t - attemptFirst[g]!;
+        // A gang or job: the lifecycle's skew among the Pods running at its start.
+        skew[g] = groups[g]!.pods === undefined ? t - attemptFirst[g]! : log.r0[i]!;
         startNodes[g] = live[g]!.map((j) => log.node[j]!);
         break;
       case Ev.GroupFinish:
@@ -256,14 +283,18 @@ export function groupRows(run: RunRecord): GroupRow[] {
     held[g * 3 + 2]! += log.r2[i]! * dt;
   }
 
+  gangs.close(end);
+
   const rows: GroupRow[] = [];
   for (let g = 0; g < n; g++) {
     const group = groups[g]!;
+    const multiPod = group.pods !== undefined;
     const liveNodes = live[g]!.map((j) => log.node[j]!);
     const nodesAtStart = startNodes[g];
     const placedNodes = distinct(nodesAtStart ?? liveNodes);
     const isStarted = !Number.isNaN(started[g]!);
-    const split = isStarted && placedNodes.length > 1;
+    // A gang or job spans nodes by design: it is split only when one of its Pods is.
+    const split = multiPod ? gangs.splitPod[g] === 1 : isStarted && placedNodes.length > 1;
     let outcome: Outcome;
     if (flags[g]! & UNSCHEDULABLE) outcome = "unschedulable";
     else if (flags[g]! & ABANDONED) outcome = "abandoned";
@@ -274,6 +305,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
     else if (isStarted && live[g]!.length > 0) outcome = "running";
+    else if (multiPod && !Number.isNaN(placed[g]!) && (!isStarted || group.kind === "job")) outcome = "partial";
     else outcome = "pending";
     if (split) {
       // A split group's work is incorrect placement: all of it is wasted.
@@ -321,6 +353,16 @@ export function groupRows(run: RunRecord): GroupRow[] {
       co_start_skew: skew[g]!,
       split_s: partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!),
       phase: podPhase(outcome, !Number.isNaN(finished[g]!)),
+      pods: podCount(group),
+      min_member: quorum(group),
+      gang_ok: gangs.everStarted[g] === 1 && !split,
+      full: gangs.full[g]!,
+      partial_cpu_s: group.kind === "job" ? 0 : gangs.partial[g * 3]!,
+      partial_memory_s: group.kind === "job" ? 0 : gangs.partial[g * 3 + 1]!,
+      partial_gpu_s: group.kind === "job" ? 0 : gangs.partial[g * 3 + 2]!,
+      timeouts: gangs.timeouts[g]!,
+      evictions: gangs.evictions[g]!,
+      admitted: gangs.admitted[g]!,
     });
   }
   return rows;

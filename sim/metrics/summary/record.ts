@@ -16,5 +16,5 @@ export interface RunRecord {
   readonly events: number;
 }
 
-export const OUTCOMES = ["completed", "running", "pending", "deadlocked", "stalled", "abandoned", "unschedulable", "split", "lost", "preempted"] as const;
+export const OUTCOMES = ["completed", "running", "pending", "deadlocked", "stalled", "abandoned", "unschedulable", "split", "lost", "preempted", "partial"] as const;
 export type Outcome = (typeof OUTCOMES)[number];

@@ -66,6 +66,17 @@ export interface RunRow {
   fill_gpu: number;
   events: number;
   horizon: number;
+  /** Groups that ran some Pods but never their quorum together (gangs), or not every Pod (jobs). */
+  partial: number;
+  /** Share of groups whose quorum ran together, unsplit (gang_ok in groups.csv), pooled over the run's groups. */
+  gang_ok_rate: number;
+  partial_cpu_s: number;
+  partial_memory_s: number;
+  partial_gpu_s: number;
+  timeouts: number;
+  evictions: number;
+  /** Kueue: mean seconds from submit to first admission, over admitted groups (NaN without admission). */
+  admission_delay_mean: number;
 }
 
 /** One row for the run, from its group rows, its occupancy and its log. */
@@ -190,5 +201,13 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     fill_gpu: occ.fill?.gpu ?? NaN,
     events: run.events,
     horizon: run.end,
+    partial: count("partial"),
+    gang_ok_rate: ratio(rows.filter((r) => r.gang_ok).length, rows.length),
+    partial_cpu_s: sumOf("partial_cpu_s"),
+    partial_memory_s: sumOf("partial_memory_s"),
+    partial_gpu_s: sumOf("partial_gpu_s"),
+    timeouts: sumOf("timeouts"),
+    evictions: sumOf("evictions"),
+    admission_delay_mean: mean(rows.filter((r) => !Number.isNaN(r.admitted)).map((r) => r.admitted - r.submit)),
   };
 }

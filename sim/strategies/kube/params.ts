@@ -8,8 +8,7 @@ import { DEFAULT_PROFILE, profileSchema, type Profile } from "./profile.ts";
  * upstream fields (KubeSchedulerConfiguration, kube-scheduler and
  * kube-controller-manager flags, Pod spec), with upstream defaults.
  */
-export const podSchedulerParams = z
-  .object({
+export const podSchedulerShape = {
     /** Score plugins and weights (KubeSchedulerConfiguration profiles[].plugins/pluginConfig); default: the upstream default profile. */
     profile: profileSchema.optional(),
     /** Shorthand kept from earlier versions: one NodeResourcesFit strategy (or BalancedAllocation) alone, over `weights`. */
@@ -43,9 +42,23 @@ export const podSchedulerParams = z
      * class's decision time (the largest tJob). One queue either way.
      */
     decisionPath: z.enum(["multi-path", "single-path"]).default("multi-path"),
-  })
-  .strict()
-  .refine((p) => p.profile === undefined || (p.scoring === undefined && p.weights === undefined), { message: "give either profile or the scoring/weights shorthand, not both", path: ["profile"] });
+};
+
+/** kube-scheduler's parameters plus `extra` ones (a plugin's or a queue's), checked the same way. */
+export function withPodScheduler<E extends z.ZodRawShape>(extra: E) {
+  return z
+    .object({ ...podSchedulerShape, ...extra })
+    .strict()
+    .refine(
+      (p) => {
+        const q = p as { profile?: unknown; scoring?: unknown; weights?: unknown };
+        return q.profile === undefined || (q.scoring === undefined && q.weights === undefined);
+      },
+      { message: "give either profile or the scoring/weights shorthand, not both", path: ["profile"] },
+    );
+}
+
+export const podSchedulerParams = withPodScheduler({});
 
 export type PodSchedulerParams = z.infer<typeof podSchedulerParams>;
 

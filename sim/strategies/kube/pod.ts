@@ -2,11 +2,13 @@ import type { Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 
 /** Where a Pod is in kube-scheduler: one of the scheduling queue's three queues, in a cycle, bound, or gone. */
-export type PodState = "active" | "backoff" | "unschedulable" | "inflight" | "bound" | "forgotten";
+export type PodState = "active" | "backoff" | "unschedulable" | "inflight" | "waiting" | "bound" | "forgotten";
 
-/** A Pod: a whole group (kube) or one container (naive). */
+/** A Pod: a whole group, or one Pod of a gang or job (kube), or one container (naive). */
 export interface Pod {
   readonly group: Group;
+  /** Which Pod of its group it is (0 for a colocate group). */
+  readonly index: number;
   /** Index of the first member the Pod holds, and how many. */
   readonly firstMember: number;
   readonly members: number;
@@ -18,6 +20,8 @@ export interface Pod {
   readonly mask: Uint8Array | undefined;
   /** Creation order: the last tie-break of every queue. */
   readonly order: number;
+  /** When the Pod was created and first queued (its initial attempt timestamp). */
+  readonly createdAt: number;
   /** The queue timestamp: creation, refreshed each time the Pod fails (QueuedPodInfo.Timestamp). */
   timestamp: number;
   /** Scheduling attempts (QueuedPodInfo.Attempts): incremented when the Pod is popped. */

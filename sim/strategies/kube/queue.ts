@@ -44,15 +44,30 @@ interface Entry {
   readonly timestamp: number;
 }
 
-const activeLess = (a: Entry, b: Entry): boolean => {
-  const pa = priorityOf(a.pod);
-  const pb = priorityOf(b.pod);
-  if (pa !== pb) return pa > pb;
-  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp;
-  return a.pod.order < b.pod.order;
+/**
+ * A QueueSort plugin: the timestamp a queued Pod sorts by after its priority,
+ * and the last tie-break. The default (PrioritySort) uses the Pod's queue
+ * timestamp and creation order.
+ */
+export interface QueueSort {
+  timestamp(pod: Pod): number;
+  before(a: Pod, b: Pod): boolean;
+}
+
+const prioritySort: QueueSort = {
+  timestamp: (pod) => pod.timestamp,
+  before: (a, b) => a.order < b.order,
 };
 
-const backoffLess = (a: Entry, b: Entry): boolean => (a.key !== b.key ? a.key < b.key : activeLess(a, b));
+function lessOf(sort: QueueSort): (a: Entry, b: Entry) => boolean {
+  return (a, b) => {
+    const pa = priorityOf(a.pod);
+    const pb = priorityOf(b.pod);
+    if (pa !== pb) return pa > pb;
+    if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp;
+    return sort.before(a.pod, b.pod);
+  };
+}
 
 /** calculateBackoffDuration: initial x 2^(attempts - 1), capped at max. */
 export function backoffDuration(attempts: number, initial: number, max: number): number {
@@ -63,8 +78,8 @@ const FLUSH_BACKOFF_EVERY = 1;
 const FLUSH_UNSCHEDULABLE_EVERY = 30;
 
 export class SchedulingQueue {
-  private readonly active = new FastPriorityQueue<Entry>(activeLess);
-  private readonly backoff = new FastPriorityQueue<Entry>(backoffLess);
+  private readonly active: FastPriorityQueue<Entry>;
+  private readonly backoff: FastPriorityQueue<Entry>;
   private readonly unschedulable = new Set<Pod>();
   private activeCount = 0;
   private backoffCount = 0;
@@ -81,7 +96,12 @@ export class SchedulingQueue {
     private readonly params: QueueParams,
     /** Called when activeQ (or, with popFromBackoffQ, backoffQ) gets a Pod: the scheduler may start a cycle. */
     private readonly wake: () => void,
-  ) {}
+    private readonly sort: QueueSort = prioritySort,
+  ) {
+    const activeLess = lessOf(sort);
+    this.active = new FastPriorityQueue<Entry>(activeLess);
+    this.backoff = new FastPriorityQueue<Entry>((a, b) => (a.key !== b.key ? a.key < b.key : activeLess(a, b)));
+  }
 
   /** Pods in activeQ, backoffQ and the unschedulable set (for tests). */
   get sizes(): { active: number; backoff: number; unschedulable: number } {
@@ -111,7 +131,7 @@ export class SchedulingQueue {
   private toActive(pod: Pod): void {
     this.unschedulable.delete(pod);
     pod.state = "active";
-    this.active.add({ pod, token: ++pod.token, key: pod.timestamp, timestamp: pod.timestamp });
+    this.active.add({ pod, token: ++pod.token, key: pod.timestamp, timestamp: this.sort.timestamp(pod) });
     this.activeCount++;
     this.wake();
   }
@@ -119,7 +139,7 @@ export class SchedulingQueue {
   private toBackoff(pod: Pod): void {
     this.unschedulable.delete(pod);
     pod.state = "backoff";
-    this.backoff.add({ pod, token: ++pod.token, key: this.backoffEnd(pod), timestamp: pod.timestamp });
+    this.backoff.add({ pod, token: ++pod.token, key: this.backoffEnd(pod), timestamp: this.sort.timestamp(pod) });
     this.backoffCount++;
     this.scheduleBackoffTick();
     if (this.params.popFromBackoffQ) this.wake();
@@ -182,6 +202,32 @@ export class SchedulingQueue {
       if (this.params.queueingHints) this.requeue(pod);
       else this.toBackoff(pod);
     } else this.toUnschedulable(pod);
+  }
+
+  /**
+   * A Pod rejected after its cycle (while waiting at Permit): its binding
+   * cycle ends in failure, with events having come in meanwhile, so it goes
+   * back through backoff (timestamp refreshed).
+   */
+  rejected(pod: Pod): void {
+    pod.timestamp = this.sim.now;
+    this.requeue(pod);
+  }
+
+  /** PodsToActivate (Activate): a Pod in backoffQ or among the unschedulable goes to activeQ at once. */
+  activate(pod: Pod): void {
+    if (pod.state === "unschedulable") this.toActive(pod);
+    else if (pod.state === "backoff") {
+      this.backoffCount--;
+      this.toActive(pod);
+    }
+  }
+
+  /** Pods of `group` that are unschedulable move (a sibling Pod was added: Coscheduling's Pod/Add event). */
+  podAdded(group: number): void {
+    if (this.inflight !== undefined && this.inflight.group.index === group) this.inflightEvent = true;
+    this.moveRequested = true;
+    this.moveUnschedulable((pod) => pod.group.index === group);
   }
 
   /** An assigned Pod was deleted (it finished, was killed or evicted): every Pod NodeResourcesFit rejected may now fit. */

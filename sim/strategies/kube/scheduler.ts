@@ -1,4 +1,4 @@
-import { Phase, type Rng } from "../../engine/index.ts";
+import { Phase, type EventId, type Rng } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
 import type { Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
@@ -6,12 +6,20 @@ import { numFeasibleNodesToFind } from "../scoring.ts";
 import { decisionOf, decisionSeconds, type DecisionTime, type StrategyContext } from "../strategy.ts";
 import { profileOf, type PodSchedulerParams } from "./params.ts";
 import type { Pod } from "./pod.ts";
+import type { GangPlugin, WaitingPods } from "./plugins.ts";
 import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
 import { compileProfile, type Scorer } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
 
-/** What a cycle decided on its snapshot: a node, or a preemption, or neither. */
-type Decision = { readonly node: number; readonly preempt?: Candidate | undefined };
+/** What a cycle decided on its snapshot: a node, or a preemption, or neither (`preFiltered`: rejected before filtering). */
+type Decision = { readonly node: number; readonly preempt?: Candidate | undefined; readonly preFiltered?: boolean };
+
+/** A Pod waiting at Permit: the resources it reserves on its node, and its timeout. */
+interface Waiting {
+  readonly hold: number;
+  readonly gpuHandle: number;
+  readonly timer: EventId;
+}
 
 /**
  * kube-scheduler's scheduling cycle over the scheduling queue (queue.ts), one
@@ -31,6 +39,12 @@ type Decision = { readonly node: number; readonly preempt?: Candidate | undefine
  *   best node wins, ties broken uniformly by the seeded stream (reservoir of
  *   one, as selectHost).
  * - PostFilter: DefaultPreemption (preemption.ts).
+ * - With a gang plugin (plugins.ts, Coscheduling): its QueueSort, PreFilter,
+ *   PostFilter and Permit. A Pod told to wait at Permit keeps its node's
+ *   resources reserved (logged as a hold) until the plugin allows it (it is
+ *   then bound and runs) or rejects it, or its wait times out (then it is
+ *   rejected, and the plugin's Unreserve runs); a rejected Pod goes back to
+ *   the queue through backoff.
  */
 export class PodScheduler {
   readonly queue: SchedulingQueue;
@@ -53,6 +67,11 @@ export class PodScheduler {
   private readonly preemptionView: PreemptionView;
   private nextStart = 0;
   private nextOrder = 0;
+  private nextHold = 0;
+  private readonly waiting = new Map<Pod, Waiting>();
+  private readonly plugin: GangPlugin | undefined;
+  /** The framework's waiting-Pods handle, given to the plugin. */
+  readonly waitingPods: WaitingPods;
   private busy = false;
   private kicked = false;
   /** Nodes examined by the last filter pass (for tests of percentageOfNodesToScore). */
@@ -62,6 +81,7 @@ export class PodScheduler {
     private readonly ctx: StrategyContext,
     private readonly params: PodSchedulerParams,
     private readonly onBind: (pod: Pod, node: number) => void,
+    plugin?: (waiting: WaitingPods) => GangPlugin,
   ) {
     const n = ctx.cluster.size;
     this.podCount = new Uint32Array(n);
@@ -71,7 +91,13 @@ export class PodScheduler {
     this.numToFind = numFeasibleNodesToFind(n, params.percentageOfNodesToScore);
     this.tieBreak = ctx.rng.stream("kube/tie-break");
     this.preemptRng = ctx.rng.stream("kube/preemption");
-    this.queue = new SchedulingQueue(ctx.sim, params, () => this.kick());
+    this.waitingPods = {
+      of: (group) => (this.podsOf.get(group.index) ?? []).filter((p) => p.state === "waiting"),
+      allow: (pod) => this.allowWaiting(pod),
+      reject: (pod) => this.rejectWaiting(pod),
+    };
+    this.plugin = plugin?.(this.waitingPods);
+    this.queue = new SchedulingQueue(ctx.sim, params, () => this.kick(), this.plugin?.sort);
     this.preemptionView = {
       cluster: ctx.cluster,
       podsOn: (node) => this.boundOn.get(node) ?? [],
@@ -88,7 +114,7 @@ export class PodScheduler {
    * Creates a Pod and queues it. A Pod that fits no node even when empty is
    * rejected at once: its group is logged unschedulable and false is returned.
    */
-  submit(group: Group, firstMember: number, members: number, request: Resources, nonZero: Resources): boolean {
+  submit(group: Group, firstMember: number, members: number, request: Resources, nonZero: Resources, index = 0): boolean {
     const { sim, cluster, log } = this.ctx;
     if (!cluster.fitsAnyNode(request, group.selector)) {
       log.push(sim.now, Ev.Unschedulable, group.index);
@@ -96,12 +122,14 @@ export class PodScheduler {
     }
     const pod: Pod = {
       group,
+      index,
       firstMember,
       members,
       request,
       nonZero,
       mask: group.selector === undefined ? undefined : cluster.selectorMask(group.selector),
       order: this.nextOrder++,
+      createdAt: sim.now,
       timestamp: sim.now,
       attempts: 0,
       state: "active",
@@ -114,20 +142,91 @@ export class PodScheduler {
     const pods = this.podsOf.get(group.index);
     if (pods === undefined) this.podsOf.set(group.index, [pod]);
     else pods.push(pod);
+    this.plugin?.podCreated(pod);
     this.queue.add(pod);
+    // A sibling Pod was created: the group's Pods rejected for want of it may move (Coscheduling registers Pod/Add).
+    if (this.plugin !== undefined && pods !== undefined) this.queue.podAdded(group.index);
     return true;
   }
 
-  /** The group's Pods on `node` released their resources (they ended): an assigned-Pod deletion for the queue. */
-  onFreed(node: number, group?: Group): void {
+  /** Moves the Pods of `group` that wait in backoff or among the unschedulable straight to activeQ (PodsToActivate). */
+  activateSiblings(group: Group, except: Pod): void {
+    for (const pod of this.podsOf.get(group.index) ?? []) if (pod !== except) this.queue.activate(pod);
+  }
+
+  /** The Pod's reservation at Permit becomes a binding: the hold is released and the Pod runs. */
+  private allowWaiting(pod: Pod): void {
+    const w = this.waiting.get(pod);
+    if (w === undefined) return;
+    this.waiting.delete(pod);
+    this.endHold(pod, w);
+    pod.state = "bound";
+    this.onBind(pod, pod.node);
+  }
+
+  /** The waiting Pod is rejected: its hold is released, it is unbound and requeued, and the plugin's Unreserve runs. */
+  private rejectWaiting(pod: Pod): void {
+    const w = this.waiting.get(pod);
+    if (w === undefined) return;
+    this.waiting.delete(pod);
+    this.endHold(pod, w);
+    this.unbind(pod);
+    this.queue.rejected(pod);
+    this.plugin?.unreserve(pod);
+  }
+
+  private endHold(pod: Pod, w: Waiting): void {
+    const { sim, log, cluster } = this.ctx;
+    this.ctx.sim.cancel(w.timer);
+    cluster.release(pod.node, pod.request, w.gpuHandle);
+    log.pushResources(sim.now, Ev.HoldEnd, pod.group.index, pod.node, w.hold, pod.request);
+  }
+
+  /** Permit said wait: the Pod is assumed on the node (its resources reserved) until allowed, rejected, or `timeout`. */
+  private waitAtPermit(pod: Pod, node: number, timeout: number): void {
+    const { sim, log, cluster } = this.ctx;
+    this.bind(pod, node);
+    pod.state = "waiting";
+    const gpuHandle = cluster.allocate(node, pod.request);
+    const hold = this.nextHold++;
+    log.pushResources(sim.now, Ev.HoldStart, pod.group.index, node, hold, pod.request);
+    const timer = sim.after(timeout, Phase.Release, () => {
+      log.push(sim.now, Ev.PermitTimeout, pod.group.index, pod.node, pod.index);
+      this.rejectWaiting(pod);
+    });
+    this.waiting.set(pod, { hold, gpuHandle, timer });
+  }
+
+  /** Reserved resources on `node` (Pods waiting at Permit): its node failed, so they are rejected. */
+  onNodeDown(node: number): void {
+    for (const pod of [...this.waiting.keys()]) if (pod.node === node) this.rejectWaiting(pod);
+  }
+
+  /**
+   * The group's Pods on `node` released their resources (they ended; `index`:
+   * only that Pod of a job): an assigned-Pod deletion for the queue. A group
+   * whose run is over (a gang's duration ended) is forgotten, with Pods of it
+   * still queued.
+   */
+  onFreed(node: number, group?: Group, index?: number): void {
     if (group === undefined) {
       // The node is back from a failure, empty: a node added.
       const { cluster } = this.ctx;
       this.queue.nodeAdded((pod) => cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1));
       return;
     }
-    for (const pod of this.podsOf.get(group.index) ?? []) if (pod.state === "bound" && pod.node === node) this.unbind(pod);
+    for (const pod of this.podsOf.get(group.index) ?? []) {
+      if (pod.state !== "bound" || pod.node !== node || (index !== undefined && pod.index !== index)) continue;
+      this.unbind(pod);
+      this.plugin?.podDeleted(pod);
+    }
+    if (this.ctx.lifecycle.isDone(group.index)) this.forget(group);
     this.queue.assignedPodDeleted();
+  }
+
+  /** The Pods the group has in the scheduler now (for a job whose Pods end one by one). */
+  livePods(group: Group): readonly Pod[] {
+    return this.podsOf.get(group.index) ?? [];
   }
 
   /** Drops every Pod of the group, wherever it is (its group was lost or evicted). */
@@ -136,10 +235,16 @@ export class PodScheduler {
     if (pods === undefined) return;
     this.podsOf.delete(group.index);
     for (const pod of pods) {
-      if (pod.state === "bound") this.unbind(pod);
+      const w = this.waiting.get(pod);
+      if (w !== undefined) {
+        this.waiting.delete(pod);
+        this.endHold(pod, w);
+      }
+      if (pod.state === "bound" || pod.state === "waiting") this.unbind(pod);
       this.clearNomination(pod);
       this.queue.forget(pod);
     }
+    this.plugin?.forget(group);
   }
 
   private bind(pod: Pod, node: number): void {
@@ -223,6 +328,7 @@ export class PodScheduler {
   }
 
   private decide(pod: Pod): Decision {
+    if (this.plugin !== undefined && !this.plugin.preFilter(pod)) return { node: -1, preFiltered: true };
     const node = this.selectNode(pod);
     if (node >= 0) return { node };
     return { node: -1, preempt: this.params.preemption && this.anyBoundBelow(pod.group.priority) && this.eligibleToPreempt(pod) ? findPreemption(this.preemptionView, pod, this.preemptRng) : undefined };
@@ -257,11 +363,17 @@ export class PodScheduler {
     log.push(sim.now, Ev.Busy, pod.group.index, node, 0, seconds, node >= 0 ? 1 : 0);
     if (node >= 0) {
       this.queue.done(pod);
-      this.bind(pod, node);
-      this.onBind(pod, node);
+      const verdict = this.plugin?.permit(pod);
+      if (verdict?.kind === "wait") this.waitAtPermit(pod, node, verdict.timeout);
+      else {
+        this.bind(pod, node);
+        this.onBind(pod, node);
+      }
     } else {
+      if (!decision.preFiltered) this.plugin?.postFilter(pod);
       if (decision.preempt !== undefined) this.preempt(pod, decision.preempt);
-      this.queue.failed(pod);
+      // PostFilter may have rejected siblings; the Pod itself may have been forgotten meanwhile.
+      if (pod.state === "inflight") this.queue.failed(pod);
     }
     this.busy = false;
     this.startCycle();

@@ -1,0 +1,103 @@
+import { Ev, type EventLog } from "../log.ts";
+
+/**
+ * Per-group figures of gangs and jobs (and the same measures for colocate
+ * groups), tallied from the event log as it is read in order:
+ * - partial resource-seconds: what the group's tasks held while the group had
+ *   not started (a gang short of minMember Pods, a colocate group short of
+ *   members), idle work that waits for the rest;
+ * - when every Pod first ran at once (GroupFull), whether a Pod ran split
+ *   over nodes, Permit timeouts (Coscheduling), evictions and the first
+ *   admission (Kueue), and whether the group ever started.
+ */
+export class GangTally {
+  readonly partial: Float64Array;
+  readonly full: Float64Array;
+  readonly admitted: Float64Array;
+  readonly timeouts: Int32Array;
+  readonly evictions: Int32Array;
+  readonly splitPod: Uint8Array;
+  readonly everStarted: Uint8Array;
+  private readonly rate: Float64Array;
+  private readonly since: Float64Array;
+  private readonly live: Int32Array;
+  private readonly startedNow: Uint8Array;
+
+  constructor(groups: number) {
+    this.partial = new Float64Array(groups * 3);
+    this.full = new Float64Array(groups).fill(NaN);
+    this.admitted = new Float64Array(groups).fill(NaN);
+    this.timeouts = new Int32Array(groups);
+    this.evictions = new Int32Array(groups);
+    this.splitPod = new Uint8Array(groups);
+    this.everStarted = new Uint8Array(groups);
+    this.rate = new Float64Array(groups * 3);
+    this.since = new Float64Array(groups);
+    this.live = new Int32Array(groups);
+    this.startedNow = new Uint8Array(groups);
+  }
+
+  /** Takes in log entry `i`. */
+  see(log: EventLog, i: number): void {
+    const g = log.group[i]!;
+    const t = log.t[i]!;
+    switch (log.kind[i]) {
+      case Ev.TaskStart:
+        this.accrue(g, t);
+        this.change(g, log, i, 1);
+        this.live[g]!++;
+        break;
+      case Ev.TaskFinish:
+      case Ev.TaskKill:
+      case Ev.TaskLost:
+        this.accrue(g, t);
+        this.change(g, log, i, -1);
+        if (--this.live[g]! === 0) {
+          this.startedNow[g] = 0;
+          this.rate.fill(0, g * 3, g * 3 + 3);
+        }
+        break;
+      case Ev.GroupStart:
+        this.accrue(g, t);
+        this.startedNow[g] = 1;
+        this.everStarted[g] = 1;
+        break;
+      case Ev.GroupFull:
+        if (Number.isNaN(this.full[g]!)) this.full[g] = t;
+        break;
+      case Ev.PodUp:
+        if (log.r0[i]! === 1) this.splitPod[g] = 1;
+        break;
+      case Ev.PermitTimeout:
+        this.timeouts[g]!++;
+        break;
+      case Ev.Evicted:
+        this.evictions[g]!++;
+        break;
+      case Ev.Admitted:
+        if (Number.isNaN(this.admitted[g]!)) this.admitted[g] = t;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Counts partial time up to `end` for groups still short at the end of the run. */
+  close(end: number): void {
+    for (let g = 0; g < this.live.length; g++) this.accrue(g, end);
+  }
+
+  private accrue(g: number, t: number): void {
+    if (this.live[g]! > 0 && this.startedNow[g] === 0) {
+      const dt = t - this.since[g]!;
+      for (let d = 0; d < 3; d++) this.partial[g * 3 + d]! += this.rate[g * 3 + d]! * dt;
+    }
+    this.since[g] = t;
+  }
+
+  private change(g: number, log: EventLog, i: number, sign: number): void {
+    this.rate[g * 3]! += sign * log.r0[i]!;
+    this.rate[g * 3 + 1]! += sign * log.r1[i]!;
+    this.rate[g * 3 + 2]! += sign * log.r2[i]!;
+  }
+}
