@@ -1,10 +1,10 @@
 import { Phase } from "../engine/index.ts";
-import { InputError } from "../workload/errors.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
-import { classifyStuck, DeadlockBook, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
+import { classifyStuck, DeadlockBook, DEADLOCK_EVENTS, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
+import { GangFrameworks, type GangAction } from "./mesos/gangs.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
 import { abortBackoffSeconds, insertByIndex, NO_OFFERS, removeByIndex, wholeGpus, type Framework, type GroupState, type Hold } from "./mesos/state.ts";
@@ -29,6 +29,8 @@ class Mesos implements Strategy, OfferSink {
   private readonly frameworks: Framework[];
   private readonly states: GroupState[];
   private readonly allocator: Allocator;
+  /** Gangs and jobs: their frameworks hold room across nodes (mesos/gangs.ts). */
+  private readonly gangs: GangFrameworks;
   private readonly deadlocks: DeadlockBook;
   private readonly stalls: DeadlockBook;
   private readonly holders = new Map<number, Set<GroupState>>();
@@ -40,8 +42,6 @@ class Mesos implements Strategy, OfferSink {
     private readonly ctx: StrategyContext,
     private readonly params: MesosParams,
   ) {
-    const multiPod = ctx.groups.find((g) => g.pods !== undefined);
-    if (multiPod !== undefined) throw new InputError(`group ${multiPod.id}: mesos does not model ${multiPod.kind} groups (Pods on several nodes) yet; run it on colocate groups`);
     const owners = assignOwners(ctx, params.frameworks, "strategies.mesos.frameworks", (g) => g.framework);
     this.count = owners.classOf.length;
     this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;
@@ -71,9 +71,12 @@ class Mesos implements Strategy, OfferSink {
         aborts: 0,
       };
     });
+    const deadlockIds = { next: 0 };
+    this.deadlocks = new DeadlockBook(ctx.log, DEADLOCK_EVENTS, deadlockIds);
+    this.stalls = new DeadlockBook(ctx.log, STALL_EVENTS, deadlockIds);
+    const host = { ...ctx, frameworks: this.frameworks, deadlockIds, holdId: () => this.nextHold++, markChanged: (n: number) => this.allocator.markChanged(n), interestChanged: () => this.allocator.interestChanged(), newWork: (f: number) => this.params.revive && this.allocator.revive(f) };
+    this.gangs = new GangFrameworks(host, ctx.groups, (g) => owners.ownerOf[g.index]!, params);
     this.allocator = new Allocator(ctx, params, this);
-    this.deadlocks = new DeadlockBook(ctx.log);
-    this.stalls = new DeadlockBook(ctx.log, STALL_EVENTS);
     for (const f of this.frameworks) ctx.log.push(0, Ev.SchedulerUp, -1, -1, f.id, owners.classOf[f.id]!);
     this.decisions = Array.from(owners.classOf, (c) => ctx.classes[c]!.decision);
   }
@@ -83,6 +86,7 @@ class Mesos implements Strategy, OfferSink {
   onSubmit(): void {}
 
   onMemberArrival(group: Group, member: number): void {
+    if (group.pods !== undefined) return this.gangs.arrive(group, member);
     const g = this.states[group.index]!;
     g.arrivedMembers.push(group.members[member]!);
     if (g.status === "unschedulable") return;
@@ -102,8 +106,9 @@ class Mesos implements Strategy, OfferSink {
     }
   }
 
-  onFreed(node: number, group?: Group): void {
-    const g = group === undefined ? undefined : this.states[group.index]!;
+  onFreed(node: number, group?: Group, pod?: number): void {
+    this.gangs.onFreed(group, pod);
+    const g = group === undefined || group.pods !== undefined ? undefined : this.states[group.index]!;
     if (g !== undefined && g.status === "launched" && this.ctx.lifecycle.isDone(g.group.index)) {
       const f = this.frameworks[g.framework]!;
       f.alloc = sub(f.alloc, g.need);
@@ -115,12 +120,14 @@ class Mesos implements Strategy, OfferSink {
 
   /** Holds on a failed node are gone (Mesos rescinds a lost agent's offers); their groups hold nothing again. */
   onNodeDown(node: number): void {
+    this.gangs.onNodeDown(node);
     const holders = [...(this.holders.get(node) ?? [])];
     for (const g of holders) this.releaseHolds(g);
     if (holders.length > 0) this.checkDeadlock(node, DeadlockResolution.Released);
   }
 
   onLost(group: Group): void {
+    if (group.pods !== undefined) return this.gangs.onLost(group);
     const g = this.states[group.index]!;
     if (g.status === "launched") {
       const f = this.frameworks[g.framework]!;
@@ -137,7 +144,7 @@ class Mesos implements Strategy, OfferSink {
   /** With `revive`, a framework with no pending group suppresses offers; without, it never does. */
   wantsOffers(f: number): boolean {
     const fw = this.frameworks[f]!;
-    return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodes.size > 0;
+    return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodes.size > 0 || this.gangs.wants(f);
   }
 
   dominantShare(f: number): number {
@@ -146,7 +153,7 @@ class Mesos implements Strategy, OfferSink {
 
   interest(f: number): Interest {
     const fw = this.frameworks[f]!;
-    return { anyNode: fw.unbound.length > 0 || (!this.params.revive && fw.hoardNodes.size === 0), hoardNodes: fw.hoardNodes };
+    return { anyNode: fw.unbound.length > 0 || this.gangs.wants(f) || (!this.params.revive && fw.hoardNodes.size === 0), hoardNodes: fw.hoardNodes };
   }
 
   offered(f: number, cpu: number, memory: number, gpu: number): void {
@@ -268,12 +275,29 @@ class Mesos implements Strategy, OfferSink {
     const actions = planDecision(views, offers, this.params.hold);
     let units = 0;
     for (const a of actions) if (a.kind === "launch") units += this.ctx.groups[a.group]!.members.length;
+    // Gangs and jobs plan on what the colocate groups' actions leave of the offers.
+    const gangActions = this.gangs.wants(f.id) && offers !== NO_OFFERS ? this.gangs.plan(f.id, offers, this.leftAfter(offers, actions)) : [];
+    units += gangActions.length;
     const seconds = decisionSeconds(this.decisions[f.id]!, units);
     f.busy = true;
-    this.ctx.sim.after(seconds, Phase.Decision, () => this.finishDecision(f, offers, actions, complete, seconds, units));
+    this.ctx.sim.after(seconds, Phase.Decision, () => this.finishDecision(f, offers, actions, complete, seconds, units, gangActions));
   }
 
-  private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: readonly GroupState[], seconds: number, units: number): void {
+  /** The offers' amounts less what `actions` plan to take (a launch its whole need, a hold its take). */
+  private leftAfter(offers: OfferBatch, actions: readonly Action[]): Float64Array {
+    const left = Float64Array.from(offers.amounts);
+    for (const a of actions) {
+      const i = offers.nodes.indexOf(a.node);
+      if (i < 0) continue;
+      const r = a.kind === "launch" ? this.states[a.group]!.need : a.take;
+      left[3 * i] = Math.max(0, left[3 * i]! - r.cpu);
+      left[3 * i + 1] = Math.max(0, left[3 * i + 1]! - r.memory);
+      left[3 * i + 2] = Math.max(0, left[3 * i + 2]! - r.gpu);
+    }
+    return left;
+  }
+
+  private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: readonly GroupState[], seconds: number, units: number, gangActions: readonly GangAction[]): void {
     const { sim, log } = this.ctx;
     const now = sim.now;
     this.track(offers, -1);
@@ -305,6 +329,15 @@ class Mesos implements Strategy, OfferSink {
       }
       touched.add(a.node);
     }
+    if (gangActions.length > 0) {
+      const take = (node: number, r: Resources): boolean => {
+        const i = slot(node);
+        if (i < 0 || !fitsIn(r, rest(i))) return false;
+        consume(i, r);
+        return true;
+      };
+      this.gangs.apply(f.id, gangActions, take, offers.offeredAt);
+    } else if (this.gangs.wants(f.id)) this.gangs.apply(f.id, [], () => false, offers.offeredAt);
     this.declineRest(f, offers, remaining);
     // A declined offer on a hoarded node changes whether the node is starved.
     for (const node of offers.nodes) if (this.holders.get(node)?.size) touched.add(node);

@@ -78,11 +78,12 @@ export const STALL_EVENTS: BookEvents = { join: Ev.StallJoin, leave: Ev.StallLea
  */
 export class DeadlockBook {
   private readonly open = new Map<number, { id: number; groups: Set<number> }>();
-  private nextId = 0;
 
   constructor(
     private readonly log: EventLog,
     private readonly events: BookEvents = DEADLOCK_EVENTS,
+    /** The id counter, shared with the cross-node book of gangs (gang-deadlock.ts). */
+    private readonly ids: { next: number } = { next: 0 },
   ) {}
 
   isOpen(node: number): boolean {
@@ -99,7 +100,7 @@ export class DeadlockBook {
       }
       return;
     }
-    const entry = current ?? { id: this.nextId++, groups: new Set<number>() };
+    const entry = current ?? { id: this.ids.next++, groups: new Set<number>() };
     if (current === undefined) this.open.set(node, entry);
     if (entry.groups.size > 0) {
       const still = new Set(stuck.map((w) => w.index));
