@@ -149,7 +149,9 @@ class KubeKueue implements Strategy {
     const { sim, log, lifecycle } = this.ctx;
     const w = a.w;
     const group = w.group;
+    // The timeout fired: the workload no longer counts as admitted-not-ready.
     a.timer = undefined;
+    this.notReady--;
     const wait = this.kueue.waitForPodsReady;
     w.requeues++;
     const limited = wait.backoffLimitCount !== undefined && w.requeues > wait.backoffLimitCount;

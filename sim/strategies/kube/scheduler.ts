@@ -171,6 +171,8 @@ export class PodScheduler {
     this.waiting.delete(pod);
     this.endHold(pod, w);
     this.unbind(pod);
+    // Forgetting an assumed Pod counts as an assigned-Pod deletion for the other Pods (handleBindingCycleError).
+    this.queue.assignedPodDeleted();
     this.queue.rejected(pod);
     this.plugin?.unreserve(pod);
   }
