@@ -144,7 +144,7 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
   };
   const strategy = definition.create(ctx, scenario.params[strategyId]);
   lifecycle.onFreed = (node, group, pod) => strategy.onFreed(node, group, pod);
-  submissions = new Submissions(sim, strategy, workload.groups.length);
+  submissions = new Submissions(sim, strategy, workload.groups.length, (g) => lifecycle.isDone(g));
   const fill = spec.placeOnce === undefined ? undefined : fillCheck(sim, lifecycle, log, spec.placeOnce.gap);
   feedArrivals(sim, workload.groups, submissions, fill);
   scheduleFaults({ sim, cluster, lifecycle, log, strategy, submissions, replace, rng, spec, file: scenario.file });
@@ -262,6 +262,8 @@ class Submissions {
     private readonly sim: Simulator,
     private readonly strategy: Strategy,
     groups: number,
+    /** Whether the group's run is over (a gang that ran its duration with minMember Pods): its later members are not needed. */
+    private readonly isDone: (group: number) => boolean,
   ) {
     this.generation = new Uint32Array(groups);
   }
@@ -272,7 +274,7 @@ class Submissions {
     strategy.onSubmit(group);
     group.members.forEach((m, j) =>
       sim.after(m.delay, Phase.Arrival, () => {
-        if (generation[group.index] === gen) strategy.onMemberArrival(group, j);
+        if (generation[group.index] === gen && !this.isDone(group.index)) strategy.onMemberArrival(group, j);
       }),
     );
   }

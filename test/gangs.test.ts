@@ -50,6 +50,11 @@ describe("gangs under kube, plain and with Coscheduling", () => {
     expect(ran.tables.run.partial).toBe(2);
   });
 
+  it("Coscheduling with zero decision time livelocks (rejected Pods retry within one instant forever), and the run says so", () => {
+    const zero = validateScenario("<test>", { ...interleaved().spec, decision: { tJob: 0, tTask: 0 } });
+    expect(() => run(zero, "kube-coscheduling")).toThrow(/no progress in simulated time: over 1,000,000 events at t=0\.3/);
+  });
+
   it("Coscheduling runs both gangs whole, one after the other, never in part", () => {
     const ran = run(interleaved(), "kube-coscheduling", 1, { check: true });
     for (const id of ["A", "B"]) {
@@ -108,6 +113,10 @@ describe("gangs under kube, plain and with Coscheduling", () => {
 
 describe("gangs under mesos: hold-and-wait across nodes", () => {
   it("two gangs each holding room on one node deadlock across both nodes", () => {
+    // 2 nodes of 4,000 MiB, gangs A and B of two 3,000 MiB Pods, one framework each. The round at 0 offers
+    // n0 to A's framework and n1 to B's; each holds room for one Pod (decision 0.1 + 0.05 = 0.15) and
+    // declines the rest. At 0.15 each needs 3,000 MiB more, and every node has 1,000 besides the other's
+    // hold: the reduction removes neither. A deadlock of both, over both nodes, 6,000 MiB held.
     const nodes = [node("n0", 4000), node("n1", 4000)];
     const groups = [gang("A", 0, 50, 3000, [0, 0]), gang("B", 0, 50, 3000, [0, 0])];
     const ran = run(scenario(nodes, groups, { mesos: { frameworks: 2, offerOrder: "node" } }), "mesos", 1, { check: true });
@@ -115,6 +124,7 @@ describe("gangs under mesos: hold-and-wait across nodes", () => {
     expect(ran.row("B").outcome).toBe("deadlocked");
     const d = ran.tables.deadlocks.filter((r) => r.kind === "deadlock");
     expect(d).toHaveLength(1);
+    expect(d[0]!.time).toBeCloseTo(0.15, 12);
     expect(d[0]!.group_ids).toBe("A;B");
     expect(d[0]!.nodes).toBe("n0;n1");
     expect(d[0]!.held_memory).toBe(6000);

@@ -6,6 +6,9 @@ export type { Action, EventId } from "./queue.ts";
 /** Called after every processed event, e.g. by a validating observer in tests. */
 export type Observer = (now: number) => void;
 
+/** Events at one instant beyond which a run is a livelock: it would never leave that instant. */
+export const LIVELOCK_EVENTS = 1_000_000;
+
 /**
  * The discrete-event core: a clock, an event queue and a loop.
  * Failures are loud: scheduling into the past or at a non-finite time throws.
@@ -15,6 +18,8 @@ export class Simulator {
   private readonly observers: Observer[] = [];
   private clock = 0;
   private processed = 0;
+  /** Events processed at the current instant, to call a livelock loudly. */
+  private atInstant = 0;
 
   /** Current simulated time in seconds. */
   get now(): number {
@@ -85,6 +90,9 @@ export class Simulator {
       const action = queue.action;
       if (action === undefined) continue;
       const time = queue.time;
+      if (time === this.clock) {
+        if (++this.atInstant > LIVELOCK_EVENTS) this.livelock();
+      } else this.atInstant = 0;
       this.clock = time;
       this.processed++;
       action();
@@ -93,6 +101,12 @@ export class Simulator {
     if (this.processed >= stop && queue.peekTime() <= until) return false;
     this.clock = until;
     return true;
+  }
+
+  private livelock(): never {
+    throw new Error(
+      `simulator: no progress in simulated time: over ${LIVELOCK_EVENTS.toLocaleString("en-US")} events at t=${this.clock} (a livelock: with a decision time of 0, a scheduler can retry rejected work forever within one instant; give decision.tJob > 0)`,
+    );
   }
 
   private fire(time: number, action: Action): void {

@@ -89,6 +89,8 @@ export const Ev = {
   Admitted: 37,
   /** A queue evicted the admitted group (Kueue waitForPodsReady timeout; r0 = requeue backoff seconds). */
   Evicted: 38,
+  /** A committed claim (omega) of a group already lost to a node failure was given back at once (r = the claim). */
+  ClaimReturned: 39,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

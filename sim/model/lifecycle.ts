@@ -131,6 +131,7 @@ export class Lifecycle {
   startClaimed(group: Group, members: number, node: number, request: Resources, gpuHandle = -1, first = 0): Task | undefined {
     if (this.lost[group.index]) {
       this.cluster.release(node, request, gpuHandle);
+      this.log.pushResources(this.sim.now, Ev.ClaimReturned, group.index, node, -1, request);
       return undefined;
     }
     this.check(group, members, first);

@@ -231,6 +231,8 @@ export function groupRows(run: RunRecord): GroupRow[] {
         if (!Number.isNaN(partialFrom[g]!)) partialTotal[g]! += t - partialFrom[g]!;
         partialFrom[g] = NaN;
         started[g] = t;
+        // A gang or job with a Pod that fits no node may still start with its other Pods.
+        if (groups[g]!.pods !== undefined) flags[g]! &= ~UNSCHEDULABLE;
         // A gang or job: the lifecycle's skew among the Pods running at its start.
         skew[g] = groups[g]!.pods === undefined ? t - attemptFirst[g]! : log.r0[i]!;
         startNodes[g] = live[g]!.map((j) => log.node[j]!);

@@ -178,7 +178,7 @@ export class GangFrameworks {
     const { sim, log } = this.host;
     for (const a of actions) {
       const gang = this.gangs.get(a.group)!;
-      if (gang.status !== "pending" && gang.status !== "launched") continue;
+      if ((gang.status !== "pending" && gang.status !== "launched") || this.host.lifecycle.isDone(a.group)) continue;
       if (gang.node[a.pod] !== -1 || this.host.cluster.up[a.node] === 0) continue;
       const need = gang.pods[a.pod]!;
       if (!take(a.node, need)) continue;
