@@ -6,16 +6,17 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
-import { coreStrategyIds as strategyIds } from "../sim/strategies/registry.ts";
+import { coreStrategyIds as strategyIds, strategyIds as everyStrategy } from "../sim/strategies/registry.ts";
 import { runMicro } from "./micro.ts";
 import { runCheckCost } from "./check-cost.ts";
 import { runPeer } from "./peer.ts";
 import { runStartup } from "./startup.ts";
 import { runScalePoint, runScenarioPoint, type ScaleResult } from "./scale.ts";
 import { scaleChart } from "./scale-chart.ts";
-import { runWhole, scaleFile, scratch, type WholeResult } from "./whole.ts";
+import { gangFile, runWhole, scaleFile, scratch, type WholeResult } from "./whole.ts";
 
 const quick = process.argv.includes("--quick");
+const GANG_LABEL = "10,000 nodes x 10,000 gangs of 2-64 Pods";
 const skipScale = process.argv.includes("--skip-scale");
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "../results/bench");
 const machine = {
@@ -65,6 +66,20 @@ if (!skipScale) {
         whole.push(r);
         log(`whole ${strategy.padEnd(6)} ${r.label}: ${r.wall_s.toFixed(2)} s (simulate ${r.simulate_s.toFixed(2)}, summarize ${r.summarize_s.toFixed(2)}, write ${r.write_s.toFixed(2)}), ${r.peak_rss_mb} MB`);
       }
+    }
+  } finally {
+    files.remove();
+  }
+}
+// The gang benchmark (gangs issue): 10,000 nodes x 10,000 gangs of 2-64 Pods, every strategy and variant.
+if (!skipScale) {
+  const files = scratch();
+  try {
+    const file = gangFile(files.dir, 10_000, 10_000);
+    for (const strategy of everyStrategy()) {
+      const r = runWhole(GANG_LABEL, file, strategy, 10_000);
+      whole.push(r);
+      log(`whole ${strategy.padEnd(17)} ${r.label}: ${r.wall_s.toFixed(2)} s (simulate ${r.simulate_s.toFixed(2)}, summarize ${r.summarize_s.toFixed(2)}, write ${r.write_s.toFixed(2)}), ${r.peak_rss_mb} MB`);
     }
   } finally {
     files.remove();
@@ -126,6 +141,12 @@ for (const strategy of strategyIds()) {
     budgets.push({ budget: `${strategy}: whole cosched run, 10,000 nodes x 300,000 groups, CSV written`, limit: "<= 12 s", measured: `${w300.wall_s.toFixed(2)} s`, pass: w300.wall_s <= 12 });
     budgets.push({ budget: `${strategy}: peak RSS of that command`, limit: "<= 1024 MB", measured: `${w300.peak_rss_mb} MB`, pass: w300.peak_rss_mb <= 1024 });
   }
+}
+for (const strategy of everyStrategy()) {
+  const g = wholeAt(GANG_LABEL, strategy);
+  if (!g) continue;
+  budgets.push({ budget: `${strategy}: whole cosched run, ${GANG_LABEL}`, limit: "<= 10 s", measured: `${g.wall_s.toFixed(2)} s (simulate ${g.simulate_s.toFixed(2)}, summarize ${g.summarize_s.toFixed(2)}, write ${g.write_s.toFixed(2)})`, pass: g.wall_s <= 10 });
+  budgets.push({ budget: `${strategy}: peak RSS of that command`, limit: "<= 1536 MB", measured: `${g.peak_rss_mb} MB`, pass: g.peak_rss_mb <= 1536 });
 }
 const obAll = wholeAt("openb-default, all four in one command", "all");
 if (obAll) budgets.push({ budget: "openb-default, all four strategies, one whole command", limit: "<= 2 s", measured: `${obAll.wall_s.toFixed(2)} s`, pass: obAll.wall_s <= 2 });

@@ -36,3 +36,33 @@ export function scaleSpec(nodes: number, groups: number): Record<string, unknown
     },
   };
 }
+
+/**
+ * The gang benchmark of the gangs issue: `nodes` nodes and `gangs` gangs of
+ * 2-64 Pods (one container of 1-4 cores each, ~33 Pods per gang on average,
+ * so 10,000 gangs are ~330,000 Pods), arriving at 1 gang/s per 1,000 nodes
+ * (about 0.8 of the cluster's cpu in use at the peak), each running ~5 min.
+ */
+export function gangSpec(nodes: number, gangs: number): Record<string, unknown> {
+  const rate = nodes / 1000;
+  return {
+    name: `gangs-${nodes}n-${gangs}g`,
+    horizon: Math.ceil(gangs / rate + 3000),
+    sampleEvery: 60,
+    decision: { tJob: 0.0002, tTask: 0.0001 },
+    cluster: { type: "generate", count: nodes, capacity: { cpu: 32000, memory: 131072 }, heterogeneity: 0.25 },
+    workload: {
+      type: "generate",
+      groups: gangs,
+      rate,
+      kind: "gang",
+      pods: { dist: "uniform", min: 2, max: 64 },
+      members: { min: 1, max: 1 },
+      request: {
+        cpu: { dist: "uniform", min: 1000, max: 4000 },
+        memory: { dist: "lognormal", median: 4096, sigma: 0.8 },
+      },
+      duration: { dist: "lognormal", median: 300, sigma: 0.5 },
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { scaleSpec } from "./scale-scenario.ts";
+import { scaleSpec, gangSpec } from "./scale-scenario.ts";
 
 const BIN = resolve(import.meta.dirname, "../bin/cosched.js");
 
@@ -48,6 +48,13 @@ export function runWhole(label: string, scenario: string, strategy: string, grou
 export function scaleFile(dir: string, nodes: number, groups: number): string {
   const file = join(dir, `scale-${nodes}n-${groups}g.json`);
   writeFileSync(file, JSON.stringify(scaleSpec(nodes, groups)));
+  return file;
+}
+
+/** Writes the gang scenario of `nodes` x `gangs` (scale-scenario.ts gangSpec) in `dir`; returns its path. */
+export function gangFile(dir: string, nodes: number, gangs: number): string {
+  const file = join(dir, `gangs-${nodes}n-${gangs}g.json`);
+  writeFileSync(file, JSON.stringify(gangSpec(nodes, gangs)));
   return file;
 }
 

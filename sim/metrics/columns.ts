@@ -16,7 +16,7 @@ export const RUN_COLUMNS = [
   "held_cpu_s", "held_memory_s", "held_gpu_s", "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s",
   "deadlocks", "stalls", "first_deadlock", "preemptions", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
   "schedulers", "busy_s", "busy_useful_s", "busy_wasted_s", "busyness", "split_s", "fill_groups", "fill_cpu", "fill_memory", "fill_gpu", "events", "horizon",
-  "partial", "gang_ok_rate", "partial_cpu_s", "partial_memory_s", "partial_gpu_s", "timeouts", "evictions", "admission_delay_mean",
+  "gangs", "partial", "gang_ok_rate", "partial_cpu_s", "partial_cpu_share", "partial_memory_s", "partial_gpu_s", "timeouts", "evictions", "admission_delay_mean",
 ] as const satisfies readonly (keyof RunRow)[];
 
 export const TIMESERIES_COLUMNS = [

@@ -21,7 +21,7 @@ const HEIGHT = 200;
 
 /** Each strategy keeps its colour in every chart (Tableau 10, in registry order), whoever else is drawn. */
 const PALETTE = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"];
-const KNOWN = ["kube", "mesos", "omega", "naive"];
+const KNOWN = ["kube", "mesos", "omega", "naive", "kube-coscheduling", "kube-kueue"];
 
 /** Colour by strategy; no legend when there is one strategy. */
 function colour(values: readonly { strategy?: unknown }[]) {
@@ -106,6 +106,23 @@ export function conflictsVsDecision(runs: readonly Row[], axis: Axis): Chart | S
   const omega = runs.filter((r) => r.strategy === "omega");
   if (omega.length === 0) return { file: "conflicts_vs_decision.svg", reason: "no omega runs in this folder" };
   return vsChart("conflicts_vs_decision.svg", `Omega conflict fraction vs ${axis.title}`, pointsBy(omega, axis, "conflict_fraction"), axis, "conflicted per successful transaction", false);
+}
+
+/** Runs with gangs or jobs (older runs.csv files have no `gangs` column: none). */
+const withGangs = (runs: readonly Row[]): Row[] => runs.filter((r) => num(r.gangs) > 0);
+
+/** Share of groups whose quorum of Pods ran together, against load: gangs only. */
+export function gangOkVsLoad(runs: readonly Row[], axis: Axis): Chart | Skipped {
+  const gangs = withGangs(runs);
+  if (gangs.length === 0) return { file: "gang_ok_vs_load.svg", reason: "no run has gangs or jobs" };
+  return vsChart("gang_ok_vs_load.svg", `Gangs run whole vs ${axis.title}`, pointsBy(gangs, axis, "gang_ok_rate", [0, 1]), axis, "groups whose minMember Pods ran together (share of the run's groups)", true);
+}
+
+/** Capacity idled by Pods of incomplete gangs, against load. */
+export function partialVsLoad(runs: readonly Row[], axis: Axis): Chart | Skipped {
+  const gangs = withGangs(runs);
+  if (gangs.length === 0) return { file: "partial_vs_load.svg", reason: "no run has gangs or jobs" };
+  return vsChart("partial_vs_load.svg", `Idle waste of partial gangs vs ${axis.title}`, pointsBy(gangs, axis, "partial_cpu_share", [0, 1]), axis, "cpu held by Pods of gangs short of minMember (share of cpu-time)", true);
 }
 
 export function deadlocksVsLoad(runs: readonly Row[], axis: Axis): Chart | Skipped {

@@ -66,8 +66,12 @@ export interface RunRow {
   fill_gpu: number;
   events: number;
   horizon: number;
+  /** Groups of several Pods (gang or job) in the run. */
+  gangs: number;
   /** Groups that ran some Pods but never their quorum together (gangs), or not every Pod (jobs). */
   partial: number;
+  /** partial_cpu_s as a share of the cluster's cpu-seconds over the horizon: capacity idled by incomplete gangs. */
+  partial_cpu_share: number;
   /** Share of groups whose quorum ran together, unsplit (gang_ok in groups.csv), pooled over the run's groups. */
   gang_ok_rate: number;
   partial_cpu_s: number;
@@ -201,7 +205,9 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     fill_gpu: occ.fill?.gpu ?? NaN,
     events: run.events,
     horizon: run.end,
+    gangs: rows.filter((r) => r.pods > 1 || r.kind !== "colocate").length,
     partial: count("partial"),
+    partial_cpu_share: ratio(sumOf("partial_cpu_s"), total.cpu * run.end),
     gang_ok_rate: ratio(rows.filter((r) => r.gang_ok).length, rows.length),
     partial_cpu_s: sumOf("partial_cpu_s"),
     partial_memory_s: sumOf("partial_memory_s"),
