@@ -30,7 +30,7 @@ function sampleRows(n: number): GroupRow[] {
     started: 2.25, finished: 302.25, latency: 0.75, nodes: "node-0042", outcome: "completed", correct: true,
     attempts: 1, conflicts: 0, rollbacks: 0, preempted: 0, preemptor: "", held_cpu_s: 0, held_memory_s: 0, held_gpu_s: 0, wasted_cpu_s: 0,
     wasted_memory_s: 0, wasted_gpu_s: 0, co_start_skew: 0, split_s: 0, phase: "Succeeded",
-    pods: 1, min_member: 1, gang_ok: true, full: NaN, partial_cpu_s: 0, partial_memory_s: 0, partial_gpu_s: 0, timeouts: 0, evictions: 0, admitted: NaN,
+    pods: 1, min_member: 1, gang_ok: true, full: NaN, partial_cpu_s: 0, partial_memory_s: 0, partial_gpu_s: 0, timeouts: 0, rejections: 0, evictions: 0, admitted: NaN,
   }));
 }
 

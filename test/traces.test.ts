@@ -88,6 +88,23 @@ describe("sample trace scenarios", () => {
     }
   });
 
+  it.each([
+    ["google-2011-sample", "workload.groupAs", "8"],
+    ["alibaba-2018-sample", "workload.groupAs", undefined],
+  ])("%s keeps each job whole as one gang (one Pod per task) with groupAs, under every strategy", (name, path, job) => {
+    const colocate = run(shipped(name), "kube").tables.groups;
+    for (const strategy of ["kube", "kube-coscheduling", "kube-kueue", "mesos", "omega", "naive"]) {
+      const ran = run(shipped(name, [`${path}="gang"`]), strategy, 1, { check: true });
+      const groups = ran.tables.groups;
+      expect(groups.every((g) => g.kind === "gang")).toBe(true);
+      // Never more groups than the node-sized chunks, and the same containers in all.
+      expect(groups.length).toBeLessThanOrEqual(colocate.length);
+      expect(groups.reduce((n, g) => n + g.members, 0)).toBe(colocate.reduce((n, g) => n + g.members, 0));
+      expect(groups.every((g) => g.pods === g.members)).toBe(true);
+      if (job !== undefined) expect(ran.row(job).pods).toBe(colocate.filter((g) => g.group_id.startsWith(`${job}/`)).reduce((n, g) => n + g.members, 0));
+    }
+  });
+
   it("kube places the Google jobs whole and finds the oversized chunk-free job correct", () => {
     const ran = run(shipped("google-2011-sample"), "kube");
     expect(ran.row("7")).toMatchObject({ outcome: "completed", correct: true });

@@ -6,7 +6,7 @@ export const GROUP_COLUMNS = [
   "submit", "pod_created", "placed", "started", "finished", "latency", "nodes", "outcome", "correct",
   "attempts", "conflicts", "rollbacks", "preempted", "preemptor", "held_cpu_s", "held_memory_s", "held_gpu_s",
   "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew", "split_s", "phase",
-  "pods", "min_member", "gang_ok", "full", "partial_cpu_s", "partial_memory_s", "partial_gpu_s", "timeouts", "evictions", "admitted",
+  "pods", "min_member", "gang_ok", "full", "partial_cpu_s", "partial_memory_s", "partial_gpu_s", "timeouts", "rejections", "evictions", "admitted",
 ] as const satisfies readonly (keyof GroupRow)[];
 
 export const RUN_COLUMNS = [
@@ -16,7 +16,7 @@ export const RUN_COLUMNS = [
   "held_cpu_s", "held_memory_s", "held_gpu_s", "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s",
   "deadlocks", "stalls", "first_deadlock", "preemptions", "offers", "declines", "rescinds", "alloc_rounds", "alloc_nodes_visited", "attempts", "conflicts", "commits", "conflict_fraction", "rollbacks",
   "schedulers", "busy_s", "busy_useful_s", "busy_wasted_s", "busyness", "split_s", "fill_groups", "fill_cpu", "fill_memory", "fill_gpu", "events", "horizon",
-  "gangs", "partial", "gang_ok_rate", "partial_cpu_s", "partial_cpu_share", "partial_memory_s", "partial_gpu_s", "timeouts", "evictions", "admission_delay_mean",
+  "gangs", "partial", "gang_ok_rate", "partial_cpu_s", "partial_cpu_share", "held_cpu_share", "partial_memory_s", "partial_gpu_s", "timeouts", "rejections", "evictions", "admission_delay_mean",
 ] as const satisfies readonly (keyof RunRow)[];
 
 export const TIMESERIES_COLUMNS = [

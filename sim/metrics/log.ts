@@ -91,6 +91,8 @@ export const Ev = {
   Evicted: 38,
   /** A committed claim (omega) of a group already lost to a node failure was given back at once (r = the claim). */
   ClaimReturned: 39,
+  /** A Pod waiting at Permit was rejected before its timeout (Coscheduling's PostFilter or Unreserve; id = the Pod's index). */
+  PermitReject: 40,
 } as const;
 
 /** How a deadlock ended, in DeadlockEnd's r0. */

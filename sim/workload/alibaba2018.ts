@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Group, Member } from "../model/group.ts";
-import { chunkToFit } from "./chunk.ts";
+import { chunkToFit, groupAsSchema, wholeJob, type GroupAs } from "./chunk.ts";
 import { readCsvRows } from "./csv-rows.ts";
 
 /**
@@ -18,6 +18,8 @@ export const alibaba2018WorkloadSchema = z
     limit: z.number().int().positive().optional(),
     /** Arrival gaps divided by this factor (durations kept), to replay the trace at a higher load. */
     timeScale: z.number().finite().min(1e-6).max(1e9).default(1),
+    /** A task as node-sized colocate groups of its instances (default), or whole as one gang or job of one Pod per instance. */
+    groupAs: groupAsSchema,
   })
   .strict();
 
@@ -30,7 +32,7 @@ const COLUMNS = ["task_name", "instance_num", "job_name", "task_type", "status",
  * end_time is empty). A task larger than one machine is cut into consecutive
  * groups that each fit (`job/task/1`, ...). A negative duration is an error.
  */
-export function readAlibabaTasks(file: string, machine: { cpu: number; memory: number }, limit?: number): Group[] {
+export function readAlibabaTasks(file: string, machine: { cpu: number; memory: number }, limit?: number, groupAs: GroupAs = "colocate"): Group[] {
   const groups: Omit<Group, "index">[] = [];
   const seen = new Set<string>();
   for (const row of readCsvRows(file, COLUMNS, { header: false })) {
@@ -49,6 +51,10 @@ export function readAlibabaTasks(file: string, machine: { cpu: number; memory: n
     if (end < start) row.fail(6, `negative duration: end_time ${end} is before start_time ${start}`);
     const request = { cpu: Math.round(row.number(7) * 10), memory: Math.round((row.number(8) / 100) * machine.memory), gpu: 0 };
     const members: Member[] = Array.from({ length: instances }, (_, i) => ({ name: `instance-${i + 1}`, request, delay: 0, init: false }));
+    if (groupAs !== "colocate") {
+      groups.push(...wholeJob(id, start, end - start, members, groupAs));
+      continue;
+    }
     const chunks = chunkToFit(members, { ...machine, gpu: 0 });
     chunks.forEach((chunk, k) => {
       groups.push({ id: chunks.length === 1 ? id : `${id}/${k + 1}`, submit: start + chunk.offset, kind: "colocate", duration: end - start, priority: 0, members: chunk.members });

@@ -106,8 +106,8 @@ function compressed(groups: Group[], timeScale: number): Group[] {
 
 function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group[] {
   if (spec.type === "openb") return compressed(readOpenbPods(resolve(baseDir, spec.pods), spec.split, streams, spec.limit, spec.qos), spec.timeScale);
-  if (spec.type === "google2011") return compressed(readGoogleTaskEvents(resolve(baseDir, spec.taskEvents), spec.capacity, spec.limit), spec.timeScale);
-  if (spec.type === "alibaba2018") return compressed(readAlibabaTasks(resolve(baseDir, spec.tasks), spec.machine, spec.limit), spec.timeScale);
+  if (spec.type === "google2011") return compressed(readGoogleTaskEvents(resolve(baseDir, spec.taskEvents), spec.capacity, spec.limit, spec.groupAs), spec.timeScale);
+  if (spec.type === "alibaba2018") return compressed(readAlibabaTasks(resolve(baseDir, spec.tasks), spec.machine, spec.limit, spec.groupAs), spec.timeScale);
   if (spec.type === "inline") {
     const order = spec.groups.map((g, i) => ({ g, i })).sort((a, b) => a.g.submit - b.g.submit || a.i - b.i);
     return order.map(({ g }, index) => ({

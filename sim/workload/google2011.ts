@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { NodeSpec } from "../model/cluster.ts";
 import type { Group, Member } from "../model/group.ts";
 import type { Resources } from "../model/resources.ts";
-import { chunkToFit } from "./chunk.ts";
+import { chunkToFit, groupAsSchema, wholeJob, type GroupAs } from "./chunk.ts";
 import { readCsvRows } from "./csv-rows.ts";
 
 const capacity = z.object({ cpu: z.number().finite().positive(), memory: z.number().finite().positive() }).strict();
@@ -31,6 +31,8 @@ export const google2011WorkloadSchema = z
     limit: z.number().int().positive().optional(),
     /** Arrival gaps divided by this factor (durations kept), to replay the trace at a higher load. */
     timeScale: z.number().finite().min(1e-6).max(1e9).default(1),
+    /** A job as node-sized colocate groups (default), or whole as one gang or job of one Pod per task. */
+    groupAs: groupAsSchema,
   })
   .strict();
 
@@ -79,9 +81,10 @@ interface TaskState {
  * SUBMIT x `capacity`; the group's duration = the longest time a task ran,
  * from its first SCHEDULE to the next EVICT/FAIL/FINISH/KILL/LOST (0 when no
  * task of the job ran to an end in the file). A job larger than one node is
- * cut into consecutive groups that each fit (`job/1`, `job/2`, ...).
+ * cut into consecutive groups that each fit (`job/1`, `job/2`, ...); with
+ * `groupAs` gang or job it stays whole, one Pod per task (chunk.ts wholeJob).
  */
-export function readGoogleTaskEvents(file: string, scale: { cpu: number; memory: number }, limit?: number): Group[] {
+export function readGoogleTaskEvents(file: string, scale: { cpu: number; memory: number }, limit?: number, groupAs: GroupAs = "colocate"): Group[] {
   const jobs = new Map<string, Map<number, TaskState>>();
   for (const row of readCsvRows(file, TASK_COLUMNS, { header: false })) {
     const t = row.number(0) / 1e6;
@@ -118,6 +121,10 @@ export function readGoogleTaskEvents(file: string, scale: { cpu: number; memory:
     let duration = 0;
     for (const [, task] of submitted) if (!Number.isNaN(task.end)) duration = Math.max(duration, task.end - task.schedule);
     const members: Member[] = submitted.map(([index, task]) => ({ name: `task-${index}`, request: task.request, delay: task.submit - submit, init: false }));
+    if (groupAs !== "colocate") {
+      groups.push(...wholeJob(job, submit, duration, members, groupAs));
+      continue;
+    }
     const chunks = chunkToFit(members, { cpu: scale.cpu, memory: scale.memory, gpu: 0 });
     chunks.forEach((chunk, k) => {
       groups.push({ id: chunks.length === 1 ? job : `${job}/${k + 1}`, submit: submit + chunk.offset, kind: "colocate", duration, priority: 0, members: chunk.members });

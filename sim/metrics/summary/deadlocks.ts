@@ -67,7 +67,8 @@ export function deadlockRows(run: RunRecord): DeadlockRow[] {
     const node = log.node[i]!;
     if (node >= 0 && !row.nodeList.includes(node)) row.nodeList.push(node);
     if (joinKind !== undefined) {
-      row.groupList.push(log.group[i]!);
+      // A gang in a cross-node deadlock joins once per node it holds on: listed once, its holds summed.
+      if (!row.groupList.includes(log.group[i]!)) row.groupList.push(log.group[i]!);
       row.held_cpu += log.r0[i]!;
       row.held_memory += log.r1[i]!;
       row.held_gpu += log.r2[i]!;

@@ -7,7 +7,7 @@ import { Ev, type EventLog } from "../log.ts";
  *   not started (a gang short of minMember Pods, a colocate group short of
  *   members), idle work that waits for the rest;
  * - when every Pod first ran at once (GroupFull), whether a Pod ran split
- *   over nodes, Permit timeouts (Coscheduling), evictions and the first
+ *   over nodes, Permit timeouts and rejections (Coscheduling), evictions and the first
  *   admission (Kueue), and whether the group ever started.
  */
 export class GangTally {
@@ -15,6 +15,7 @@ export class GangTally {
   readonly full: Float64Array;
   readonly admitted: Float64Array;
   readonly timeouts: Int32Array;
+  readonly rejections: Int32Array;
   readonly evictions: Int32Array;
   readonly splitPod: Uint8Array;
   readonly everStarted: Uint8Array;
@@ -28,6 +29,7 @@ export class GangTally {
     this.full = new Float64Array(groups).fill(NaN);
     this.admitted = new Float64Array(groups).fill(NaN);
     this.timeouts = new Int32Array(groups);
+    this.rejections = new Int32Array(groups);
     this.evictions = new Int32Array(groups);
     this.splitPod = new Uint8Array(groups);
     this.everStarted = new Uint8Array(groups);
@@ -70,6 +72,9 @@ export class GangTally {
         break;
       case Ev.PermitTimeout:
         this.timeouts[g]!++;
+        break;
+      case Ev.PermitReject:
+        this.rejections[g]!++;
         break;
       case Ev.Evicted:
         this.evictions[g]!++;

@@ -52,8 +52,9 @@ export interface GroupRow {
   partial_cpu_s: number;
   partial_memory_s: number;
   partial_gpu_s: number;
-  /** Coscheduling: Permit waits of the group's Pods that timed out. */
+  /** Coscheduling: Permit waits of the group's Pods that timed out, and that were rejected before (PostFilter, Unreserve). */
   timeouts: number;
+  rejections: number;
   /** Kueue: times the admitted group was evicted (waitForPodsReady timeout), and its first admission. */
   evictions: number;
   admitted: number;
@@ -363,6 +364,7 @@ export function groupRows(run: RunRecord): GroupRow[] {
       partial_memory_s: group.kind === "job" ? 0 : gangs.partial[g * 3 + 1]!,
       partial_gpu_s: group.kind === "job" ? 0 : gangs.partial[g * 3 + 2]!,
       timeouts: gangs.timeouts[g]!,
+      rejections: gangs.rejections[g]!,
       evictions: gangs.evictions[g]!,
       admitted: gangs.admitted[g]!,
     });

@@ -72,12 +72,15 @@ export interface RunRow {
   partial: number;
   /** partial_cpu_s as a share of the cluster's cpu-seconds over the horizon: capacity idled by incomplete gangs. */
   partial_cpu_share: number;
+  /** held_cpu_s (Permit reservations, mesos hoarding) as a share of the cluster's cpu-seconds over the horizon. */
+  held_cpu_share: number;
   /** Share of groups whose quorum ran together, unsplit (gang_ok in groups.csv), pooled over the run's groups. */
   gang_ok_rate: number;
   partial_cpu_s: number;
   partial_memory_s: number;
   partial_gpu_s: number;
   timeouts: number;
+  rejections: number;
   evictions: number;
   /** Kueue: mean seconds from submit to first admission, over admitted groups (NaN without admission). */
   admission_delay_mean: number;
@@ -208,11 +211,13 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     gangs: rows.filter((r) => r.pods > 1 || r.kind !== "colocate").length,
     partial: count("partial"),
     partial_cpu_share: ratio(sumOf("partial_cpu_s"), total.cpu * run.end),
+    held_cpu_share: ratio(sumOf("held_cpu_s"), total.cpu * run.end),
     gang_ok_rate: ratio(rows.filter((r) => r.gang_ok).length, rows.length),
     partial_cpu_s: sumOf("partial_cpu_s"),
     partial_memory_s: sumOf("partial_memory_s"),
     partial_gpu_s: sumOf("partial_gpu_s"),
     timeouts: sumOf("timeouts"),
+    rejections: sumOf("rejections"),
     evictions: sumOf("evictions"),
     admission_delay_mean: mean(rows.filter((r) => !Number.isNaN(r.admitted)).map((r) => r.admitted - r.submit)),
   };

@@ -94,7 +94,10 @@ export class PodScheduler {
     this.waitingPods = {
       of: (group) => (this.podsOf.get(group.index) ?? []).filter((p) => p.state === "waiting"),
       allow: (pod) => this.allowWaiting(pod),
-      reject: (pod) => this.rejectWaiting(pod),
+      reject: (pod) => {
+        if (this.waiting.has(pod)) this.ctx.log.push(this.ctx.sim.now, Ev.PermitReject, pod.group.index, pod.node, pod.index);
+        this.rejectWaiting(pod);
+      },
     };
     this.plugin = plugin?.(this.waitingPods);
     this.queue = new SchedulingQueue(ctx.sim, params, () => this.kick(), this.plugin?.sort);
