@@ -76,6 +76,12 @@ const cases: [string, () => string[], RegExp][] = [
   ["a class name with a space", () => [file("class-space", (s) => (s.workload = { type: "classes", classes: [{ name: "a b", workload: s.workload }] }))], /class-space\.json: \$\.workload\.classes\[0\]\.name: expected letters, digits/],
   ["no classes", () => [file("class-none", (s) => (s.workload = { type: "classes", classes: [] }))], /class-none\.json: \$\.workload\.classes: /],
   ["a placeOnce gap of 0", () => [file("gap-zero", (s) => (s.placeOnce = { gap: 0 }))], /gap-zero\.json: \$\.placeOnce\.gap: Too small/],
+  // Gangs and jobs.
+  ["a gang whose minMember exceeds its Pods", () => [file("gang-min", (s) => (s.workload.groups[0] = { id: "g", submit: 0, kind: "gang", duration: 1, pods: [{ members: [{ request: { cpu: 1 } }], count: 2 }], minMember: 3 }))], /gang-min\.json: \$\.workload\.groups\[0\]\.minMember: expected minMember <= the gang's 2 Pods$/],
+  ["a gang given members instead of pods", () => [file("gang-members", (s) => (s.workload.groups[0] = { id: "g", submit: 0, kind: "gang", duration: 1, members: [{ request: { cpu: 1 } }] }))], /gang-members\.json: \$\.workload\.groups\[0\]\.pods: expected pods \(a gang is a list of Pods\)/],
+  ["a gang generator without pods", () => [file("gang-gen", (s) => (s.workload = { type: "generate", groups: 3, rate: 1, kind: "gang", members: { min: 1, max: 1 }, request: { cpu: 1 }, duration: 1 }))], /gang-gen\.json: \$\.workload\.pods: expected pods for a gang or job workload, and none for colocate$/],
+  ["a misspelt group kind", () => [file("gang-kind", (s) => (s.workload.groups[0].kind = "gnag"))], /gang-kind\.json: \$\.workload\.groups\[0\]\.kind: Invalid option: expected one of "colocate"\|"gang"\|"job"$/],
+  ["a gang of more than 1,000 Pods", () => [file("gang-huge", (s) => (s.workload.groups[0] = { id: "g", submit: 0, kind: "gang", duration: 1, pods: [{ members: [{ request: { cpu: 1 } }], count: 1000 }, { members: [{ request: { cpu: 1 } }], count: 1 }] }))], /gang-huge\.json: \$\.workload\.groups\[0\]\.pods: expected at most 1000 Pods in a group, got 1001$/],
   ["omega schedulers for a class the workload does not have", () => [file("class-unknown", (s) => (s.strategies = { omega: { schedulers: { batch: 2 } } })), "--strategy", "omega"], /strategies\.omega\.schedulers: no class "batch" \(the workload's classes: default\)$/],
   [
     "10^7 groups on a small machine",

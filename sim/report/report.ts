@@ -7,7 +7,7 @@ import { inspectFolder } from "../output/ownership.ts";
 import { InputError } from "../workload/errors.ts";
 import { chooseAxis } from "./axes.ts";
 import { conflictsVsDecision, correctVsLoad, deadlocksVsLoad, gangOkVsLoad, latencyCdf, partialVsLoad, utilisationOverTime, type Chart, type Skipped } from "./charts.ts";
-import { readTable } from "./data.ts";
+import { num, readTable } from "./data.ts";
 import { wrap } from "./format.ts";
 import { comparisonTable, TABLE_LEGEND } from "./table.ts";
 
@@ -55,7 +55,9 @@ export async function report(dir: string, options: ReportOptions = {}): Promise<
   const series = await readTable(dir, "timeseries", ["scenario", "strategy", "time", "util_memory", "held_memory"]);
   const load = chooseAxis(runs, [options.load ?? "workload.rate", "workload.groups", "workload.arrival.rate"]);
   const decision = chooseAxis(runs, [options.decision ?? "decision.tJob", "decision.tTask", load.path]);
-  const all = [latencyCdf(groups), utilisationOverTime(series), correctVsLoad(runs, load), conflictsVsDecision(runs, decision), deadlocksVsLoad(runs, load), gangOkVsLoad(runs, load), partialVsLoad(runs, load)];
+  // The gang charts belong to folders with gangs or jobs; elsewhere they are not missing, just not relevant.
+  const gangs = runs.some((r) => num(r.gangs) > 0) ? [gangOkVsLoad(runs, load), partialVsLoad(runs, load)] : [];
+  const all = [latencyCdf(groups), utilisationOverTime(series), correctVsLoad(runs, load), conflictsVsDecision(runs, decision), deadlocksVsLoad(runs, load), ...gangs];
   const charts = all.filter(isChart);
   const skipped = all.filter((c): c is Skipped => !isChart(c));
   const svgs = await Promise.all(charts.map(toSvg));
