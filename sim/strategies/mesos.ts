@@ -71,10 +71,12 @@ class Mesos implements Strategy, OfferSink {
         aborts: 0,
       };
     });
+    // Deadlocks and stalls are numbered apart; the gangs' cross-node books share each sequence.
     const deadlockIds = { next: 0 };
+    const stallIds = { next: 0 };
     this.deadlocks = new DeadlockBook(ctx.log, DEADLOCK_EVENTS, deadlockIds);
-    this.stalls = new DeadlockBook(ctx.log, STALL_EVENTS, deadlockIds);
-    const host = { ...ctx, frameworks: this.frameworks, deadlockIds, holdId: () => this.nextHold++, markChanged: (n: number) => this.allocator.markChanged(n), interestChanged: () => this.allocator.interestChanged(), newWork: (f: number) => this.params.revive && this.allocator.revive(f) };
+    this.stalls = new DeadlockBook(ctx.log, STALL_EVENTS, stallIds);
+    const host = { ...ctx, frameworks: this.frameworks, deadlockIds, stallIds, holdId: () => this.nextHold++, markChanged: (n: number) => this.allocator.markChanged(n), interestChanged: () => this.allocator.interestChanged(), newWork: (f: number) => this.params.revive && this.allocator.revive(f) };
     this.gangs = new GangFrameworks(host, ctx.groups, (g) => owners.ownerOf[g.index]!, params);
     this.allocator = new Allocator(ctx, params, this);
     for (const f of this.frameworks) ctx.log.push(0, Ev.SchedulerUp, -1, -1, f.id, owners.classOf[f.id]!);

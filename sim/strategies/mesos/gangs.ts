@@ -48,8 +48,9 @@ export interface GangHost {
   markChanged(node: number): void;
   interestChanged(): void;
   newWork(framework: number): void;
-  /** Deadlock ids, shared with the per-node books. */
+  /** Deadlock and stall ids, shared with the per-node books. */
   readonly deadlockIds: { next: number };
+  readonly stallIds: { next: number };
 }
 
 /**
@@ -93,7 +94,7 @@ export class GangFrameworks {
       this.gangs.set(group.index, { group, framework: owner(group), pods, node: new Int32Array(n).fill(-1), hold: new Array<Hold | undefined>(n), running: new Uint8Array(n), status: "unknown", heldPods: 0, aborts: 0 });
     }
     this.deadlocks = new GangBook(host.log, DEADLOCK_EVENTS, host.deadlockIds);
-    this.stalls = new GangBook(host.log, STALL_EVENTS, host.deadlockIds);
+    this.stalls = new GangBook(host.log, STALL_EVENTS, host.stallIds);
   }
 
   /** Whether the framework has a gang or job that wants offers. */
@@ -313,7 +314,8 @@ export class GangFrameworks {
 
   /** Checks for deadlock once at the end of this instant (after every decision and release of it). */
   private queueCheck(): void {
-    if (this.checkQueued) return;
+    // Without gangs or jobs there is nothing to check (and no event to add).
+    if (this.checkQueued || this.gangs.size === 0) return;
     this.checkQueued = true;
     this.host.sim.after(0, Phase.Release, () => {
       this.checkQueued = false;
