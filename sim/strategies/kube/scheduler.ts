@@ -1,4 +1,4 @@
-import { Phase, type EventId, type Rng } from "../../engine/index.ts";
+import { Phase, type Rng } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
 import type { Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
@@ -7,6 +7,7 @@ import { decisionOf, decisionSeconds, type DecisionTime, type StrategyContext } 
 import { profileOf, type PodSchedulerParams } from "./params.ts";
 import type { Pod } from "./pod.ts";
 import type { GangPlugin, WaitingPods } from "./plugins.ts";
+import { Reservations } from "./reservations.ts";
 import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
 import { compileProfile, type Scorer } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
@@ -14,12 +15,6 @@ import { SchedulingQueue } from "./queue.ts";
 /** What a cycle decided on its snapshot: a node, or a preemption, or neither (`preFiltered`: rejected before filtering). */
 type Decision = { readonly node: number; readonly preempt?: Candidate | undefined; readonly preFiltered?: boolean };
 
-/** A Pod waiting at Permit: the resources it reserves on its node, and its timeout. */
-interface Waiting {
-  readonly hold: number;
-  readonly gpuHandle: number;
-  readonly timer: EventId;
-}
 
 /**
  * kube-scheduler's scheduling cycle over the scheduling queue (queue.ts), one
@@ -67,8 +62,8 @@ export class PodScheduler {
   private readonly preemptionView: PreemptionView;
   private nextStart = 0;
   private nextOrder = 0;
-  private nextHold = 0;
-  private readonly waiting = new Map<Pod, Waiting>();
+  /** Pods waiting at Permit, and what they reserve. */
+  private readonly waiting: Reservations;
   private readonly plugin: GangPlugin | undefined;
   /** The framework's waiting-Pods handle, given to the plugin. */
   readonly waitingPods: WaitingPods;
@@ -91,6 +86,7 @@ export class PodScheduler {
     this.numToFind = numFeasibleNodesToFind(n, params.percentageOfNodesToScore);
     this.tieBreak = ctx.rng.stream("kube/tie-break");
     this.preemptRng = ctx.rng.stream("kube/preemption");
+    this.waiting = new Reservations(ctx.sim, ctx.cluster, ctx.log);
     this.waitingPods = {
       of: (group) => (this.podsOf.get(group.index) ?? []).filter((p) => p.state === "waiting"),
       allow: (pod) => this.allowWaiting(pod),
@@ -159,20 +155,14 @@ export class PodScheduler {
 
   /** The Pod's reservation at Permit becomes a binding: the hold is released and the Pod runs. */
   private allowWaiting(pod: Pod): void {
-    const w = this.waiting.get(pod);
-    if (w === undefined) return;
-    this.waiting.delete(pod);
-    this.endHold(pod, w);
+    if (!this.waiting.release(pod)) return;
     pod.state = "bound";
     this.onBind(pod, pod.node);
   }
 
   /** The waiting Pod is rejected: its hold is released, it is unbound and requeued, and the plugin's Unreserve runs. */
   private rejectWaiting(pod: Pod): void {
-    const w = this.waiting.get(pod);
-    if (w === undefined) return;
-    this.waiting.delete(pod);
-    this.endHold(pod, w);
+    if (!this.waiting.release(pod)) return;
     this.unbind(pod);
     // Forgetting an assumed Pod counts as an assigned-Pod deletion for the other Pods (handleBindingCycleError).
     this.queue.assignedPodDeleted();
@@ -180,31 +170,16 @@ export class PodScheduler {
     this.plugin?.unreserve(pod);
   }
 
-  private endHold(pod: Pod, w: Waiting): void {
-    const { sim, log, cluster } = this.ctx;
-    this.ctx.sim.cancel(w.timer);
-    cluster.release(pod.node, pod.request, w.gpuHandle);
-    log.pushResources(sim.now, Ev.HoldEnd, pod.group.index, pod.node, w.hold, pod.request);
-  }
-
   /** Permit said wait: the Pod is assumed on the node (its resources reserved) until allowed, rejected, or `timeout`. */
   private waitAtPermit(pod: Pod, node: number, timeout: number): void {
-    const { sim, log, cluster } = this.ctx;
     this.bind(pod, node);
     pod.state = "waiting";
-    const gpuHandle = cluster.allocate(node, pod.request);
-    const hold = this.nextHold++;
-    log.pushResources(sim.now, Ev.HoldStart, pod.group.index, node, hold, pod.request);
-    const timer = sim.after(timeout, Phase.Release, () => {
-      log.push(sim.now, Ev.PermitTimeout, pod.group.index, pod.node, pod.index);
-      this.rejectWaiting(pod);
-    });
-    this.waiting.set(pod, { hold, gpuHandle, timer });
+    this.waiting.reserve(pod, timeout, () => this.rejectWaiting(pod));
   }
 
   /** Reserved resources on `node` (Pods waiting at Permit): its node failed, so they are rejected. */
   onNodeDown(node: number): void {
-    for (const pod of [...this.waiting.keys()]) if (pod.node === node) this.rejectWaiting(pod);
+    for (const pod of this.waiting.on(node)) this.rejectWaiting(pod);
   }
 
   /**
@@ -240,11 +215,7 @@ export class PodScheduler {
     if (pods === undefined) return;
     this.podsOf.delete(group.index);
     for (const pod of pods) {
-      const w = this.waiting.get(pod);
-      if (w !== undefined) {
-        this.waiting.delete(pod);
-        this.endHold(pod, w);
-      }
+      this.waiting.release(pod);
       if (pod.state === "bound" || pod.state === "waiting") this.unbind(pod);
       this.clearNomination(pod);
       this.queue.forget(pod);
