@@ -6,7 +6,8 @@ import { Ev } from "../sim/metrics/log.ts";
 import { resources } from "../sim/model/resources.ts";
 import type { RunInternals } from "../sim/runner.ts";
 import type { Waiter } from "../sim/strategies/mesos/deadlock.ts";
-import { bruteForceClassify } from "./support/deadlock-oracle.ts";
+import { bruteForceClassify, bruteForceStuckGangs } from "./support/deadlock-oracle.ts";
+import type { GangWaiter } from "../sim/strategies/mesos/gang-deadlock.ts";
 import { classifyStuck } from "../sim/strategies/mesos/deadlock.ts";
 import { group, inlineScenario, member, node, run, shipped } from "./support/fixtures.ts";
 import { caseArb, numRuns, propertySeed, STRATEGY_IDS, TINY, timeoutFor, type StrategyId } from "./support/random-scenario.ts";
@@ -19,10 +20,10 @@ import { caseArb, numRuns, propertySeed, STRATEGY_IDS, TINY, timeoutFor, type St
  * deadlock reports), plus the observers below.
  */
 
-const tally = { cases: 0, events: 0, deadlockChecks: 0, deadlockedStates: 0, stalledStates: 0 };
+const tally = { cases: 0, events: 0, deadlockChecks: 0, deadlockedStates: 0, stalledStates: 0, gangChecks: 0, gangStuckStates: 0 };
 afterAll(() => {
   // The note and README quote these figures.
-  console.log(`properties: ${tally.cases} random scenario runs, ${tally.events} events; deadlock oracle: ${tally.deadlockChecks} node states compared, ${tally.deadlockedStates} of them deadlocked, ${tally.stalledStates} stalled`);
+  console.log(`properties: ${tally.cases} random scenario runs, ${tally.events} events; deadlock oracle: ${tally.deadlockChecks} node states compared, ${tally.deadlockedStates} of them deadlocked, ${tally.stalledStates} stalled; gang oracle: ${tally.gangChecks} cluster states compared, ${tally.gangStuckStates} of them with stuck gangs`);
 });
 
 // A commit (or a conflicted incremental one) names its node: claims for a group lost with an earlier
@@ -73,12 +74,23 @@ function deadlockOracle() {
     [Ev.StallEnd, ["stall", "end"]],
   ]);
   let cursor = 0;
+  /** Gangs in an open cross-node deadlock or stall, from the log. */
+  const gangOpen = new Set<number>();
   return (now: number, { cluster, log, strategy, workload }: RunInternals): void => {
     for (; cursor < log.length; cursor++) {
       const k = kinds.get(log.kind[cursor]!);
       if (k === undefined) continue;
-      // Gangs' deadlocks span nodes: test/gang-deadlock.test.ts checks their reduction against its own oracle.
-      if (k[1] !== "end" && workload.groups[log.group[cursor]!]?.pods !== undefined) continue;
+      // Gangs' deadlocks span nodes: kept apart, checked against the cross-node oracle below.
+      if (workload.groups[log.group[cursor]!]?.pods !== undefined && k[1] !== "end") {
+        if (k[1] === "join") gangOpen.add(log.group[cursor]!);
+        else gangOpen.delete(log.group[cursor]!);
+        continue;
+      }
+      if (k[1] === "end" && log.node[cursor]! < 0) {
+        // A cross-node record ended: none of its gangs is stuck any more.
+        gangOpen.clear();
+        continue;
+      }
       const [book, what] = k;
       const open = books[book];
       const id = log.id[cursor]!;
@@ -93,7 +105,22 @@ function deadlockOracle() {
         open.delete(nodeOf[book].get(id)!);
       }
     }
-    const mesos = strategy as unknown as { waitersOn(node: number): Waiter[]; starvedOn(node: number): boolean };
+    const mesos = strategy as unknown as { waitersOn(node: number): Waiter[]; starvedOn(node: number): boolean; gangWaiters(): { waiters: GangWaiter[]; checkDue: boolean } };
+    const gangs = mesos.gangWaiters();
+    // Between a change of holds and the end-of-instant check the books lag; compare once it ran. Stuck
+    // gangs of alike Pods (every random gang here has one Pod kind per spec) must be exactly the oracle's;
+    // the detector may leave undecided ones out, never add one.
+    if (!gangs.checkDue && (gangs.waiters.length > 0 || gangOpen.size > 0)) {
+      const capacity = Array.from({ length: cluster.size }, (_, n) => (cluster.up[n] === 1 ? cluster.capacity(n) : { cpu: 0, memory: 0, gpu: 0 }));
+      const oracle = bruteForceStuckGangs({ capacity }, gangs.waiters.slice(0, 4));
+      tally.gangChecks++;
+      if (oracle.size > 0) tally.gangStuckStates++;
+      if (gangs.waiters.length <= 4) {
+        for (const g of gangOpen) if (!oracle.has(g)) throw new Error(`t=${now}: gang ${workload.groups[g]?.id} is reported stuck, the oracle finds it can proceed`);
+        const alike = gangs.waiters.every((w) => w.pods.every((p) => p.cpu === w.pods[0]!.cpu && p.memory === w.pods[0]!.memory && p.gpu === w.pods[0]!.gpu));
+        if (alike) for (const g of oracle) if (!gangOpen.has(g)) throw new Error(`t=${now}: the oracle finds gang ${workload.groups[g]?.id} stuck, the detector does not report it`);
+      }
+    }
     for (let n = 0; n < cluster.size; n++) {
       const waiters = mesos.waitersOn(n);
       if (waiters.length === 0 && !books.deadlock.has(n) && !books.stall.has(n)) continue;
@@ -134,6 +161,7 @@ describe("random scenarios keep every invariant", () => {
   it("mesos on tiny cases: the detector reports exactly the deadlocks and stalls the brute-force oracle finds, after every event", () => {
     const before = tally.deadlockedStates;
     const beforeStalled = tally.stalledStates;
+    const beforeGangs = tally.gangStuckStates;
     fc.assert(
       fc.property(caseArb("mesos", TINY, "inline"), (c) => runCase("mesos", c, true)),
       { numRuns: numRuns(400), seed: propertySeed(7) },
@@ -142,6 +170,8 @@ describe("random scenarios keep every invariant", () => {
     // stall (a group on a node too small for it); hold-and-wait between groups is rarer, so the
     // oracle also watches the shipped two-framework deadlock.
     expect(tally.stalledStates).toBeGreaterThan(beforeStalled);
+    // Gangs too: the cross-node detector was compared with the oracle in states where gangs were stuck.
+    expect(tally.gangStuckStates).toBeGreaterThan(beforeGangs);
     runCase("mesos", { scenario: shipped("deadlock-two-frameworks"), seed: 1 }, true);
     runCase("mesos", { scenario: shipped("deadlock-two-frameworks", ["strategies.mesos.onDeadlock=abort-youngest"]), seed: 1 }, true);
     expect(tally.deadlockedStates).toBeGreaterThan(before);

@@ -5,6 +5,7 @@ import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Re
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
 import { classifyStuck, DeadlockBook, DEADLOCK_EVENTS, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
 import { GangFrameworks, type GangAction } from "./mesos/gangs.ts";
+import type { GangWaiter } from "./mesos/gang-deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
 import { abortBackoffSeconds, insertByIndex, NO_OFFERS, removeByIndex, wholeGpus, type Framework, type GroupState, type Hold } from "./mesos/state.ts";
@@ -441,6 +442,11 @@ class Mesos implements Strategy, OfferSink {
   }
 
   // --- Deadlock -----------------------------------------------------------
+
+  /** The gangs waiting across nodes, and whether their deadlock check is still due this instant. For test oracles. */
+  gangWaiters(): { readonly waiters: GangWaiter[]; readonly checkDue: boolean } {
+    return { waiters: this.gangs.waiters(), checkDue: this.gangs.checkDue };
+  }
 
   /** The groups waiting on `node`: all members arrived, holding there, unable to launch. Also for test oracles. */
   waitersOn(node: number): Waiter[] {

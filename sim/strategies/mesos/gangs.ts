@@ -79,6 +79,11 @@ export class GangFrameworks {
   private readonly stalls: GangBook;
   private checkQueued = false;
 
+  /** Whether a deadlock check is queued for this instant (the books may lag the holds until it runs). */
+  get checkDue(): boolean {
+    return this.checkQueued;
+  }
+
   constructor(
     private readonly host: GangHost,
     groups: readonly Group[],
