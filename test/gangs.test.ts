@@ -159,6 +159,24 @@ describe("gangs under omega", () => {
 });
 
 describe("gangs under kube behind Kueue", () => {
+  it("readmits an evicted job with only its Pods that have not run their duration", () => {
+    // One node of 4,000 MiB; F (3,600 MiB, 50 s) runs from 0.15. Job J (submitted at 1): J0 (400 MiB)
+    // runs 1.15-3.15; J1 (500 MiB) fits only after F ends (50.15). waitForPodsReady.timeout 5 s, backoff
+    // base 1 s: J is evicted at 6 (nothing running, nothing killed), readmitted with J1 alone, evicted
+    // again while F runs, and J1 finally binds after 50.15. J0 runs once: found by test:long, where
+    // readmission created J0 again ("already ran its duration").
+    const job = { id: "J", submit: 1, kind: "job", duration: 2, pods: [{ members: [member(400)] }, { members: [member(500)] }] };
+    const ran = run(scenario([node("n0", 4000)], [group("F", 0, 50, [member(3600)]), job], { "kube-kueue": { kueue: { quota: 2, waitForPodsReady: { timeout: 5, backoffBaseSeconds: 1 } } } }), "kube-kueue", 1, { check: true });
+    const log = ran.result.log;
+    const j = ran.result.workload.groups.find((g) => g.id === "J")!.index;
+    let starts = 0;
+    for (let i = 0; i < log.length; i++) if (log.kind[i] === Ev.TaskStart && log.group[i] === j) starts++;
+    expect(starts).toBe(2);
+    expect(ran.row("J").evictions).toBeGreaterThan(1);
+    expect(ran.row("J").outcome).toBe("completed");
+    expect(ran.row("J").started).toBeGreaterThan(50.15);
+  });
+
   it("evicts a gang whose Pods are not all running within waitForPodsReady.timeout, and requeues it after backoff", () => {
     // 2 nodes of 4,000 MiB, quota 2 x the cluster. F (3,000 MiB, 500 s) is admitted and runs from 0.15.
     // J (2 Pods of 3,000) is admitted at 1: J0 binds at 1.15, J1 finds no room. At 301 (1 + 300) J is

@@ -100,6 +100,11 @@ export class Lifecycle {
     return g.kind === "job" ? run.pods.everUp === podCount(g) : run.pods.full;
   }
 
+  /** Whether Pod `p` of a job has run its duration (since the job was last killed or lost). */
+  podFinished(group: number, p: number): boolean {
+    return this.run(group).pods?.finished[p] === 1;
+  }
+
   /** Members of Pod `p` of the group running now. */
   podMembersRunning(group: number, p: number): number {
     const run = this.run(group);

@@ -89,7 +89,7 @@ class KubeKueue implements Strategy {
     if (p < 0) return;
     const { sim, log } = this.ctx;
     if (this.arrivals.allComplete(group)) log.push(sim.now, Ev.Created, group.index);
-    if (this.workloads[group.index]?.state === "admitted") this.createPod(group, p);
+    if (this.workloads[group.index]?.state === "admitted" && !this.ctx.lifecycle.podFinished(group.index, p)) this.createPod(group, p);
   }
 
   private createPod(group: Group, p: number): void {
@@ -125,8 +125,9 @@ class KubeKueue implements Strategy {
         this.notReady++;
         a.timer = sim.after(wait.timeout, Phase.Release, () => this.evict(a));
       }
-      // Pods whose containers all arrived are created now; the others as their containers arrive.
-      for (let p = 0; p < podCount(group); p++) if (this.arrivals.isComplete(group, p)) this.createPod(group, p);
+      // Pods whose containers all arrived are created now, the others as their containers arrive; a job's
+      // Pods that already ran their duration before an eviction are not created again (the Job counts them).
+      for (let p = 0; p < podCount(group); p++) if (this.arrivals.isComplete(group, p) && !this.ctx.lifecycle.podFinished(group.index, p)) this.createPod(group, p);
     }
   }
 

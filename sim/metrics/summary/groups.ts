@@ -154,9 +154,10 @@ export function groupRows(run: RunRecord): GroupRow[] {
     gangs.see(log, i);
     switch (log.kind[i]) {
       case Ev.Evicted:
-        // Kueue deleted its Pods: a new start is needed.
+        // Kueue deleted its Pods: a new start is needed, and a preemption pending on them is moot.
         started[g] = NaN;
         startNodes[g] = undefined;
+        victim[g] = 0;
         break;
       case Ev.Created:
         if (Number.isNaN(created[g]!)) created[g] = t;
