@@ -131,6 +131,24 @@ describe("gangs under mesos: hold-and-wait across nodes", () => {
   });
 });
 
+describe("gangs under mesos: breaking the deadlock", () => {
+  it("abort-youngest releases the younger gang's holds, and the older gang completes", () => {
+    // As above, deadlocked at 0.15; B (the higher index of two submitted at once) is aborted: its hold on
+    // n1 ends and it backs off (abortBackoff 10 s). n1 is offered again and A's framework takes room for
+    // its second Pod: A launches whole.
+    const nodes = [node("n0", 4000), node("n1", 4000)];
+    const groups = [gang("A", 0, 50, 3000, [0, 0]), gang("B", 0, 50, 3000, [0, 0])];
+    const ran = run(scenario(nodes, groups, { mesos: { frameworks: 2, offerOrder: "node", onDeadlock: "abort-youngest" } }, 200), "mesos", 1, { check: true });
+    const d = ran.tables.deadlocks.filter((r) => r.kind === "deadlock");
+    expect(d).toHaveLength(1);
+    expect(d[0]!.resolution).toBe("aborted:B");
+    expect(d[0]!.resolved_at).toBeCloseTo(0.15, 12);
+    expect(ran.row("A").gang_ok).toBe(true);
+    expect(ran.row("A").started).toBeLessThan(ran.row("B").started);
+    expect(ran.row("B").gang_ok).toBe(true);
+  });
+});
+
 describe("gangs under omega", () => {
   // Two schedulers, first-fit: X (one 3,000 MiB Pod, scheduler 0) and the gang G (two 3,000 MiB Pods,
   // scheduler 1) both sync at 0. X claims n0 at 0.15 (0.1 + 0.05). G planned n0 and n1 and commits at 0.2.
