@@ -17,7 +17,11 @@ export const Ev = {
   TaskFinish: 5,
   /** A task was killed by its scheduler (rollback); its work is wasted. */
   TaskKill: 6,
-  /** All members of the group run. */
+  /**
+   * All members of the group run: its duration starts (a gang: minMember of
+   * its Pods run at once; a job: every Pod has run; r0 = the co-start skew
+   * of a gang or job).
+   */
   GroupStart: 7,
   /** The group ran for its duration and released its resources. */
   GroupFinish: 8,
@@ -79,7 +83,7 @@ export const Ev = {
    * the cluster counts as full, and no more groups are submitted.
    */
   FillFailed: 33,
-  /** Pod `id` of a gang or job is fully running (on `node`, where its last member started). */
+  /** Pod `id` of a gang or job is fully running (on `node`, where its last member started; r0 = 1 when its containers run on more than one node). */
   PodUp: 34,
   /** Every Pod of a gang or job runs at the same time (first time since it was placed). */
   GroupFull: 35,
