@@ -248,7 +248,8 @@ export class GangFrameworks {
     const first = podFirst(gang.group, p);
     lifecycle.start(gang.group, podEnd(gang.group, p) - first, node, gang.pods[p]!, first);
     fw.alloc = add(fw.alloc, gang.pods[p]!);
-    if (gang.running.every((r) => r === 1)) this.unpend(gang);
+    // Every Pod placed (a job's may have ended already): the group wants no more offers.
+    if (gang.hold.every((h) => h === undefined) && gang.node.every((n) => n >= 0)) this.unpend(gang);
   }
 
   /** A pending gang holding room for minMember existing Pods launches them together. */
