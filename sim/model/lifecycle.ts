@@ -80,13 +80,6 @@ export class Lifecycle {
     return this.run(group).running;
   }
 
-  /** Pods of the group fully running now (for a colocate group: 1 when all its members run). */
-  podsUp(group: number): number {
-    const run = this.run(group);
-    if (run.pods !== undefined) return run.pods.up;
-    return run.running > 0 && run.running === this.groups[group]!.members.length ? 1 : 0;
-  }
-
   /**
    * Every Pod of the group has run since it was placed (Kueue's PodsReady):
    * all its members run (colocate), all its Pods run at once (gang), or each
@@ -103,12 +96,6 @@ export class Lifecycle {
   /** Whether Pod `p` of a job has run its duration (since the job was last killed or lost). */
   podFinished(group: number, p: number): boolean {
     return this.run(group).pods?.finished[p] === 1;
-  }
-
-  /** Members of Pod `p` of the group running now. */
-  podMembersRunning(group: number, p: number): number {
-    const run = this.run(group);
-    return run.pods === undefined ? run.running : run.pods.members[p]!;
   }
 
   /** True once the group has finished its duration. */

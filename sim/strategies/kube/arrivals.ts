@@ -12,7 +12,7 @@ export class PodArrivals {
   /** Per group: Pods complete. */
   private readonly complete: Uint32Array;
 
-  constructor(private readonly groups: readonly Group[]) {
+  constructor(groups: readonly Group[]) {
     this.arrived = new Uint16Array(groups.length);
     this.complete = new Uint32Array(groups.length);
   }
@@ -32,11 +32,6 @@ export class PodArrivals {
     return p;
   }
 
-  /** Pods of the group that exist. */
-  podsComplete(group: Group): number {
-    return this.complete[group.index]!;
-  }
-
   /** Whether Pod p of the group exists. */
   isComplete(group: Group, p: number): boolean {
     if (this.allComplete(group)) return true;
@@ -54,10 +49,5 @@ export class PodArrivals {
     this.arrived[group.index] = 0;
     this.complete[group.index] = 0;
     this.perPod.delete(group.index);
-  }
-
-  /** The number of groups (for strategies sizing their own tables). */
-  get size(): number {
-    return this.groups.length;
   }
 }

@@ -66,7 +66,7 @@ export class PodScheduler {
   private readonly waiting: Reservations;
   private readonly plugin: GangPlugin | undefined;
   /** The framework's waiting-Pods handle, given to the plugin. */
-  readonly waitingPods: WaitingPods;
+  private readonly waitingPods: WaitingPods;
   private busy = false;
   private kicked = false;
   /** Nodes examined by the last filter pass (for tests of percentageOfNodesToScore). */
@@ -202,11 +202,6 @@ export class PodScheduler {
     }
     if (this.ctx.lifecycle.isDone(group.index)) this.forget(group);
     this.queue.assignedPodDeleted();
-  }
-
-  /** The Pods the group has in the scheduler now (for a job whose Pods end one by one). */
-  livePods(group: Group): readonly Pod[] {
-    return this.podsOf.get(group.index) ?? [];
   }
 
   /** Drops every Pod of the group, wherever it is (its group was lost or evicted). */
