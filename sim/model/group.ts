@@ -101,6 +101,11 @@ export function quorum(group: Group): number {
   return group.kind === "gang" ? (group.minMember ?? podCount(group)) : podCount(group);
 }
 
+/** The request Kubernetes accounts for Pod `p` of the group (effectiveRequest of its containers). */
+export function podRequest(group: Group, p: number, overhead: Resources = ZERO): Resources {
+  return effectiveRequest(podMembers(group, p), overhead);
+}
+
 /** The members of Pod `p`. */
 export function podMembers(group: Group, p: number): readonly Member[] {
   return group.pods === undefined ? group.members : group.members.slice(podFirst(group, p), podEnd(group, p));

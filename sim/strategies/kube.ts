@@ -1,10 +1,9 @@
 import { Ev } from "../metrics/log.ts";
-import { effectiveRequest, podEnd, podFirst, podMembers, type Group } from "../model/group.ts";
+import type { Group } from "../model/group.ts";
 import { PodArrivals } from "./kube/arrivals.ts";
 import { Coscheduling, coschedulingParams, type CoschedulingParams } from "./kube/coscheduling.ts";
 import { podSchedulerParams, withPodScheduler, type PodSchedulerParams } from "./kube/params.ts";
 import type { GangPlugin, WaitingPods } from "./kube/plugins.ts";
-import { nonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
 import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.ts";
 
@@ -46,13 +45,9 @@ export class Kube implements Strategy {
   onMemberArrival(group: Group, member: number): void {
     const p = this.arrivals.arrive(group, member);
     if (p < 0) return;
-    const { sim, log, podOverhead } = this.ctx;
+    const { sim, log } = this.ctx;
     if (this.arrivals.allComplete(group)) log.push(sim.now, Ev.Created, group.index);
-    const members = podMembers(group, p);
-    const apps = members.filter((m) => !m.init).map((m) => m.request);
-    const inits = members.filter((m) => m.init).map((m) => m.request);
-    const first = podFirst(group, p);
-    this.scheduler.submit(group, first, podEnd(group, p) - first, effectiveRequest(members, podOverhead), nonZeroRequest(apps, inits, podOverhead), p);
+    this.scheduler.submitPod(group, p);
   }
 
   onFreed(node: number, group?: Group, pod?: number): void {

@@ -1,11 +1,10 @@
 import { Phase, type EventId } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
-import { effectiveRequest, podCount, podEnd, podFirst, podMembers, type Group } from "../model/group.ts";
+import { podCount, podRequest, type Group } from "../model/group.ts";
 import { add, ZERO, type Resources } from "../model/resources.ts";
 import { PodArrivals } from "./kube/arrivals.ts";
 import { ClusterQueue, kueueParams, requeueBackoff, type KueueParams, type Workload } from "./kube/cluster-queue.ts";
 import { withPodScheduler, type PodSchedulerParams } from "./kube/params.ts";
-import { nonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
 import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.ts";
 
@@ -71,7 +70,7 @@ class KubeKueue implements Strategy {
   onSubmit(group: Group): void {
     const { sim, log, podOverhead } = this.ctx;
     let request: Resources = ZERO;
-    for (let p = 0; p < podCount(group); p++) request = add(request, effectiveRequest(podMembers(group, p), podOverhead));
+    for (let p = 0; p < podCount(group); p++) request = add(request, podRequest(group, p, podOverhead));
     const w: Workload = { group, request, timestamp: sim.now, requeues: 0, state: "pending", token: 0 };
     this.workloads[group.index] = w;
     if (!this.queue.admissible(w)) {
@@ -89,17 +88,9 @@ class KubeKueue implements Strategy {
     if (p < 0) return;
     const { sim, log } = this.ctx;
     if (this.arrivals.allComplete(group)) log.push(sim.now, Ev.Created, group.index);
-    if (this.workloads[group.index]?.state === "admitted" && !this.ctx.lifecycle.podFinished(group.index, p)) this.createPod(group, p);
+    if (this.workloads[group.index]?.state === "admitted" && !this.ctx.lifecycle.podFinished(group.index, p)) this.scheduler.submitPod(group, p);
   }
 
-  private createPod(group: Group, p: number): void {
-    const { podOverhead } = this.ctx;
-    const members = podMembers(group, p);
-    const apps = members.filter((m) => !m.init).map((m) => m.request);
-    const inits = members.filter((m) => m.init).map((m) => m.request);
-    const first = podFirst(group, p);
-    this.scheduler.submit(group, first, podEnd(group, p) - first, effectiveRequest(members, podOverhead), nonZeroRequest(apps, inits, podOverhead), p);
-  }
 
   /** Runs admission at this instant, after every arrival and release of the instant. */
   private kick(): void {
@@ -127,7 +118,7 @@ class KubeKueue implements Strategy {
       }
       // Pods whose containers all arrived are created now, the others as their containers arrive; a job's
       // Pods that already ran their duration before an eviction are not created again (the Job counts them).
-      for (let p = 0; p < podCount(group); p++) if (this.arrivals.isComplete(group, p) && !this.ctx.lifecycle.podFinished(group.index, p)) this.createPod(group, p);
+      for (let p = 0; p < podCount(group); p++) if (this.arrivals.isComplete(group, p) && !this.ctx.lifecycle.podFinished(group.index, p)) this.scheduler.submitPod(group, p);
     }
   }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../model/claims.ts";
-import { effectiveRequest, podCount, podEnd, podFirst, podMembers, type Group } from "../model/group.ts";
+import { effectiveRequest, podCount, podEnd, podFirst, podRequest, type Group } from "../model/group.ts";
 import { PodArrivals } from "./kube/arrivals.ts";
 import { planPods } from "./omega/pods.ts";
 import { add, sum } from "../model/resources.ts";
@@ -157,7 +157,7 @@ class Omega implements Strategy {
     const { sim, log, cluster, podOverhead } = this.ctx;
     const all = this.arrivals.allComplete(group);
     if (all) log.push(sim.now, Ev.Created, group.index);
-    if (!cluster.fitsAnyNode(effectiveRequest(podMembers(group, p), podOverhead), group.selector)) {
+    if (!cluster.fitsAnyNode(podRequest(group, p, podOverhead), group.selector)) {
       this.end(g, Ev.Unschedulable);
       return;
     }

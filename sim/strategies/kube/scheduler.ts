@@ -1,6 +1,6 @@
 import { Phase, type Rng } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
-import type { Group } from "../../model/group.ts";
+import { podEnd, podFirst, podMembers, podRequest, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { numFeasibleNodesToFind } from "../scoring.ts";
 import { decisionOf, decisionSeconds, type DecisionTime, type StrategyContext } from "../strategy.ts";
@@ -9,7 +9,7 @@ import type { Pod } from "./pod.ts";
 import type { GangPlugin, WaitingPods } from "./plugins.ts";
 import { Reservations } from "./reservations.ts";
 import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
-import { compileProfile, type Scorer } from "./profile.ts";
+import { compileProfile, nonZeroRequest, type Scorer } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
 
 /** What a cycle decided on its snapshot: a node, or a preemption, or neither (`preFiltered`: rejected before filtering). */
@@ -146,6 +146,16 @@ export class PodScheduler {
     // A sibling Pod was created: the group's Pods rejected for want of it may move (Coscheduling registers Pod/Add).
     if (this.plugin !== undefined && pods !== undefined) this.queue.podAdded(group.index);
     return true;
+  }
+
+  /** Creates and queues Pod `p` of the group, whole (its containers; the Pod overhead counted). */
+  submitPod(group: Group, p: number): boolean {
+    const overhead = this.ctx.podOverhead;
+    const members = podMembers(group, p);
+    const apps = members.filter((m) => !m.init).map((m) => m.request);
+    const inits = members.filter((m) => m.init).map((m) => m.request);
+    const first = podFirst(group, p);
+    return this.submit(group, first, podEnd(group, p) - first, podRequest(group, p, overhead), nonZeroRequest(apps, inits, overhead), p);
   }
 
   /** Moves the Pods of `group` that wait in backoff or among the unschedulable straight to activeQ (PodsToActivate). */

@@ -1,7 +1,7 @@
 import { Phase, type Simulator } from "../../engine/index.ts";
 import { DeadlockResolution, Ev, type EventLog } from "../../metrics/log.ts";
 import type { Cluster } from "../../model/cluster.ts";
-import { effectiveRequest, podCount, podEnd, podFirst, podMembers, quorum, type Group } from "../../model/group.ts";
+import { podCount, podEnd, podFirst, podRequest, quorum, type Group } from "../../model/group.ts";
 import type { Lifecycle } from "../../model/lifecycle.ts";
 import { add, sub, ZERO, type Resources } from "../../model/resources.ts";
 import { PodArrivals } from "../kube/arrivals.ts";
@@ -95,7 +95,7 @@ export class GangFrameworks {
     for (const group of groups) {
       if (group.pods === undefined) continue;
       const n = podCount(group);
-      const pods = Array.from({ length: n }, (_, p) => wholeGpus(effectiveRequest(podMembers(group, p), host.podOverhead)));
+      const pods = Array.from({ length: n }, (_, p) => wholeGpus(podRequest(group, p, host.podOverhead)));
       this.gangs.set(group.index, { group, framework: owner(group), pods, node: new Int32Array(n).fill(-1), hold: new Array<Hold | undefined>(n), running: new Uint8Array(n), status: "unknown", heldPods: 0, aborts: 0 });
     }
     this.deadlocks = new GangBook(host.log, DEADLOCK_EVENTS, host.deadlockIds);

@@ -1,6 +1,6 @@
 import type { Cluster } from "../../model/cluster.ts";
 import { ClaimDelta } from "../../model/claims.ts";
-import { effectiveRequest, podMembers, type Group } from "../../model/group.ts";
+import { podRequest, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { Placer } from "./placement.ts";
 
@@ -35,7 +35,7 @@ export function planPods(
   const mask = group.selector === undefined ? undefined : cluster.selectorMask(group.selector);
   let unplaced = 0;
   for (const p of pods) {
-    const request = effectiveRequest(podMembers(group, p), overhead);
+    const request = podRequest(group, p, overhead);
     const node = place(request, mask);
     if (node < 0) {
       unplaced++;
