@@ -31,6 +31,8 @@ interface GroupRun {
 interface PodRuns {
   /** Members running, per Pod. */
   readonly members: Uint16Array;
+  /** Per Pod: the node its running containers are on (-1: none yet, -2: more than one, a split Pod). */
+  readonly node: Int32Array;
   /** When each Pod last became fully running. */
   readonly upAt: Float64Array;
   /** job: each Pod's pending end of its duration. */
@@ -188,6 +190,7 @@ export class Lifecycle {
     const n = podCount(group);
     const pods = (run.pods ??= {
       members: new Uint16Array(n),
+      node: new Int32Array(n).fill(-1),
       upAt: new Float64Array(n).fill(NaN),
       finishes: group.kind === "job" ? new Array<EventId | undefined>(n).fill(undefined) : [],
       finished: new Uint8Array(group.kind === "job" ? n : 0),
@@ -199,14 +202,14 @@ export class Lifecycle {
     });
     const p = podOf(group, task.first);
     pods.members[p]! += task.members;
+    const at = pods.node[p]!;
+    if (at === -1) pods.node[p] = task.node;
+    else if (at !== task.node) pods.node[p] = -2;
     if (pods.members[p] !== podEnd(group, p) - podFirst(group, p)) return;
     pods.up++;
     pods.upAt[p] = now;
     // r0 = 1: the Pod's containers run on more than one node (a split Pod, naive's doing).
-    const lo = podFirst(group, p);
-    const hi = podEnd(group, p);
-    const split = run.tasks.some((t) => t.first >= lo && t.first < hi && t.node !== task.node) ? 1 : 0;
-    this.log.push(now, Ev.PodUp, group.index, task.node, p, split);
+    this.log.push(now, Ev.PodUp, group.index, task.node, p, pods.node[p] === -2 ? 1 : 0);
     if (group.kind === "job") {
       pods.everUp++;
       if (Number.isFinite(group.duration)) pods.finishes[p] = this.sim.after(group.duration, Phase.Release, () => this.finishPod(group, p));
@@ -242,8 +245,10 @@ export class Lifecycle {
     pods.finishes[p] = undefined;
     const lo = podFirst(group, p);
     const hi = podEnd(group, p);
-    const mine = run.tasks.filter((t) => t.first >= lo && t.first < hi);
-    run.tasks = run.tasks.filter((t) => !(t.first >= lo && t.first < hi));
+    const mine: Task[] = [];
+    const rest: Task[] = [];
+    for (const t of run.tasks) (t.first >= lo && t.first < hi ? mine : rest).push(t);
+    run.tasks = rest;
     const now = this.sim.now;
     for (const task of mine) {
       run.running -= task.members;
@@ -252,6 +257,7 @@ export class Lifecycle {
       this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
     }
     pods.members[p] = 0;
+    pods.node[p] = -1;
     pods.up--;
     pods.finished[p] = 1;
     pods.ended++;
