@@ -14,14 +14,21 @@ export function scaleScenario(nodes: number, groups: number): Scenario {
 }
 
 /** The scale scenario as a scenario file holds it (for whole `cosched run` commands). */
-export function scaleSpec(nodes: number, groups: number): Record<string, unknown> {
-  const rate = nodes * RATE_PER_NODE;
+/** What the scale and gang benchmarks share: sampling, decision times, and `nodes` generated nodes of 32 cores. */
+function benchBase(nodes: number, groups: number, rate: number) {
   return {
-    name: `scale-${nodes}n-${groups}g`,
     horizon: Math.ceil(groups / rate + 3000),
     sampleEvery: 60,
     decision: { tJob: 0.0002, tTask: 0.0001 },
     cluster: { type: "generate", count: nodes, capacity: { cpu: 32000, memory: 131072 }, heterogeneity: 0.25 },
+  };
+}
+
+export function scaleSpec(nodes: number, groups: number): Record<string, unknown> {
+  const rate = nodes * RATE_PER_NODE;
+  return {
+    name: `scale-${nodes}n-${groups}g`,
+    ...benchBase(nodes, groups, rate),
     workload: {
       type: "generate",
       groups,
@@ -47,10 +54,7 @@ export function gangSpec(nodes: number, gangs: number): Record<string, unknown> 
   const rate = nodes / 1000;
   return {
     name: `gangs-${nodes}n-${gangs}g`,
-    horizon: Math.ceil(gangs / rate + 3000),
-    sampleEvery: 60,
-    decision: { tJob: 0.0002, tTask: 0.0001 },
-    cluster: { type: "generate", count: nodes, capacity: { cpu: 32000, memory: 131072 }, heterogeneity: 0.25 },
+    ...benchBase(nodes, gangs, rate),
     workload: {
       type: "generate",
       groups: gangs,
