@@ -2,6 +2,7 @@ import { podCount, quorum, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { Ev } from "../log.ts";
 import { GangTally } from "./gangs.ts";
+import { OpenRecords } from "./open-records.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 
 export interface GroupRow {
@@ -377,35 +378,4 @@ function distinct(nodes: readonly number[]): number[] {
   const out: number[] = [];
   for (const n of nodes) if (!out.includes(n)) out.push(n);
   return out;
-}
-
-/** The open deadlocks (or stalls) of a run as its log unfolds: which one each group is in. */
-class OpenRecords {
-  /** Per group: the open record it is in, or -1. */
-  private readonly of: Int32Array;
-  private readonly members = new Map<number, number[]>();
-
-  constructor(groups: number) {
-    this.of = new Int32Array(groups).fill(-1);
-  }
-
-  join(group: number, id: number): void {
-    this.of[group] = id;
-    const list = this.members.get(id) ?? [];
-    list.push(group);
-    this.members.set(id, list);
-  }
-
-  leave(group: number, id: number): void {
-    if (this.of[group] === id) this.of[group] = -1;
-  }
-
-  end(id: number): void {
-    for (const group of this.members.get(id) ?? []) if (this.of[group] === id) this.of[group] = -1;
-    this.members.delete(id);
-  }
-
-  isIn(group: number): boolean {
-    return this.of[group]! >= 0;
-  }
 }
