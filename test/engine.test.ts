@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Phase, RngStreams, Simulator } from "../sim/engine/index.ts";
+import seedrandom from "seedrandom";
+import { Phase, Rng, RngStreams, Simulator } from "../sim/engine/index.ts";
 
 describe("simulator", () => {
   it("orders events by time, then phase, then insertion", () => {
@@ -91,6 +92,26 @@ describe("random streams", () => {
     const s = new RngStreams(1);
     expect(s.stream("a").next()).not.toBe(s.stream("b").next());
     expect(new RngStreams(1).stream("a").next()).not.toBe(new RngStreams(2).stream("a").next());
+  });
+
+  it.each(["1/workload", "7/kube/tie-break", "42/mesos/offer-order", ""])("steps seedrandom's Alea bit for bit (seed %j)", (seed) => {
+    const ours = new Rng(seed);
+    const theirs = seedrandom.alea(seed);
+    let firstDifference = -1;
+    for (let i = 0; i < 100_000 && firstDifference < 0; i++) if (ours.next() !== theirs()) firstDifference = i;
+    expect(firstDifference).toBe(-1);
+  });
+
+  it("shuffles as Fisher-Yates on seedrandom's draws, and leaves the stream where those draws end", () => {
+    const ours = new Rng("5/mesos/offer-order");
+    const theirs = seedrandom.alea("5/mesos/offer-order");
+    const expected = Array.from({ length: 1000 }, (_, i) => i);
+    for (let i = expected.length - 1; i > 0; i--) {
+      const j = Math.floor(theirs() * (i + 1));
+      [expected[i], expected[j]] = [expected[j]!, expected[i]!];
+    }
+    expect(ours.shuffle(Array.from({ length: 1000 }, (_, i) => i))).toEqual(expected);
+    expect(ours.next()).toBe(theirs());
   });
 
   it("draws integers in range", () => {

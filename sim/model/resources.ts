@@ -47,10 +47,15 @@ export function subClamped(a: Resources, b: Resources): Resources {
 
 /** Largest share of `total` that `a` takes in any dimension (dimensions with 0 total are skipped). */
 export function dominantShare(a: Resources, total: Resources): number {
+  return dominantShareOf(a.cpu, a.memory, a.gpu, total);
+}
+
+/** dominantShare of (cpu, memory, gpu), without a Resources object, for hot paths. */
+export function dominantShareOf(cpu: number, memory: number, gpu: number, total: Resources): number {
   let share = 0;
-  if (total.cpu > 0) share = Math.max(share, a.cpu / total.cpu);
-  if (total.memory > 0) share = Math.max(share, a.memory / total.memory);
-  if (total.gpu > 0) share = Math.max(share, a.gpu / total.gpu);
+  if (total.cpu > 0) share = Math.max(share, cpu / total.cpu);
+  if (total.memory > 0) share = Math.max(share, memory / total.memory);
+  if (total.gpu > 0) share = Math.max(share, gpu / total.gpu);
   return share;
 }
 

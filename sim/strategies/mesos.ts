@@ -1,12 +1,13 @@
 import { Phase } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
-import { add, dominantShare, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
+import { add, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
 import { classifyStuck, DeadlockBook, DEADLOCK_EVENTS, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
 import { GangFrameworks, type GangAction } from "./mesos/gangs.ts";
 import type { GangWaiter } from "./mesos/gang-deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
+import { Scratch } from "./mesos/scratch.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
 import { abortBackoffSeconds, insertByIndex, NO_OFFERS, removeByIndex, wholeGpus, type Framework, type GroupState, type Hold } from "./mesos/state.ts";
 import { assignOwners, decisionSeconds, type DecisionTime, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
@@ -35,6 +36,11 @@ class Mesos implements Strategy, OfferSink {
   private readonly deadlocks: DeadlockBook;
   private readonly stalls: DeadlockBook;
   private readonly holders = new Map<number, Set<GroupState>>();
+  /** Per node: how many groups hoard there (the size of its holders set, read per offered node). */
+  private readonly holderCount: Uint32Array;
+  /** Buffers of one decision's answer: what is left of each offer, and what is declined. */
+  private readonly remaining = new Scratch();
+  private readonly declined = new Scratch();
   private nextHold = 0;
   /** Each framework's decision time: its class's. */
   private readonly decisions: DecisionTime[];
@@ -47,10 +53,12 @@ class Mesos implements Strategy, OfferSink {
     this.count = owners.classOf.length;
     this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;
     this.unanswered = new Float64Array(ctx.cluster.size * 3);
+    this.holderCount = new Uint32Array(ctx.cluster.size);
     this.frameworks = Array.from({ length: this.count }, (_, id) => ({
       id,
       unbound: [],
-      hoardNodes: new Map(),
+      hoards: new Uint32Array(ctx.cluster.size),
+      hoardNodeCount: 0,
       rechecks: [],
       work: [],
       busy: false,
@@ -118,7 +126,7 @@ class Mesos implements Strategy, OfferSink {
     }
     this.allocator.markChanged(node);
     // A release may leave the node's free resources below the minimum offer with nothing left to release.
-    if (this.holders.get(node)?.size) this.checkDeadlock(node, DeadlockResolution.Released);
+    if (this.holderCount[node]! > 0) this.checkDeadlock(node, DeadlockResolution.Released);
   }
 
   /** Holds on a failed node are gone (Mesos rescinds a lost agent's offers); their groups hold nothing again. */
@@ -147,21 +155,20 @@ class Mesos implements Strategy, OfferSink {
   /** With `revive`, a framework with no pending group suppresses offers; without, it never does. */
   wantsOffers(f: number): boolean {
     const fw = this.frameworks[f]!;
-    return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodes.size > 0 || this.gangs.wants(f);
+    return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodeCount > 0 || this.gangs.wants(f);
   }
 
-  dominantShare(f: number): number {
-    return dominantShare(this.frameworks[f]!.alloc, this.ctx.cluster.total);
+  allocation(f: number): Resources {
+    return this.frameworks[f]!.alloc;
   }
 
   interest(f: number): Interest {
     const fw = this.frameworks[f]!;
-    return { anyNode: fw.unbound.length > 0 || this.gangs.wants(f) || (!this.params.revive && fw.hoardNodes.size === 0), hoardNodes: fw.hoardNodes };
+    return { anyNode: fw.unbound.length > 0 || this.gangs.wants(f) || (!this.params.revive && fw.hoardNodeCount === 0), hoards: fw.hoards };
   }
 
-  offered(f: number, cpu: number, memory: number, gpu: number): void {
-    const fw = this.frameworks[f]!;
-    fw.alloc = { cpu: fw.alloc.cpu + cpu, memory: fw.alloc.memory + memory, gpu: fw.alloc.gpu + gpu };
+  allocated(f: number, cpu: number, memory: number, gpu: number): void {
+    this.frameworks[f]!.alloc = { cpu, memory, gpu };
   }
 
   deliver(f: number, batch: OfferBatch): void {
@@ -208,23 +215,22 @@ class Mesos implements Strategy, OfferSink {
     const f = this.frameworks[g.framework]!;
     removeByIndex(f.unbound, g);
     g.holdNode = node;
-    f.hoardNodes.set(node, (f.hoardNodes.get(node) ?? 0) + 1);
+    if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
     let set = this.holders.get(node);
     if (set === undefined) {
       set = new Set();
       this.holders.set(node, set);
     }
     set.add(g);
+    this.holderCount[node]!++;
   }
 
   /** The group no longer hoards; if still pending it wants any node again. */
   private unbind(g: GroupState): void {
     const f = this.frameworks[g.framework]!;
     const node = g.holdNode;
-    const n = (f.hoardNodes.get(node) ?? 0) - 1;
-    if (n > 0) f.hoardNodes.set(node, n);
-    else f.hoardNodes.delete(node);
-    this.holders.get(node)?.delete(g);
+    if (--f.hoards[node]! === 0) f.hoardNodeCount--;
+    if (this.holders.get(node)?.delete(g)) this.holderCount[node]!--;
     g.holds = [];
     g.held = ZERO;
     g.holdNode = -1;
@@ -267,9 +273,10 @@ class Mesos implements Strategy, OfferSink {
       f.rechecks = [];
     } else {
       candidates = [...f.unbound];
-      for (const node of offers.nodes) {
-        const holders = this.holders.get(node);
-        if (holders !== undefined) for (const g of holders) if (g.framework === f.id) candidates.push(g);
+      for (let i = 0; i < offers.nodes.length; i++) {
+        const node = offers.nodes[i]!;
+        if (f.hoards[node] === 0) continue;
+        for (const g of this.holders.get(node)!) if (g.framework === f.id) candidates.push(g);
       }
     }
     candidates.sort((a, b) => a.group.index - b.group.index);
@@ -304,7 +311,7 @@ class Mesos implements Strategy, OfferSink {
     const { sim, log } = this.ctx;
     const now = sim.now;
     this.track(offers, -1);
-    const remaining = Float64Array.from(offers.amounts);
+    const remaining = this.remaining.take(offers.amounts.length, offers.amounts);
     const slot = (node: number): number => offers.nodes.indexOf(node);
     const rest = (i: number): Resources => (i < 0 ? ZERO : { cpu: remaining[3 * i]!, memory: remaining[3 * i + 1]!, gpu: remaining[3 * i + 2]! });
     const consume = (i: number, r: Resources): void => {
@@ -343,7 +350,7 @@ class Mesos implements Strategy, OfferSink {
     } else if (this.gangs.wants(f.id)) this.gangs.apply(f.id, [], () => false, offers.offeredAt);
     this.declineRest(f, offers, remaining);
     // A declined offer on a hoarded node changes whether the node is starved.
-    for (const node of offers.nodes) if (this.holders.get(node)?.size) touched.add(node);
+    for (let i = 0; i < offers.nodes.length; i++) if (this.holderCount[offers.nodes[i]!]! > 0) touched.add(offers.nodes[i]!);
     // Complete hoarders that still could not launch now wait on their node.
     for (const g of complete) {
       if (g.status === "pending" && g.holdNode >= 0 && !g.waiting) {
@@ -360,7 +367,7 @@ class Mesos implements Strategy, OfferSink {
   private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array): void {
     const { sim, cluster, log } = this.ctx;
     const declined: number[] = [];
-    const amounts: number[] = [];
+    const amounts = this.declined.take(offers.amounts.length);
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
@@ -374,13 +381,15 @@ class Mesos implements Strategy, OfferSink {
       cpu += c;
       memory += m;
       gpu += g;
-      declined.push(node);
-      amounts.push(c, m, g);
+      const k = declined.push(node) - 1;
+      amounts[3 * k] = c;
+      amounts[3 * k + 1] = m;
+      amounts[3 * k + 2] = g;
     }
     if (declined.length === 0) return;
     f.alloc = sub(f.alloc, { cpu, memory, gpu });
     log.push(sim.now, Ev.Decline, -1, -1, f.id, declined.length);
-    this.allocator.refuse(f.id, declined, Float64Array.from(amounts));
+    this.allocator.refuse(f.id, declined, amounts);
   }
 
   private launch(g: GroupState, node: number, fromOffer: Resources): void {

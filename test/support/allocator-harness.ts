@@ -7,14 +7,24 @@ import { Allocator, type OfferSink } from "../../sim/strategies/mesos/allocator.
 import { mesosParams } from "../../sim/strategies/mesos/params.ts";
 
 /**
- * The mesos allocator alone on `nodes` nodes of 1,000 m x 1,000 MiB, with
- * frameworks of the given dominant shares that always want any node. With
- * `sharesMove` an offer raises its framework's share by the memory offered;
- * without, shares stay put (ties are then decided by the sorter's later keys).
- * `got` records each delivered batch as [framework, nodes].
+ * The mesos allocator alone on `nodes` nodes of 1,000 m, with frameworks of
+ * the given dominant shares that always want any node. With `sharesMove` the
+ * nodes also have 1,000 MiB, and a framework's share is its memory over the
+ * cluster's (offers raise it). Without, the nodes have cpu only and a ballast
+ * node (index `nodes`, full, so never offered) holds the cluster's memory and
+ * a billion m of cpu: every framework's dominant share is its memory,
+ * 0.5 + share / 2, which offers of a few thousand m cannot move, so ties are
+ * decided by the sorter's later keys. `got` records each delivered batch as
+ * [framework, nodes].
  */
 export function allocatorHarness(shares: number[], nodes: number, opts: { sharesMove?: boolean; params?: Record<string, unknown> } = {}) {
-  const cluster = new Cluster(Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, capacity: resources(1000, 1000), labels: {} })));
+  const moving = opts.sharesMove ?? false;
+  const specs = Array.from({ length: nodes }, (_, i) => ({ name: `n${i}`, capacity: resources(1000, moving ? 1000 : 0), labels: {} }));
+  if (!moving) specs.push({ name: "ballast", capacity: resources(1e9, 1000), labels: {} });
+  const cluster = new Cluster(specs);
+  if (!moving) cluster.allocateValues(nodes, 1e9, 1000, 0);
+  const memory = cluster.total.memory;
+  const allocations = shares.map((s) => resources(0, (moving ? s : 0.5 + s / 2) * memory));
   const sim = new Simulator();
   const log = new EventLog();
   const decision = { tJob: 0, tTask: 0 };
@@ -23,11 +33,9 @@ export function allocatorHarness(shares: number[], nodes: number, opts: { shares
   const sink: OfferSink = {
     count: shares.length,
     wantsOffers: () => true,
-    interest: () => ({ anyNode: true, hoardNodes: new Set() }),
-    dominantShare: (f) => shares[f]!,
-    offered: (f, _cpu, memory) => {
-      if (opts.sharesMove) shares[f]! += memory / (1000 * nodes);
-    },
+    interest: () => ({ anyNode: true, hoards: new Uint32Array(cluster.size) }),
+    allocation: (f) => allocations[f]!,
+    allocated: (f, cpu, memory, gpu) => (allocations[f] = { cpu, memory, gpu }),
     deliver: (f, batch) => got.push([f, [...batch.nodes]]),
   };
   const allocator = new Allocator(ctx, mesosParams.parse({ offerOrder: "node", ...opts.params }), sink);

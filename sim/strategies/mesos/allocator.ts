@@ -1,7 +1,9 @@
 import { Phase, type Rng, type EventId } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
+import { dominantShareOf, type Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
+import { NodeList } from "./node-list.ts";
 import type { OfferSet } from "./plan.ts";
 
 /** Offers made to one framework in one round: nodes[i] offers amounts[3i..3i+2] (cpu, memory, gpu), locked until it answers. */
@@ -12,7 +14,8 @@ export interface OfferBatch extends OfferSet {
 /** Which nodes a framework wants offered: any node, or only the nodes it hoards on. */
 export interface Interest {
   readonly anyNode: boolean;
-  readonly hoardNodes: { has(node: number): boolean };
+  /** Per node: how many of its groups hoard there (more than 0: it wants the node offered). */
+  readonly hoards: Uint32Array;
 }
 
 /** What the allocator needs from the frameworks. */
@@ -22,10 +25,10 @@ export interface OfferSink {
   wantsOffers(f: number): boolean;
   /** Which nodes framework f wants offered now. */
   interest(f: number): Interest;
-  /** Framework f's dominant share (running + held + offered over cluster capacity). */
-  dominantShare(f: number): number;
-  /** Framework f was just offered these resources (its share grows before the next node is placed). */
-  offered(f: number, cpu: number, memory: number, gpu: number): void;
+  /** Framework f's allocation for DRF: running + held + offered. */
+  allocation(f: number): Resources;
+  /** A round's offers brought framework f's allocation to (cpu, memory, gpu): each offer added in turn. */
+  allocated(f: number, cpu: number, memory: number, gpu: number): void;
   /** Hands framework f the offers it got in one round. */
   deliver(f: number, batch: OfferBatch): void;
 }
@@ -48,10 +51,14 @@ export interface OfferSink {
  * declines of one answer share one filter-expiry event.
  */
 export class Allocator {
-  private candidates: number[] = [];
+  private candidates: NodeList;
+  /** The candidates' other list: a round visits one while nodes changed meanwhile collect in the other. */
+  private visiting: NodeList;
   private readonly isCandidate: Uint8Array;
   /** Nodes skipped because every framework that wanted offers had filtered them. */
-  private parked: number[] = [];
+  private readonly parked: NodeList;
+  /** Whether the node is in the parked list (isParked may be 0 there: it changed since, and leaves at the next unpark). */
+  private readonly inParked: Uint8Array;
   private readonly isParked: Uint8Array;
   /** Per framework: until when each node is filtered (0 = not filtered). */
   private readonly filteredUntil: Float64Array[];
@@ -71,6 +78,14 @@ export class Allocator {
   /** Whether each framework wanted any node at the last round; whether that may have changed since. */
   private readonly anyNode: Uint8Array;
   private interestDirty = false;
+  /**
+   * During a round, per framework: its allocation (cpu, memory, gpu at 3f..3f+2) with the round's offers
+   * added one by one, and the dominant share of it (the DRF sorter's key, updated as offers are made).
+   */
+  private readonly roundAlloc: Float64Array;
+  private readonly shares: Float64Array;
+  /** During a round: what each offered node's offer holds (cpu, memory, gpu at 3 node..), until the batches are made. */
+  private readonly offeredAmounts: Float64Array;
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -80,12 +95,19 @@ export class Allocator {
     const n = ctx.cluster.size;
     this.isCandidate = new Uint8Array(n);
     this.isParked = new Uint8Array(n);
+    this.inParked = new Uint8Array(n);
+    this.candidates = new NodeList(n);
+    this.visiting = new NodeList(n);
+    this.parked = new NodeList(n);
     this.filteredUntil = Array.from({ length: sink.count }, () => new Float64Array(n));
     this.refused = Array.from({ length: sink.count }, () => new Float64Array(3 * n));
     this.filterEpoch = Array.from({ length: sink.count }, () => new Uint32Array(n));
     this.epoch = new Uint32Array(sink.count);
     this.allocations = new Float64Array(sink.count);
     this.anyNode = new Uint8Array(sink.count);
+    this.roundAlloc = new Float64Array(3 * sink.count);
+    this.shares = new Float64Array(sink.count);
+    this.offeredAmounts = new Float64Array(3 * n);
     this.order = ctx.rng.stream("mesos/offer-order");
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
@@ -97,7 +119,8 @@ export class Allocator {
       this.isCandidate[node] = 1;
       this.candidates.push(node);
     }
-    this.schedule();
+    // (Checked here too: a call per node, thousands per decline, cost more than the round it found scheduled.)
+    if (this.round === undefined) this.schedule();
   }
 
   /** What some framework wants may have changed: the next round looks again at parked nodes. */
@@ -133,25 +156,34 @@ export class Allocator {
     });
     // Cell scope: any change in what frameworks want sends the parked nodes to the next round.
     if ((widened.length === 0 && !(cell && dirty)) || this.parked.length === 0) return;
-    const still: number[] = [];
-    for (const node of this.parked) {
-      if (!this.isParked[node]) continue;
-      if (cell || widened.some((f) => !this.filtered(f, node, now))) {
+    // Compacts the parked list in place: the nodes that stay parked move to its front.
+    const parked = this.parked.items;
+    let kept = 0;
+    for (let i = 0; i < this.parked.length; i++) {
+      const node = parked[i]!;
+      if (!this.isParked[node]) {
+        this.inParked[node] = 0;
+        continue;
+      }
+      let offer = cell;
+      for (let w = 0; w < widened.length && !offer; w++) offer = !this.filtered(widened[w]!, node, now);
+      if (offer) {
         this.isParked[node] = 0;
+        this.inParked[node] = 0;
         this.isCandidate[node] = 1;
         this.candidates.push(node);
       } else {
-        still.push(node);
+        parked[kept++] = node;
       }
     }
-    this.parked = still;
+    this.parked.length = kept;
   }
 
   /**
    * Framework f declined `amounts` (cpu, memory, gpu per node) of `nodes`: a
    * filter holds back offers of each node contained in what it declined, for
    * max(refuseSeconds, allocationInterval) (`recoverResources`; MESOS-4302);
-   * refuseSeconds 0 makes none. The cell scope has no filters.
+   * refuseSeconds 0 makes none. The cell scope has no filters. `amounts` is read at once, not kept.
    */
   refuse(f: number, nodes: readonly number[], amounts: Float64Array): void {
     if (nodes.length === 0) return;
@@ -164,16 +196,21 @@ export class Allocator {
       const refused = this.refused[f]!;
       const epochs = this.filterEpoch[f]!;
       const epoch = this.epoch[f]!;
-      nodes.forEach((node, i) => {
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
         filtered[node] = until;
         epochs[node] = epoch;
-        for (let d = 0; d < 3; d++) refused[3 * node + d] = amounts[3 * i + d]!;
-      });
+        refused[3 * node] = amounts[3 * i]!;
+        refused[3 * node + 1] = amounts[3 * i + 1]!;
+        refused[3 * node + 2] = amounts[3 * i + 2]!;
+      }
     }
-    for (const node of nodes) this.markChanged(node);
+    // Indexed loops here and below: these run over thousands of nodes per round.
+    for (let i = 0; i < nodes.length; i++) this.markChanged(nodes[i]!);
     if (!filters) return;
     sim.schedule(until, Phase.Arrival, () => {
-      for (const node of nodes) {
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
         if (filtered[node] !== until) continue;
         filtered[node] = 0;
         this.markChanged(node);
@@ -225,10 +262,10 @@ export class Allocator {
       const interest = interests[f];
       if (interest === null || interest === undefined) continue;
       if (node >= 0) {
-        if (!interest.anyNode && !interest.hoardNodes.has(node)) continue;
+        if (!interest.anyNode && interest.hoards[node] === 0) continue;
         if (this.filtered(f, node, now)) continue;
       }
-      const share = this.sink.dominantShare(f);
+      const share = this.shares[f]!;
       const count = this.allocations[f]!;
       if (share < bestShare || (share === bestShare && count < bestCount)) {
         bestShare = share;
@@ -239,38 +276,96 @@ export class Allocator {
     return best;
   }
 
+  /** The frameworks that want offers this round, in id order, with the filter state choose() reads of each. */
+  private wanting: { f: number; anyNode: boolean; hoards: Uint32Array; until: Float64Array; epochs: Uint32Array; epoch: number; refused: Float64Array }[] = [];
+
+  private prepareChoice(interests: readonly (Interest | null)[]): void {
+    this.wanting = [];
+    for (let f = 0; f < interests.length; f++) {
+      const interest = interests[f];
+      if (interest === null || interest === undefined) continue;
+      this.wanting.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, until: this.filteredUntil[f]!, epochs: this.filterEpoch[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! });
+    }
+  }
+
+  /**
+   * firstInDrf(interests, node, now) for the node scope, on what prepareChoice gathered: the same
+   * frameworks in the same order and the same tests, without looking each up again per node.
+   */
+  private choose(node: number, now: number): number {
+    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
+    const wanting = this.wanting;
+    const shares = this.shares;
+    let best = -1;
+    let bestShare = Infinity;
+    let bestCount = Infinity;
+    for (let k = 0; k < wanting.length; k++) {
+      const w = wanting[k]!;
+      if (!w.anyNode && w.hoards[node] === 0) continue;
+      if (w.until[node]! > now && w.epochs[node] === w.epoch) {
+        const r = w.refused;
+        if (freeCpu[node]! <= r[3 * node]! && freeMemory[node]! <= r[3 * node + 1]! && freeGpu[node]! <= r[3 * node + 2]!) continue;
+      }
+      const share = shares[w.f]!;
+      const count = this.allocations[w.f]!;
+      if (share < bestShare || (share === bestShare && count < bestCount)) {
+        bestShare = share;
+        bestCount = count;
+        best = w.f;
+      }
+    }
+    return best;
+  }
+
   private offerRound(): void {
     const { sim, cluster, log } = this.ctx;
     const now = sim.now;
+    const count = this.sink.count;
     const interests: (Interest | null)[] = [];
-    for (let f = 0; f < this.sink.count; f++) interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
+    const { roundAlloc, shares } = this;
+    const total = cluster.total;
+    for (let f = 0; f < count; f++) {
+      interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
+      const a = this.sink.allocation(f);
+      roundAlloc[3 * f] = a.cpu;
+      roundAlloc[3 * f + 1] = a.memory;
+      roundAlloc[3 * f + 2] = a.gpu;
+      shares[f] = dominantShareOf(a.cpu, a.memory, a.gpu, total);
+    }
     const dirty = this.interestDirty;
     this.interestDirty = false;
     this.unpark(now, interests, dirty);
-    const nodes = this.candidates;
-    this.candidates = [];
-    for (const node of nodes) this.isCandidate[node] = 0;
+    const list = this.candidates;
+    this.candidates = this.visiting;
+    this.visiting = list;
+    const visits = list.length;
+    const nodes = list.items.subarray(0, visits);
+    for (let i = 0; i < visits; i++) this.isCandidate[nodes[i]!] = 0;
     if (this.params.offerOrder === "shuffled") this.order.shuffle(nodes);
-    else nodes.sort((a, b) => a - b);
+    else nodes.sort();
     const batchNodes: number[][] = interests.map(() => []);
-    const batchAmounts: number[][] = interests.map(() => []);
     let offers = 0;
     const { freeCpu, freeMemory, freeGpu } = cluster;
+    const nodeScope = this.params.offerScope === "node";
     // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
-    const cellFramework = this.params.offerScope === "cell" ? this.firstInDrf(interests, -1, now) : -1;
-    for (const node of nodes) {
+    const cellFramework = nodeScope ? -1 : this.firstInDrf(interests, -1, now);
+    const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
+    if (nodeScope) this.prepareChoice(interests);
+    for (let v = 0; v < visits; v++) {
+      const node = nodes[v]!;
       if (!this.offerable(node)) continue;
       let best: number;
-      if (this.params.offerScope === "node") best = this.firstInDrf(interests, node, now);
-      else {
-        // The cell's framework takes only the nodes it wants (firstInDrf checked them for the node scope).
-        const interest = cellFramework < 0 ? undefined : interests[cellFramework]!;
-        best = interest !== undefined && (interest.anyNode || interest.hoardNodes.has(node)) ? cellFramework : -1;
-      }
+      if (nodeScope) best = this.choose(node, now);
+      // The cell's framework takes only the nodes it wants (firstInDrf checked them for the node scope).
+      else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
       if (best < 0) {
         if (!this.isParked[node]) {
           this.isParked[node] = 1;
-          this.parked.push(node);
+          // A node parked again before it left the list keeps its place (the first entry is the one that counts).
+          if (!this.inParked[node]) {
+            this.inParked[node] = 1;
+            this.parked.push(node);
+          }
         }
         continue;
       }
@@ -281,15 +376,37 @@ export class Allocator {
       this.allocations[best]!++;
       offers++;
       batchNodes[best]!.push(node);
-      batchAmounts[best]!.push(cpu, memory, gpu);
-      this.sink.offered(best, cpu, memory, gpu);
+      const offered = this.offeredAmounts;
+      offered[3 * node] = cpu;
+      offered[3 * node + 1] = memory;
+      offered[3 * node + 2] = gpu;
+      // The framework's share grows before the next node is placed.
+      const ac = (roundAlloc[3 * best] = roundAlloc[3 * best]! + cpu);
+      const am = (roundAlloc[3 * best + 1] = roundAlloc[3 * best + 1]! + memory);
+      const ag = (roundAlloc[3 * best + 2] = roundAlloc[3 * best + 2]! + gpu);
+      shares[best] = dominantShareOf(ac, am, ag, total);
     }
-    log.push(now, Ev.AllocRound, -1, -1, -1, nodes.length, offers);
-    for (let f = 0; f < interests.length; f++) {
+    list.length = 0;
+    log.push(now, Ev.AllocRound, -1, -1, -1, visits, offers);
+    for (let f = 0; f < count; f++) {
+      const fnodes = batchNodes[f]!;
+      if (fnodes.length === 0) continue;
+      this.sink.allocated(f, roundAlloc[3 * f]!, roundAlloc[3 * f + 1]!, roundAlloc[3 * f + 2]!);
+    }
+    for (let f = 0; f < count; f++) {
       const fnodes = batchNodes[f]!;
       if (fnodes.length === 0) continue;
       log.push(now, Ev.Offer, -1, -1, f, fnodes.length);
-      this.sink.deliver(f, { nodes: fnodes, amounts: Float64Array.from(batchAmounts[f]!), offeredAt: now });
+      const amounts = new Float64Array(3 * fnodes.length);
+      const offered = this.offeredAmounts;
+      for (let i = 0; i < fnodes.length; i++) {
+        const node = fnodes[i]!;
+        amounts[3 * i] = offered[3 * node]!;
+        amounts[3 * i + 1] = offered[3 * node + 1]!;
+        amounts[3 * i + 2] = offered[3 * node + 2]!;
+      }
+      this.sink.deliver(f, { nodes: fnodes, amounts, offeredAt: now });
     }
+
   }
 }

@@ -1,5 +1,6 @@
 import { type Resources } from "../../model/resources.ts";
 import type { MesosParams } from "./params.ts";
+import { Scratch } from "./scratch.ts";
 
 /** What a framework knows of one of its groups when it decides. */
 export interface GroupView {
@@ -22,7 +23,7 @@ export interface GroupView {
  */
 export interface OfferSet {
   readonly nodes: readonly number[];
-  readonly amounts: Float64Array;
+  readonly amounts: ArrayLike<number>;
 }
 
 export function offerSet(offers: readonly { node: number; resources: Resources }[]): OfferSet {
@@ -34,6 +35,8 @@ export function offerSet(offers: readonly { node: number; resources: Resources }
   });
   return { nodes: offers.map((o) => o.node), amounts };
 }
+
+const scratch = new Scratch();
 
 export type Action =
   | { readonly kind: "launch"; readonly group: number; readonly node: number; readonly fromOffer: Resources }
@@ -61,7 +64,8 @@ function firstFit(avail: Float64Array, nodes: readonly number[], r: Resources, m
  * Whatever no action takes is declined. Pure.
  */
 export function planDecision(groups: readonly GroupView[], offers: OfferSet, hold: MesosParams["hold"]): Action[] {
-  const avail = Float64Array.from(offers.amounts);
+  // What is left of each offer as actions take from it (offers.nodes.length slots are used).
+  const avail = scratch.take(offers.amounts.length, offers.amounts);
   let at: Map<number, number> | undefined;
   const slot = (node: number): number => {
     if (at === undefined) {

@@ -37,8 +37,10 @@ export interface Framework {
   readonly id: number;
   /** Pending groups that hold nothing, oldest first: they want offers of any node. */
   readonly unbound: GroupState[];
-  /** How many of its pending groups hoard on each node: it wants offers of those nodes. */
-  readonly hoardNodes: Map<number, number>;
+  /** Per node: how many of its pending groups hoard there (it wants offers of those nodes). */
+  readonly hoards: Uint32Array;
+  /** How many nodes it hoards on (nodes with hoards > 0). */
+  hoardNodeCount: number;
   /** Hoarding groups a member of which arrived since the last re-check. */
   rechecks: GroupState[];
   /** Offer batches (or, when empty, a re-check after an arrival) to answer in turn. */
