@@ -32,6 +32,27 @@ describe("the CSV writer", () => {
     );
   });
 
+  it("formats a number as String(parseFloat(x.toPrecision(12))), and as it did before its fast paths", () => {
+    // The definition, and the first writer's formatter (String(x) when short enough), both kept as references.
+    const definition = (x: number): string => (Number.isNaN(x) ? "" : Number.isInteger(x) ? String(x) : String(Number.parseFloat(x.toPrecision(12))));
+    const before = (x: number): string => {
+      if (Number.isNaN(x)) return "";
+      const s = String(x);
+      if (s.length <= 12 && !s.includes("e")) return s;
+      if (Number.isInteger(x)) return s;
+      return String(Number.parseFloat(x.toPrecision(12)));
+    };
+    const odd = fc.constantFrom(0.1 + 0.2, 1 / 3, -2 / 3, 0.999999999999999, 999999999999.5, 123456789012.3, 99999999999.99999, 1e-6 / 3, 1.5e-7, -1e-7, 1e21 + 0.5, 5e-324, Number.MAX_VALUE, -Number.MIN_VALUE, 1 - 2 ** -53, 0.000001, 0.0000012345678901234);
+    const scaled = fc.tuple(fc.double({ noNaN: true }), fc.integer({ min: -30, max: 30 })).map(([x, e]) => x * 10 ** e);
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), scaled, odd, fc.integer().map((i) => i / 1000)), (x) => {
+        expect(formatNumber(x)).toBe(definition(x));
+        expect(formatNumber(x)).toBe(before(x));
+      }),
+      { numRuns: 200_000, seed: 20261205 },
+    );
+  });
+
   it("writes a header alone for no rows", () => {
     expect(toCsv([], ["a", { key: "b", header: "b,c" }] as Column<Record<string, unknown>>[])).toBe('a,"b,c"\n');
   });

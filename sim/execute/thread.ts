@@ -5,6 +5,21 @@ import { InputError } from "../workload/errors.ts";
 import { fromThreadError, type ThreadError } from "./errors.ts";
 import type { JobResult, RunJob } from "./job.ts";
 
+/** A run thread bin/cosched.js started before the command line was parsed (see there). */
+const PREWARMED = Symbol.for("cosched.runWorker");
+
+/** The prewarmed thread, once, if it is still alive; the caller owns it (it is ref'd again). */
+function adoptPrewarmed(): Worker | undefined {
+  const holder = globalThis as unknown as Record<symbol, { worker: Worker; exited: boolean } | undefined>;
+  const prewarmed = holder[PREWARMED];
+  holder[PREWARMED] = undefined;
+  if (prewarmed === undefined) return undefined;
+  prewarmed.worker.removeAllListeners();
+  if (prewarmed.exited) return undefined;
+  prewarmed.worker.ref();
+  return prewarmed.worker;
+}
+
 type Message = { progress: { fraction: number; events: number } } | { result: JobResult } | { error: ThreadError };
 
 /**
@@ -13,7 +28,7 @@ type Message = { progress: { fraction: number; events: number } } | { result: Jo
  * interrupt terminates the thread at once.
  */
 export class JobThread {
-  private readonly worker = new Worker(join(ROOT, "bin/run-worker.js"));
+  private readonly worker = adoptPrewarmed() ?? new Worker(join(ROOT, "bin/run-worker.js"));
   private pending: { resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: ((fraction: number, events: number) => void) | undefined } | undefined;
 
   constructor() {

@@ -397,13 +397,12 @@ export class Allocator {
       const fnodes = batchNodes[f]!;
       if (fnodes.length === 0) continue;
       log.push(now, Ev.Offer, -1, -1, f, fnodes.length);
-      const amounts = new Float64Array(3 * fnodes.length);
+      // A plain array: a typed array per batch (off the heap) cost more than filling it.
+      const amounts: number[] = [];
       const offered = this.offeredAmounts;
       for (let i = 0; i < fnodes.length; i++) {
         const node = fnodes[i]!;
-        amounts[3 * i] = offered[3 * node]!;
-        amounts[3 * i + 1] = offered[3 * node + 1]!;
-        amounts[3 * i + 2] = offered[3 * node + 2]!;
+        amounts.push(offered[3 * node]!, offered[3 * node + 1]!, offered[3 * node + 2]!);
       }
       this.sink.deliver(f, { nodes: fnodes, amounts, offeredAt: now });
     }
