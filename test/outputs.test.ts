@@ -4,6 +4,7 @@ import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { readHead } from "../sim/output/manifest.ts";
 import { readTable } from "../sim/report/data.ts";
 
 const BIN = resolve(import.meta.dirname, "../bin/cosched.js");
@@ -212,6 +213,21 @@ describe("--compress", () => {
 });
 
 describe("provenance", () => {
+  it.each([
+    ["a branch's loose ref", { HEAD: "ref: refs/heads/main\n", "refs/heads/main": `${"a".repeat(40)}\n` }, "a".repeat(40)],
+    ["a packed ref", { HEAD: "ref: refs/heads/main\n", "packed-refs": `# pack-refs with: peeled\n${"b".repeat(40)} refs/heads/other\n${"c".repeat(40)} refs/heads/main\n` }, "c".repeat(40)],
+    ["a detached HEAD", { HEAD: `${"d".repeat(40)}\n` }, "d".repeat(40)],
+    ["an unborn branch (git is asked)", { HEAD: "ref: refs/heads/main\n" }, undefined],
+    ["no git folder (git is asked)", {}, undefined],
+  ])("reads the commit of %s from the git folder itself", (_, files, expected) => {
+    const git = join(work, `git-${Object.keys(files).join("-") || "none"}`);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(git, name, ".."), { recursive: true });
+      writeFileSync(join(git, name), text);
+    }
+    expect(readHead(git)).toBe(expected);
+  });
+
   it("every run folder's manifest has the command line, seeds, version, commit, Node and date, and no absolute path", () => {
     const out = join(work, "prov");
     expect(run(work, out, "--seed", "3").code).toBe(0);
@@ -222,6 +238,8 @@ describe("provenance", () => {
     expect(m.seeds).toEqual([3]);
     expect(m.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(m.git_commit === null || /^[0-9a-f]{40}$/.test(m.git_commit)).toBe(true);
+    const git = spawnSync("git", ["rev-parse", "HEAD"], { cwd: resolve(import.meta.dirname, ".."), encoding: "utf8" });
+    if (git.status === 0) expect(m.git_commit).toBe(git.stdout.trim());
     expect(m.node).toBe(process.version);
     expect(Number.isNaN(Date.parse(m.created))).toBe(false);
     expect(m.scenarios[0].file).toBe("<cosched>/scenarios/seed-two-nodes.json");

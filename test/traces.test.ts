@@ -7,6 +7,7 @@ import { readAlibabaTasks } from "../sim/workload/alibaba2018.ts";
 import { arrivalSchema, arrivalTimes } from "../sim/workload/arrivals.ts";
 import { buildWorkload } from "../sim/workload/build.ts";
 import { sample } from "../sim/workload/distributions.ts";
+import { readCsvRecords } from "../sim/workload/csv-records.ts";
 import { InputError } from "../sim/workload/errors.ts";
 import { readGoogleMachines, readGoogleTaskEvents } from "../sim/workload/google2011.ts";
 import { validateScenario } from "../sim/workload/scenario.ts";
@@ -179,5 +180,33 @@ describe("generators", () => {
         workload: { type: "generate", groups: 1, rate: 1, arrival: { process: "poisson", rate: 1 }, members: { min: 1, max: 1 }, request: {}, duration: 1 },
       }),
     ).toThrow(/\$\.workload: expected exactly one of rate or arrival/);
+  });
+});
+
+describe("reading a CSV file again", () => {
+  it("parses a file once per thread while it is unchanged, and again once it changed", () => {
+    const file = join(work, "again.csv");
+    writeFileSync(file, "a,b\n1,2\n3,4\n");
+    const first = [...readCsvRecords(file)];
+    const second = [...readCsvRecords(file)];
+    expect(second).toEqual(first);
+    // The same record objects: the second read came from the first's records, not a new parse.
+    expect(second[1]).toBe(first[1]);
+    writeFileSync(file, "a,b\n1,2\n3,4\n5,6\n");
+    const changed = [...readCsvRecords(file)];
+    expect(changed.map((r) => r.fields)).toEqual([["a", "b"], ["1", "2"], ["3", "4"], ["5", "6"]]);
+  });
+
+  it("does not keep a file whose reading stopped early or failed", () => {
+    const file = join(work, "broken.csv");
+    writeFileSync(file, 'a,b\n1,2\n3,"4\n');
+    expect(() => [...readCsvRecords(file)]).toThrow(/broken.csv:3: malformed CSV/);
+    expect(() => [...readCsvRecords(file)]).toThrow(/broken.csv:3: malformed CSV/);
+    const partial = join(work, "partial.csv");
+    writeFileSync(partial, "a,b\n1,2\n3,4\n");
+    const it = readCsvRecords(partial);
+    const firstRecord = it.next().value;
+    it.return(undefined);
+    expect([...readCsvRecords(partial)][0]).not.toBe(firstRecord);
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { CsvError, parse } from "csv-parse/sync";
 import { InputError } from "./errors.ts";
@@ -24,6 +24,36 @@ export interface CsvRecord {
  */
 export function* readCsvRecords(file: string, maxLine = MAX_LINE): Generator<CsvRecord> {
   assertFile(file);
+  const { size, mtimeMs } = statSync(file);
+  const key = `${size}:${mtimeMs}:${maxLine}`;
+  const hit = recent.get(file);
+  if (hit !== undefined && hit.key === key) {
+    yield* hit.records;
+    return;
+  }
+  const records: CsvRecord[] | undefined = size <= CACHE_MAX_BYTES ? [] : undefined;
+  for (const record of parseFile(file, maxLine)) {
+    records?.push(record);
+    yield record;
+  }
+  // Read to the end without error: kept for the next run of the same file (its other strategies and seeds).
+  if (records === undefined) return;
+  recent.delete(file);
+  recent.set(file, { key, records });
+  for (const old of recent.keys()) if (recent.size > CACHE_FILES) recent.delete(old);
+}
+
+/**
+ * The records of the files read last (at most CACHE_FILES, each at most
+ * CACHE_MAX_BYTES), by path, with the size and modification time they had:
+ * a command that runs one trace under several strategies or seeds parses it
+ * once per thread. A file changed since is read again.
+ */
+const recent = new Map<string, { key: string; records: readonly CsvRecord[] }>();
+const CACHE_FILES = 2;
+const CACHE_MAX_BYTES = 32 << 20;
+
+function* parseFile(file: string, maxLine: number): Generator<CsvRecord> {
   const fd = openSync(file, "r");
   const buffer = Buffer.allocUnsafe(CHUNK);
   const decoder = new StringDecoder("utf8");
