@@ -15,5 +15,5 @@ const result = runOnce(scenario, strategy, scenario.spec.seed);
 const tables = summarize(result);
 const wall = (performance.now() - t0) / 1000;
 process.stdout.write(
-  `${JSON.stringify({ strategy, scenario: name, groups: tables.groups.length, wall_s: wall, events: result.events, peak_rss_mb: process.resourceUsage().maxRSS / 1024 })}\n`,
+  `${JSON.stringify({ strategy, scenario: name, groups: tables.groupTable.length, wall_s: wall, events: result.events, peak_rss_mb: process.resourceUsage().maxRSS / 1024 })}\n`,
 );

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { formatNumber, toCsv, type Column } from "../sim/metrics/csv.ts";
+import { GROUP_COLUMNS } from "../sim/metrics/columns.ts";
+import { csvRows, formatNumber, toCsv, type Column } from "../sim/metrics/csv.ts";
+import { run, shipped } from "./support/fixtures.ts";
 
 /** What cosched wrote with csv-stringify before its own writer: the reference the writer must match byte for byte. */
 function reference<T extends object>(rows: readonly T[], columns: readonly Column<T>[]): string {
@@ -55,5 +57,29 @@ describe("the CSV writer", () => {
 
   it("writes a header alone for no rows", () => {
     expect(toCsv([], ["a", { key: "b", header: "b,c" }] as Column<Record<string, unknown>>[])).toBe('a,"b,c"\n');
+  });
+});
+
+describe("groups.csv from its columns", () => {
+  // Runs with every kind of group field: holds and deadlocks (mesos), preemptors and classes, lost groups,
+  // gangs with Permit timeouts and partial Pods, Kueue admissions, split groups.
+  it.each([
+    ["deadlock-two-frameworks", "mesos", []],
+    ["priority-classes", "kube", []],
+    ["node-failures-1k", "kube", ["workload.groups=300", "cluster.count=40"]],
+    ["gangs-mixed", "kube-coscheduling", ["workload.groups=60"]],
+    ["gangs-mixed", "kube-kueue", ["workload.groups=60"]],
+    ["contention-1k", "naive", ["workload.groups=300", "cluster.count=40"]],
+  ] as const)("writes %s under %s exactly as csvRows writes its row objects", (scenario, strategy, sets) => {
+    const { tables } = run(shipped(scenario, [...sets]), strategy);
+    const table = tables.groupTable;
+    const rows = tables.groups;
+    expect(table.csvLines(GROUP_COLUMNS, 0, table.length)).toBe(csvRows(rows, GROUP_COLUMNS));
+    // A chunk, with a sweep's extra fields (already CSV) at the end of each line.
+    const extra = ['"a,b"', "3"];
+    const to = Math.min(25, table.length);
+    const from = Math.min(1, to);
+    const withExtra = rows.slice(from, to).map((r) => ({ ...r, __p0: "a,b", __p1: 3 }));
+    expect(table.csvLines(GROUP_COLUMNS, from, to, extra)).toBe(csvRows(withExtra, [...GROUP_COLUMNS, "__p0", "__p1"] as Column<(typeof withExtra)[number]>[]));
   });
 });

@@ -1,7 +1,8 @@
 import {
   classRows,
   deadlockRows,
-  groupRows,
+  groupTable as groupTableOf,
+  type GroupTable,
   occupancy,
   runRow,
   schedulerRows,
@@ -16,6 +17,9 @@ import {
 
 /** Every table one run contributes. */
 export interface RunTables {
+  /** groups.csv by column (what the CSV is written from). */
+  readonly groupTable: GroupTable;
+  /** groups.csv as row objects, made from groupTable on first use. */
   readonly groups: GroupRow[];
   readonly run: RunRow;
   readonly timeseries: TimeseriesRow[];
@@ -26,8 +30,19 @@ export interface RunTables {
 
 /** Pure: the tables of one run. */
 export function summarize(run: RunRecord): RunTables {
-  const groups = groupRows(run);
+  const groupTable = groupTableOf(run);
   const occ = occupancy(run);
   const schedulers = schedulerRows(run);
-  return { groups, run: runRow(run, groups, occ), timeseries: occ.rows, deadlocks: deadlockRows(run), schedulers, classes: classRows(run, groups, schedulers) };
+  let rows: GroupRow[] | undefined;
+  return {
+    groupTable,
+    get groups() {
+      return (rows ??= groupTable.rows());
+    },
+    run: runRow(run, groupTable, occ),
+    timeseries: occ.rows,
+    deadlocks: deadlockRows(run),
+    schedulers,
+    classes: classRows(run, groupTable, schedulers),
+  };
 }

@@ -1,6 +1,7 @@
 // The pure summaries of a run's event log, one module per table (sim/metrics/summary/).
 export { OUTCOMES, type Outcome, type RunRecord } from "./summary/record.ts";
-export { groupRows, podPhase, type GroupRow, type PodPhase } from "./summary/groups.ts";
+export { groupRows, groupTable, podPhase, type GroupRow, type PodPhase } from "./summary/groups.ts";
+export { GroupTable } from "./summary/group-table.ts";
 export { occupancy, type Occupancy, type TimeseriesRow } from "./summary/timeseries.ts";
 export { runRow, type RunRow } from "./summary/runs.ts";
 export { deadlockRows, type DeadlockRow } from "./summary/deadlocks.ts";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gzipSync } from "node:zlib";
 import { CLASS_COLUMNS, DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
-import { csvHeader, csvRows, type Column } from "../metrics/csv.ts";
+import { csvField, csvHeader, csvRows, type Column } from "../metrics/csv.ts";
 import type { RunTables } from "../metrics/report.ts";
 import { InputError } from "../workload/errors.ts";
 
@@ -52,11 +52,16 @@ export class TableWriter {
 
   /** Writes rows in chunks of CHUNK_ROWS, so no string grows with the table (a million-group run writes as a small one does). */
   private write<T extends object>(table: Table, rows: readonly T[], columns: readonly Column<T>[]): void {
+    this.writeChunks(table, csvHeader(columns), rows.length, (from, to) => csvRows(rows.slice(from, to), columns));
+  }
+
+  /** Writes `count` rows, `lines(from, to)` giving the CSV lines of rows [from, to), CHUNK_ROWS at a time; the header if the file is new. */
+  private writeChunks(table: Table, header: string, count: number, lines: (from: number, to: number) => string): void {
     const file = join(this.dir, tableFile(table, this.compress));
     let withHeader = !existsSync(file);
-    for (let at = 0; at < rows.length || withHeader; at += CHUNK_ROWS) {
-      const body = csvRows(rows.slice(at, at + CHUNK_ROWS), columns);
-      const text = withHeader ? csvHeader(columns) + body : body;
+    for (let at = 0; at < count || withHeader; at += CHUNK_ROWS) {
+      const body = lines(at, Math.min(count, at + CHUNK_ROWS));
+      const text = withHeader ? header + body : body;
       const data = this.compress ? gzipSync(text) : text;
       if (withHeader) writeFileSync(file, data);
       else appendFileSync(file, data);
@@ -75,7 +80,10 @@ export class TableWriter {
     names.forEach((name, i) => (extra[`__p${i}`] = params[name]!));
     const extend = <T extends object>(rows: readonly T[]): (T & Record<string, string>)[] => (names.length === 0 ? (rows as (T & Record<string, string>)[]) : rows.map((r) => ({ ...r, ...extra })));
     const cols = <C extends string>(columns: readonly C[]): Column<Record<string, unknown>>[] => [...columns, ...names.map((name, i) => ({ key: `__p${i}`, header: `param.${name}` }))];
-    this.write("groups", extend(tables.groups), cols(GROUP_COLUMNS));
+    // groups.csv straight from its columns, no row objects.
+    const groups = tables.groupTable;
+    const extraFields = names.map((name) => csvField(params[name]!));
+    this.writeChunks("groups", csvHeader(cols(GROUP_COLUMNS)), groups.length, (from, to) => groups.csvLines(GROUP_COLUMNS, from, to, extraFields));
     this.write("runs", extend([tables.run]), cols(RUN_COLUMNS));
     this.write("timeseries", extend(tables.timeseries), cols(TIMESERIES_COLUMNS));
     this.write("deadlocks", extend(tables.deadlocks), cols(DEADLOCK_COLUMNS));

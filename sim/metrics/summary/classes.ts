@@ -1,5 +1,5 @@
 import { ascending, mean, percentile, ratio } from "../stats.ts";
-import type { GroupRow } from "./groups.ts";
+import { countWhere, present, type GroupTable } from "./group-table.ts";
 import type { RunRecord } from "./record.ts";
 import type { SchedulerRow } from "./schedulers.ts";
 
@@ -32,10 +32,13 @@ export interface ClassRow {
  * has no classes): its groups' outcomes and latency, and its own schedulers'
  * busyness and conflicts. Pure.
  */
-export function classRows(run: RunRecord, groups: readonly GroupRow[], schedulers: readonly SchedulerRow[]): ClassRow[] {
+export function classRows(run: RunRecord, table: GroupTable, schedulers: readonly SchedulerRow[]): ClassRow[] {
+  const n = table.length;
+  const classOf = (g: number): number => run.workload.groups[g]!.cls ?? 0;
   return run.workload.classes.map((c, cls) => {
-    const mine = groups.filter((_, g) => (run.workload.groups[g]!.cls ?? 0) === cls);
-    const latencies = ascending(mine.map((r) => r.latency).filter((x) => !Number.isNaN(x)));
+    const mine = (g: number): boolean => classOf(g) === cls;
+    const groups = countWhere(n, mine);
+    const latencies = ascending(present(table.numbers.latency, mine));
     const own = schedulers.filter((s) => s.class === c.name);
     const conflicts = own.reduce((n, s) => n + s.conflicts, 0);
     const commits = own.reduce((n, s) => n + s.commits, 0);
@@ -47,9 +50,9 @@ export function classRows(run: RunRecord, groups: readonly GroupRow[], scheduler
       class: c.name,
       t_job: c.decision.tJob,
       t_task: c.decision.tTask,
-      groups: mine.length,
-      completed: mine.filter((r) => r.outcome === "completed").length,
-      correct_rate: ratio(mine.filter((r) => r.correct).length, mine.length),
+      groups,
+      completed: countWhere(n, (g) => mine(g) && table.texts.outcome[g] === "completed"),
+      correct_rate: ratio(countWhere(n, (g) => mine(g) && table.flags.correct[g] === 1), groups),
       latency_mean: mean(latencies),
       latency_p50: percentile(latencies, 0.5),
       latency_p99: percentile(latencies, 0.99),

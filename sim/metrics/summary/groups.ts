@@ -2,6 +2,7 @@ import { podCount, quorum, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { Ev } from "../log.ts";
 import { GangTally } from "./gangs.ts";
+import { GroupTable } from "./group-table.ts";
 import { OpenRecords } from "./open-records.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 
@@ -106,10 +107,10 @@ function groupRequest(g: Group): Resources {
 }
 
 /**
- * One row per group, computed from the event log in one pass. Pure: the same
- * record always gives the same rows.
+ * groups.csv of a run, computed from the event log in one pass, held by
+ * column. Pure: the same record always gives the same table.
  */
-export function groupRows(run: RunRecord): GroupRow[] {
+export function groupTable(run: RunRecord): GroupTable {
   const groups = run.workload.groups;
   const n = groups.length;
   const log = run.log;
@@ -290,7 +291,10 @@ export function groupRows(run: RunRecord): GroupRow[] {
 
   gangs.close(end);
 
-  const rows: GroupRow[] = [];
+  const table = new GroupTable(run, n);
+  const num = table.numbers;
+  const text = table.texts;
+  const flag = table.flags;
   for (let g = 0; g < n; g++) {
     const group = groups[g]!;
     const multiPod = group.pods !== undefined;
@@ -323,55 +327,54 @@ export function groupRows(run: RunRecord): GroupRow[] {
       }
     }
     const req = groupRequest(group);
-    rows.push({
-      run_id: run.runId,
-      scenario: run.scenario,
-      strategy: run.strategy,
-      seed: run.seed,
-      group_id: group.id,
-      class: run.workload.classes[group.cls ?? 0]?.name ?? "default",
-      kind: group.kind,
-      members: group.members.length,
-      cpu: req.cpu,
-      memory: req.memory,
-      gpu: req.gpu,
-      submit: group.submit,
-      pod_created: created[g]!,
-      placed: placed[g]!,
-      started: started[g]!,
-      finished: finished[g]!,
-      latency: started[g]! - group.submit,
-      nodes: placedNodes.map((node) => run.cluster.name(node)).join(";"),
-      outcome,
-      correct: outcome === "completed" || outcome === "running",
-      attempts: attempts[g]!,
-      conflicts: conflicts[g]!,
-      rollbacks: rollbacks[g]!,
-      held_cpu_s: held[g * 3]!,
-      held_memory_s: held[g * 3 + 1]!,
-      held_gpu_s: held[g * 3 + 2]!,
-      wasted_cpu_s: wasted[g * 3]!,
-      wasted_memory_s: wasted[g * 3 + 1]!,
-      wasted_gpu_s: wasted[g * 3 + 2]!,
-      preempted: preempted[g]!,
-      preemptor: preemptor[g]! >= 0 ? (groups[preemptor[g]!]?.id ?? "") : "",
-      co_start_skew: skew[g]!,
-      split_s: partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!),
-      phase: podPhase(outcome, !Number.isNaN(finished[g]!)),
-      pods: podCount(group),
-      min_member: quorum(group),
-      gang_ok: gangs.everStarted[g] === 1 && !split,
-      full: gangs.full[g]!,
-      partial_cpu_s: group.kind === "job" ? 0 : gangs.partial[g * 3]!,
-      partial_memory_s: group.kind === "job" ? 0 : gangs.partial[g * 3 + 1]!,
-      partial_gpu_s: group.kind === "job" ? 0 : gangs.partial[g * 3 + 2]!,
-      timeouts: gangs.timeouts[g]!,
-      rejections: gangs.rejections[g]!,
-      evictions: gangs.evictions[g]!,
-      admitted: gangs.admitted[g]!,
-    });
+    text.group_id[g] = group.id;
+    text.class[g] = run.workload.classes[group.cls ?? 0]?.name ?? "default";
+    text.kind[g] = group.kind;
+    num.members[g] = group.members.length;
+    num.cpu[g] = req.cpu;
+    num.memory[g] = req.memory;
+    num.gpu[g] = req.gpu;
+    num.submit[g] = group.submit;
+    num.pod_created[g] = created[g]!;
+    num.placed[g] = placed[g]!;
+    num.started[g] = started[g]!;
+    num.finished[g] = finished[g]!;
+    num.latency[g] = started[g]! - group.submit;
+    text.nodes[g] = placedNodes.length === 1 ? run.cluster.name(placedNodes[0]!) : placedNodes.map((node) => run.cluster.name(node)).join(";");
+    text.outcome[g] = outcome;
+    flag.correct[g] = outcome === "completed" || outcome === "running" ? 1 : 0;
+    num.attempts[g] = attempts[g]!;
+    num.conflicts[g] = conflicts[g]!;
+    num.rollbacks[g] = rollbacks[g]!;
+    num.held_cpu_s[g] = held[g * 3]!;
+    num.held_memory_s[g] = held[g * 3 + 1]!;
+    num.held_gpu_s[g] = held[g * 3 + 2]!;
+    num.wasted_cpu_s[g] = wasted[g * 3]!;
+    num.wasted_memory_s[g] = wasted[g * 3 + 1]!;
+    num.wasted_gpu_s[g] = wasted[g * 3 + 2]!;
+    num.preempted[g] = preempted[g]!;
+    text.preemptor[g] = preemptor[g]! >= 0 ? (groups[preemptor[g]!]?.id ?? "") : "";
+    num.co_start_skew[g] = skew[g]!;
+    num.split_s[g] = partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!);
+    text.phase[g] = podPhase(outcome, !Number.isNaN(finished[g]!));
+    num.pods[g] = podCount(group);
+    num.min_member[g] = quorum(group);
+    flag.gang_ok[g] = gangs.everStarted[g] === 1 && !split ? 1 : 0;
+    num.full[g] = gangs.full[g]!;
+    num.partial_cpu_s[g] = group.kind === "job" ? 0 : gangs.partial[g * 3]!;
+    num.partial_memory_s[g] = group.kind === "job" ? 0 : gangs.partial[g * 3 + 1]!;
+    num.partial_gpu_s[g] = group.kind === "job" ? 0 : gangs.partial[g * 3 + 2]!;
+    num.timeouts[g] = gangs.timeouts[g]!;
+    num.rejections[g] = gangs.rejections[g]!;
+    num.evictions[g] = gangs.evictions[g]!;
+    num.admitted[g] = gangs.admitted[g]!;
   }
-  return rows;
+  return table;
+}
+
+/** One row per group (groupTable's rows as objects). Pure. */
+export function groupRows(run: RunRecord): GroupRow[] {
+  return groupTable(run).rows();
 }
 
 function distinct(nodes: readonly number[]): number[] {

@@ -1,6 +1,6 @@
 import { Ev } from "../log.ts";
 import { ascending, mean, percentile, ratio } from "../stats.ts";
-import type { GroupRow } from "./groups.ts";
+import { countWhere, present, type GroupTable } from "./group-table.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 import type { Occupancy } from "./timeseries.ts";
 
@@ -86,11 +86,20 @@ export interface RunRow {
   admission_delay_mean: number;
 }
 
-/** One row for the run, from its group rows, its occupancy and its log. */
-export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy): RunRow {
-  const count = (o: Outcome): number => rows.filter((r) => r.outcome === o).length;
-  const latencies = ascending(rows.map((r) => r.latency).filter((x) => !Number.isNaN(x)));
-  const sumOf = (key: keyof GroupRow): number => rows.reduce((acc, r) => acc + (r[key] as number), 0);
+/** One row for the run, from its group table, its occupancy and its log. */
+export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy): RunRow {
+  const n = table.length;
+  const { numbers, texts, flags } = table;
+  const outcomes = texts.outcome;
+  const count = (o: Outcome): number => countWhere(n, (g) => outcomes[g] === o);
+  const latencies = ascending(present(numbers.latency));
+  // Sums in group order, as a fold over the rows would add them.
+  const sumOf = (key: keyof typeof numbers): number => {
+    const values = numbers[key];
+    let acc = 0;
+    for (let g = 0; g < n; g++) acc += values[g]!;
+    return acc;
+  };
   const log = run.log;
   let busy = 0;
   let busyUseful = 0;
@@ -145,9 +154,12 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     }
   }
   let makespan = NaN;
-  for (const r of rows) {
-    if (!Number.isNaN(r.finished) && (Number.isNaN(makespan) || r.finished > makespan)) makespan = r.finished;
+  for (let g = 0; g < n; g++) {
+    const finished = numbers.finished[g]!;
+    if (!Number.isNaN(finished) && (Number.isNaN(makespan) || finished > makespan)) makespan = finished;
   }
+  const admissionDelays: number[] = [];
+  for (let g = 0; g < n; g++) if (!Number.isNaN(numbers.admitted[g]!)) admissionDelays.push(numbers.admitted[g]! - numbers.submit[g]!);
   const total = run.cluster.total;
   const conflicts = sumOf("conflicts");
   return {
@@ -155,7 +167,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     scenario: run.scenario,
     strategy: run.strategy,
     seed: run.seed,
-    groups: rows.length,
+    groups: n,
     completed: count("completed"),
     running: count("running"),
     pending: count("pending"),
@@ -166,7 +178,7 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     split: count("split"),
     lost: count("lost"),
     preempted: count("preempted"),
-    correct_rate: ratio(rows.filter((r) => r.correct).length, rows.length),
+    correct_rate: ratio(countWhere(n, (g) => flags.correct[g] === 1), n),
     latency_mean: mean(latencies),
     latency_p50: percentile(latencies, 0.5),
     latency_p90: percentile(latencies, 0.9),
@@ -208,17 +220,17 @@ export function runRow(run: RunRecord, rows: readonly GroupRow[], occ: Occupancy
     fill_gpu: occ.fill?.gpu ?? NaN,
     events: run.events,
     horizon: run.end,
-    gangs: rows.filter((r) => r.pods > 1 || r.kind !== "colocate").length,
+    gangs: countWhere(n, (g) => numbers.pods[g]! > 1 || texts.kind[g] !== "colocate"),
     partial: count("partial"),
     partial_cpu_share: ratio(sumOf("partial_cpu_s"), total.cpu * run.end),
     held_cpu_share: ratio(sumOf("held_cpu_s"), total.cpu * run.end),
-    gang_ok_rate: ratio(rows.filter((r) => r.gang_ok).length, rows.length),
+    gang_ok_rate: ratio(countWhere(n, (g) => flags.gang_ok[g] === 1), n),
     partial_cpu_s: sumOf("partial_cpu_s"),
     partial_memory_s: sumOf("partial_memory_s"),
     partial_gpu_s: sumOf("partial_gpu_s"),
     timeouts: sumOf("timeouts"),
     rejections: sumOf("rejections"),
     evictions: sumOf("evictions"),
-    admission_delay_mean: mean(rows.filter((r) => !Number.isNaN(r.admitted)).map((r) => r.admitted - r.submit)),
+    admission_delay_mean: mean(admissionDelays),
   };
 }

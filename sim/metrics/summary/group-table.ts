@@ -1,0 +1,117 @@
+import { csvField, formatNumber } from "../csv.ts";
+import type { GroupRow } from "./groups.ts";
+
+/** The numeric columns of groups.csv. */
+export const GROUP_NUMBERS = [
+  "members", "cpu", "memory", "gpu", "submit", "pod_created", "placed", "started", "finished", "latency",
+  "attempts", "conflicts", "rollbacks", "preempted", "held_cpu_s", "held_memory_s", "held_gpu_s",
+  "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew", "split_s", "pods", "min_member", "full",
+  "partial_cpu_s", "partial_memory_s", "partial_gpu_s", "timeouts", "rejections", "evictions", "admitted",
+] as const satisfies readonly (keyof GroupRow)[];
+/** The text columns that vary by group (run_id, scenario and strategy are the run's). */
+export const GROUP_TEXTS = ["group_id", "class", "kind", "nodes", "outcome", "preemptor", "phase"] as const satisfies readonly (keyof GroupRow)[];
+export const GROUP_FLAGS = ["correct", "gang_ok"] as const satisfies readonly (keyof GroupRow)[];
+
+type NumberColumn = (typeof GROUP_NUMBERS)[number];
+type TextColumn = (typeof GROUP_TEXTS)[number];
+type FlagColumn = (typeof GROUP_FLAGS)[number];
+type RunColumn = "run_id" | "scenario" | "strategy" | "seed";
+// Every column of a group row is exactly one of these kinds (checked by the compiler).
+type Unassigned = Exclude<keyof GroupRow, NumberColumn | TextColumn | FlagColumn | RunColumn>;
+const everyColumnHasAKind: Unassigned extends never ? true : Unassigned = true;
+void everyColumnHasAKind;
+
+/**
+ * groups.csv of one run held by column (typed arrays for numbers), not as a
+ * row object per group: a few hundred bytes per group where row objects took
+ * over a kilobyte, and the CSV is written from the columns in chunks.
+ * `row(g)` and `rows()` give the row objects when a caller wants them.
+ */
+export class GroupTable {
+  readonly length: number;
+  /** The run's own fields, the same in every row. */
+  readonly run: { readonly runId: string; readonly scenario: string; readonly strategy: string; readonly seed: number };
+  readonly numbers: Record<NumberColumn, Float64Array>;
+  readonly texts: Record<TextColumn, string[]>;
+  readonly flags: Record<FlagColumn, Uint8Array>;
+
+  constructor(run: { readonly runId: string; readonly scenario: string; readonly strategy: string; readonly seed: number }, length: number) {
+    this.run = { runId: run.runId, scenario: run.scenario, strategy: run.strategy, seed: run.seed };
+    this.length = length;
+    this.numbers = Object.fromEntries(GROUP_NUMBERS.map((c) => [c, new Float64Array(length)])) as Record<NumberColumn, Float64Array>;
+    this.texts = Object.fromEntries(GROUP_TEXTS.map((c) => [c, new Array<string>(length).fill("")])) as Record<TextColumn, string[]>;
+    this.flags = Object.fromEntries(GROUP_FLAGS.map((c) => [c, new Uint8Array(length)])) as Record<FlagColumn, Uint8Array>;
+  }
+
+  /** Group g's row. */
+  row(g: number): GroupRow {
+    const out: Record<string, unknown> = { run_id: this.run.runId, scenario: this.run.scenario, strategy: this.run.strategy, seed: this.run.seed };
+    for (const c of GROUP_NUMBERS) out[c] = this.numbers[c][g]!;
+    for (const c of GROUP_TEXTS) out[c] = this.texts[c][g]!;
+    for (const c of GROUP_FLAGS) out[c] = this.flags[c][g] === 1;
+    return out as unknown as GroupRow;
+  }
+
+  rows(): GroupRow[] {
+    return Array.from({ length: this.length }, (_, g) => this.row(g));
+  }
+
+  /**
+   * The CSV lines of groups [from, to), each ending in "\n", with `columns`
+   * in order and `extra` (already CSV fields) appended to every line: what
+   * csvRows writes for the same rows (test/outputs.test.ts holds them equal),
+   * with the run's own fields formatted once.
+   */
+  csvLines(columns: readonly (keyof GroupRow)[], from: number, to: number, extra: readonly string[] = []): string {
+    const fields = columns.map((c) => this.field(c));
+    const n = fields.length;
+    const parts: string[] = new Array(n + extra.length);
+    for (let i = 0; i < extra.length; i++) parts[n + i] = extra[i]!;
+    const lines: string[] = new Array(Math.max(0, to - from));
+    for (let g = from; g < to; g++) {
+      for (let i = 0; i < n; i++) parts[i] = fields[i]!(g);
+      lines[g - from] = parts.join(",");
+    }
+    return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+  }
+
+  /** How one column's field of group g is written (csvField's casts). */
+  private field(column: keyof GroupRow): (g: number) => string {
+    switch (column) {
+      case "run_id":
+      case "scenario":
+      case "strategy": {
+        const text = csvField(this.run[column === "run_id" ? "runId" : column]);
+        return () => text;
+      }
+      case "seed": {
+        const text = csvField(this.run.seed);
+        return () => text;
+      }
+    }
+    if ((GROUP_NUMBERS as readonly string[]).includes(column)) {
+      const values = this.numbers[column as NumberColumn];
+      return (g) => formatNumber(values[g]!);
+    }
+    if ((GROUP_FLAGS as readonly string[]).includes(column)) {
+      const values = this.flags[column as FlagColumn];
+      return (g) => (values[g] === 1 ? "true" : "false");
+    }
+    const values = this.texts[column as TextColumn];
+    return (g) => csvField(values[g]!);
+  }
+}
+
+/** How many of groups 0..n-1 satisfy `test`. */
+export function countWhere(n: number, test: (g: number) => boolean): number {
+  let count = 0;
+  for (let g = 0; g < n; g++) if (test(g)) count++;
+  return count;
+}
+
+/** The values that are not NaN, in order. */
+export function present(values: Float64Array, keep: (g: number) => boolean = () => true): number[] {
+  const out: number[] = [];
+  for (let g = 0; g < values.length; g++) if (keep(g) && !Number.isNaN(values[g]!)) out.push(values[g]!);
+  return out;
+}
