@@ -1,13 +1,15 @@
-import { appendFileSync, createReadStream, existsSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { createGunzip, gzipSync } from "node:zlib";
+import { createGunzip } from "node:zlib";
 import { CLASS_COLUMNS, DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
 import { csvField, csvHeader, csvRows, type Column } from "../metrics/csv.ts";
 import type { RunTables } from "../metrics/report.ts";
 import { InputError } from "../workload/errors.ts";
+import { BufferedFile } from "./buffered-file.ts";
 
-const CHUNK_ROWS = 20_000;
+/** Rows per string: a few tens of kilobytes, small enough to die young. */
+const CHUNK_ROWS = 256;
 
 /** The tables every run writes, in file order. */
 export const TABLES = ["groups", "runs", "timeseries", "deadlocks", "schedulers", "classes"] as const;
@@ -41,8 +43,8 @@ export function openTable(file: string): Readable {
  * Appends runs' tables to CSV files in a folder; a table's header is written
  * when its file is created (so runs appended by several writers, one after
  * another, share one header). Compressed files get one gzip member per
- * append (a multi-member gzip file, which gzip, zlib and pandas read as one
- * stream).
+ * megabyte written (a multi-member gzip file, which gzip, zlib and pandas
+ * read as one stream).
  */
 export class TableWriter {
   constructor(
@@ -50,7 +52,7 @@ export class TableWriter {
     private readonly compress: boolean,
   ) {}
 
-  /** Writes rows in chunks of CHUNK_ROWS, so no string grows with the table (a million-group run writes as a small one does). */
+  /** Writes rows, a few hundred lines per string, so no string grows with the table (a million-group run writes as a small one does). */
   private write<T extends object>(table: Table, rows: readonly T[], columns: readonly Column<T>[]): void {
     this.writeChunks(table, csvHeader(columns), rows.length, (from, to) => csvRows(rows.slice(from, to), columns));
   }
@@ -58,14 +60,13 @@ export class TableWriter {
   /** Writes `count` rows, `lines(from, to)` giving the CSV lines of rows [from, to), CHUNK_ROWS at a time; the header if the file is new. */
   private writeChunks(table: Table, header: string, count: number, lines: (from: number, to: number) => string): void {
     const file = join(this.dir, tableFile(table, this.compress));
-    let withHeader = !existsSync(file);
-    for (let at = 0; at < count || withHeader; at += CHUNK_ROWS) {
-      const body = lines(at, Math.min(count, at + CHUNK_ROWS));
-      const text = withHeader ? header + body : body;
-      const data = this.compress ? gzipSync(text) : text;
-      if (withHeader) writeFileSync(file, data);
-      else appendFileSync(file, data);
-      withHeader = false;
+    const exists = existsSync(file);
+    const out = new BufferedFile(file, exists, this.compress);
+    try {
+      if (!exists) out.write(header);
+      for (let at = 0; at < count; at += CHUNK_ROWS) out.write(lines(at, Math.min(count, at + CHUNK_ROWS)));
+    } finally {
+      out.close();
     }
   }
 
