@@ -3,6 +3,7 @@ import type { Resources } from "../../model/resources.ts";
 import { Ev } from "../log.ts";
 import { GangTally } from "./gangs.ts";
 import { GroupTable } from "./group-table.ts";
+import { LiveTasks } from "./live-tasks.ts";
 import { OpenRecords } from "./open-records.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 
@@ -132,9 +133,8 @@ export function groupTable(run: RunRecord): GroupTable {
   const wasted = new Float64Array(n * 3);
   /** Resource-seconds of tasks that ended normally, wasted if the group turns out split. */
   const ranWork = new Float64Array(n * 3);
-  const live: number[][] = Array.from({ length: n }, () => []);
+  const live = new LiveTasks(n, log);
   const startNodes: (number[] | undefined)[] = new Array(n);
-  const taskStart = new Map<number, number>();
   /** Log index of the HoldStart of each hold still in place. */
   const holdStart = new Map<number, number>();
   const gangs = new GangTally(n);
@@ -196,22 +196,21 @@ export function groupTable(run: RunRecord): GroupTable {
         break;
       case Ev.TaskStart: {
         const id = log.id[i]!;
-        taskStart.set(id, t);
         if (Number.isNaN(placed[g]!)) placed[g] = t;
-        if (live[g]!.length === 0) {
+        if (live.size(g) === 0) {
           attemptFirst[g] = t;
           partialFrom[g] = t;
         }
-        live[g]!.push(i);
+        live.start(g, id, i);
         break;
       }
       case Ev.TaskFinish:
       case Ev.TaskKill:
       case Ev.TaskLost: {
         const id = log.id[i]!;
-        const t0 = taskStart.get(id);
-        if (t0 === undefined) throw new Error(`summary: task ${id} ended without starting`);
-        taskStart.delete(id);
+        const at = live.end(g, id);
+        if (at < 0) throw new Error(`summary: task ${id} ended without starting`);
+        const t0 = log.t[at]!;
         if (log.kind[i] === Ev.TaskKill && victim[g]) {
           // A preemption victim's Pod was deleted after its grace period.
           flags[g]! |= PREEMPTED;
@@ -224,8 +223,7 @@ export function groupTable(run: RunRecord): GroupTable {
         target[g * 3]! += log.r0[i]! * dt;
         target[g * 3 + 1]! += log.r1[i]! * dt;
         target[g * 3 + 2]! += log.r2[i]! * dt;
-        live[g] = live[g]!.filter((j) => log.id[j] !== id);
-        if (live[g]!.length === 0 && !Number.isNaN(partialFrom[g]!)) {
+        if (live.size(g) === 0 && !Number.isNaN(partialFrom[g]!)) {
           partialTotal[g]! += t - partialFrom[g]!;
           partialFrom[g] = NaN;
         }
@@ -239,7 +237,7 @@ export function groupTable(run: RunRecord): GroupTable {
         if (groups[g]!.pods !== undefined) flags[g]! &= ~UNSCHEDULABLE;
         // A gang or job: the lifecycle's skew among the Pods running at its start.
         skew[g] = groups[g]!.pods === undefined ? t - attemptFirst[g]! : log.r0[i]!;
-        startNodes[g] = live[g]!.map((j) => log.node[j]!);
+        startNodes[g] = live.starts(g).map((j) => log.node[j]!);
         break;
       case Ev.GroupFinish:
         finished[g] = t;
@@ -298,7 +296,8 @@ export function groupTable(run: RunRecord): GroupTable {
   for (let g = 0; g < n; g++) {
     const group = groups[g]!;
     const multiPod = group.pods !== undefined;
-    const liveNodes = live[g]!.map((j) => log.node[j]!);
+    const liveStarts = live.starts(g);
+    const liveNodes = liveStarts.map((j) => log.node[j]!);
     const nodesAtStart = startNodes[g];
     const placedNodes = distinct(nodesAtStart ?? liveNodes);
     const isStarted = !Number.isNaN(started[g]!);
@@ -313,13 +312,13 @@ export function groupTable(run: RunRecord): GroupTable {
     else if (stall.isIn(g)) outcome = "stalled";
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
-    else if (isStarted && live[g]!.length > 0) outcome = "running";
+    else if (isStarted && liveStarts.length > 0) outcome = "running";
     else if (multiPod && !Number.isNaN(placed[g]!) && (!isStarted || group.kind === "job")) outcome = "partial";
     else outcome = "pending";
     if (split) {
       // A split group's work is incorrect placement: all of it is wasted.
       for (let d = 0; d < 3; d++) wasted[g * 3 + d]! += ranWork[g * 3 + d]!;
-      for (const j of live[g]!) {
+      for (const j of liveStarts) {
         const dt = end - log.t[j]!;
         wasted[g * 3]! += log.r0[j]! * dt;
         wasted[g * 3 + 1]! += log.r1[j]! * dt;
