@@ -55,6 +55,7 @@ export class Rng {
 
   /** Fisher-Yates shuffle in place (next() written out on local state: the same draws, for long lists). */
   shuffle<T, L extends { [i: number]: T; readonly length: number }>(items: L): L {
+    if (items.length > 2 ** 31) throw new Error(`rng: cannot shuffle ${items.length} items`);
     const st = this.state;
     let c = st[0]!;
     let s0 = st[1]!;
@@ -66,7 +67,7 @@ export class Rng {
       s1 = s2;
       c = t | 0;
       s2 = t - c;
-      const j = Math.floor(s2 * (i + 1));
+      const j = (s2 * (i + 1)) | 0; // floor: 0 <= s2 (i + 1) < 2^31
       const tmp = items[i]!;
       items[i] = items[j]!;
       items[j] = tmp;
