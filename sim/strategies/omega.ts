@@ -3,6 +3,7 @@ import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../model/claims.ts";
 import { effectiveRequest, podCount, podEnd, podFirst, podRequest, type Group } from "../model/group.ts";
+import { MemberFlags } from "../model/member-flags.ts";
 import { PodArrivals } from "./kube/arrivals.ts";
 import { planPods } from "./omega/pods.ts";
 import { add, sum } from "../model/resources.ts";
@@ -55,8 +56,6 @@ type Phase_ = "idle" | "queued" | "attempting" | "retry" | "placed" | "gone";
 interface GroupState {
   readonly group: Group;
   readonly scheduler: number;
-  readonly arrived: Uint8Array;
-  readonly running: Uint8Array;
   arrivedCount: number;
   runningCount: number;
   /** The node the group's running members are on, or -1 (colocate). */
@@ -95,6 +94,9 @@ class Omega implements Strategy {
   readonly wholeGroups: boolean;
   readonly failureDetection: number;
   private readonly states: GroupState[];
+  /** Per member of every group: arrived, and running (its own claim committed). */
+  private readonly arrived: MemberFlags;
+  private readonly running: MemberFlags;
   private readonly schedulers: Scheduler[];
   /** The sequence numbers `sequence-numbers` validates against. */
   private readonly seqs: Float64Array;
@@ -118,11 +120,12 @@ class Omega implements Strategy {
       busy: false,
       kicked: false,
     }));
+    this.arrived = new MemberFlags(ctx.groups);
+    this.running = new MemberFlags(ctx.groups);
     this.states = ctx.groups.map((group) => {
       const scheduler = owners.ownerOf[group.index]!;
-      const n = group.members.length;
       const podRunning = group.pods === undefined ? undefined : new Uint8Array(podCount(group));
-      return { group, scheduler, arrived: new Uint8Array(n), running: new Uint8Array(n), arrivedCount: 0, runningCount: 0, node: -1, podRunning, attempts: 0, phase: "idle" };
+      return { group, scheduler, arrivedCount: 0, runningCount: 0, node: -1, podRunning, attempts: 0, phase: "idle" };
     });
     for (const s of this.schedulers) ctx.log.push(0, Ev.SchedulerUp, -1, -1, s.id, owners.classOf[s.id]!);
   }
@@ -135,7 +138,7 @@ class Omega implements Strategy {
       this.podArrival(g, member);
       return;
     }
-    g.arrived[member] = 1;
+    this.arrived.set(group.index, member);
     g.arrivedCount++;
     const complete = g.arrivedCount === group.members.length;
     if (complete) {
@@ -183,9 +186,9 @@ class Omega implements Strategy {
 
   onLost(group: Group): void {
     const g = this.states[group.index]!;
-    g.arrived.fill(0);
+    this.arrived.clear(group.index);
     g.arrivedCount = 0;
-    g.running.fill(0);
+    this.running.clear(group.index);
     g.runningCount = 0;
     g.node = -1;
     g.podRunning?.fill(0);
@@ -212,7 +215,8 @@ class Omega implements Strategy {
   /** Members to place in this attempt: those arrived and not running. */
   private toPlace(g: GroupState): number[] {
     const out: number[] = [];
-    for (let m = 0; m < g.group.members.length; m++) if (g.arrived[m] && !g.running[m]) out.push(m);
+    const index = g.group.index;
+    for (let m = 0; m < g.group.members.length; m++) if (this.arrived.has(index, m) && !this.running.has(index, m)) out.push(m);
     return out;
   }
 
@@ -275,7 +279,7 @@ class Omega implements Strategy {
     if (plan.kind === "rollback") {
       log.push(now, Ev.Rollback, g.group.index, plan.node);
       lifecycle.killGroup(g.group);
-      g.running.fill(0);
+      this.running.clear(g.group.index);
       g.runningCount = 0;
       g.node = -1;
       this.failed(g);
@@ -288,7 +292,7 @@ class Omega implements Strategy {
     if (plan.pods === true) return this.commitPods(g, plan.claims, plan.synced);
     const result = commitTransaction(cluster, plan.claims, plan.synced, this.params.conflict, this.params.commit, this.seqs);
     for (const claim of result.committed) {
-      g.running[claim.tag] = 1;
+      this.running.set(g.group.index, claim.tag);
       g.runningCount++;
       g.node = claim.node;
       lifecycle.startClaimed(g.group, 1, claim.node, claim.request, claim.handle);
@@ -358,7 +362,7 @@ class Omega implements Strategy {
   private end(g: GroupState, kind: typeof Ev.Abandon | typeof Ev.Unschedulable): void {
     const { sim, log, lifecycle } = this.ctx;
     if (g.runningCount > 0) lifecycle.killGroup(g.group);
-    g.running.fill(0);
+    this.running.clear(g.group.index);
     g.runningCount = 0;
     g.node = -1;
     g.podRunning?.fill(0);
