@@ -249,33 +249,6 @@ export class Allocator {
     return (m.cpu > 0 && cpu >= m.cpu) || (m.memory > 0 && memory >= m.memory) || (m.gpu > 0 && gpu >= m.gpu);
   }
 
-  /**
-   * The framework first in DRF order among those that want `node` (any node
-   * when -1) and have not filtered it: smallest dominant share, then fewest
-   * allocations, then lowest id (sorter/drf/sorter.hpp `compareDRF`). -1 if none.
-   */
-  private firstInDrf(interests: readonly (Interest | null)[], node: number, now: number): number {
-    let best = -1;
-    let bestShare = Infinity;
-    let bestCount = Infinity;
-    for (let f = 0; f < interests.length; f++) {
-      const interest = interests[f];
-      if (interest === null || interest === undefined) continue;
-      if (node >= 0) {
-        if (!interest.anyNode && interest.hoards[node] === 0) continue;
-        if (this.filtered(f, node, now)) continue;
-      }
-      const share = this.shares[f]!;
-      const count = this.allocations[f]!;
-      if (share < bestShare || (share === bestShare && count < bestCount)) {
-        bestShare = share;
-        bestCount = count;
-        best = f;
-      }
-    }
-    return best;
-  }
-
   /** The frameworks that want offers this round, in id order, with the filter state choose() reads of each. */
   private wanting: { f: number; anyNode: boolean; hoards: Uint32Array; until: Float64Array; epochs: Uint32Array; epoch: number; refused: Float64Array }[] = [];
 
@@ -289,8 +262,10 @@ export class Allocator {
   }
 
   /**
-   * firstInDrf(interests, node, now) for the node scope, on what prepareChoice gathered: the same
-   * frameworks in the same order and the same tests, without looking each up again per node.
+   * The framework first in DRF order among those that want `node` (any node
+   * when -1) and have not filtered it: smallest dominant share, then fewest
+   * allocations, then lowest id (sorter/drf/sorter.hpp `compareDRF`); -1 if
+   * none. Reads what prepareChoice gathered for the round.
    */
   private choose(node: number, now: number): number {
     const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
@@ -301,10 +276,12 @@ export class Allocator {
     let bestCount = Infinity;
     for (let k = 0; k < wanting.length; k++) {
       const w = wanting[k]!;
-      if (!w.anyNode && w.hoards[node] === 0) continue;
-      if (w.until[node]! > now && w.epochs[node] === w.epoch) {
-        const r = w.refused;
-        if (freeCpu[node]! <= r[3 * node]! && freeMemory[node]! <= r[3 * node + 1]! && freeGpu[node]! <= r[3 * node + 2]!) continue;
+      if (node >= 0) {
+        if (!w.anyNode && w.hoards[node] === 0) continue;
+        if (w.until[node]! > now && w.epochs[node] === w.epoch) {
+          const r = w.refused;
+          if (freeCpu[node]! <= r[3 * node]! && freeMemory[node]! <= r[3 * node + 1]! && freeGpu[node]! <= r[3 * node + 2]!) continue;
+        }
       }
       const share = shares[w.f]!;
       const count = this.allocations[w.f]!;
@@ -348,15 +325,15 @@ export class Allocator {
     const { freeCpu, freeMemory, freeGpu } = cluster;
     const nodeScope = this.params.offerScope === "node";
     // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
-    const cellFramework = nodeScope ? -1 : this.firstInDrf(interests, -1, now);
+    this.prepareChoice(interests);
+    const cellFramework = nodeScope ? -1 : this.choose(-1, now);
     const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
-    if (nodeScope) this.prepareChoice(interests);
     for (let v = 0; v < visits; v++) {
       const node = nodes[v]!;
       if (!this.offerable(node)) continue;
       let best: number;
       if (nodeScope) best = this.choose(node, now);
-      // The cell's framework takes only the nodes it wants (firstInDrf checked them for the node scope).
+      // The cell's framework takes only the nodes it wants (choose checked them for the node scope).
       else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
       if (best < 0) {
         if (!this.isParked[node]) {
