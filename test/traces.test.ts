@@ -197,6 +197,15 @@ describe("reading a CSV file again", () => {
     expect(changed.map((r) => r.fields)).toEqual([["a", "b"], ["1", "2"], ["3", "4"], ["5", "6"]]);
   });
 
+  it("does not keep a file over 4 MB (a long-lived worker would hold several times its bytes)", () => {
+    const file = join(work, "big.csv");
+    writeFileSync(file, `a,b\n${"123456,7890\n".repeat(400_000)}`);
+    const first = [...readCsvRecords(file)];
+    const second = [...readCsvRecords(file)];
+    expect(second).toHaveLength(400_001);
+    expect(second[1]).not.toBe(first[1]);
+  });
+
   it("does not keep a file whose reading stopped early or failed", () => {
     const file = join(work, "broken.csv");
     writeFileSync(file, 'a,b\n1,2\n3,"4\n');

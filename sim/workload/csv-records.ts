@@ -47,11 +47,13 @@ export function* readCsvRecords(file: string, maxLine = MAX_LINE): Generator<Csv
  * The records of the files read last (at most CACHE_FILES, each at most
  * CACHE_MAX_BYTES), by path, with the size and modification time they had:
  * a command that runs one trace under several strategies or seeds parses it
- * once per thread. A file changed since is read again.
+ * once per thread. A file changed since is read again. The size cap keeps
+ * what a long-lived sweep worker holds small (parsed records take several
+ * times the file's bytes); OpenB's pod list is 0.6 MB.
  */
 const recent = new Map<string, { key: string; records: readonly CsvRecord[] }>();
 const CACHE_FILES = 2;
-const CACHE_MAX_BYTES = 32 << 20;
+const CACHE_MAX_BYTES = 4 << 20;
 
 function* parseFile(file: string, maxLine: number): Generator<CsvRecord> {
   const fd = openSync(file, "r");
