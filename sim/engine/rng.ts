@@ -3,8 +3,9 @@ import seedrandom from "seedrandom";
 /**
  * A seeded stream of uniform draws: Alea, string-seeded. seedrandom seeds it
  * (its Mash hash of the seed string) and the stream then steps the same
- * recurrence here, on fields of its own: the draws are seedrandom.alea's,
- * bit for bit (test/rng.test.ts), without a closure call per draw.
+ * recurrence here, on a typed array of its own: the draws are
+ * seedrandom.alea's, bit for bit (test/engine.test.ts), without a closure
+ * call per draw.
  */
 export class Rng {
   /** Alea's state (c, s0, s1, s2) in a typed array: fields would box c, an int32 beyond the small-integer range. */

@@ -35,9 +35,8 @@ class Mesos implements Strategy, OfferSink {
   private readonly gangs: GangFrameworks;
   private readonly deadlocks: DeadlockBook;
   private readonly stalls: DeadlockBook;
-  private readonly holders = new Map<number, Set<GroupState>>();
-  /** Per node: how many groups hoard there (the size of its holders set, read per offered node). */
-  private readonly holderCount: Uint32Array;
+  /** Per node: the groups hoarding there (an array by node, read per offered node). */
+  private readonly holders: (Set<GroupState> | undefined)[];
   /** Buffers of one decision's answer: what is left of each offer, and what is declined. */
   private readonly remaining = new Scratch();
   private readonly declined = new Scratch();
@@ -53,7 +52,7 @@ class Mesos implements Strategy, OfferSink {
     this.count = owners.classOf.length;
     this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;
     this.unanswered = new Float64Array(ctx.cluster.size * 3);
-    this.holderCount = new Uint32Array(ctx.cluster.size);
+    this.holders = new Array<Set<GroupState> | undefined>(ctx.cluster.size);
     this.frameworks = Array.from({ length: this.count }, (_, id) => ({
       id,
       unbound: [],
@@ -126,13 +125,13 @@ class Mesos implements Strategy, OfferSink {
     }
     this.allocator.markChanged(node);
     // A release may leave the node's free resources below the minimum offer with nothing left to release.
-    if (this.holderCount[node]! > 0) this.checkDeadlock(node, DeadlockResolution.Released);
+    if (this.hoarded(node)) this.checkDeadlock(node, DeadlockResolution.Released);
   }
 
   /** Holds on a failed node are gone (Mesos rescinds a lost agent's offers); their groups hold nothing again. */
   onNodeDown(node: number): void {
     this.gangs.onNodeDown(node);
-    const holders = [...(this.holders.get(node) ?? [])];
+    const holders = [...(this.holders[node] ?? [])];
     for (const g of holders) this.releaseHolds(g);
     if (holders.length > 0) this.checkDeadlock(node, DeadlockResolution.Released);
   }
@@ -192,6 +191,11 @@ class Mesos implements Strategy, OfferSink {
     }
   }
 
+  /** Whether some group hoards on the node. */
+  private hoarded(node: number): boolean {
+    return (this.holders[node]?.size ?? 0) > 0;
+  }
+
   // --- Frameworks ---------------------------------------------------------
 
   /** The group becomes pending, holding nothing. */
@@ -216,13 +220,7 @@ class Mesos implements Strategy, OfferSink {
     removeByIndex(f.unbound, g);
     g.holdNode = node;
     if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
-    let set = this.holders.get(node);
-    if (set === undefined) {
-      set = new Set();
-      this.holders.set(node, set);
-    }
-    set.add(g);
-    this.holderCount[node]!++;
+    (this.holders[node] ??= new Set()).add(g);
   }
 
   /** The group no longer hoards; if still pending it wants any node again. */
@@ -230,7 +228,7 @@ class Mesos implements Strategy, OfferSink {
     const f = this.frameworks[g.framework]!;
     const node = g.holdNode;
     if (--f.hoards[node]! === 0) f.hoardNodeCount--;
-    if (this.holders.get(node)?.delete(g)) this.holderCount[node]!--;
+    this.holders[node]?.delete(g);
     g.holds = [];
     g.held = ZERO;
     g.holdNode = -1;
@@ -276,7 +274,7 @@ class Mesos implements Strategy, OfferSink {
       for (let i = 0; i < offers.nodes.length; i++) {
         const node = offers.nodes[i]!;
         if (f.hoards[node] === 0) continue;
-        for (const g of this.holders.get(node)!) if (g.framework === f.id) candidates.push(g);
+        for (const g of this.holders[node]!) if (g.framework === f.id) candidates.push(g);
       }
     }
     candidates.sort((a, b) => a.group.index - b.group.index);
@@ -350,7 +348,7 @@ class Mesos implements Strategy, OfferSink {
     } else if (this.gangs.wants(f.id)) this.gangs.apply(f.id, [], () => false, offers.offeredAt);
     this.declineRest(f, offers, remaining);
     // A declined offer on a hoarded node changes whether the node is starved.
-    for (let i = 0; i < offers.nodes.length; i++) if (this.holderCount[offers.nodes[i]!]! > 0) touched.add(offers.nodes[i]!);
+    for (let i = 0; i < offers.nodes.length; i++) if (this.hoarded(offers.nodes[i]!)) touched.add(offers.nodes[i]!);
     // Complete hoarders that still could not launch now wait on their node.
     for (const g of complete) {
       if (g.status === "pending" && g.holdNode >= 0 && !g.waiting) {
@@ -459,7 +457,7 @@ class Mesos implements Strategy, OfferSink {
 
   /** The groups waiting on `node`: all members arrived, holding there, unable to launch. Also for test oracles. */
   waitersOn(node: number): Waiter[] {
-    const holders = this.holders.get(node);
+    const holders = this.holders[node];
     if (holders === undefined) return [];
     const out: Waiter[] = [];
     for (const g of holders) if (g.waiting) out.push({ index: g.group.index, need: g.need, held: g.held });
@@ -476,7 +474,7 @@ class Mesos implements Strategy, OfferSink {
     const { cluster } = this.ctx;
     if (cluster.up[node] === 0 || this.allocator.offerable(node)) return false;
     let held = ZERO;
-    for (const g of this.holders.get(node) ?? []) {
+    for (const g of this.holders[node] ?? []) {
       if (!g.waiting) return false;
       held = add(held, g.held);
     }
@@ -487,8 +485,7 @@ class Mesos implements Strategy, OfferSink {
 
   /** Sorts the waiters of `node` into deadlocked and stalled; records both, and aborts the youngest deadlocked if so configured. */
   private checkDeadlock(node: number, cause: number, causeGroup = -1): void {
-    const holders = this.holders.get(node);
-    if ((holders === undefined || holders.size === 0) && !this.deadlocks.isOpen(node) && !this.stalls.isOpen(node)) return;
+    if (!this.hoarded(node) && !this.deadlocks.isOpen(node) && !this.stalls.isOpen(node)) return;
     const waiters = this.waitersOn(node);
     const { deadlocked: stuck, stalled } = classifyStuck(this.ctx.cluster.capacity(node), waiters, waiters.length > 0 && this.starvedOn(node));
     this.stalls.update(this.ctx.sim.now, node, stalled, cause, causeGroup);

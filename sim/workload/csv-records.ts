@@ -40,7 +40,7 @@ export function* readCsvRecords(file: string, maxLine = MAX_LINE): Generator<Csv
   if (records === undefined) return;
   recent.delete(file);
   recent.set(file, { key, records });
-  for (const old of recent.keys()) if (recent.size > CACHE_FILES) recent.delete(old);
+  while (recent.size > CACHE_FILES) recent.delete(recent.keys().next().value!);
 }
 
 /**

@@ -59,7 +59,7 @@ export class GroupTable {
   /**
    * The CSV lines of groups [from, to), each ending in "\n", with `columns`
    * in order and `extra` (already CSV fields) appended to every line: what
-   * csvRows writes for the same rows (test/outputs.test.ts holds them equal),
+   * csvRows writes for the same rows (test/csv.test.ts holds them equal),
    * with the run's own fields formatted once.
    */
   csvLines(columns: readonly (keyof GroupRow)[], from: number, to: number, extra: readonly string[] = []): string {

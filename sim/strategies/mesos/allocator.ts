@@ -1,5 +1,6 @@
 import { Phase, type Rng, type EventId } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
+import type { Cluster } from "../../model/cluster.ts";
 import { dominantShareOf, type Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
@@ -138,10 +139,7 @@ export class Allocator {
 
   /** Whether framework f's filter on `node` holds back an offer of the node's free resources now. */
   private filtered(f: number, node: number, now: number): boolean {
-    if (this.filteredUntil[f]![node]! <= now || this.filterEpoch[f]![node] !== this.epoch[f]) return false;
-    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
-    const r = this.refused[f]!;
-    return freeCpu[node]! <= r[3 * node]! && freeMemory[node]! <= r[3 * node + 1]! && freeGpu[node]! <= r[3 * node + 2]!;
+    return holdsBack(this.ctx.cluster, this.filteredUntil[f]!, this.filterEpoch[f]!, this.epoch[f]!, this.refused[f]!, node, now);
   }
 
   /** Parked nodes go back to the candidates for frameworks that now want any node (or were revived). */
@@ -268,7 +266,7 @@ export class Allocator {
    * none. Reads what prepareChoice gathered for the round.
    */
   private choose(node: number, now: number): number {
-    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
+    const cluster = this.ctx.cluster;
     const wanting = this.wanting;
     const shares = this.shares;
     let best = -1;
@@ -278,10 +276,7 @@ export class Allocator {
       const w = wanting[k]!;
       if (node >= 0) {
         if (!w.anyNode && w.hoards[node] === 0) continue;
-        if (w.until[node]! > now && w.epochs[node] === w.epoch) {
-          const r = w.refused;
-          if (freeCpu[node]! <= r[3 * node]! && freeMemory[node]! <= r[3 * node + 1]! && freeGpu[node]! <= r[3 * node + 2]!) continue;
-        }
+        if (holdsBack(cluster, w.until, w.epochs, w.epoch, w.refused, node, now)) continue;
       }
       const share = shares[w.f]!;
       const count = this.allocations[w.f]!;
@@ -383,6 +378,15 @@ export class Allocator {
       }
       this.sink.deliver(f, { nodes: fnodes, amounts, offeredAt: now });
     }
-
   }
+}
+
+/**
+ * Whether a framework's refuse filter holds back an offer of `node` now: set
+ * until a later time in the framework's current revive epoch, and the node's
+ * free resources contained in what was declined (`RefusedOfferFilter`).
+ */
+function holdsBack(cluster: Cluster, until: Float64Array, epochs: Uint32Array, epoch: number, refused: Float64Array, node: number, now: number): boolean {
+  if (until[node]! <= now || epochs[node] !== epoch) return false;
+  return cluster.freeCpu[node]! <= refused[3 * node]! && cluster.freeMemory[node]! <= refused[3 * node + 1]! && cluster.freeGpu[node]! <= refused[3 * node + 2]!;
 }
