@@ -185,15 +185,20 @@ class Mesos implements Strategy, OfferSink {
   /** Adds (sign 1) or removes (sign -1) a batch's amounts from the unanswered offers. */
   private track(batch: OfferBatch, sign: 1 | -1): void {
     const u = this.unanswered;
-    for (let i = 0; i < batch.nodes.length; i++) {
-      const node = batch.nodes[i]!;
-      for (let d = 0; d < 3; d++) u[3 * node + d]! += sign * batch.amounts[3 * i + d]!;
+    const { nodes, amounts } = batch;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      u[3 * node]! += sign * amounts[3 * i]!;
+      u[3 * node + 1]! += sign * amounts[3 * i + 1]!;
+      u[3 * node + 2]! += sign * amounts[3 * i + 2]!;
     }
   }
 
-  /** Whether some group hoards on the node. */
+  /** Whether some group hoards on the node (read in the frameworks' counts, cheaper than the node's holder set). */
   private hoarded(node: number): boolean {
-    return (this.holders[node]?.size ?? 0) > 0;
+    const frameworks = this.frameworks;
+    for (let f = 0; f < frameworks.length; f++) if (frameworks[f]!.hoards[node]! > 0) return true;
+    return false;
   }
 
   // --- Frameworks ---------------------------------------------------------
@@ -347,8 +352,11 @@ class Mesos implements Strategy, OfferSink {
       this.gangs.apply(f.id, gangActions, take, offers.offeredAt);
     } else if (this.gangs.wants(f.id)) this.gangs.apply(f.id, [], () => false, offers.offeredAt);
     this.declineRest(f, offers, remaining);
+    this.allocator.answered(offers);
     // A declined offer on a hoarded node changes whether the node is starved.
-    for (let i = 0; i < offers.nodes.length; i++) if (this.hoarded(offers.nodes[i]!)) touched.add(offers.nodes[i]!);
+    if (this.frameworks.some((fw) => fw.hoardNodeCount > 0)) {
+      for (let i = 0; i < offers.nodes.length; i++) if (this.hoarded(offers.nodes[i]!)) touched.add(offers.nodes[i]!);
+    }
     // Complete hoarders that still could not launch now wait on their node.
     for (const g of complete) {
       if (g.status === "pending" && g.holdNode >= 0 && !g.waiting) {

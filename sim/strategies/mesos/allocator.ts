@@ -5,10 +5,12 @@ import { dominantShareOf, type Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
+import { BatchBuffers } from "./scratch.ts";
 import type { OfferSet } from "./plan.ts";
 
 /** Offers made to one framework in one round: nodes[i] offers amounts[3i..3i+2] (cpu, memory, gpu), locked until it answers. */
 export interface OfferBatch extends OfferSet {
+  readonly amounts: Float64Array;
   readonly offeredAt: number;
 }
 
@@ -85,8 +87,8 @@ export class Allocator {
    */
   private readonly roundAlloc: Float64Array;
   private readonly shares: Float64Array;
-  /** During a round: what each offered node's offer holds (cpu, memory, gpu at 3 node..), until the batches are made. */
-  private readonly offeredAmounts: Float64Array;
+  /** The buffers the batches' amounts are written in. */
+  private readonly buffers: BatchBuffers;
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -108,7 +110,7 @@ export class Allocator {
     this.anyNode = new Uint8Array(sink.count);
     this.roundAlloc = new Float64Array(3 * sink.count);
     this.shares = new Float64Array(sink.count);
-    this.offeredAmounts = new Float64Array(3 * n);
+    this.buffers = new BatchBuffers(n);
     this.order = ctx.rng.stream("mesos/offer-order");
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
@@ -238,13 +240,13 @@ export class Allocator {
 
   /** Whether the node's free resources reach the minimum offer (--min_allocatable_resources). */
   offerable(node: number): boolean {
-    const { cluster } = this.ctx;
-    const m = this.params.minOffer;
-    const cpu = cluster.freeCpu[node]!;
-    const memory = cluster.freeMemory[node]!;
-    const gpu = cluster.freeGpu[node]!;
-    if (m.cpu === 0 && m.memory === 0 && m.gpu === 0) return cpu > 0 || memory > 0 || gpu > 0;
-    return (m.cpu > 0 && cpu >= m.cpu) || (m.memory > 0 && memory >= m.memory) || (m.gpu > 0 && gpu >= m.gpu);
+    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
+    const { cpu: mc, memory: mm, gpu: mg } = this.params.minOffer;
+    const cpu = freeCpu[node]!;
+    const memory = freeMemory[node]!;
+    const gpu = freeGpu[node]!;
+    if (mc === 0 && mm === 0 && mg === 0) return cpu > 0 || memory > 0 || gpu > 0;
+    return (mc > 0 && cpu >= mc) || (mm > 0 && memory >= mm) || (mg > 0 && gpu >= mg);
   }
 
   /** The frameworks that want offers this round, in id order, with the filter state choose() reads of each. */
@@ -312,10 +314,11 @@ export class Allocator {
     this.visiting = list;
     const visits = list.length;
     const nodes = list.items.subarray(0, visits);
-    for (let i = 0; i < visits; i++) this.isCandidate[nodes[i]!] = 0;
     if (this.params.offerOrder === "shuffled") this.order.shuffle(nodes);
     else nodes.sort();
     const batchNodes: number[][] = interests.map(() => []);
+    // Each framework's offers go straight into a lent buffer, taken when it gets its first node.
+    const batchAmounts: (Float64Array | undefined)[] = interests.map(() => undefined);
     let offers = 0;
     const { freeCpu, freeMemory, freeGpu } = cluster;
     const nodeScope = this.params.offerScope === "node";
@@ -323,8 +326,13 @@ export class Allocator {
     this.prepareChoice(interests);
     const cellFramework = nodeScope ? -1 : this.choose(-1, now);
     const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
+    // With one framework asking, DRF order cannot change the choice: no share is updated (shares live for one round).
+    const ranked = this.wanting.length > 1;
+    // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
+    const isCandidate = this.isCandidate;
     for (let v = 0; v < visits; v++) {
       const node = nodes[v]!;
+      isCandidate[node] = 0;
       if (!this.offerable(node)) continue;
       let best: number;
       if (nodeScope) best = this.choose(node, now);
@@ -347,16 +355,16 @@ export class Allocator {
       cluster.allocateValues(node, cpu, memory, gpu);
       this.allocations[best]!++;
       offers++;
-      batchNodes[best]!.push(node);
-      const offered = this.offeredAmounts;
-      offered[3 * node] = cpu;
-      offered[3 * node + 1] = memory;
-      offered[3 * node + 2] = gpu;
-      // The framework's share grows before the next node is placed.
+      const k = batchNodes[best]!.push(node) - 1;
+      const amounts = batchAmounts[best] ?? (batchAmounts[best] = this.buffers.take());
+      amounts[3 * k] = cpu;
+      amounts[3 * k + 1] = memory;
+      amounts[3 * k + 2] = gpu;
       const ac = (roundAlloc[3 * best] = roundAlloc[3 * best]! + cpu);
       const am = (roundAlloc[3 * best + 1] = roundAlloc[3 * best + 1]! + memory);
       const ag = (roundAlloc[3 * best + 2] = roundAlloc[3 * best + 2]! + gpu);
-      shares[best] = dominantShareOf(ac, am, ag, total);
+      // The framework's share grows before the next node is placed.
+      if (ranked) shares[best] = dominantShareOf(ac, am, ag, total);
     }
     list.length = 0;
     log.push(now, Ev.AllocRound, -1, -1, -1, visits, offers);
@@ -369,15 +377,13 @@ export class Allocator {
       const fnodes = batchNodes[f]!;
       if (fnodes.length === 0) continue;
       log.push(now, Ev.Offer, -1, -1, f, fnodes.length);
-      // A plain array: a typed array per batch (off the heap) cost more than filling it.
-      const amounts: number[] = [];
-      const offered = this.offeredAmounts;
-      for (let i = 0; i < fnodes.length; i++) {
-        const node = fnodes[i]!;
-        amounts.push(offered[3 * node]!, offered[3 * node + 1]!, offered[3 * node + 2]!);
-      }
-      this.sink.deliver(f, { nodes: fnodes, amounts, offeredAt: now });
+      this.sink.deliver(f, { nodes: fnodes, amounts: batchAmounts[f]!.subarray(0, 3 * fnodes.length), offeredAt: now });
     }
+  }
+
+  /** The framework has answered the batch: its buffer can carry another round's offers. */
+  answered(batch: OfferBatch): void {
+    this.buffers.give(batch.amounts);
   }
 }
 
