@@ -351,12 +351,8 @@ class Mesos implements Strategy, OfferSink {
       };
       this.gangs.apply(f.id, gangActions, take, offers.offeredAt);
     } else if (this.gangs.wants(f.id)) this.gangs.apply(f.id, [], () => false, offers.offeredAt);
-    this.declineRest(f, offers, remaining);
+    this.declineRest(f, offers, remaining, touched);
     this.allocator.answered(offers);
-    // A declined offer on a hoarded node changes whether the node is starved.
-    if (this.frameworks.some((fw) => fw.hoardNodeCount > 0)) {
-      for (let i = 0; i < offers.nodes.length; i++) if (this.hoarded(offers.nodes[i]!)) touched.add(offers.nodes[i]!);
-    }
     // Complete hoarders that still could not launch now wait on their node.
     for (const g of complete) {
       if (g.status === "pending" && g.holdNode >= 0 && !g.waiting) {
@@ -369,20 +365,27 @@ class Mesos implements Strategy, OfferSink {
     this.startDecision(f);
   }
 
-  /** Declines what no action took: back to the nodes, filtered for this framework for refuseSeconds. */
-  private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array): void {
+  /**
+   * Declines what no action took: back to the nodes, filtered for this
+   * framework for refuseSeconds. Adds the offered nodes that are hoarded to
+   * `touched`: a declined offer there changes whether the node is starved.
+   */
+  private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array, touched: Set<number>): void {
     const { sim, cluster, log } = this.ctx;
     const declined: number[] = [];
     const amounts = this.declined.take(offers.amounts.length);
+    const hoarding = this.frameworks.some((fw) => fw.hoardNodeCount > 0);
+    const nodes = offers.nodes;
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
-    for (let i = 0; i < offers.nodes.length; i++) {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (hoarding && this.hoarded(node)) touched.add(node);
       const c = remaining[3 * i]!;
       const m = remaining[3 * i + 1]!;
       const g = remaining[3 * i + 2]!;
       if (c === 0 && m === 0 && g === 0) continue;
-      const node = offers.nodes[i]!;
       cluster.releaseValues(node, c, m, g);
       cpu += c;
       memory += m;

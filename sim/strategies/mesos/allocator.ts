@@ -192,21 +192,21 @@ export class Allocator {
     const filters = seconds > 0 && this.params.offerScope === "node";
     const until = sim.now + Math.max(seconds, this.params.allocationInterval);
     const filtered = this.filteredUntil[f]!;
-    if (filters) {
-      const refused = this.refused[f]!;
-      const epochs = this.filterEpoch[f]!;
-      const epoch = this.epoch[f]!;
-      for (let i = 0; i < nodes.length; i++) {
-        const node = nodes[i]!;
+    const refused = this.refused[f]!;
+    const epochs = this.filterEpoch[f]!;
+    const epoch = this.epoch[f]!;
+    // Indexed loops here and below: these run over thousands of nodes per round.
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (filters) {
         filtered[node] = until;
         epochs[node] = epoch;
         refused[3 * node] = amounts[3 * i]!;
         refused[3 * node + 1] = amounts[3 * i + 1]!;
         refused[3 * node + 2] = amounts[3 * i + 2]!;
       }
+      this.markChanged(node);
     }
-    // Indexed loops here and below: these run over thousands of nodes per round.
-    for (let i = 0; i < nodes.length; i++) this.markChanged(nodes[i]!);
     if (!filters) return;
     sim.schedule(until, Phase.Arrival, () => {
       for (let i = 0; i < nodes.length; i++) {
