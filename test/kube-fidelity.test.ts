@@ -26,6 +26,12 @@ describe("the scheduler profile", () => {
     ["NodeResourcesFit alone in a profile", { profile: { plugins: { NodeResourcesFit: {} } } }, "node-a"],
     ["BalancedAllocation weighted 1, Fit weighted 3", { profile: { plugins: { NodeResourcesFit: { weight: 3 }, NodeResourcesBalancedAllocation: { weight: 1 } } } }, "node-b"],
     ["MostAllocated", { profile: { plugins: { NodeResourcesFit: { scoringStrategy: { type: "MostAllocated" } } } } }, "node-b"],
+    // Fit alone with resource weights: node-a cpu 50, memory 87; node-b 66, 66 (the weighted mean, truncated).
+    //   memory 3, cpu 1 (total 4): a (50 + 261) / 4 = 77, b 66.   cpu 3, memory 1: a (150 + 87) / 4 = 59, b 66.
+    //   memory 2, cpu 1 (total 3): a (50 + 174) / 3 = 74, b 66.
+    ["Fit weighing memory 3 to cpu 1", { profile: { plugins: { NodeResourcesFit: { scoringStrategy: { resources: [{ name: "cpu", weight: 1 }, { name: "memory", weight: 3 }] } } } } }, "node-a"],
+    ["Fit weighing cpu 3 to memory 1", { profile: { plugins: { NodeResourcesFit: { scoringStrategy: { resources: [{ name: "cpu", weight: 3 }, { name: "memory", weight: 1 }] } } } } }, "node-b"],
+    ["Fit weighing memory 2 to cpu 1", { profile: { plugins: { NodeResourcesFit: { scoringStrategy: { resources: [{ name: "cpu", weight: 1 }, { name: "memory", weight: 2 }] } } } } }, "node-a"],
     [
       "RequestedToCapacityRatio (bin packing shape)",
       { profile: { plugins: { NodeResourcesFit: { scoringStrategy: { type: "RequestedToCapacityRatio", requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] } } } } } },
@@ -35,6 +41,14 @@ describe("the scheduler profile", () => {
     // With Fit weighted 3: node-a 3 x 68 + 81 = 285, node-b 3 x 66 + 100 = 298.
     const s = inlineScenario({ nodes: [cpuMem("node-a", 2000, 8000), cpuMem("node-b", 3000, 3000)], groups: [group("P", 0, 5, [member(1000, { cpu: 1000 })])], strategies: { kube } });
     expect(run(s, "kube").row("P").nodes).toBe(expected);
+  });
+
+  it("weighs Fit's mean of cpu and memory against BalancedAllocation at their exact values", () => {
+    // node-a (16000 m, 4000 MiB): Fit (93 + 75) / 2 = 84, Balanced 1 - |0.0625 - 0.25| / 2 = 0.90625 -> 90: 174.
+    // node-b (3500 m, 3500 MiB): Fit (71 + 71) / 2 = 71, Balanced 100: 171. Fit's mean off by any factor
+    // below 0.9 would let the balance win (at two thirds: 56 + 90 = 146 against 47 + 100 = 147).
+    const s = inlineScenario({ nodes: [cpuMem("node-a", 16000, 4000), cpuMem("node-b", 3500, 3500)], groups: [group("P", 0, 5, [member(1000, { cpu: 1000 })])] });
+    expect(run(s, "kube").row("P").nodes).toBe("node-a");
   });
 
   it("scores a container without a cpu request as 100 m (the non-zero default)", () => {

@@ -437,6 +437,11 @@ export class PodScheduler {
     const balancedWeight = fast?.balancedWeight ?? 0;
     const balancedCpu = fast?.balancedCpu ?? false;
     const balancedMemory = fast?.balancedMemory ?? false;
+    // x / w and x * (1 / w) are the same double when w is a power of two: the usual total weight (both
+    // resources weighed) is divided by multiplying; any other total (-1: never) by dividing.
+    const both = cpuWeight + memoryWeight;
+    const bothWeights = both > 0 && 2 ** Math.round(Math.log2(both)) === both ? both : -1;
+    const perBothWeights = 1 / bothWeights;
     let found = 0;
     let examined = 0;
     let node = this.nextStart;
@@ -473,7 +478,7 @@ export class PodScheduler {
               sum += (most ? ((req > capM ? capM : req) * 100) / capM | 0 : req > capM ? 0 : ((capM - req) * 100) / capM | 0) * memoryWeight;
               weights += memoryWeight;
             }
-            fit = weights === 0 ? 0 : Math.trunc(sum / weights);
+            fit = weights === 0 ? 0 : Math.trunc(weights === bothWeights ? sum * perBothWeights : sum / weights);
           }
           let balanced = 0;
           if (balancedWeight > 0 && !bestEffort) {
