@@ -35,7 +35,7 @@ class Mesos implements Strategy, OfferSink {
   private readonly gangs: GangFrameworks;
   private readonly deadlocks: DeadlockBook;
   private readonly stalls: DeadlockBook;
-  /** Per node: the groups hoarding there (an array by node, read per offered node). */
+  /** Per node: the groups hoarding there, or undefined when none (an array by node, read per offered node). */
   private readonly holders: (Set<GroupState> | undefined)[];
   /** Buffers of one decision's answer: what is left of each offer, and what is declined. */
   private readonly remaining = new Scratch();
@@ -194,11 +194,9 @@ class Mesos implements Strategy, OfferSink {
     }
   }
 
-  /** Whether some group hoards on the node (read in the frameworks' counts, cheaper than the node's holder set). */
+  /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
   private hoarded(node: number): boolean {
-    const frameworks = this.frameworks;
-    for (let f = 0; f < frameworks.length; f++) if (frameworks[f]!.hoards[node]! > 0) return true;
-    return false;
+    return this.holders[node] !== undefined;
   }
 
   // --- Frameworks ---------------------------------------------------------
@@ -233,7 +231,10 @@ class Mesos implements Strategy, OfferSink {
     const f = this.frameworks[g.framework]!;
     const node = g.holdNode;
     if (--f.hoards[node]! === 0) f.hoardNodeCount--;
-    this.holders[node]?.delete(g);
+    const holders = this.holders[node];
+    holders?.delete(g);
+    // An empty set is dropped: a node is hoarded exactly when it has one.
+    if (holders?.size === 0) this.holders[node] = undefined;
     g.holds = [];
     g.held = ZERO;
     g.holdNode = -1;

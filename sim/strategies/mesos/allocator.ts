@@ -5,12 +5,11 @@ import { dominantShareOf, type Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
-import { BatchBuffers } from "./scratch.ts";
+import { BatchBuffers, type BatchBuffer } from "./scratch.ts";
 import type { OfferSet } from "./plan.ts";
 
 /** Offers made to one framework in one round: nodes[i] offers amounts[3i..3i+2] (cpu, memory, gpu), locked until it answers. */
 export interface OfferBatch extends OfferSet {
-  readonly amounts: Float64Array;
   readonly offeredAt: number;
 }
 
@@ -87,8 +86,9 @@ export class Allocator {
    */
   private readonly roundAlloc: Float64Array;
   private readonly shares: Float64Array;
-  /** The buffers the batches' amounts are written in. */
+  /** The buffers the batches are written in, and during a round how many nodes each framework's batch has. */
   private readonly buffers: BatchBuffers;
+  private readonly batchSize: Uint32Array;
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -111,6 +111,7 @@ export class Allocator {
     this.roundAlloc = new Float64Array(3 * sink.count);
     this.shares = new Float64Array(sink.count);
     this.buffers = new BatchBuffers(n);
+    this.batchSize = new Uint32Array(sink.count);
     this.order = ctx.rng.stream("mesos/offer-order");
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
@@ -139,11 +140,6 @@ export class Allocator {
     this.interestChanged();
   }
 
-  /** Whether framework f's filter on `node` holds back an offer of the node's free resources now. */
-  private filtered(f: number, node: number, now: number): boolean {
-    return holdsBack(this.ctx.cluster, this.filteredUntil[f]!, this.filterEpoch[f]!, this.epoch[f]!, this.refused[f]!, node, now);
-  }
-
   /** Parked nodes go back to the candidates for frameworks that now want any node (or were revived). */
   private unpark(now: number, interests: readonly (Interest | null)[], dirty: boolean): void {
     const cell = this.params.offerScope === "cell";
@@ -158,6 +154,8 @@ export class Allocator {
     if ((widened.length === 0 && !(cell && dirty)) || this.parked.length === 0) return;
     // Compacts the parked list in place: the nodes that stay parked move to its front.
     const parked = this.parked.items;
+    const { cluster } = this.ctx;
+    const filters = widened.map((f) => ({ until: this.filteredUntil[f]!, epochs: this.filterEpoch[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! }));
     let kept = 0;
     for (let i = 0; i < this.parked.length; i++) {
       const node = parked[i]!;
@@ -166,7 +164,10 @@ export class Allocator {
         continue;
       }
       let offer = cell;
-      for (let w = 0; w < widened.length && !offer; w++) offer = !this.filtered(widened[w]!, node, now);
+      for (let w = 0; w < filters.length && !offer; w++) {
+        const x = filters[w]!;
+        offer = !holdsBack(cluster, x.until, x.epochs, x.epoch, x.refused, node, now);
+      }
       if (offer) {
         this.isParked[node] = 0;
         this.inParked[node] = 0;
@@ -316,9 +317,10 @@ export class Allocator {
     const nodes = list.items.subarray(0, visits);
     if (this.params.offerOrder === "shuffled") this.order.shuffle(nodes);
     else nodes.sort();
-    const batchNodes: number[][] = interests.map(() => []);
-    // Each framework's offers go straight into a lent buffer, taken when it gets its first node.
-    const batchAmounts: (Float64Array | undefined)[] = interests.map(() => undefined);
+    // Each framework's offers go straight into lent buffers, taken when it gets its first node.
+    const batches: (BatchBuffer | undefined)[] = interests.map(() => undefined);
+    const batchSize = this.batchSize;
+    batchSize.fill(0);
     let offers = 0;
     const { freeCpu, freeMemory, freeGpu } = cluster;
     const nodeScope = this.params.offerScope === "node";
@@ -355,8 +357,10 @@ export class Allocator {
       cluster.allocateValues(node, cpu, memory, gpu);
       this.allocations[best]!++;
       offers++;
-      const k = batchNodes[best]!.push(node) - 1;
-      const amounts = batchAmounts[best] ?? (batchAmounts[best] = this.buffers.take());
+      const batch = batches[best] ?? (batches[best] = this.buffers.take());
+      const k = batchSize[best]!++;
+      batch.nodes[k] = node;
+      const amounts = batch.amounts;
       amounts[3 * k] = cpu;
       amounts[3 * k + 1] = memory;
       amounts[3 * k + 2] = gpu;
@@ -369,15 +373,15 @@ export class Allocator {
     list.length = 0;
     log.push(now, Ev.AllocRound, -1, -1, -1, visits, offers);
     for (let f = 0; f < count; f++) {
-      const fnodes = batchNodes[f]!;
-      if (fnodes.length === 0) continue;
+      if (batchSize[f] === 0) continue;
       this.sink.allocated(f, roundAlloc[3 * f]!, roundAlloc[3 * f + 1]!, roundAlloc[3 * f + 2]!);
     }
     for (let f = 0; f < count; f++) {
-      const fnodes = batchNodes[f]!;
-      if (fnodes.length === 0) continue;
-      log.push(now, Ev.Offer, -1, -1, f, fnodes.length);
-      this.sink.deliver(f, { nodes: fnodes, amounts: batchAmounts[f]!.subarray(0, 3 * fnodes.length), offeredAt: now });
+      const size = batchSize[f]!;
+      const batch = batches[f];
+      if (size === 0 || batch === undefined) continue;
+      log.push(now, Ev.Offer, -1, -1, f, size);
+      this.sink.deliver(f, { nodes: batch.nodes.subarray(0, size), amounts: batch.amounts.subarray(0, 3 * size), offeredAt: now });
     }
   }
 

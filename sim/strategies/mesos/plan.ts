@@ -22,8 +22,8 @@ export interface GroupView {
  * gpu). Flat arrays, because a round can offer thousands of nodes.
  */
 export interface OfferSet {
-  readonly nodes: readonly number[];
-  readonly amounts: ArrayLike<number>;
+  readonly nodes: Int32Array;
+  readonly amounts: Float64Array;
 }
 
 export function offerSet(offers: readonly { node: number; resources: Resources }[]): OfferSet {
@@ -33,7 +33,7 @@ export function offerSet(offers: readonly { node: number; resources: Resources }
     amounts[3 * i + 1] = o.resources.memory;
     amounts[3 * i + 2] = o.resources.gpu;
   });
-  return { nodes: offers.map((o) => o.node), amounts };
+  return { nodes: Int32Array.from(offers, (o) => o.node), amounts };
 }
 
 const scratch = new Scratch();
@@ -42,7 +42,7 @@ export type Action =
   | { readonly kind: "launch"; readonly group: number; readonly node: number; readonly fromOffer: Resources }
   | { readonly kind: "hold"; readonly group: number; readonly node: number; readonly take: Resources };
 
-function firstFit(avail: Float64Array, nodes: readonly number[], r: Resources, mask: Uint8Array | undefined): number {
+function firstFit(avail: Float64Array, nodes: Int32Array, r: Resources, mask: Uint8Array | undefined): number {
   for (let i = 0; i < nodes.length; i++) {
     if (mask !== undefined && mask[nodes[i]!] !== 1) continue;
     if (r.cpu <= avail[3 * i]! && r.memory <= avail[3 * i + 1]! && r.gpu <= avail[3 * i + 2]!) return i;

@@ -15,26 +15,36 @@ export class Scratch {
   }
 }
 
+/** One lent pair of batch buffers: node ids, and (cpu, memory, gpu) per node. */
+export interface BatchBuffer {
+  readonly nodes: Int32Array;
+  readonly amounts: Float64Array;
+}
+
 /**
  * Buffers for offer batches, each with room for a whole cluster's offers
- * (3 values per node), lent and given back: a batch lives from its round
- * until its framework answers, and a round makes one per framework it offers
- * to. Only a buffer out on loan is taken back, once.
+ * (a node id and 3 values per node), lent and given back: a batch lives from
+ * its round until its framework answers, and a round makes one per framework
+ * it offers to. Only a buffer out on loan is taken back, once.
  */
 export class BatchBuffers {
-  private readonly free: Float64Array[] = [];
-  private readonly lent = new Set<ArrayBufferLike>();
+  private readonly free: BatchBuffer[] = [];
+  /** The lent buffers, by the memory under their amounts. */
+  private readonly lent = new Map<ArrayBufferLike, BatchBuffer>();
 
   constructor(private readonly nodes: number) {}
 
-  take(): Float64Array {
-    const buffer = this.free.pop() ?? new Float64Array(3 * this.nodes);
-    this.lent.add(buffer.buffer);
+  take(): BatchBuffer {
+    const buffer = this.free.pop() ?? { nodes: new Int32Array(this.nodes), amounts: new Float64Array(3 * this.nodes) };
+    this.lent.set(buffer.amounts.buffer, buffer);
     return buffer;
   }
 
-  /** Gives back the buffer under `amounts` (a view of one lent by this pool; anything else is left alone). */
+  /** Gives back the buffers under a batch's `amounts` (views of ones lent by this pool; anything else is left alone). */
   give(amounts: Float64Array): void {
-    if (this.lent.delete(amounts.buffer)) this.free.push(new Float64Array(amounts.buffer));
+    const buffer = this.lent.get(amounts.buffer);
+    if (buffer === undefined) return;
+    this.lent.delete(amounts.buffer);
+    this.free.push(buffer);
   }
 }
