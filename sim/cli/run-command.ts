@@ -1,6 +1,7 @@
 import { TABLES } from "../output/tables.ts";
 import { dirname } from "node:path";
-import { assertWithinBudget, memoryBudget } from "../workload/estimate.ts";
+import { availableParallelism } from "node:os";
+import { assertWithinBudget, memoryBudget, runsThatFit } from "../workload/estimate.ts";
 import { InputError } from "../workload/errors.ts";
 import { loadScenario } from "../workload/scenario.ts";
 import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
@@ -16,6 +17,7 @@ export interface RunArgs {
   readonly set: readonly (string | number)[];
   readonly checkInvariants: boolean;
   readonly maxMemory?: string | undefined;
+  readonly workers?: number | undefined;
   readonly quiet: boolean;
   readonly force: boolean;
   readonly compress: boolean;
@@ -28,9 +30,16 @@ export async function runCommand(argv: RunArgs): Promise<void> {
   const seeds = argv.seeds !== undefined ? parseSeeds(argv.seeds) : argv.seed !== undefined ? parseSeeds(argv.seed, "--seed") : undefined;
   if (argv.seed !== undefined && seeds !== undefined && seeds.length !== 1) throw new InputError(`--seed ${argv.seed}: expected one seed (use --seeds for several)`);
   const budget = memoryBudget(argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : undefined);
+  if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) throw new InputError(`--workers ${argv.workers}: expected a whole number >= 1`);
   const sets = argv.set.map(String);
   const scenarios = argv.scenarios.map((ref) => loadScenario(String(ref), sets));
-  for (const s of scenarios) assertWithinBudget(s.file, s.spec, dirname(s.file), budget, strategies);
+  const runCount = scenarios.length * strategies.length * (seeds?.length ?? 1);
+  // By default one run per core, as many as the memory budget holds at once; --workers asks for a number (checked against the budget).
+  let workers = Math.min(runCount, argv.workers ?? availableParallelism());
+  for (const s of scenarios) {
+    const e = assertWithinBudget(s.file, s.spec, dirname(s.file), budget, strategies, argv.workers === undefined ? 1 : workers);
+    if (argv.workers === undefined) workers = Math.min(workers, runsThatFit(e, budget));
+  }
   const quiet = argv.quiet;
   const rows = await executeRuns({
     scenarios,
@@ -42,6 +51,7 @@ export async function runCommand(argv: RunArgs): Promise<void> {
     force: argv.force,
     compress: argv.compress,
     command: argv.command,
+    workers,
     log: (line) => {
       if (!quiet) process.stderr.write(`${line}\n`);
     },

@@ -1,6 +1,10 @@
-import { JobThread } from "../execute/thread.ts";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { RunJob } from "../execute/job.ts";
+import { JobThreads } from "../execute/threads.ts";
 import type { RunRow } from "../metrics/summary.ts";
 import { OutputFolder } from "../output/folder.ts";
+import { joinParts } from "../output/parts.ts";
 import { manifestPath, provenance } from "../output/manifest.ts";
 import { MANIFEST } from "../output/ownership.ts";
 import { ALL_TABLE_FILES } from "../output/tables.ts";
@@ -29,6 +33,8 @@ export interface RunCommand {
   readonly compress?: boolean;
   /** The command line, for the manifest. */
   readonly command?: readonly string[];
+  /** Runs at once, each on its own worker thread (default 1). The tables are the same bytes for any number. */
+  readonly workers?: number;
 }
 
 /** What a scenario is in a manifest: where it came from and its digest, never its whole text. */
@@ -49,70 +55,82 @@ export function scenarioProvenance(s: Scenario, outDir: string): Record<string, 
  */
 export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
   const out = new OutputFolder(cmd.out, { force: cmd.force ?? false, writes: [...ALL_TABLE_FILES, MANIFEST], replaces: ALL_TABLE_FILES, invalidatesCharts: true, exclusive: true });
-  // Runs go to a worker thread, so Ctrl-C is honoured at once whatever a run is doing.
-  const thread = new JobThread();
+  const plan = cmd.scenarios.flatMap((scenario) => cmd.strategies.flatMap((strategy) => (cmd.seeds ?? [scenario.spec.seed]).map((seed) => ({ scenario, strategy, seed }))));
+  // Runs go to worker threads, so Ctrl-C is honoured at once whatever a run is doing.
+  const workers = Math.max(1, Math.min(cmd.workers ?? 1, plan.length));
+  const threads = new JobThreads(workers);
   const unregister = onInterrupt(async () => {
-    await thread.terminate();
+    await threads.terminate();
     out.abort();
   });
-  const rows: RunRow[] = [];
-  const runs: Record<string, unknown>[] = [];
   const wallStart = performance.now();
-  const plan = cmd.scenarios.flatMap((scenario) => cmd.strategies.flatMap((strategy) => (cmd.seeds ?? [scenario.spec.seed]).map((seed) => ({ scenario, strategy, seed }))));
   const horizon = plan.reduce((s, p) => s + p.scenario.spec.horizon, 0);
   const progress = createProgress("cosched run", horizon, { quiet: !cmd.progress, unit: "s simulated", format: compact });
-  let simulatedBefore = 0;
+  // One thread appends every run to the tables in turn; several write each run apart, joined in plan order at the end.
+  const parts = workers === 1 ? [] : plan.map((_, i) => join(out.temp, `part-${String(i).padStart(6, "0")}`));
+  for (const part of parts) mkdirSync(part);
+  const jobs = plan.map(({ scenario, strategy, seed }, i): RunJob => ({ scenario, strategy, seed, check: cmd.check, dir: parts[i] ?? out.temp, header: i === 0 || workers === 1, compress: cmd.compress ?? false }));
+  // Simulated seconds: of the runs done, and of each run under way.
+  let simulatedDone = 0;
+  const underWay = new Map<number, number>();
+  const started = plan.map(() => performance.now());
   try {
-    for (const [i, { scenario, strategy, seed }] of plan.entries()) {
-      const t0 = performance.now();
-      const onProgress = (fraction: number, events: number): void =>
-        progress.update(
-          simulatedBefore + fraction * scenario.spec.horizon,
-          `run ${i + 1}/${plan.length}: ${scenarioName(scenario)} ${strategy} seed ${seed}, ${compact(events / Math.max(0.001, (performance.now() - t0) / 1000))} events/s`,
-        );
-      const result = await thread.run({ scenario, strategy, seed, check: cmd.check, dir: out.temp, compress: cmd.compress ?? false }, cmd.progress ? onProgress : undefined);
-      simulatedBefore += scenario.spec.horizon;
-      rows.push(result.run);
-      const seconds = result.wallMs / 1000;
-      runs.push({
-        run_id: result.runId,
-        scenario: result.scenario,
-        strategy,
-        seed,
-        events: result.events,
-        wall_s: round(seconds),
-        simulate_s: round(result.simulateMs / 1000),
-        summarize_s: round(result.summarizeMs / 1000),
-        write_s: round(result.writeMs / 1000),
-        events_per_s: Math.round(result.events / Math.max(result.simulateMs / 1000, 1e-9)),
-      });
-      const line = `${result.scenario} ${strategy} seed=${seed}: ${result.groups} groups, ${result.events} events in ${seconds.toFixed(2)} s`;
-      if (cmd.progress) progress.log(line);
-      else cmd.log(line);
-    }
+    const results = await threads.runAll(jobs, {
+      start: (i) => (started[i] = performance.now()),
+      progress: cmd.progress
+        ? (i, fraction, events) => {
+            const { scenario, strategy, seed } = plan[i]!;
+            underWay.set(i, fraction * scenario.spec.horizon);
+            let simulated = simulatedDone;
+            for (const x of underWay.values()) simulated += x;
+            progress.update(simulated, `run ${i + 1}/${plan.length}: ${scenarioName(scenario)} ${strategy} seed ${seed}, ${compact(events / Math.max(0.001, (performance.now() - started[i]!) / 1000))} events/s`);
+          }
+        : undefined,
+      done: (i, result) => {
+        underWay.delete(i);
+        simulatedDone += plan[i]!.scenario.spec.horizon;
+        const line = `${result.scenario} ${plan[i]!.strategy} seed=${plan[i]!.seed}: ${result.groups} groups, ${result.events} events in ${(result.wallMs / 1000).toFixed(2)} s`;
+        if (cmd.progress) progress.log(line);
+        else cmd.log(line);
+      },
+    });
+    if (workers > 1) joinParts(out.temp, parts, cmd.compress ?? false);
+    const runs = results.map((result, i) => ({
+      run_id: result.runId,
+      scenario: result.scenario,
+      strategy: plan[i]!.strategy,
+      seed: plan[i]!.seed,
+      events: result.events,
+      wall_s: round(result.wallMs / 1000),
+      simulate_s: round(result.simulateMs / 1000),
+      summarize_s: round(result.summarizeMs / 1000),
+      write_s: round(result.writeMs / 1000),
+      events_per_s: Math.round(result.events / Math.max(result.simulateMs / 1000, 1e-9)),
+    }));
     out.commit({
       fields: {
         kind: "run",
         ...provenance(cmd.command),
         wall_s: round((performance.now() - wallStart) / 1000),
-        // The whole process's peak resident memory so far (runs execute in a worker thread of it).
+        // The whole process's peak resident memory so far (runs execute in worker threads of it).
         peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
         compressed: cmd.compress ?? false,
+        workers,
         strategies: cmd.strategies,
         seeds: [...new Set(plan.map((p) => p.seed))].sort((a, b) => a - b),
         scenarios: cmd.scenarios.map((s) => scenarioProvenance(s, out.target)),
         runs,
       },
     });
+    return results.map((r) => r.run);
   } catch (err) {
     out.abort();
     throw err;
   } finally {
-    await thread.terminate();
+    await threads.terminate();
     unregister();
     progress.stop();
   }
-  return rows;
 }
 
 /** 1234 -> "1234", 123456 -> "123k", 12345678 -> "12.3M". */

@@ -15,6 +15,8 @@ export interface RunJob {
   /** The folder whose tables the run's rows are appended to (header written by the first run). */
   readonly dir: string;
   readonly compress: boolean;
+  /** false: tables new in `dir` are written without their header (default true). */
+  readonly header?: boolean;
   /** Swept values by path: extra `param.<path>` columns (sweeps). */
   readonly params?: Readonly<Record<string, string>>;
 }
@@ -39,7 +41,7 @@ export function executeRunJob(job: RunJob, onProgress?: (fraction: number, event
   const tables = summarize(result);
   if (job.check) assertOutcomes(result, tables.groups);
   const t1 = performance.now();
-  new TableWriter(job.dir, job.compress).append(tables, job.params);
+  new TableWriter(job.dir, job.compress, job.header ?? true).append(tables, job.params);
   const t2 = performance.now();
   return {
     runId: result.runId,

@@ -47,9 +47,11 @@ export function openTable(file: string): Readable {
  * read as one stream).
  */
 export class TableWriter {
+  /** `header` false: files are created without their header (a run written apart, to be concatenated after the first). */
   constructor(
     private readonly dir: string,
     private readonly compress: boolean,
+    private readonly header = true,
   ) {}
 
   /** Writes rows, a few hundred lines per string, so no string grows with the table (a million-group run writes as a small one does). */
@@ -63,7 +65,7 @@ export class TableWriter {
     const exists = existsSync(file);
     const out = new BufferedFile(file, exists, this.compress);
     try {
-      if (!exists) out.write(header);
+      if (!exists && this.header) out.write(header);
       for (let at = 0; at < count; at += CHUNK_ROWS) out.write(lines(at, Math.min(count, at + CHUNK_ROWS)));
     } finally {
       out.close();

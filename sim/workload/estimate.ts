@@ -170,6 +170,11 @@ export function assertWithinBudget(where: string, spec: ScenarioSpec, baseDir: s
   return e;
 }
 
+/** How many runs of this estimate fit in the budget at once (at least 1: one run is checked on its own). */
+export function runsThatFit(e: Estimate, budget: Budget): number {
+  return Math.max(1, Math.floor(budget.total / (e.bytes * SAFETY)));
+}
+
 // Wall time per group (µs) of each strategy in whole small and medium commands (contention-1k and the
 // scale benchmark, CSV written, 2-core machine); other strategies take the slowest. A run also pays about
 // 0.1 s to start. Rough: contention and the workload's shape move it by several times.
