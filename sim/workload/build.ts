@@ -140,19 +140,17 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
     t = times === undefined ? t + rng.exponential(1 / spec.rate!) : times[index]!;
     const podsWanted = podsDist === undefined ? 0 : Math.min(MAX_PODS, Math.max(1, Math.round(sample(podsDist, rng))));
     const count = spec.members.min + rng.int(spec.members.max - spec.members.min + 1);
-    const members: Member[] = [];
-    for (let j = 0; j < count; j++) {
-      members.push({
-        name: `c${j}`,
-        request: {
-          cpu: Math.round(sample(cpu, rng)),
-          memory: Math.round(sample(memory, rng)),
-          gpu: Math.round(sample(gpu, rng)),
-        },
-        delay: j === 0 ? 0 : sample(delayDist, rng),
-        init: false,
-      });
-    }
+    // Array.from sizes the array to its members (a pushed one keeps room for 17) and draws in member order.
+    const members: Member[] = Array.from({ length: count }, (_, j) => ({
+      name: containerName(j),
+      request: {
+        cpu: Math.round(sample(cpu, rng)),
+        memory: Math.round(sample(memory, rng)),
+        gpu: Math.round(sample(gpu, rng)),
+      },
+      delay: j === 0 ? 0 : sample(delayDist, rng),
+      init: false,
+    }));
     const layout = spec.kind === "colocate" ? { members } : replicate(members, podsWanted, podDelayDist, rng);
     groups.push({
       index,
@@ -167,6 +165,12 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
     });
   }
   return groups;
+}
+
+/** Generated containers are named c0, c1, ...: one string per name, shared by every group. */
+const CONTAINER_NAMES: string[] = [];
+function containerName(j: number): string {
+  return (CONTAINER_NAMES[j] ??= `c${j}`);
 }
 
 /** `count` Pods made of the containers `template` (each Pod after the first delayed by a draw of `podDelay`). */
