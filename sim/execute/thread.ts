@@ -8,19 +8,20 @@ import type { JobResult, RunJob } from "./job.ts";
 /** A run thread bin/cosched.js started before the command line was parsed (see there). */
 const PREWARMED = Symbol.for("cosched.runWorker");
 
-/** The prewarmed thread, once, if it is still alive; the caller owns it (it is ref'd again). */
-function adoptPrewarmed(): Worker | undefined {
-  const holder = globalThis as unknown as Record<symbol, { worker: Worker; exited: boolean } | undefined>;
+/** The prewarmed thread, once, if it is still alive, and whether its code is loaded; the caller owns it (it is ref'd again). */
+function adoptPrewarmed(): { worker: Worker; ready: boolean } | undefined {
+  const holder = globalThis as unknown as Record<symbol, { worker: Worker; exited: boolean; ready: Int32Array; release: () => void } | undefined>;
   const prewarmed = holder[PREWARMED];
   holder[PREWARMED] = undefined;
   if (prewarmed === undefined) return undefined;
-  prewarmed.worker.removeAllListeners();
+  prewarmed.release();
   if (prewarmed.exited) return undefined;
   prewarmed.worker.ref();
-  return prewarmed.worker;
+  // Not yet set: its ready message is still to come, and the listener is attached before it can arrive.
+  return { worker: prewarmed.worker, ready: Atomics.load(prewarmed.ready, 0) === 1 };
 }
 
-type Message = { progress: { fraction: number; events: number } } | { result: JobResult } | { error: ThreadError };
+type Message = { ready: true } | { progress: { fraction: number; events: number } } | { result: JobResult } | { error: ThreadError };
 
 /**
  * Runs jobs one at a time on a worker thread, so the main thread stays free
@@ -28,11 +29,26 @@ type Message = { progress: { fraction: number; events: number } } | { result: Jo
  * interrupt terminates the thread at once.
  */
 export class JobThread {
-  private readonly worker = adoptPrewarmed() ?? new Worker(join(ROOT, "bin/run-worker.js"));
+  private readonly worker: Worker;
   private pending: { resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: ((fraction: number, events: number) => void) | undefined } | undefined;
+  /** Settles when the thread has loaded its code (rejects if it dies first). */
+  readonly ready: Promise<void>;
 
   constructor() {
+    const adopted = adoptPrewarmed();
+    this.worker = adopted?.worker ?? new Worker(join(ROOT, "bin/run-worker.js"));
+    let isReady = adopted?.ready ?? false;
+    let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+    this.ready = isReady ? Promise.resolve() : new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.ready.catch(() => {}); // a thread never waited on may die unobserved
+    const started = (err?: Error): void => {
+      if (isReady) return;
+      isReady = true;
+      if (err === undefined) settle?.resolve();
+      else settle?.reject(err);
+    };
     this.worker.on("message", (m: Message) => {
+      if ("ready" in m) return started();
       const p = this.pending;
       if (p === undefined) return;
       if ("progress" in m) p.onProgress?.(m.progress.fraction, m.progress.events);
@@ -43,6 +59,7 @@ export class JobThread {
       }
     });
     this.worker.on("error", (err) => {
+      started(err);
       const p = this.pending;
       this.pending = undefined;
       // The thread's heap limit stopped the run: the main thread lives on to say so and clean up.
@@ -50,6 +67,7 @@ export class JobThread {
       p?.reject(oom ? new InputError("the run ran out of memory in its thread (more than the memory estimate allowed for); make the scenario smaller, or raise the limit with NODE_OPTIONS=--max-old-space-size=MB") : err);
     });
     this.worker.on("exit", (code) => {
+      started(new Error(`the run's worker thread exited (code ${code})`));
       const p = this.pending;
       this.pending = undefined;
       p?.reject(new Error(`the run's worker thread exited (code ${code})`));

@@ -10,7 +10,7 @@ export interface PoolHooks {
 
 /**
  * Runs a list of jobs on up to `size` worker threads, each job on the next
- * free thread in list order. Results come back by index, whatever order the
+ * free thread (once it has loaded its code) in list order. Results come back by index, whatever order the
  * jobs end in. The first failure rejects; no job starts after it, and
  * terminate() stops the ones still running.
  */
@@ -25,9 +25,15 @@ export class JobThreads {
     const results: JobResult[] = new Array<JobResult>(jobs.length);
     let next = 0;
     let failed = false;
+    let lastTaken: () => void = () => {};
+    const allTaken = new Promise<void>((resolve) => (lastTaken = resolve));
+    // A thread takes jobs once its code is loaded, and stops waiting when none is left: a short command
+    // is done by the first thread before another is ready, and does not wait for it.
     const drain = async (thread: JobThread): Promise<void> => {
+      await Promise.race([thread.ready, allTaken]);
       while (!failed && next < jobs.length) {
         const index = next++;
+        if (next === jobs.length) lastTaken();
         const progress = hooks.progress === undefined ? undefined : (fraction: number, events: number) => hooks.progress!(index, fraction, events);
         hooks.start?.(index);
         let result: JobResult;

@@ -1,5 +1,6 @@
-// The worker thread of `cosched run`: executes run jobs one at a time, posting progress and results.
-import { parentPort } from "node:worker_threads";
+// The worker thread of `cosched run`: says it is ready once its code is loaded, then executes run jobs one
+// at a time, posting progress and results.
+import { parentPort, workerData } from "node:worker_threads";
 import { toThreadError } from "./errors.ts";
 import { executeRunJob, type RunJob } from "./job.ts";
 
@@ -19,3 +20,7 @@ parentPort?.on("message", (job: RunJob) => {
     parentPort!.postMessage({ error: toThreadError(err) });
   }
 });
+// Ready: a thread bin/cosched.js started early also has a flag to set (its message may come before anyone listens).
+const flag = (workerData as { ready?: Int32Array } | undefined)?.ready;
+if (flag !== undefined) Atomics.store(flag, 0, 1);
+parentPort?.postMessage({ ready: true });
