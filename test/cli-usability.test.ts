@@ -21,6 +21,9 @@ describe("mistakes on the command line get one line that says what to do", () =>
     ["a repeated --strategy", ["run", "seed-two-nodes", "--strategy", "kube", "--strategy", "naive"], /^cosched: --strategy given 2 times \(kube, naive\); give it once \(use --strategy kube,naive for several\)$/],
     ["a bad --set value, blamed on the flag", ["run", "seed-two-nodes", "--set", "horizon=-1"], /^cosched: --set horizon=-1: \$\.horizon: Too small: expected number to be >0 \(scenario \S+seed-two-nodes\.json\)$/],
     ["a sweep without --out", ["sweep", "ci"], /^cosched: sweep: --out is required \(or --dry-run to see the plan\)$/],
+    ["--workers 0 for a run", ["run", "seed-two-nodes", "--workers", "0"], /^cosched: --workers 0: expected a whole number >= 1$/],
+    ["--workers as a word, not echoed as NaN", ["run", "seed-two-nodes", "--workers", "two"], /^cosched: --workers: expected a whole number >= 1$/],
+    ["a run that asks for more runs at once than the memory budget holds", ["run", "contention-1k", "--max-memory", "300MB", "--workers", "2"], /^cosched: \S+contention-1k\.json: \$\.workload\.groups: 2 runs at once would need about \d+ MB .* run it with --workers 1, make it smaller, or raise the budget with --max-memory$/],
   ])("%s", (_, args, message) => {
     const r = cosched(...args);
     expect(r.code).toBe(2);

@@ -46,3 +46,9 @@ export function parseBytes(value: string, flag: string): number {
   if (!(bytes >= 1e6) || !Number.isFinite(bytes)) throw new InputError(`${flag} ${value}: expected a size of at least 1 MB`);
   return bytes;
 }
+
+/** --workers as yargs parsed it (a number, NaN for a word): a whole number >= 1, or undefined when not given. */
+export function checkWorkers(value: number | undefined): number | undefined {
+  if (value === undefined || (Number.isInteger(value) && value >= 1)) return value;
+  throw new InputError(`--workers${Number.isNaN(value) ? "" : ` ${value}`}: expected a whole number >= 1`);
+}

@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import { assertWithinBudget, memoryBudget, runsThatFit } from "../workload/estimate.ts";
 import { InputError } from "../workload/errors.ts";
 import { loadScenario } from "../workload/scenario.ts";
-import { parseBytes, parseSeeds, parseStrategies } from "./args.ts";
+import { checkWorkers, parseBytes, parseSeeds, parseStrategies } from "./args.ts";
 import { wrap } from "../report/format.ts";
 import { executeRuns, summaryTable, SUMMARY_LEGEND } from "./run.ts";
 
@@ -30,7 +30,7 @@ export async function runCommand(argv: RunArgs): Promise<void> {
   const seeds = argv.seeds !== undefined ? parseSeeds(argv.seeds) : argv.seed !== undefined ? parseSeeds(argv.seed, "--seed") : undefined;
   if (argv.seed !== undefined && seeds !== undefined && seeds.length !== 1) throw new InputError(`--seed ${argv.seed}: expected one seed (use --seeds for several)`);
   const budget = memoryBudget(argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : undefined);
-  if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) throw new InputError(`--workers ${argv.workers}: expected a whole number >= 1`);
+  checkWorkers(argv.workers);
   const sets = argv.set.map(String);
   const scenarios = argv.scenarios.map((ref) => loadScenario(String(ref), sets));
   const runCount = scenarios.length * strategies.length * (seeds?.length ?? 1);

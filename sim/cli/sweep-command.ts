@@ -3,10 +3,9 @@ import { mergeShards, runSweep } from "../sweep/run-sweep.ts";
 import { isComplete, runFolder } from "../sweep/execute.ts";
 import { loadSweep, parseShard, shardFromEnv, shardTasks, type Sweep } from "../sweep/spec.ts";
 import { estimateSeconds, formatBytes, memoryBudget } from "../workload/estimate.ts";
-import { InputError } from "../workload/errors.ts";
 import { availableParallelism } from "node:os";
 import { relative, resolve } from "node:path";
-import { parseBytes } from "./args.ts";
+import { checkWorkers, parseBytes } from "./args.ts";
 
 export interface SweepArgs {
   readonly file: string;
@@ -23,7 +22,7 @@ export interface SweepArgs {
 
 /** `cosched sweep`: runs (or, with --dry-run, plans) a sweep. */
 export async function sweepCommand(argv: SweepArgs): Promise<void> {
-  if (argv.workers !== undefined && !(Number.isInteger(argv.workers) && argv.workers >= 1)) throw new InputError(`--workers ${argv.workers}: expected a whole number >= 1`);
+  checkWorkers(argv.workers);
   const shard = argv.shard !== undefined ? parseShard(argv.shard) : shardFromEnv(process.env);
   const budget = memoryBudget(argv.maxMemory !== undefined ? parseBytes(argv.maxMemory, "--max-memory") : undefined);
   const sweep = loadSweep(argv.file, budget, argv.workers ?? availableParallelism());
