@@ -68,13 +68,13 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
   const progress = createProgress("cosched run", horizon, { quiet: !cmd.progress, unit: "s simulated", format: compact });
   // One thread appends every run to the tables in turn; several write each run apart, joined in plan order at the end.
   const parts = workers === 1 ? [] : plan.map((_, i) => join(out.temp, `part-${String(i).padStart(6, "0")}`));
-  for (const part of parts) mkdirSync(part);
   const jobs = plan.map(({ scenario, strategy, seed }, i): RunJob => ({ scenario, strategy, seed, check: cmd.check, dir: parts[i] ?? out.temp, header: i === 0 || workers === 1, compress: cmd.compress ?? false }));
   // Simulated seconds: of the runs done, and of each run under way.
   let simulatedDone = 0;
   const underWay = new Map<number, number>();
   const started = plan.map(() => performance.now());
   try {
+    for (const part of parts) mkdirSync(part);
     const results = await threads.runAll(jobs, {
       start: (i) => (started[i] = performance.now()),
       progress: cmd.progress
