@@ -3,6 +3,7 @@ import { DeadlockResolution, Ev } from "../metrics/log.ts";
 import { effectiveRequest, type Group } from "../model/group.ts";
 import { add, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator, type Interest, type OfferBatch, type OfferSink } from "./mesos/allocator.ts";
+import { Hoards } from "./mesos/hoards.ts";
 import { classifyStuck, DeadlockBook, DEADLOCK_EVENTS, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
 import { GangFrameworks, type GangAction } from "./mesos/gangs.ts";
 import type { GangWaiter } from "./mesos/gang-deadlock.ts";
@@ -26,8 +27,6 @@ class Mesos implements Strategy, OfferSink {
   readonly wholeGroups = true;
   readonly failureDetection: number;
   readonly count: number;
-  /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
-  private readonly unanswered: Float64Array;
   private readonly frameworks: Framework[];
   private readonly states: GroupState[];
   private readonly allocator: Allocator;
@@ -35,8 +34,8 @@ class Mesos implements Strategy, OfferSink {
   private readonly gangs: GangFrameworks;
   private readonly deadlocks: DeadlockBook;
   private readonly stalls: DeadlockBook;
-  /** Per node: the groups hoarding there, or undefined when none (an array by node, read per offered node). */
-  private readonly holders: (Set<GroupState> | undefined)[];
+  /** Where groups hoard: holder sets, hoard counts, unanswered offers. */
+  private readonly hoards: Hoards;
   /** Buffers of one decision's answer: what is left of each offer, and what is declined. */
   private readonly remaining = new Scratch();
   private readonly declined = new Scratch();
@@ -51,8 +50,7 @@ class Mesos implements Strategy, OfferSink {
     const owners = assignOwners(ctx, params.frameworks, "strategies.mesos.frameworks", (g) => g.framework);
     this.count = owners.classOf.length;
     this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;
-    this.unanswered = new Float64Array(ctx.cluster.size * 3);
-    this.holders = new Array<Set<GroupState> | undefined>(ctx.cluster.size);
+    this.hoards = new Hoards(ctx.cluster.size);
     this.frameworks = Array.from({ length: this.count }, (_, id) => ({
       id,
       unbound: [],
@@ -131,7 +129,7 @@ class Mesos implements Strategy, OfferSink {
   /** Holds on a failed node are gone (Mesos rescinds a lost agent's offers); their groups hold nothing again. */
   onNodeDown(node: number): void {
     this.gangs.onNodeDown(node);
-    const holders = [...(this.holders[node] ?? [])];
+    const holders = [...this.hoards.holdersOn(node)];
     for (const g of holders) this.releaseHolds(g);
     if (holders.length > 0) this.checkDeadlock(node, DeadlockResolution.Released);
   }
@@ -171,32 +169,18 @@ class Mesos implements Strategy, OfferSink {
   }
 
   deliver(f: number, batch: OfferBatch): void {
-    this.track(batch, 1);
+    this.hoards.track(batch, 1);
     const fw = this.frameworks[f]!;
     fw.work.push(batch);
     if (!fw.busy) this.startDecision(fw);
   }
 
   offeredOn(node: number): Resources {
-    const u = this.unanswered;
-    return { cpu: u[3 * node]!, memory: u[3 * node + 1]!, gpu: u[3 * node + 2]! };
+    return this.hoards.offeredOn(node);
   }
 
-  /** Adds (sign 1) or removes (sign -1) a batch's amounts from the unanswered offers. */
-  private track(batch: OfferBatch, sign: 1 | -1): void {
-    const u = this.unanswered;
-    const { nodes, amounts } = batch;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      u[3 * node]! += sign * amounts[3 * i]!;
-      u[3 * node + 1]! += sign * amounts[3 * i + 1]!;
-      u[3 * node + 2]! += sign * amounts[3 * i + 2]!;
-    }
-  }
-
-  /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
   private hoarded(node: number): boolean {
-    return this.holders[node] !== undefined;
+    return this.hoards.hoarded(node);
   }
 
   // --- Frameworks ---------------------------------------------------------
@@ -217,28 +201,9 @@ class Mesos implements Strategy, OfferSink {
     if (g.holdNode < 0) removeByIndex(this.frameworks[g.framework]!.unbound, g);
   }
 
-  /** The group starts hoarding on `node`. */
-  private bind(g: GroupState, node: number): void {
-    const f = this.frameworks[g.framework]!;
-    removeByIndex(f.unbound, g);
-    g.holdNode = node;
-    if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
-    (this.holders[node] ??= new Set()).add(g);
-  }
-
   /** The group no longer hoards; if still pending it wants any node again. */
   private unbind(g: GroupState): void {
-    const f = this.frameworks[g.framework]!;
-    const node = g.holdNode;
-    if (--f.hoards[node]! === 0) f.hoardNodeCount--;
-    const holders = this.holders[node];
-    holders?.delete(g);
-    // An empty set is dropped: a node is hoarded exactly when it has one.
-    if (holders?.size === 0) this.holders[node] = undefined;
-    g.holds = [];
-    g.held = ZERO;
-    g.holdNode = -1;
-    g.waiting = false;
+    this.hoards.unbind(this.frameworks[g.framework]!, g);
     if (g.status === "pending") this.enqueue(g);
   }
 
@@ -280,7 +245,7 @@ class Mesos implements Strategy, OfferSink {
       for (let i = 0; i < offers.nodes.length; i++) {
         const node = offers.nodes[i]!;
         if (f.hoards[node] === 0) continue;
-        for (const g of this.holders[node]!) if (g.framework === f.id) candidates.push(g);
+        for (const g of this.hoards.holdersOn(node)) if (g.framework === f.id) candidates.push(g);
       }
     }
     candidates.sort((a, b) => a.group.index - b.group.index);
@@ -314,7 +279,7 @@ class Mesos implements Strategy, OfferSink {
   private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: readonly GroupState[], seconds: number, units: number, gangActions: readonly GangAction[]): void {
     const { sim, log } = this.ctx;
     const now = sim.now;
-    this.track(offers, -1);
+    this.hoards.track(offers, -1);
     const remaining = this.remaining.take(offers.amounts.length, offers.amounts);
     const slot = (node: number): number => offers.nodes.indexOf(node);
     const rest = (i: number): Resources => (i < 0 ? ZERO : { cpu: remaining[3 * i]!, memory: remaining[3 * i + 1]!, gpu: remaining[3 * i + 2]! });
@@ -419,7 +384,7 @@ class Mesos implements Strategy, OfferSink {
   private addHold(g: GroupState, node: number, resources: Resources, offeredAt: number): void {
     const { sim, log } = this.ctx;
     const hold: Hold = { id: this.nextHold++, node, resources, timer: undefined };
-    if (g.holdNode < 0) this.bind(g, node);
+    if (g.holdNode < 0) this.hoards.bind(this.frameworks[g.framework]!, g, node);
     g.holds.push(hold);
     g.held = add(g.held, resources);
     log.pushResources(sim.now, Ev.HoldStart, g.group.index, node, hold.id, resources);
@@ -467,32 +432,14 @@ class Mesos implements Strategy, OfferSink {
     return { waiters: this.gangs.waiters(), checkDue: this.gangs.checkDue };
   }
 
-  /** The groups waiting on `node`: all members arrived, holding there, unable to launch. Also for test oracles. */
+  /** The groups waiting on `node` (Hoards.waitersOn). For test oracles too. */
   waitersOn(node: number): Waiter[] {
-    const holders = this.holders[node];
-    if (holders === undefined) return [];
-    const out: Waiter[] = [];
-    for (const g of holders) if (g.waiting) out.push({ index: g.group.index, need: g.need, held: g.held });
-    return out;
+    return this.hoards.waitersOn(node);
   }
 
-  /**
-   * Whether no offer of `node` can come while only its waiters hold there: it
-   * is up, its free resources are below the minimum offer, nothing runs on it
-   * and no offer of it is unanswered, and every group holding there waits.
-   * Also for test oracles.
-   */
+  /** Whether no offer of `node` can come while only its waiters hold there (Hoards.starvedOn). For test oracles too. */
   starvedOn(node: number): boolean {
-    const { cluster } = this.ctx;
-    if (cluster.up[node] === 0 || this.allocator.offerable(node)) return false;
-    let held = ZERO;
-    for (const g of this.holders[node] ?? []) {
-      if (!g.waiting) return false;
-      held = add(held, g.held);
-    }
-    if (!isZero(this.offeredOn(node))) return false; // an unanswered offer comes back, and the node is looked at again
-    const busy = sub(sub(cluster.capacity(node), cluster.free(node)), held);
-    return busy.cpu <= 1e-9 && busy.memory <= 1e-9 && busy.gpu <= 1e-9;
+    return this.hoards.starvedOn(node, this.ctx.cluster, (n) => this.allocator.offerable(n));
   }
 
   /** Sorts the waiters of `node` into deadlocked and stalled; records both, and aborts the youngest deadlocked if so configured. */

@@ -1,0 +1,98 @@
+import type { Cluster } from "../../model/cluster.ts";
+import { add, isZero, sub, ZERO, type Resources } from "../../model/resources.ts";
+import type { OfferBatch } from "./allocator.ts";
+import type { Waiter } from "./deadlock.ts";
+import { removeByIndex, type Framework, type GroupState } from "./state.ts";
+
+/**
+ * Where groups hoard, as book-keeping: each node's holder set, each
+ * framework's hoard counts, and what offers delivered but not yet answered
+ * lock on each node. What a hold does to the cluster, the log and the
+ * framework's queue is the strategy's (mesos.ts).
+ */
+export class Hoards {
+  /** Per node: the groups hoarding there, or undefined when none (an array by node, read per offered node). */
+  private readonly holders: (Set<GroupState> | undefined)[];
+  /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
+  private readonly unanswered: Float64Array;
+
+  constructor(nodes: number) {
+    this.holders = new Array<Set<GroupState> | undefined>(nodes);
+    this.unanswered = new Float64Array(nodes * 3);
+  }
+
+  /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
+  hoarded(node: number): boolean {
+    return this.holders[node] !== undefined;
+  }
+
+  /** The groups hoarding on the node, in the order they began. */
+  holdersOn(node: number): Iterable<GroupState> {
+    return this.holders[node] ?? [];
+  }
+
+  /** Group g of framework f starts hoarding on `node`: it leaves f's groups that hold nothing. */
+  bind(f: Framework, g: GroupState, node: number): void {
+    removeByIndex(f.unbound, g);
+    g.holdNode = node;
+    if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
+    (this.holders[node] ??= new Set()).add(g);
+  }
+
+  /** Group g of framework f no longer hoards: it holds nothing, and waits for nothing. */
+  unbind(f: Framework, g: GroupState): void {
+    const node = g.holdNode;
+    if (--f.hoards[node]! === 0) f.hoardNodeCount--;
+    const holders = this.holders[node];
+    holders?.delete(g);
+    // An empty set is dropped: a node is hoarded exactly when it has one.
+    if (holders?.size === 0) this.holders[node] = undefined;
+    g.holds = [];
+    g.held = ZERO;
+    g.holdNode = -1;
+    g.waiting = false;
+  }
+
+  /** The groups waiting on `node`: all members arrived, holding there, unable to launch. */
+  waitersOn(node: number): Waiter[] {
+    const out: Waiter[] = [];
+    for (const g of this.holdersOn(node)) if (g.waiting) out.push({ index: g.group.index, need: g.need, held: g.held });
+    return out;
+  }
+
+  /** Adds (sign 1) or removes (sign -1) a batch's amounts from the unanswered offers. */
+  track(batch: OfferBatch, sign: 1 | -1): void {
+    const u = this.unanswered;
+    const { nodes, amounts } = batch;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      u[3 * node]! += sign * amounts[3 * i]!;
+      u[3 * node + 1]! += sign * amounts[3 * i + 1]!;
+      u[3 * node + 2]! += sign * amounts[3 * i + 2]!;
+    }
+  }
+
+  /** What unanswered offers lock on the node. */
+  offeredOn(node: number): Resources {
+    const u = this.unanswered;
+    return { cpu: u[3 * node]!, memory: u[3 * node + 1]!, gpu: u[3 * node + 2]! };
+  }
+
+  /**
+   * Whether no offer of `node` can come while only its waiters hold there: it
+   * is up, its free resources are below the minimum offer (`offerable` false),
+   * nothing runs on it and no offer of it is unanswered, and every group
+   * holding there waits.
+   */
+  starvedOn(node: number, cluster: Cluster, offerable: (node: number) => boolean): boolean {
+    if (cluster.up[node] === 0 || offerable(node)) return false;
+    let held = ZERO;
+    for (const g of this.holdersOn(node)) {
+      if (!g.waiting) return false;
+      held = add(held, g.held);
+    }
+    if (!isZero(this.offeredOn(node))) return false; // an unanswered offer comes back, and the node is looked at again
+    const busy = sub(sub(cluster.capacity(node), cluster.free(node)), held);
+    return busy.cpu <= 1e-9 && busy.memory <= 1e-9 && busy.gpu <= 1e-9;
+  }
+}
