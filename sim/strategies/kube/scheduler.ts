@@ -9,7 +9,8 @@ import type { Pod } from "./pod.ts";
 import type { GangPlugin, WaitingPods } from "./plugins.ts";
 import { Reservations } from "./reservations.ts";
 import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
-import { compileProfile, nonZeroRequest, type Scorer } from "./profile.ts";
+import { NodeScan } from "./node-scan.ts";
+import { compileProfile, nonZeroRequest } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
 
 /** What a cycle decided on its snapshot: a node, or a preemption, or neither (`preFiltered`: rejected before filtering). */
@@ -43,7 +44,8 @@ type Decision = { readonly node: number; readonly preempt?: Candidate | undefine
  */
 export class PodScheduler {
   readonly queue: SchedulingQueue;
-  private readonly scorer: Scorer;
+  /** Filter and score: the scan over the nodes, and where it starts next. */
+  private readonly scan: NodeScan;
   /** Per node: Pods bound there, and how much their non-zero requests exceed their requests (for scoring). */
   private readonly podCount: Uint32Array;
   private readonly nonZeroExtraCpu: Float64Array;
@@ -54,13 +56,10 @@ export class PodScheduler {
   private readonly nominatedOn = new Map<number, Set<Pod>>();
   /** Every live Pod, by group, so a lost or evicted group's Pods can be dropped. */
   private readonly podsOf = new Map<number, Pod[]>();
-  private readonly numToFind: number;
-  private readonly tieBreak: Rng;
   /** single-path: the one decision time every Pod takes (the slowest class's); multi-path: undefined. */
   private readonly singlePath: DecisionTime | undefined;
   private readonly preemptRng: Rng;
   private readonly preemptionView: PreemptionView;
-  private nextStart = 0;
   private nextOrder = 0;
   /** Pods waiting at Permit, and what they reserve. */
   private readonly waiting: Reservations;
@@ -69,8 +68,6 @@ export class PodScheduler {
   private readonly waitingPods: WaitingPods;
   private busy = false;
   private kicked = false;
-  /** Nodes examined by the last filter pass (for tests of percentageOfNodesToScore). */
-  lastExamined = 0;
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -82,9 +79,9 @@ export class PodScheduler {
     this.podCount = new Uint32Array(n);
     this.nonZeroExtraCpu = new Float64Array(n);
     this.nonZeroExtraMemory = new Float64Array(n);
-    this.scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
-    this.numToFind = numFeasibleNodesToFind(n, params.percentageOfNodesToScore);
-    this.tieBreak = ctx.rng.stream("kube/tie-break");
+    const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
+    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
+    this.scan = new NodeScan(nodes, scorer, numFeasibleNodesToFind(n, params.percentageOfNodesToScore), ctx.rng.stream("kube/tie-break"));
     this.preemptRng = ctx.rng.stream("kube/preemption");
     this.waiting = new Reservations(ctx.sim, ctx.cluster, ctx.log);
     this.waitingPods = {
@@ -381,134 +378,13 @@ export class PodScheduler {
     }
   }
 
-  private readonly extra = new Float64Array(3);
-
-  /** Filters one node for the Pod: resources (with nominated Pods of at least its priority), Pod count, selector. */
-  private feasible(node: number, pod: Pod): boolean {
-    const { cluster } = this.ctx;
-    if (pod.mask !== undefined && pod.mask[node] !== 1) return false;
-    let pods = this.podCount[node]!;
-    let fc = cluster.freeCpu[node]!;
-    let fm = cluster.freeMemory[node]!;
-    let fg = cluster.freeGpu[node]!;
-    if (this.nominatedOn.size > 0 && this.nominatedOn.has(node)) {
-      pods += this.nominatedUse(node, pod.group.priority, pod, this.extra);
-      fc -= this.extra[0]!;
-      fm -= this.extra[1]!;
-      fg -= this.extra[2]!;
-    }
-    const r = pod.request;
-    return pods + 1 <= cluster.maxPods[node]! && r.cpu <= fc && r.memory <= fm && r.gpu <= fg && (r.gpu <= 0 || cluster.gpus.fits(node, r.gpu));
+  /** Filter then score (NodeScan.select); -1 when no node fits. */
+  selectNode(pod: Pod): number {
+    return this.scan.select(pod);
   }
 
-  /**
-   * Filter then score (findNodesThatFitPod, prioritizeNodes, selectHost).
-   * Returns -1 when no node fits.
-   */
-  selectNode(pod: Pod): number {
-    const cluster = this.ctx.cluster;
-    const n = cluster.size;
-    if (pod.nominated >= 0 && cluster.up[pod.nominated] === 1 && this.feasible(pod.nominated, pod)) {
-      this.lastExamined = 1;
-      return pod.nominated;
-    }
-    const { cpu: qc, memory: qm, gpu: qg } = pod.request;
-    const bound = cluster.freeBound;
-    if (n > 0 && (qc > bound[0]! || qm > bound[1]! || qg > bound[2]!)) {
-      // No node has that much free: the scan would examine every node and find none (the start index
-      // then moves by n, i.e. stays; no tie is broken), so skip it.
-      this.lastExamined = n;
-      return -1;
-    }
-    const want = this.numToFind;
-    const scorer = this.scorer;
-    const fast = scorer.inline;
-    const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, maxPods } = cluster;
-    const { podCount, nonZeroExtraCpu, nonZeroExtraMemory, nominatedOn } = this;
-    const mask = pod.mask;
-    const { cpu: rc, memory: rm, gpu: rg } = pod.request;
-    const nzc = pod.nonZero.cpu;
-    const nzm = pod.nonZero.memory;
-    const bestEffort = rc === 0 && rm === 0 && rg === 0;
-    const fitWeight = fast?.fitWeight ?? 0;
-    const most = fast?.most ?? false;
-    const cpuWeight = fast?.cpuWeight ?? 0;
-    const memoryWeight = fast?.memoryWeight ?? 0;
-    const balancedWeight = fast?.balancedWeight ?? 0;
-    const balancedCpu = fast?.balancedCpu ?? false;
-    const balancedMemory = fast?.balancedMemory ?? false;
-    // x / w and x * (1 / w) are the same double when w is a power of two: the usual total weight (both
-    // resources weighed) is divided by multiplying; any other total (-1: never) by dividing.
-    const both = cpuWeight + memoryWeight;
-    const bothWeights = both > 0 && 2 ** Math.round(Math.log2(both)) === both ? both : -1;
-    const perBothWeights = 1 / bothWeights;
-    let found = 0;
-    let examined = 0;
-    let node = this.nextStart;
-    let best = -1;
-    let bestScore = -Infinity;
-    let ties = 0;
-    // One pass: filter, and score each feasible node as it is found, in scan order. The filter and the
-    // usual profiles are written out here (the same arithmetic as feasible() and profile.ts).
-    while (examined < n && found < want) {
-      const ok =
-        nominatedOn.size > 0 && nominatedOn.has(node)
-          ? this.feasible(node, pod)
-          : (mask === undefined || mask[node] === 1) && podCount[node]! < maxPods[node]! && rc <= freeCpu[node]! && rm <= freeMemory[node]! && rg <= freeGpu[node]! && (rg <= 0 || cluster.gpus.fits(node, rg));
-      if (ok) {
-        found++;
-        let score: number;
-        if (fast !== undefined) {
-          const capC = capCpu[node]!;
-          const capM = capMemory[node]!;
-          const usedC = capC - freeCpu[node]!;
-          const usedM = capM - freeMemory[node]!;
-          let fit = 0;
-          if (fitWeight > 0) {
-            let sum = 0;
-            let weights = 0;
-            if (cpuWeight > 0 && capC > 0) {
-              const req = usedC + nonZeroExtraCpu[node]! + nzc;
-              // A quotient in [0, 100]: `| 0` truncates as Go's int64 division does.
-              sum += (most ? ((req > capC ? capC : req) * 100) / capC | 0 : req > capC ? 0 : ((capC - req) * 100) / capC | 0) * cpuWeight;
-              weights += cpuWeight;
-            }
-            if (memoryWeight > 0 && capM > 0) {
-              const req = usedM + nonZeroExtraMemory[node]! + nzm;
-              sum += (most ? ((req > capM ? capM : req) * 100) / capM | 0 : req > capM ? 0 : ((capM - req) * 100) / capM | 0) * memoryWeight;
-              weights += memoryWeight;
-            }
-            fit = weights === 0 ? 0 : Math.trunc(weights === bothWeights ? sum * perBothWeights : sum / weights);
-          }
-          let balanced = 0;
-          if (balancedWeight > 0 && !bestEffort) {
-            let std = 0;
-            if (balancedCpu && balancedMemory && capC > 0 && capM > 0) {
-              const fc = (usedC + rc) / capC;
-              const fm = (usedM + rm) / capM;
-              std = Math.abs(((fc > 1 ? 1 : fc) - (fm > 1 ? 1 : fm)) / 2);
-            }
-            balanced = Math.trunc((1 - std) * 100);
-          }
-          score = fit * fitWeight + balanced * balancedWeight;
-        } else score = scorer.score(node, pod);
-        if (score > bestScore) {
-          bestScore = score;
-          best = node;
-          ties = 1;
-        } else if (score === bestScore) {
-          ties++;
-          if (this.tieBreak.int(ties) === 0) best = node;
-        }
-      }
-      examined++;
-      node++;
-      if (node === n) node = 0;
-    }
-    this.lastExamined = examined;
-    if (n > 0) this.nextStart = (this.nextStart + examined) % n;
-    // A scan that found nothing looked at every node: make the bound exact for the next Pods.
-    if (best < 0 && examined === n) cluster.tightenFreeBound();
-    return best;
+  /** Nodes examined by the last filter pass (for tests of percentageOfNodesToScore). */
+  get lastExamined(): number {
+    return this.scan.lastExamined;
   }
 }
