@@ -38,6 +38,7 @@ export async function runCommand(argv: RunArgs): Promise<void> {
   let workers = Math.min(runCount, argv.workers ?? availableParallelism());
   for (const s of scenarios) {
     const e = assertWithinBudget(s.file, s.spec, dirname(s.file), budget, strategies, argv.workers === undefined ? 1 : workers);
+    // One run fits (assertWithinBudget checked it), so this stays at least 1.
     if (argv.workers === undefined) workers = Math.min(workers, runsThatFit(e, budget));
   }
   const quiet = argv.quiet;

@@ -340,14 +340,13 @@ class Mesos implements Strategy, OfferSink {
     const { sim, cluster, log } = this.ctx;
     const declined: number[] = [];
     const amounts = this.declined.take(offers.amounts.length);
-    const hoarding = this.frameworks.some((fw) => fw.hoardNodeCount > 0);
     const nodes = offers.nodes;
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (hoarding && this.hoarded(node)) touched.add(node);
+      if (this.hoarded(node)) touched.add(node);
       const c = remaining[3 * i]!;
       const m = remaining[3 * i + 1]!;
       const g = remaining[3 * i + 2]!;

@@ -160,7 +160,7 @@ export function assertWithinBudget(where: string, spec: ScenarioSpec, baseDir: s
     );
   }
   if (need * concurrent > budget.total) {
-    const fit = Math.floor(budget.total / need);
+    const fit = runsThatFit(e, budget);
     throw new InputError(
       `${where}: ${e.driver}: ${concurrent} runs at once would need about ${formatBytes(need * concurrent)} (${formatBytes(need)} each: ${what}), over the memory budget of ${formatBytes(budget.total)} (${budget.source}); ` +
         (concurrent > 1 && fit >= 1 ? `run it with --workers ${fit}, ` : "") +
@@ -170,9 +170,9 @@ export function assertWithinBudget(where: string, spec: ScenarioSpec, baseDir: s
   return e;
 }
 
-/** How many runs of this estimate fit in the budget at once (at least 1: one run is checked on its own). */
+/** How many runs of this estimate (with its margin) fit in the budget's total at once; 0 when not even one does. */
 export function runsThatFit(e: Estimate, budget: Budget): number {
-  return Math.max(1, Math.floor(budget.total / (e.bytes * SAFETY)));
+  return Math.floor(budget.total / (e.bytes * SAFETY));
 }
 
 // Wall time per group (µs) of each strategy in whole small and medium commands (contention-1k and the

@@ -155,7 +155,7 @@ export class Allocator {
     // Compacts the parked list in place: the nodes that stay parked move to its front.
     const parked = this.parked.items;
     const { cluster } = this.ctx;
-    const filters = widened.map((f) => ({ until: this.filteredUntil[f]!, epochs: this.filterEpoch[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! }));
+    const filters = widened.map((f) => this.filterOf(f));
     let kept = 0;
     for (let i = 0; i < this.parked.length; i++) {
       const node = parked[i]!;
@@ -165,8 +165,7 @@ export class Allocator {
       }
       let offer = cell;
       for (let w = 0; w < filters.length && !offer; w++) {
-        const x = filters[w]!;
-        offer = !holdsBack(cluster, x.until, x.epochs, x.epoch, x.refused, node, now);
+        offer = !holdsBack(cluster, filters[w]!, node, now);
       }
       if (offer) {
         this.isParked[node] = 0;
@@ -251,14 +250,19 @@ export class Allocator {
   }
 
   /** The frameworks that want offers this round, in id order, with the filter state choose() reads of each. */
-  private wanting: { f: number; anyNode: boolean; hoards: Uint32Array; until: Float64Array; epochs: Uint32Array; epoch: number; refused: Float64Array }[] = [];
+  private wanting: (Filter & { f: number; anyNode: boolean; hoards: Uint32Array })[] = [];
+
+  /** Framework f's refuse filters as they stand (the arrays, and its current revive epoch). */
+  private filterOf(f: number): Filter {
+    return { until: this.filteredUntil[f]!, epochs: this.filterEpoch[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! };
+  }
 
   private prepareChoice(interests: readonly (Interest | null)[]): void {
     this.wanting = [];
     for (let f = 0; f < interests.length; f++) {
       const interest = interests[f];
       if (interest === null || interest === undefined) continue;
-      this.wanting.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, until: this.filteredUntil[f]!, epochs: this.filterEpoch[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! });
+      this.wanting.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, ...this.filterOf(f) });
     }
   }
 
@@ -279,7 +283,7 @@ export class Allocator {
       const w = wanting[k]!;
       if (node >= 0) {
         if (!w.anyNode && w.hoards[node] === 0) continue;
-        if (holdsBack(cluster, w.until, w.epochs, w.epoch, w.refused, node, now)) continue;
+        if (holdsBack(cluster, w, node, now)) continue;
       }
       const share = shares[w.f]!;
       const count = this.allocations[w.f]!;
@@ -391,12 +395,20 @@ export class Allocator {
   }
 }
 
+/** A framework's refuse filters: per node until when, the revive epoch each was made in, and what was declined (cpu, memory, gpu at 3 node..). */
+interface Filter {
+  readonly until: Float64Array;
+  readonly epochs: Uint32Array;
+  readonly epoch: number;
+  readonly refused: Float64Array;
+}
+
 /**
  * Whether a framework's refuse filter holds back an offer of `node` now: set
  * until a later time in the framework's current revive epoch, and the node's
  * free resources contained in what was declined (`RefusedOfferFilter`).
  */
-function holdsBack(cluster: Cluster, until: Float64Array, epochs: Uint32Array, epoch: number, refused: Float64Array, node: number, now: number): boolean {
+function holdsBack(cluster: Cluster, { until, epochs, epoch, refused }: Filter, node: number, now: number): boolean {
   if (until[node]! <= now || epochs[node] !== epoch) return false;
   return cluster.freeCpu[node]! <= refused[3 * node]! && cluster.freeMemory[node]! <= refused[3 * node + 1]! && cluster.freeGpu[node]! <= refused[3 * node + 2]!;
 }
