@@ -55,7 +55,14 @@ export class TypedHeap {
       let child = 2 * i + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && (t[right]! < t[child]! || (t[right] === t[child] && r[right]! < r[child]!))) child = right;
+      if (right < n) {
+        // The smaller child, without a branch on the (unpredictable) time comparison: +(a < b) compiles to a
+        // flag read, not a jump. Equal times fall back to the rank.
+        const tr = t[right]!;
+        const tc = t[child]!;
+        child += +(tr < tc);
+        if (tr === tc && r[right]! < r[child]!) child = right;
+      }
       const ct = t[child]!;
       if (time < ct || (time === ct && rank <= r[child]!)) break;
       t[i] = ct;

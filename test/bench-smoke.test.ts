@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bulkEngineQueue, holdEngineQueue, holdFastPriorityQueue, holdProcesses, holdTypedHeap, increments } from "../bench/engine-models.ts";
 import { runCheckCost } from "../bench/check-cost.ts";
+import { runPeer } from "../bench/peer.ts";
 import { TypedHeap } from "../bench/typed-heap.ts";
 import { EventQueue, Phase } from "../sim/engine/index.ts";
 
@@ -23,6 +24,16 @@ describe("benchmark models (smoke: the bench measures what it says)", () => {
   it("processes every timeout of the peer model", () => {
     expect(holdProcesses(10, 20)).toBe(200);
   });
+
+  it("times the peer model's cosched side in its own process, cold and warm", () => {
+    const peer = runPeer(10, 20, 1);
+    expect(peer.events).toBe(200);
+    expect(peer.coschedSeconds).toBeGreaterThan(0);
+    expect(peer.coschedColdSeconds).toBeGreaterThan(0);
+    // SimPy is timed when it can be imported, and the result says why when it cannot.
+    if (peer.simpySeconds === null) expect(peer.note).toMatch(/skipped SimPy/);
+    else expect(peer.simpySeconds).toBeGreaterThan(0);
+  }, 30_000);
 
   it("the engine queue and the reference heap pop the same order for any input", () => {
     fc.assert(
