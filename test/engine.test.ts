@@ -40,6 +40,30 @@ describe("simulator", () => {
     expect(sim.eventsProcessed).toBe(1);
   });
 
+  it("cancels exactly the events asked for, across many cancels, stale handles and reused slots", () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    const fired = sim.schedule(0.5, Phase.Arrival, () => seen.push(-1));
+    sim.run(1);
+    // Cancelling an event that already fired, or an id never handed out, changes nothing later.
+    sim.cancel(fired);
+    sim.cancel(10_000_000);
+    sim.cancel(-1);
+    sim.cancel(1.5);
+    const ids: number[] = [];
+    for (let i = 0; i < 300; i++) ids.push(sim.schedule(2 + i, Phase.Arrival, () => seen.push(i)));
+    // Every third one cancelled (the bitset grows past its first words), then one more in a slot freed by a fired event.
+    for (let i = 0; i < 300; i += 3) sim.cancel(ids[i]!);
+    sim.run(100);
+    const late = sim.schedule(500, Phase.Arrival, () => seen.push(1000));
+    sim.cancel(late);
+    sim.schedule(501, Phase.Arrival, () => seen.push(1001));
+    sim.run(1000);
+    const expected = [-1, ...Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 3 !== 0), 1001];
+    expect(seen).toEqual(expected);
+    expect(sim.eventsProcessed).toBe(expected.length);
+  });
+
   it("stops at the horizon and leaves later events queued", () => {
     const sim = new Simulator();
     const seen: number[] = [];

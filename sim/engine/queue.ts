@@ -15,7 +15,10 @@ const SEQ_SPAN = 2 ** 44;
  * holding its action; slots are recycled through a free list, so sifting
  * moves only numbers and pushing and popping allocate nothing beyond
  * amortised array growth. Cancelled events stay in the heap and are dropped
- * when they reach the top.
+ * when they reach the top: a cancel sets the event's bit in a bitset by
+ * sequence number, which pop reads through the slot's sequence number (a
+ * Set of cancelled ids cost every pop a hash look-up once any cancel was
+ * pending, and kept forever the ids of events cancelled after they fired).
  */
 export class EventQueue {
   // The heap, in heap order.
@@ -29,7 +32,11 @@ export class EventQueue {
   private freeCount = 0;
   private slotsUsed = 0;
   private nextSeq = 0;
-  private readonly cancelled = new Set<number>();
+  /** Per slot: the sequence number of the event it holds. */
+  private slotSeqs: Float64Array;
+  /** Bit `seq` set: that event was cancelled. Covers sequence numbers up to the largest cancelled one. */
+  private cancelledBits = new Uint32Array(0);
+  private anyCancelled = false;
 
   /** The entry removed by the last pop: its time and rank, and its action (undefined if it was cancelled). */
   time = 0;
@@ -42,6 +49,7 @@ export class EventQueue {
     this.slots = new Int32Array(capacity);
     this.actions = new Array<Action | undefined>(capacity).fill(undefined);
     this.freeSlots = new Int32Array(capacity);
+    this.slotSeqs = new Float64Array(capacity);
   }
 
   /** Entries in the heap, cancelled ones included. */
@@ -55,6 +63,7 @@ export class EventQueue {
     if (this.count === this.times.length) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.slotsUsed++;
     this.actions[slot] = action;
+    this.slotSeqs[slot] = seq;
     const rank = phase * SEQ_SPAN + seq;
     const t = this.times;
     const r = this.ranks;
@@ -77,7 +86,15 @@ export class EventQueue {
 
   /** Marks an event cancelled. Cancelling an event that already fired does nothing. */
   cancel(id: EventId): void {
-    this.cancelled.add(id);
+    if (!(Number.isInteger(id) && id >= 0 && id < this.nextSeq)) return; // never scheduled: nothing to cancel
+    const word = Math.floor(id / 32);
+    if (word >= this.cancelledBits.length) {
+      const bits = new Uint32Array(Math.max(word + 1, 2 * this.cancelledBits.length));
+      bits.set(this.cancelledBits);
+      this.cancelledBits = bits;
+    }
+    this.cancelledBits[word]! |= 1 << id % 32;
+    this.anyCancelled = true;
   }
 
   /** Time of the earliest entry, or Infinity when empty. */
@@ -105,7 +122,11 @@ export class EventQueue {
     this.action = this.actions[top];
     this.actions[top] = undefined;
     this.freeSlots[this.freeCount++] = top;
-    if (this.cancelled.size > 0 && this.cancelled.delete(this.rank % SEQ_SPAN)) this.action = undefined;
+    if (this.anyCancelled) {
+      const seq = this.slotSeqs[top]!;
+      const word = Math.floor(seq / 32);
+      if (word < this.cancelledBits.length && (this.cancelledBits[word]! >>> seq % 32) & 1) this.action = undefined;
+    }
     const n = --this.count;
     if (n === 0) return true;
     const time = t[n]!;
@@ -148,12 +169,15 @@ export class EventQueue {
     slots.set(this.slots);
     const free = new Int32Array(cap);
     free.set(this.freeSlots);
+    const seqs = new Float64Array(cap);
+    seqs.set(this.slotSeqs);
     const actions = new Array<Action | undefined>(cap).fill(undefined);
     for (let i = 0; i < this.slotsUsed; i++) actions[i] = this.actions[i];
     this.times = times;
     this.ranks = ranks;
     this.slots = slots;
     this.freeSlots = free;
+    this.slotSeqs = seqs;
     this.actions = actions;
   }
 }
