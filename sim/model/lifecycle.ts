@@ -1,6 +1,7 @@
 import { Phase, type EventId, type Simulator } from "../engine/index.ts";
 import { Ev, type EventLog } from "../metrics/log.ts";
 import type { Cluster } from "./cluster.ts";
+import { NodeTasks, type NodeLinked } from "./node-tasks.ts";
 import { podCount, podEnd, podFirst, podOf, quorum, type Group } from "./group.ts";
 import type { Resources } from "./resources.ts";
 
@@ -18,9 +19,12 @@ export interface Task {
   readonly gpuHandle: number;
 }
 
+/** A live task as the lifecycle holds it: linked among its node's tasks. */
+type LiveTask = Task & NodeLinked;
+
 interface GroupRun {
   running: number;
-  tasks: Task[];
+  tasks: LiveTask[];
   finish: EventId | undefined;
   done: boolean;
   /** A group of several Pods (gang, job): per-Pod state, made at its first start. */
@@ -64,7 +68,7 @@ export class Lifecycle {
   /** 1 from a group's loss to a node failure until a controller replaces it. */
   private readonly lost: Uint8Array;
   /** Live tasks per node, for node failures. */
-  private readonly onNode = new Map<number, Set<Task>>();
+  private readonly onNode: NodeTasks<LiveTask>;
   private nextTask = 0;
 
   constructor(
@@ -75,6 +79,7 @@ export class Lifecycle {
   ) {
     this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false, pods: undefined }));
     this.lost = new Uint8Array(groups.length);
+    this.onNode = new NodeTasks(cluster.size);
   }
 
   /** Members of the group that run now. */
@@ -156,15 +161,10 @@ export class Lifecycle {
   private adopt(group: Group, members: number, node: number, request: Resources, gpuHandle: number, first: number): Task {
     const run = this.run(group.index);
     const now = this.sim.now;
-    const task: Task = { id: this.nextTask++, group: group.index, node, members, first, request, start: now, gpuHandle };
+    const task: LiveTask = { id: this.nextTask++, group: group.index, node, members, first, request, start: now, gpuHandle, prevOnNode: undefined, nextOnNode: undefined };
     run.tasks.push(task);
     run.running += members;
-    let here = this.onNode.get(node);
-    if (here === undefined) {
-      here = new Set();
-      this.onNode.set(node, here);
-    }
-    here.add(task);
+    this.onNode.add(task);
     this.log.pushResources(now, Ev.TaskStart, group.index, node, task.id, request);
     if (group.pods !== undefined) {
       this.adoptPod(group, run, task);
@@ -245,15 +245,15 @@ export class Lifecycle {
     pods.finishes[p] = undefined;
     const lo = podFirst(group, p);
     const hi = podEnd(group, p);
-    const mine: Task[] = [];
-    const rest: Task[] = [];
+    const mine: LiveTask[] = [];
+    const rest: LiveTask[] = [];
     for (const t of run.tasks) (t.first >= lo && t.first < hi ? mine : rest).push(t);
     run.tasks = rest;
     const now = this.sim.now;
     for (const task of mine) {
       run.running -= task.members;
       this.cluster.release(task.node, task.request, task.gpuHandle);
-      this.onNode.get(task.node)?.delete(task);
+      this.onNode.remove(task);
       this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
     }
     pods.members[p] = 0;
@@ -280,7 +280,7 @@ export class Lifecycle {
    */
   failNode(node: number): Group[] {
     const lost: Group[] = [];
-    for (const task of this.onNode.get(node) ?? []) {
+    for (const task of this.onNode.on(node)) {
       const group = this.groups[task.group]!;
       if (!lost.includes(group)) lost.push(group);
     }
@@ -329,7 +329,7 @@ export class Lifecycle {
     const now = this.sim.now;
     for (const task of tasks) {
       this.cluster.release(task.node, task.request, task.gpuHandle);
-      this.onNode.get(task.node)?.delete(task);
+      this.onNode.remove(task);
       this.log.pushResources(now, kind, task.group, task.node, task.id, task.request);
     }
     return tasks;

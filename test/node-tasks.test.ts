@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { NodeTasks, type NodeLinked } from "../sim/model/node-tasks.ts";
+
+interface T extends NodeLinked {
+  readonly id: number;
+}
+const task = (id: number, node: number): T => ({ id, node, prevOnNode: undefined, nextOnNode: undefined });
+const ids = (tasks: readonly T[]): number[] => tasks.map((t) => t.id);
+
+describe("NodeTasks: the live tasks of each node", () => {
+  it("lists a node's tasks in the order they were added, apart from other nodes'", () => {
+    const nodes = new NodeTasks<T>(3);
+    const all = [task(1, 0), task(2, 1), task(3, 0), task(4, 0), task(5, 2)];
+    for (const t of all) nodes.add(t);
+    expect(ids(nodes.on(0))).toEqual([1, 3, 4]);
+    expect(ids(nodes.on(1))).toEqual([2]);
+    expect(ids(nodes.on(2))).toEqual([5]);
+  });
+
+  it.each([
+    { removed: [1], left: [2, 3, 4] },
+    { removed: [4], left: [1, 2, 3] },
+    { removed: [2], left: [1, 3, 4] },
+    { removed: [2, 3], left: [1, 4] },
+    { removed: [1, 4], left: [2, 3] },
+    { removed: [1, 2, 3, 4], left: [] },
+  ])("keeps the order of the rest when $removed are removed", ({ removed, left }) => {
+    const nodes = new NodeTasks<T>(1);
+    const all = [1, 2, 3, 4].map((id) => task(id, 0));
+    for (const t of all) nodes.add(t);
+    for (const id of removed) nodes.remove(all[id - 1]!);
+    expect(ids(nodes.on(0))).toEqual(left);
+    // Adding after removals appends at the end.
+    nodes.add(task(9, 0));
+    expect(ids(nodes.on(0))).toEqual([...left, 9]);
+  });
+
+  it("hands out a copy, so the caller may remove tasks while going through it", () => {
+    const nodes = new NodeTasks<T>(1);
+    const all = [1, 2, 3].map((id) => task(id, 0));
+    for (const t of all) nodes.add(t);
+    const seen: number[] = [];
+    for (const t of nodes.on(0)) {
+      seen.push(t.id);
+      nodes.remove(t);
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    expect(nodes.on(0)).toEqual([]);
+  });
+});
