@@ -72,7 +72,7 @@ describe("the scheduling queue", () => {
   function pod(order: number, timestamp: number): Pod {
     const g = { index: order, id: `p${order}`, submit: 0, kind: "colocate" as const, duration: 1, priority: 0, members: [] };
     const r = { cpu: 1, memory: 1, gpu: 0 };
-    return { group: g, index: 0, firstMember: 0, members: 1, request: r, nonZero: r, mask: undefined, order, createdAt: timestamp, timestamp, attempts: 0, state: "active", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false };
+    return { group: g, index: 0, firstMember: 0, members: 1, request: r, nonZero: r, mask: undefined, order, createdAt: timestamp, timestamp, attempts: 0, state: "active", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false, prevOnNode: undefined, nextOnNode: undefined };
   }
 
   it("puts a Pod that failed behind a Pod created before its failure: the queue timestamp is refreshed", () => {

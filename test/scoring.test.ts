@@ -35,7 +35,7 @@ function scheduler(cluster: Cluster, params: Record<string, unknown> = {}): PodS
 /** A Pod of one container asking for `request`, for selectNode. */
 function pod(request: Resources): Pod {
   const group = { index: 0, id: "p", submit: 0, kind: "colocate" as const, duration: 1, priority: 0, members: [{ name: "c", request, delay: 0, init: false }] };
-  return { group, index: 0, firstMember: 0, members: 1, request, nonZero: request, mask: undefined, order: 0, createdAt: 0, timestamp: 0, attempts: 0, state: "inflight", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false };
+  return { group, index: 0, firstMember: 0, members: 1, request, nonZero: request, mask: undefined, order: 0, createdAt: 0, timestamp: 0, attempts: 0, state: "inflight", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false, prevOnNode: undefined, nextOnNode: undefined };
 }
 
 describe("percentageOfNodesToScore", () => {

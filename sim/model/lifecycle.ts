@@ -1,7 +1,7 @@
 import { Phase, type EventId, type Simulator } from "../engine/index.ts";
 import { Ev, type EventLog } from "../metrics/log.ts";
 import type { Cluster } from "./cluster.ts";
-import { NodeTasks, type NodeLinked } from "./node-tasks.ts";
+import { NodeLists, type OnNode } from "./node-lists.ts";
 import { podCount, podEnd, podFirst, podOf, quorum, type Group } from "./group.ts";
 import type { Resources } from "./resources.ts";
 
@@ -20,7 +20,7 @@ export interface Task {
 }
 
 /** A live task as the lifecycle holds it: linked among its node's tasks. */
-type LiveTask = Task & NodeLinked;
+type LiveTask = Task & OnNode;
 
 interface GroupRun {
   running: number;
@@ -68,7 +68,7 @@ export class Lifecycle {
   /** 1 from a group's loss to a node failure until a controller replaces it. */
   private readonly lost: Uint8Array;
   /** Live tasks per node, for node failures. */
-  private readonly onNode: NodeTasks<LiveTask>;
+  private readonly onNode: NodeLists<LiveTask>;
   private nextTask = 0;
 
   constructor(
@@ -79,7 +79,7 @@ export class Lifecycle {
   ) {
     this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false, pods: undefined }));
     this.lost = new Uint8Array(groups.length);
-    this.onNode = new NodeTasks(cluster.size);
+    this.onNode = new NodeLists(cluster.size);
   }
 
   /** Members of the group that run now. */

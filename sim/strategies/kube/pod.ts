@@ -1,4 +1,5 @@
 import type { Group } from "../../model/group.ts";
+import type { OnNode } from "../../model/node-lists.ts";
 import type { Resources } from "../../model/resources.ts";
 
 /** Where a Pod is in kube-scheduler: one of the scheduling queue's three queues, in a cycle, bound, or gone. */
@@ -37,6 +38,9 @@ export interface Pod {
   nominated: number;
   /** A preemption victim in its termination grace period. */
   terminating: boolean;
+  /** Its neighbours among the Pods bound to its node (the scheduler's NodeLists). */
+  prevOnNode: OnNode | undefined;
+  nextOnNode: OnNode | undefined;
 }
 
 export const priorityOf = (pod: Pod): number => pod.group.priority;

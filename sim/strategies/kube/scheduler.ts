@@ -1,5 +1,6 @@
 import { Phase, type Rng } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
+import { NodeLists } from "../../model/node-lists.ts";
 import { podEnd, podFirst, podMembers, podRequest, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { numFeasibleNodesToFind } from "../scoring.ts";
@@ -50,7 +51,8 @@ export class PodScheduler {
   private readonly podCount: Uint32Array;
   private readonly nonZeroExtraCpu: Float64Array;
   private readonly nonZeroExtraMemory: Float64Array;
-  private readonly boundOn = new Map<number, Set<Pod>>();
+  /** Per node: the Pods bound there, in bind order. */
+  private readonly boundOn: NodeLists<Pod>;
   /** Bound Pods per priority: preemption is tried only when some bound Pod has a lower priority. */
   private readonly boundPriorities = new Map<number, number>();
   private readonly nominatedOn = new Map<number, Set<Pod>>();
@@ -79,6 +81,7 @@ export class PodScheduler {
     this.podCount = new Uint32Array(n);
     this.nonZeroExtraCpu = new Float64Array(n);
     this.nonZeroExtraMemory = new Float64Array(n);
+    this.boundOn = new NodeLists(n);
     const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
     const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
     this.scan = new NodeScan(nodes, scorer, numFeasibleNodesToFind(n, params.percentageOfNodesToScore), ctx.rng.stream("kube/tie-break"));
@@ -96,7 +99,7 @@ export class PodScheduler {
     this.queue = new SchedulingQueue(ctx.sim, params, () => this.kick(), this.plugin?.sort);
     this.preemptionView = {
       cluster: ctx.cluster,
-      podsOn: (node) => this.boundOn.get(node) ?? [],
+      podsOn: (node) => this.boundOn.on(node),
       nominatedUse: (node, priority, pod, out) => void this.nominatedUse(node, priority, pod, out),
       // A failed node is no candidate: nothing new is placed there (the node is tainted not-ready).
       possible: (node, pod) => ctx.cluster.up[node] === 1 && ctx.cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1),
@@ -134,6 +137,8 @@ export class PodScheduler {
       boundAt: NaN,
       nominated: -1,
       terminating: false,
+      prevOnNode: undefined,
+      nextOnNode: undefined,
     };
     const pods = this.podsOf.get(group.index);
     if (pods === undefined) this.podsOf.set(group.index, [pod]);
@@ -233,9 +238,7 @@ export class PodScheduler {
     this.podCount[node]!++;
     this.nonZeroExtraCpu[node]! += pod.nonZero.cpu - pod.request.cpu;
     this.nonZeroExtraMemory[node]! += pod.nonZero.memory - pod.request.memory;
-    let on = this.boundOn.get(node);
-    if (on === undefined) this.boundOn.set(node, (on = new Set()));
-    on.add(pod);
+    this.boundOn.add(pod);
     const p = pod.group.priority;
     this.boundPriorities.set(p, (this.boundPriorities.get(p) ?? 0) + 1);
   }
@@ -245,7 +248,7 @@ export class PodScheduler {
     this.podCount[node]!--;
     this.nonZeroExtraCpu[node]! -= pod.nonZero.cpu - pod.request.cpu;
     this.nonZeroExtraMemory[node]! -= pod.nonZero.memory - pod.request.memory;
-    this.boundOn.get(node)?.delete(pod);
+    this.boundOn.remove(pod);
     const p = pod.group.priority;
     const left = (this.boundPriorities.get(p) ?? 1) - 1;
     if (left === 0) this.boundPriorities.delete(p);
@@ -321,7 +324,7 @@ export class PodScheduler {
   /** PodEligibleToPreemptOthers: not while victims of its own earlier preemption are still terminating on its nominated node. */
   private eligibleToPreempt(pod: Pod): boolean {
     if (pod.nominated < 0) return true;
-    for (const q of this.boundOn.get(pod.nominated) ?? []) if (q.terminating && q.group.priority < pod.group.priority) return false;
+    for (const q of this.boundOn.on(pod.nominated)) if (q.terminating && q.group.priority < pod.group.priority) return false;
     return true;
   }
 

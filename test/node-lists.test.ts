@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { NodeTasks, type NodeLinked } from "../sim/model/node-tasks.ts";
+import { NodeLists, type OnNode } from "../sim/model/node-lists.ts";
 
-interface T extends NodeLinked {
+interface T extends OnNode {
   readonly id: number;
 }
 const task = (id: number, node: number): T => ({ id, node, prevOnNode: undefined, nextOnNode: undefined });
 const ids = (tasks: readonly T[]): number[] => tasks.map((t) => t.id);
 
-describe("NodeTasks: the live tasks of each node", () => {
+describe("NodeLists: what is on each node", () => {
   it("lists a node's tasks in the order they were added, apart from other nodes'", () => {
-    const nodes = new NodeTasks<T>(3);
+    const nodes = new NodeLists<T>(3);
     const all = [task(1, 0), task(2, 1), task(3, 0), task(4, 0), task(5, 2)];
     for (const t of all) nodes.add(t);
     expect(ids(nodes.on(0))).toEqual([1, 3, 4]);
@@ -25,7 +25,7 @@ describe("NodeTasks: the live tasks of each node", () => {
     { removed: [1, 4], left: [2, 3] },
     { removed: [1, 2, 3, 4], left: [] },
   ])("keeps the order of the rest when $removed are removed", ({ removed, left }) => {
-    const nodes = new NodeTasks<T>(1);
+    const nodes = new NodeLists<T>(1);
     const all = [1, 2, 3, 4].map((id) => task(id, 0));
     for (const t of all) nodes.add(t);
     for (const id of removed) nodes.remove(all[id - 1]!);
@@ -35,8 +35,31 @@ describe("NodeTasks: the live tasks of each node", () => {
     expect(ids(nodes.on(0))).toEqual([...left, 9]);
   });
 
-  it("hands out a copy, so the caller may remove tasks while going through it", () => {
-    const nodes = new NodeTasks<T>(1);
+  it("leaves the lists alone when asked to remove an item not listed", () => {
+    const nodes = new NodeLists<T>(2);
+    const a = task(1, 0);
+    const b = task(2, 0);
+    nodes.add(a);
+    nodes.add(b);
+    nodes.remove(a);
+    nodes.remove(a); // removed already
+    nodes.remove(task(3, 0)); // never added
+    nodes.remove(task(4, 1));
+    expect(ids(nodes.on(0))).toEqual([2]);
+    expect(ids(nodes.on(1))).toEqual([]);
+  });
+
+  it("keeps an item's place when it is added again while listed", () => {
+    const nodes = new NodeLists<T>(1);
+    const all = [1, 2, 3].map((id) => task(id, 0));
+    for (const t of all) nodes.add(t);
+    nodes.add(all[0]!);
+    nodes.add(all[1]!);
+    expect(ids(nodes.on(0))).toEqual([1, 2, 3]);
+  });
+
+  it("hands out a copy, so the caller may remove items while going through it", () => {
+    const nodes = new NodeLists<T>(1);
     const all = [1, 2, 3].map((id) => task(id, 0));
     for (const t of all) nodes.add(t);
     const seen: number[] = [];
