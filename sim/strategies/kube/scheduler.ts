@@ -57,7 +57,7 @@ export class PodScheduler {
   private readonly boundPriorities = new Map<number, number>();
   private readonly nominatedOn = new Map<number, Set<Pod>>();
   /** Every live Pod, by group, so a lost or evicted group's Pods can be dropped. */
-  private readonly podsOf = new Map<number, Pod[]>();
+  private readonly podsOf: (Pod[] | undefined)[];
   /** single-path: the one decision time every Pod takes (the slowest class's); multi-path: undefined. */
   private readonly singlePath: DecisionTime | undefined;
   private readonly preemptRng: Rng;
@@ -82,13 +82,14 @@ export class PodScheduler {
     this.nonZeroExtraCpu = new Float64Array(n);
     this.nonZeroExtraMemory = new Float64Array(n);
     this.boundOn = new NodeLists(n);
+    this.podsOf = new Array<Pod[] | undefined>(ctx.groups.length).fill(undefined);
     const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
     const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
     this.scan = new NodeScan(nodes, scorer, numFeasibleNodesToFind(n, params.percentageOfNodesToScore), ctx.rng.stream("kube/tie-break"));
     this.preemptRng = ctx.rng.stream("kube/preemption");
     this.waiting = new Reservations(ctx.sim, ctx.cluster, ctx.log);
     this.waitingPods = {
-      of: (group) => (this.podsOf.get(group.index) ?? []).filter((p) => p.state === "waiting"),
+      of: (group) => (this.podsOf[group.index] ?? []).filter((p) => p.state === "waiting"),
       allow: (pod) => this.allowWaiting(pod),
       reject: (pod) => {
         if (this.waiting.has(pod)) this.ctx.log.push(this.ctx.sim.now, Ev.PermitReject, pod.group.index, pod.node, pod.index);
@@ -140,8 +141,8 @@ export class PodScheduler {
       prevOnNode: undefined,
       nextOnNode: undefined,
     };
-    const pods = this.podsOf.get(group.index);
-    if (pods === undefined) this.podsOf.set(group.index, [pod]);
+    const pods = this.podsOf[group.index];
+    if (pods === undefined) this.podsOf[group.index] = [pod];
     else pods.push(pod);
     this.plugin?.podCreated(pod);
     this.queue.add(pod);
@@ -162,7 +163,7 @@ export class PodScheduler {
 
   /** Moves the Pods of `group` that wait in backoff or among the unschedulable straight to activeQ (PodsToActivate). */
   activateSiblings(group: Group, except: Pod): void {
-    for (const pod of this.podsOf.get(group.index) ?? []) if (pod !== except) this.queue.activate(pod);
+    for (const pod of this.podsOf[group.index] ?? []) if (pod !== except) this.queue.activate(pod);
   }
 
   /** The Pod's reservation at Permit becomes a binding: the hold is released and the Pod runs. */
@@ -207,7 +208,7 @@ export class PodScheduler {
       this.queue.nodeAdded((pod) => cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1));
       return;
     }
-    for (const pod of this.podsOf.get(group.index) ?? []) {
+    for (const pod of this.podsOf[group.index] ?? []) {
       if (pod.state !== "bound" || pod.node !== node || (index !== undefined && pod.index !== index)) continue;
       this.unbind(pod);
       this.plugin?.podDeleted(pod);
@@ -218,9 +219,9 @@ export class PodScheduler {
 
   /** Drops every Pod of the group, wherever it is (its group was lost or evicted). */
   forget(group: Group): void {
-    const pods = this.podsOf.get(group.index);
+    const pods = this.podsOf[group.index];
     if (pods === undefined) return;
-    this.podsOf.delete(group.index);
+    this.podsOf[group.index] = undefined;
     for (const pod of pods) {
       this.waiting.release(pod);
       if (pod.state === "bound" || pod.state === "waiting") this.unbind(pod);
@@ -374,7 +375,7 @@ export class PodScheduler {
       log.push(sim.now, Ev.Preempted, group.index, c.node, pod.group.index);
       sim.after(this.params.terminationGracePeriodSeconds, Phase.Release, () => {
         // Still running (it did not finish on its own meanwhile): the victim is deleted.
-        if (!(this.podsOf.get(group.index) ?? []).some((p) => p.terminating && p.state === "bound")) return;
+        if (!(this.podsOf[group.index] ?? []).some((p) => p.terminating && p.state === "bound")) return;
         lifecycle.killGroup(group);
         this.ctx.evicted(group);
       });
