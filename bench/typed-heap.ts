@@ -1,3 +1,6 @@
+// The same child choice as the engine queue (branch-free in the cached top levels).
+import { BRANCH_FREE_BELOW } from "../sim/engine/queue.ts";
+
 /**
  * Reference point for the engine queue benchmark: a binary min-heap on typed
  * arrays keyed by (time, rank), holding an int payload. No objects per entry.
@@ -56,12 +59,14 @@ export class TypedHeap {
       if (child >= n) break;
       const right = child + 1;
       if (right < n) {
-        // The smaller child, without a branch on the (unpredictable) time comparison: +(a < b) compiles to a
-        // flag read, not a jump. Equal times fall back to the rank.
         const tr = t[right]!;
         const tc = t[child]!;
-        child += +(tr < tc);
-        if (tr === tc && r[right]! < r[child]!) child = right;
+        if (child < BRANCH_FREE_BELOW) {
+          // The smaller child without a branch on the (unpredictable) time comparison: +(a < b) compiles to
+          // a flag read, not a jump. Equal times fall back to the rank.
+          child += +(tr < tc);
+          if (tr === tc && r[right]! < r[child]!) child = right;
+        } else if (tr < tc || (tr === tc && r[right]! < r[child]!)) child = right;
       }
       const ct = t[child]!;
       if (time < ct || (time === ct && rank <= r[child]!)) break;
