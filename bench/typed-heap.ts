@@ -1,5 +1,5 @@
 // The same child choice as the engine queue (branch-free in the cached top levels).
-import { BRANCH_FREE_BELOW } from "../sim/engine/queue.ts";
+import { smallerChild } from "../sim/engine/queue.ts";
 
 /**
  * Reference point for the engine queue benchmark: a binary min-heap on typed
@@ -55,19 +55,9 @@ export class TypedHeap {
     const value = v[n]!;
     let i = 0;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (right < n) {
-        const tr = t[right]!;
-        const tc = t[child]!;
-        if (child < BRANCH_FREE_BELOW) {
-          // The smaller child without a branch on the (unpredictable) time comparison: +(a < b) compiles to
-          // a flag read, not a jump. Equal times fall back to the rank.
-          child += +(tr < tc);
-          if (tr === tc && r[right]! < r[child]!) child = right;
-        } else if (tr < tc || (tr === tc && r[right]! < r[child]!)) child = right;
-      }
+      const first = 2 * i + 1;
+      if (first >= n) break;
+      const child = smallerChild(t, r, first, n);
       const ct = t[child]!;
       if (time < ct || (time === ct && rank <= r[child]!)) break;
       t[i] = ct;

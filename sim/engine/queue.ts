@@ -19,6 +19,24 @@ const SEQ_SPAN = 2 ** 44;
 export const BRANCH_FREE_BELOW = 2 ** 15;
 
 /**
+ * Of the children `first` and `first + 1` of a heap of `n` entries, the one
+ * ordered first by (time, rank). In the top levels (below BRANCH_FREE_BELOW)
+ * without a branch on the (unpredictable) time comparison: +(a < b) compiles
+ * to a flag read, not a jump. Equal times fall back to the rank.
+ */
+export function smallerChild(t: Float64Array, r: Float64Array, first: number, n: number): number {
+  const right = first + 1;
+  if (right >= n) return first;
+  const tr = t[right]!;
+  const tc = t[first]!;
+  if (first < BRANCH_FREE_BELOW) {
+    const child = first + +(tr < tc);
+    return tr === tc && r[right]! < r[first]! ? right : child;
+  }
+  return tr < tc || (tr === tc && r[right]! < r[first]!) ? right : first;
+}
+
+/**
  * The event queue: a binary min-heap on typed arrays ordered by
  * (time, rank), rank = phase x 2^44 + seq. Each heap entry points at a slot
  * holding its action; slots are recycled through a free list, so sifting
@@ -143,19 +161,9 @@ export class EventQueue {
     const slot = s[n]!;
     let i = 0;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (right < n) {
-        const tr = t[right]!;
-        const tc = t[child]!;
-        if (child < BRANCH_FREE_BELOW) {
-          // The smaller child without a branch on the (unpredictable) time comparison: +(a < b) compiles to
-          // a flag read, not a jump. Equal times fall back to the rank.
-          child += +(tr < tc);
-          if (tr === tc && r[right]! < r[child]!) child = right;
-        } else if (tr < tc || (tr === tc && r[right]! < r[child]!)) child = right;
-      }
+      const first = 2 * i + 1;
+      if (first >= n) break;
+      const child = smallerChild(t, r, first, n);
       const ct = t[child]!;
       if (time < ct || (time === ct && rank < r[child]!)) break;
       t[i] = ct;
