@@ -22,26 +22,26 @@ export class NodeLists<T extends OnNode> {
   }
 
   /** Adds an item at the end of its node's list; one listed already stays where it is. */
-  add(task: T): void {
-    if (task.prevOnNode !== undefined || this.head[task.node] === task) return;
-    const last = this.tail[task.node];
-    task.prevOnNode = last;
-    task.nextOnNode = undefined;
-    if (last === undefined) this.head[task.node] = task;
-    else last.nextOnNode = task;
-    this.tail[task.node] = task;
+  add(item: T): void {
+    if (item.prevOnNode !== undefined || this.head[item.node] === item) return;
+    const last = this.tail[item.node];
+    item.prevOnNode = last;
+    item.nextOnNode = undefined;
+    if (last === undefined) this.head[item.node] = item;
+    else last.nextOnNode = item;
+    this.tail[item.node] = item;
   }
 
   /** Removes an item; one not listed (never added, or removed already) is left alone. */
-  remove(task: T): void {
-    const { prevOnNode: prev, nextOnNode: next } = task;
-    if (prev === undefined && this.head[task.node] !== task) return;
-    if (prev === undefined) this.head[task.node] = next as T | undefined;
+  remove(item: T): void {
+    const { prevOnNode: prev, nextOnNode: next } = item;
+    if (prev === undefined && this.head[item.node] !== item) return;
+    if (prev === undefined) this.head[item.node] = next as T | undefined;
     else prev.nextOnNode = next;
-    if (next === undefined) this.tail[task.node] = prev as T | undefined;
+    if (next === undefined) this.tail[item.node] = prev as T | undefined;
     else next.prevOnNode = prev;
-    task.prevOnNode = undefined;
-    task.nextOnNode = undefined;
+    item.prevOnNode = undefined;
+    item.nextOnNode = undefined;
   }
 
   /** What is on the node, in the order it was added (a copy: the caller may remove items as it goes). */
