@@ -241,12 +241,7 @@ export class Allocator {
   /** Whether the node's free resources reach the minimum offer (--min_allocatable_resources). */
   offerable(node: number): boolean {
     const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
-    const { cpu: mc, memory: mm, gpu: mg } = this.params.minOffer;
-    const cpu = freeCpu[node]!;
-    const memory = freeMemory[node]!;
-    const gpu = freeGpu[node]!;
-    if (mc === 0 && mm === 0 && mg === 0) return cpu > 0 || memory > 0 || gpu > 0;
-    return (mc > 0 && cpu >= mc) || (mm > 0 && memory >= mm) || (mg > 0 && gpu >= mg);
+    return reachesMinOffer(freeCpu[node]!, freeMemory[node]!, freeGpu[node]!, this.params.minOffer);
   }
 
   /** The frameworks that want offers this round, in id order, with the filter state choose() reads of each. */
@@ -336,10 +331,14 @@ export class Allocator {
     const ranked = this.wanting.length > 1;
     // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
     const isCandidate = this.isCandidate;
+    const minOffer = this.params.minOffer;
     for (let v = 0; v < visits; v++) {
       const node = nodes[v]!;
       isCandidate[node] = 0;
-      if (!this.offerable(node)) continue;
+      const cpu = freeCpu[node]!;
+      const memory = freeMemory[node]!;
+      const gpu = freeGpu[node]!;
+      if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
       let best: number;
       if (nodeScope) best = this.choose(node, now);
       // The cell's framework takes only the nodes it wants (choose checked them for the node scope).
@@ -355,9 +354,6 @@ export class Allocator {
         }
         continue;
       }
-      const cpu = freeCpu[node]!;
-      const memory = freeMemory[node]!;
-      const gpu = freeGpu[node]!;
       cluster.allocateValues(node, cpu, memory, gpu);
       this.allocations[best]!++;
       offers++;
@@ -393,6 +389,12 @@ export class Allocator {
   answered(batch: OfferBatch): void {
     this.buffers.give(batch.amounts);
   }
+}
+
+/** Whether free resources reach the minimum offer (--min_allocatable_resources; all zero: anything free). */
+function reachesMinOffer(cpu: number, memory: number, gpu: number, { cpu: mc, memory: mm, gpu: mg }: Resources): boolean {
+  if (mc === 0 && mm === 0 && mg === 0) return cpu > 0 || memory > 0 || gpu > 0;
+  return (mc > 0 && cpu >= mc) || (mm > 0 && memory >= mm) || (mg > 0 && gpu >= mg);
 }
 
 /** A framework's refuse filters: per node until when, the revive epoch each was made in, and what was declined (cpu, memory, gpu at 3 node..). */
