@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Ev } from "../sim/metrics/log.ts";
-import { ClaimDelta, commitTransaction } from "../sim/model/claims.ts";
+import { ClaimDelta, commitTransaction, oneNodeSync } from "../sim/model/claims.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import { resources } from "../sim/model/resources.ts";
 import type { RunInternals } from "../sim/runner.ts";
@@ -47,11 +47,34 @@ describe("shared cell state (port of the Omega simulator's cell-state test)", ()
     expect(c.free(0)).toEqual(second ? resources(2000, 2000) : resources(3000, 3000));
   });
 
-  it("does not count a transaction's own earlier claims on a node as a change", () => {
+  it.each([
+    ["a Map", () => new Map([[0, 0]])],
+    ["oneNodeSync", () => oneNodeSync(0, 0)],
+  ] as const)("does not count a transaction's own earlier claims on a node as a change (synced as %s)", (_, synced) => {
     const c = cell();
+    const claims = [new ClaimDelta(0, resources(1000, 1000)), new ClaimDelta(0, resources(1000, 1000)), new ClaimDelta(0, resources(1000, 1000))];
+    const result = commitTransaction(c, claims, synced(), "sequence-numbers", "all-or-nothing");
+    expect(result.committed).toHaveLength(3);
+    expect(c.free(0)).toEqual(resources(1000, 1000));
+  });
+
+  it("a claim moved by another transaction since sync conflicts, with the transaction's own claims counted apart", () => {
+    const c = cell();
+    const synced = oneNodeSync(0, c.claimSeq[0]!);
+    // Another scheduler commits first.
+    commitTransaction(c, [new ClaimDelta(0, resources(500, 500))], oneNodeSync(0, c.claimSeq[0]!), "sequence-numbers", "incremental");
     const claims = [new ClaimDelta(0, resources(1000, 1000)), new ClaimDelta(0, resources(1000, 1000))];
-    const result = commitTransaction(c, claims, new Map([[0, 0]]), "sequence-numbers", "all-or-nothing");
-    expect(result.committed).toHaveLength(2);
+    const result = commitTransaction(c, claims, synced, "sequence-numbers", "incremental");
+    expect(result.committed).toHaveLength(0);
+    expect(result.failed).toHaveLength(2);
+  });
+
+  it("oneNodeSync knows only its node: a claim on another is refused loudly", () => {
+    const c = new Cluster([
+      { name: "a", capacity: resources(4000, 4000), labels: {} },
+      { name: "b", capacity: resources(4000, 4000), labels: {} },
+    ]);
+    expect(() => commitTransaction(c, [new ClaimDelta(1, resources(1000, 1000))], oneNodeSync(0, 0), "sequence-numbers", "incremental")).toThrow(/node 1 was not synced/);
   });
 
   it("end to end: two schedulers that sync at the same instant on one node conflict only under sequence-numbers", () => {

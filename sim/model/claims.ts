@@ -44,8 +44,13 @@ export class ClaimDelta {
   }
 }
 
-/** The sequence numbers a scheduler read at sync time, for the nodes it may claim. */
-export type SyncedSeqs = ReadonlyMap<number, number>;
+/** The sequence numbers a scheduler read at sync time, for the nodes it may claim (a Map, or a oneNodeSync). */
+export type SyncedSeqs = Pick<ReadonlyMap<number, number>, "get">;
+
+/** The sequence number a scheduler read of the one node its transaction claims on. */
+export function oneNodeSync(node: number, seq: number): SyncedSeqs {
+  return { get: (n) => (n === node ? seq : undefined) };
+}
 
 export interface CommitResult {
   readonly committed: readonly ClaimDelta[];
@@ -74,18 +79,19 @@ export function commitTransaction(
 ): CommitResult {
   const committed: ClaimDelta[] = [];
   const failed: ClaimDelta[] = [];
-  const own = new Map<number, number>();
   for (const claim of claims) {
     const node = claim.node;
     let ok = cluster.fits(node, claim.request);
     if (ok && conflict === "sequence-numbers") {
       const seq = synced.get(node);
       if (seq === undefined) throw new Error(`commit: node ${node} was not synced`);
-      ok = seqs[node] === seq + (own.get(node) ?? 0);
+      // This transaction's own claims so far on the node moved its number (a transaction holds few claims).
+      let own = 0;
+      for (const c of committed) if (c.node === node) own++;
+      ok = seqs[node] === seq + own;
     }
     if (ok) {
       claim.apply(cluster);
-      own.set(node, (own.get(node) ?? 0) + 1);
       committed.push(claim);
     } else {
       failed.push(claim);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
-import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES } from "../model/claims.ts";
+import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES, oneNodeSync, type SyncedSeqs } from "../model/claims.ts";
 import { effectiveRequest, podCount, podEnd, podFirst, podRequest, type Group } from "../model/group.ts";
 import { MemberFlags } from "../model/member-flags.ts";
 import { PodArrivals } from "./kube/arrivals.ts";
@@ -67,7 +67,7 @@ interface GroupState {
 }
 
 type Plan =
-  | { readonly kind: "claims"; readonly claims: ClaimDelta[]; readonly synced: Map<number, number>; readonly pods?: boolean }
+  | { readonly kind: "claims"; readonly claims: ClaimDelta[]; readonly synced: SyncedSeqs; readonly pods?: boolean }
   | { readonly kind: "rollback"; readonly node: number }
   | { readonly kind: "none" };
 
@@ -259,7 +259,7 @@ class Omega implements Strategy {
     if (g.node >= 0) {
       if (!cluster.fits(g.node, sum(requests))) return { kind: "rollback", node: g.node };
       const claims = members.map((m, i) => new ClaimDelta(g.node, requests[i]!, m));
-      return { kind: "claims", claims, synced: new Map([[g.node, this.seqs[g.node]!]]) };
+      return { kind: "claims", claims, synced: oneNodeSync(g.node, this.seqs[g.node]!) };
     }
     // Nothing runs yet: the first claim carries the Pod overhead.
     const withOverhead = requests.map((r, i) => (i === 0 ? add(r, podOverhead) : r));
@@ -268,7 +268,7 @@ class Omega implements Strategy {
     const node = members.length === 0 ? -1 : s.place(sum(withOverhead), mask);
     if (node < 0) return { kind: "none" };
     const claims = members.map((m, i) => new ClaimDelta(node, withOverhead[i]!, m));
-    return { kind: "claims", claims, synced: new Map([[node, this.seqs[node]!]]) };
+    return { kind: "claims", claims, synced: oneNodeSync(node, this.seqs[node]!) };
   }
 
   /** Commit: apply the transaction; returns whether it placed anything. */
@@ -317,7 +317,7 @@ class Omega implements Strategy {
   }
 
   /** Commits the Pods of a gang or job; returns whether it placed any. */
-  private commitPods(g: GroupState, claims: readonly ClaimDelta[], synced: Map<number, number>): boolean {
+  private commitPods(g: GroupState, claims: readonly ClaimDelta[], synced: SyncedSeqs): boolean {
     const { sim, log, cluster, lifecycle } = this.ctx;
     const group = g.group;
     if (lifecycle.isDone(group.index)) {
