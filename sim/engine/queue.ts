@@ -16,7 +16,7 @@ const SEQ_SPAN = 2 ** 44;
  * lets the CPU start the next level's loads before the comparison resolves
  * (a branch-free choice there made popping a 1M-entry heap ~30 % slower).
  */
-export const BRANCH_FREE_BELOW = 2 ** 15;
+const BRANCH_FREE_BELOW = 2 ** 15;
 
 /**
  * Of the children `first` and `first + 1` of a heap of `n` entries, the one
