@@ -22,15 +22,6 @@ export interface Task {
 /** A live task as the lifecycle holds it: linked among its node's tasks. */
 type LiveTask = Task & OnNode;
 
-interface GroupRun {
-  running: number;
-  tasks: LiveTask[];
-  finish: EventId | undefined;
-  done: boolean;
-  /** A group of several Pods (gang, job): per-Pod state, made at its first start. */
-  pods: PodRuns | undefined;
-}
-
 /** Per-Pod state of a gang or job. */
 interface PodRuns {
   /** Members running, per Pod. */
@@ -64,7 +55,18 @@ interface PodRuns {
  */
 export class Lifecycle {
   onFreed: (node: number, group: Group, pod?: number) => void = () => {};
-  private readonly runs: GroupRun[];
+  // Per group, by index: typed arrays and arrays of what only some groups have, not an object per group
+  // (a run of 300,000 groups would hold 300,000 of them, and an empty task list each, to its end).
+  /** Members running now. */
+  private readonly running: Int32Array;
+  /** 1 once the group has finished its duration. */
+  private readonly done: Uint8Array;
+  /** The pending end of the group's duration (-1: none). */
+  private readonly finishEvent: Float64Array;
+  /** Live tasks; only a group with some has a list. */
+  private readonly tasks: (LiveTask[] | undefined)[];
+  /** A group of several Pods (gang, job): per-Pod state, made at its first start. */
+  private readonly pods: (PodRuns | undefined)[];
   /** 1 from a group's loss to a node failure until a controller replaces it. */
   private readonly lost: Uint8Array;
   /** Live tasks per node, for node failures. */
@@ -77,14 +79,19 @@ export class Lifecycle {
     private readonly groups: readonly Group[],
     private readonly log: EventLog,
   ) {
-    this.runs = groups.map(() => ({ running: 0, tasks: [], finish: undefined, done: false, pods: undefined }));
+    const n = groups.length;
+    this.running = new Int32Array(n);
+    this.done = new Uint8Array(n);
+    this.finishEvent = new Float64Array(n).fill(-1);
+    this.tasks = new Array<LiveTask[] | undefined>(n).fill(undefined);
+    this.pods = new Array<PodRuns | undefined>(n).fill(undefined);
     this.lost = new Uint8Array(groups.length);
     this.onNode = new NodeLists(cluster.size);
   }
 
   /** Members of the group that run now. */
   runningMembers(group: number): number {
-    return this.run(group).running;
+    return this.running[this.index(group)]!;
   }
 
   /**
@@ -93,21 +100,21 @@ export class Lifecycle {
    * Pod has run (job).
    */
   allPodsRan(group: number): boolean {
-    const run = this.run(group);
-    const g = this.groups[group]!;
-    if (g.pods === undefined) return run.running === g.members.length;
-    if (run.pods === undefined) return false;
-    return g.kind === "job" ? run.pods.everUp === podCount(g) : run.pods.full;
+    const g = this.groups[this.index(group)]!;
+    if (g.pods === undefined) return this.running[group] === g.members.length;
+    const pods = this.pods[group];
+    if (pods === undefined) return false;
+    return g.kind === "job" ? pods.everUp === podCount(g) : pods.full;
   }
 
   /** Whether Pod `p` of a job has run its duration (since the job was last killed or lost). */
   podFinished(group: number, p: number): boolean {
-    return this.run(group).pods?.finished[p] === 1;
+    return this.pods[this.index(group)]?.finished[p] === 1;
   }
 
   /** True once the group has finished its duration. */
   isDone(group: number): boolean {
-    return this.run(group).done;
+    return this.done[this.index(group)] === 1;
   }
 
   /**
@@ -143,37 +150,41 @@ export class Lifecycle {
   }
 
   private check(group: Group, members: number, first: number): void {
-    const run = this.run(group.index);
-    if (run.done) throw new Error(`lifecycle: group ${group.id} already finished`);
-    if (run.running + members > group.members.length) {
-      throw new Error(`lifecycle: group ${group.id} would run ${run.running + members} of ${group.members.length} members`);
+    const g = this.index(group.index);
+    if (this.done[g] === 1) throw new Error(`lifecycle: group ${group.id} already finished`);
+    const running = this.running[g]!;
+    if (running + members > group.members.length) {
+      throw new Error(`lifecycle: group ${group.id} would run ${running + members} of ${group.members.length} members`);
     }
     if (group.pods !== undefined) {
       const p = podOf(group, first);
       const size = podEnd(group, p) - podFirst(group, p);
       if (first + members > podEnd(group, p)) throw new Error(`lifecycle: a task of group ${group.id} spans Pods ${p} and ${p + 1}`);
-      const ran = run.pods?.members[p] ?? 0;
+      const pods = this.pods[g];
+      const ran = pods?.members[p] ?? 0;
       if (ran + members > size) throw new Error(`lifecycle: Pod ${p} of group ${group.id} would run ${ran + members} of ${size} members`);
-      if (run.pods?.finished[p] === 1) throw new Error(`lifecycle: Pod ${p} of job ${group.id} already ran its duration`);
+      if (pods?.finished[p] === 1) throw new Error(`lifecycle: Pod ${p} of job ${group.id} already ran its duration`);
     }
   }
 
   private adopt(group: Group, members: number, node: number, request: Resources, gpuHandle: number, first: number): Task {
-    const run = this.run(group.index);
+    const g = group.index;
     const now = this.sim.now;
-    const task: LiveTask = { id: this.nextTask++, group: group.index, node, members, first, request, start: now, gpuHandle, prevOnNode: undefined, nextOnNode: undefined };
-    run.tasks.push(task);
-    run.running += members;
+    const task: LiveTask = { id: this.nextTask++, group: g, node, members, first, request, start: now, gpuHandle, prevOnNode: undefined, nextOnNode: undefined };
+    const tasks = this.tasks[g];
+    if (tasks === undefined) this.tasks[g] = [task];
+    else tasks.push(task);
+    const running = (this.running[g]! += members);
     this.onNode.add(task);
-    this.log.pushResources(now, Ev.TaskStart, group.index, node, task.id, request);
+    this.log.pushResources(now, Ev.TaskStart, g, node, task.id, request);
     if (group.pods !== undefined) {
-      this.adoptPod(group, run, task);
+      this.adoptPod(group, task);
       return task;
     }
-    if (run.running === group.members.length) {
-      this.log.push(now, Ev.GroupStart, group.index);
+    if (running === group.members.length) {
+      this.log.push(now, Ev.GroupStart, g);
       // An infinite duration (placeOnce) never ends.
-      if (Number.isFinite(group.duration)) run.finish = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
+      if (Number.isFinite(group.duration)) this.finishEvent[g] = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
     }
     return task;
   }
@@ -185,10 +196,10 @@ export class Lifecycle {
    * them); a job's Pod runs its own duration from when it is up, and the job
    * counts as started when every Pod has run (GroupStart).
    */
-  private adoptPod(group: Group, run: GroupRun, task: Task): void {
+  private adoptPod(group: Group, task: Task): void {
     const now = this.sim.now;
     const n = podCount(group);
-    const pods = (run.pods ??= {
+    const pods = (this.pods[group.index] ??= {
       members: new Uint16Array(n),
       node: new Int32Array(n).fill(-1),
       upAt: new Float64Array(n).fill(NaN),
@@ -220,7 +231,7 @@ export class Lifecycle {
     } else if (!pods.started && pods.up >= quorum(group)) {
       pods.started = true;
       this.log.push(now, Ev.GroupStart, group.index, -1, -1, this.skew(pods));
-      if (Number.isFinite(group.duration)) run.finish = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
+      if (Number.isFinite(group.duration)) this.finishEvent[group.index] = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
     }
     if (!pods.full && pods.up === n) {
       pods.full = true;
@@ -240,18 +251,18 @@ export class Lifecycle {
 
   /** A job's Pod ran its duration: its tasks end; the job finishes with its last Pod. */
   private finishPod(group: Group, p: number): void {
-    const run = this.run(group.index);
-    const pods = run.pods!;
+    const g = group.index;
+    const pods = this.pods[g]!;
     pods.finishes[p] = undefined;
     const lo = podFirst(group, p);
     const hi = podEnd(group, p);
     const mine: LiveTask[] = [];
     const rest: LiveTask[] = [];
-    for (const t of run.tasks) (t.first >= lo && t.first < hi ? mine : rest).push(t);
-    run.tasks = rest;
+    for (const t of this.tasks[g] ?? []) (t.first >= lo && t.first < hi ? mine : rest).push(t);
+    this.tasks[g] = rest.length > 0 ? rest : undefined;
     const now = this.sim.now;
     for (const task of mine) {
-      run.running -= task.members;
+      this.running[g]! -= task.members;
       this.cluster.release(task.node, task.request, task.gpuHandle);
       this.onNode.remove(task);
       this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
@@ -262,7 +273,7 @@ export class Lifecycle {
     pods.finished[p] = 1;
     pods.ended++;
     if (pods.ended === podCount(group)) {
-      run.done = true;
+      this.done[g] = 1;
       this.log.push(now, Ev.GroupFinish, group.index);
     }
     this.notifyFreed(group, mine, p);
@@ -303,28 +314,29 @@ export class Lifecycle {
   }
 
   private finish(group: Group): void {
-    this.run(group.index).finish = undefined; // firing now: nothing to cancel
+    this.finishEvent[group.index] = -1; // firing now: nothing to cancel
     const tasks = this.endTasks(group, Ev.TaskFinish);
-    this.run(group.index).done = true;
+    this.done[group.index] = 1;
     this.log.push(this.sim.now, Ev.GroupFinish, group.index);
     this.notifyFreed(group, tasks);
   }
 
   /** Releases every live task of the group, logging each with `kind`; returns them. */
   private endTasks(group: Group, kind: typeof Ev.TaskFinish | typeof Ev.TaskKill | typeof Ev.TaskLost): Task[] {
-    const run = this.run(group.index);
-    const tasks = run.tasks;
-    run.tasks = [];
-    run.running = 0;
-    if (run.finish !== undefined) {
-      this.sim.cancel(run.finish);
-      run.finish = undefined;
+    const g = this.index(group.index);
+    const tasks = this.tasks[g] ?? [];
+    this.tasks[g] = undefined;
+    this.running[g] = 0;
+    const finish = this.finishEvent[g]!;
+    if (finish >= 0) {
+      this.sim.cancel(finish);
+      this.finishEvent[g] = -1;
     }
-    const pods = run.pods;
+    const pods = this.pods[g];
     if (pods !== undefined && kind !== Ev.TaskFinish) {
       // Killed or lost: the group starts over (a job's finished Pods too: its Pods are deleted).
       for (const e of pods.finishes) if (e !== undefined) this.sim.cancel(e);
-      run.pods = undefined;
+      this.pods[g] = undefined;
     }
     const now = this.sim.now;
     for (const task of tasks) {
@@ -344,9 +356,9 @@ export class Lifecycle {
     }
   }
 
-  private run(group: number): GroupRun {
-    const run = this.runs[group];
-    if (run === undefined) throw new Error(`lifecycle: no group ${group}`);
-    return run;
+  /** The group's index, checked: a strategy asking about a group the workload lacks is a bug. */
+  private index(group: number): number {
+    if (!(group >= 0 && group < this.running.length && Number.isInteger(group))) throw new Error(`lifecycle: no group ${group}`);
+    return group;
   }
 }
