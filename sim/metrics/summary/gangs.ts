@@ -1,5 +1,17 @@
 import { Ev, type EventLog } from "../log.ts";
 
+/** The per-group figures GangTally writes, one column each. */
+export interface TallyColumns {
+  readonly partialCpu: Float64Array;
+  readonly partialMemory: Float64Array;
+  readonly partialGpu: Float64Array;
+  readonly full: Float64Array;
+  readonly admitted: Float64Array;
+  readonly timeouts: Float64Array;
+  readonly rejections: Float64Array;
+  readonly evictions: Float64Array;
+}
+
 /**
  * Per-group figures of gangs and jobs (and the same measures for colocate
  * groups), tallied from the event log as it is read in order:
@@ -11,12 +23,14 @@ import { Ev, type EventLog } from "../log.ts";
  *   admission (Kueue), and whether the group ever started.
  */
 export class GangTally {
-  readonly partial: Float64Array;
+  readonly partialCpu: Float64Array;
+  readonly partialMemory: Float64Array;
+  readonly partialGpu: Float64Array;
   readonly full: Float64Array;
   readonly admitted: Float64Array;
-  readonly timeouts: Int32Array;
-  readonly rejections: Int32Array;
-  readonly evictions: Int32Array;
+  readonly timeouts: Float64Array;
+  readonly rejections: Float64Array;
+  readonly evictions: Float64Array;
   readonly splitPod: Uint8Array;
   readonly everStarted: Uint8Array;
   private readonly rate: Float64Array;
@@ -24,13 +38,20 @@ export class GangTally {
   private readonly live: Int32Array;
   private readonly startedNow: Uint8Array;
 
-  constructor(groups: number) {
-    this.partial = new Float64Array(groups * 3);
-    this.full = new Float64Array(groups).fill(NaN);
-    this.admitted = new Float64Array(groups).fill(NaN);
-    this.timeouts = new Int32Array(groups);
-    this.rejections = new Int32Array(groups);
-    this.evictions = new Int32Array(groups);
+  /**
+   * `into`: where the per-group figures go (groups.csv's own columns, zero-filled; any left out get arrays
+   * of their own).
+   */
+  constructor(groups: number, into: Partial<TallyColumns> = {}) {
+    const column = (c: keyof TallyColumns): Float64Array => into[c] ?? new Float64Array(groups);
+    this.partialCpu = column("partialCpu");
+    this.partialMemory = column("partialMemory");
+    this.partialGpu = column("partialGpu");
+    this.full = column("full").fill(NaN);
+    this.admitted = column("admitted").fill(NaN);
+    this.timeouts = column("timeouts");
+    this.rejections = column("rejections");
+    this.evictions = column("evictions");
     this.splitPod = new Uint8Array(groups);
     this.everStarted = new Uint8Array(groups);
     this.rate = new Float64Array(groups * 3);
@@ -95,7 +116,9 @@ export class GangTally {
   private accrue(g: number, t: number): void {
     if (this.live[g]! > 0 && this.startedNow[g] === 0) {
       const dt = t - this.since[g]!;
-      for (let d = 0; d < 3; d++) this.partial[g * 3 + d]! += this.rate[g * 3 + d]! * dt;
+      this.partialCpu[g]! += this.rate[g * 3]! * dt;
+      this.partialMemory[g]! += this.rate[g * 3 + 1]! * dt;
+      this.partialGpu[g]! += this.rate[g * 3 + 2]! * dt;
     }
     this.since[g] = t;
   }

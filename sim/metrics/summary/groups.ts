@@ -161,7 +161,16 @@ export function groupTable(run: RunRecord): GroupTable {
   };
   /** Log index of the HoldStart of each hold still in place. */
   const holdStart = new Map<number, number>();
-  const gangs = new GangTally(n);
+  const gangs = new GangTally(n, {
+    partialCpu: num.partial_cpu_s,
+    partialMemory: num.partial_memory_s,
+    partialGpu: num.partial_gpu_s,
+    full: num.full,
+    admitted: num.admitted,
+    timeouts: num.timeouts,
+    rejections: num.rejections,
+    evictions: num.evictions,
+  });
   const deadlock = new OpenRecords(n);
   const stall = new OpenRecords(n);
 
@@ -370,14 +379,12 @@ export function groupTable(run: RunRecord): GroupTable {
     num.pods[g] = podCount(group);
     num.min_member[g] = quorum(group);
     flag.gang_ok[g] = gangs.everStarted[g] === 1 && !split ? 1 : 0;
-    num.full[g] = gangs.full[g]!;
-    num.partial_cpu_s[g] = group.kind === "job" ? 0 : gangs.partial[g * 3]!;
-    num.partial_memory_s[g] = group.kind === "job" ? 0 : gangs.partial[g * 3 + 1]!;
-    num.partial_gpu_s[g] = group.kind === "job" ? 0 : gangs.partial[g * 3 + 2]!;
-    num.timeouts[g] = gangs.timeouts[g]!;
-    num.rejections[g] = gangs.rejections[g]!;
-    num.evictions[g] = gangs.evictions[g]!;
-    num.admitted[g] = gangs.admitted[g]!;
+    if (group.kind === "job") {
+      // A job's Pods run on their own: no time is partial.
+      num.partial_cpu_s[g] = 0;
+      num.partial_memory_s[g] = 0;
+      num.partial_gpu_s[g] = 0;
+    }
   }
   return table;
 }
