@@ -178,7 +178,7 @@ export function groupTable(run: RunRecord): GroupTable {
   const ABANDONED = 2;
   const LOST = 4;
   const PREEMPTED = 8;
-  /** Times each group was chosen as a preemption victim, the last preemptor, and whether a kill of its Pod is due. */
+  /** Each group's last preemptor, and whether a kill of its Pod is due (the times it was chosen: `preempted`). */
   const preemptor = new Int32Array(n).fill(-1);
   const victim = new Uint8Array(n);
 
