@@ -2,69 +2,12 @@ import { podCount, quorum, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { Ev } from "../log.ts";
 import { GangTally } from "./gangs.ts";
-import { GroupTable } from "./group-table.ts";
+import { GroupTable, type GroupRow, type PodPhase } from "./group-table.ts";
 import { LiveTasks } from "./live-tasks.ts";
 import { OpenRecords } from "./open-records.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 
-export interface GroupRow {
-  run_id: string;
-  scenario: string;
-  strategy: string;
-  seed: number;
-  group_id: string;
-  /** The group's scheduler class ("default" when the workload has none). */
-  class: string;
-  kind: string;
-  members: number;
-  cpu: number;
-  memory: number;
-  gpu: number;
-  submit: number;
-  pod_created: number;
-  placed: number;
-  started: number;
-  finished: number;
-  latency: number;
-  nodes: string;
-  outcome: Outcome;
-  correct: boolean;
-  attempts: number;
-  conflicts: number;
-  rollbacks: number;
-  held_cpu_s: number;
-  /** Times the group was chosen as a preemption victim, and the id of the group whose Pod preempted it last. */
-  preempted: number;
-  preemptor: string;
-  held_memory_s: number;
-  held_gpu_s: number;
-  wasted_cpu_s: number;
-  wasted_memory_s: number;
-  wasted_gpu_s: number;
-  co_start_skew: number;
-  split_s: number;
-  phase: PodPhase;
-  /** Pods in the group (1 for colocate), and how many must run at once (gang: minMember; else every Pod). */
-  pods: number;
-  min_member: number;
-  /** The group's quorum ran together, unsplit: a gang's minMember Pods at once, a colocate group's members on one node, every Pod of a job. */
-  gang_ok: boolean;
-  /** When every Pod of the group first ran at the same time (NaN if never). */
-  full: number;
-  /** Resource-seconds of the group's tasks while the group had not started (a gang short of minMember Pods; 0 for jobs). */
-  partial_cpu_s: number;
-  partial_memory_s: number;
-  partial_gpu_s: number;
-  /** Coscheduling: Permit waits of the group's Pods that timed out, and that were rejected before (PostFilter, Unreserve). */
-  timeouts: number;
-  rejections: number;
-  /** Kueue: times the admitted group was evicted (waitForPodsReady timeout), and its first admission. */
-  evictions: number;
-  admitted: number;
-}
-
-/** Kubernetes Pod phases, as the group ends the run. */
-export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
+export type { GroupRow, PodPhase } from "./group-table.ts";
 
 /** The Pod phase of an outcome: a group that never ran as a whole is Pending, one lost to a node failure Failed. */
 export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
