@@ -23,14 +23,6 @@ export interface TallyColumns {
  *   admission (Kueue), and whether the group ever started.
  */
 export class GangTally {
-  readonly partialCpu: Float64Array;
-  readonly partialMemory: Float64Array;
-  readonly partialGpu: Float64Array;
-  readonly full: Float64Array;
-  readonly admitted: Float64Array;
-  readonly timeouts: Float64Array;
-  readonly rejections: Float64Array;
-  readonly evictions: Float64Array;
   readonly splitPod: Uint8Array;
   readonly everStarted: Uint8Array;
   private readonly rate: Float64Array;
@@ -38,20 +30,13 @@ export class GangTally {
   private readonly live: Int32Array;
   private readonly startedNow: Uint8Array;
 
-  /**
-   * `into`: where the per-group figures go (groups.csv's own columns, zero-filled; any left out get arrays
-   * of their own).
-   */
-  constructor(groups: number, into: Partial<TallyColumns> = {}) {
-    const column = (c: keyof TallyColumns): Float64Array => into[c] ?? new Float64Array(groups);
-    this.partialCpu = column("partialCpu");
-    this.partialMemory = column("partialMemory");
-    this.partialGpu = column("partialGpu");
-    this.full = column("full").fill(NaN);
-    this.admitted = column("admitted").fill(NaN);
-    this.timeouts = column("timeouts");
-    this.rejections = column("rejections");
-    this.evictions = column("evictions");
+  /** `out`: where the per-group figures go (groups.csv's own columns, zero-filled, `groups` long). */
+  constructor(
+    groups: number,
+    private readonly out: TallyColumns,
+  ) {
+    out.full.fill(NaN);
+    out.admitted.fill(NaN);
     this.splitPod = new Uint8Array(groups);
     this.everStarted = new Uint8Array(groups);
     this.rate = new Float64Array(groups * 3);
@@ -86,22 +71,22 @@ export class GangTally {
         this.everStarted[g] = 1;
         break;
       case Ev.GroupFull:
-        if (Number.isNaN(this.full[g]!)) this.full[g] = t;
+        if (Number.isNaN(this.out.full[g]!)) this.out.full[g] = t;
         break;
       case Ev.PodUp:
         if (log.r0[i]! === 1) this.splitPod[g] = 1;
         break;
       case Ev.PermitTimeout:
-        this.timeouts[g]!++;
+        this.out.timeouts[g]!++;
         break;
       case Ev.PermitReject:
-        this.rejections[g]!++;
+        this.out.rejections[g]!++;
         break;
       case Ev.Evicted:
-        this.evictions[g]!++;
+        this.out.evictions[g]!++;
         break;
       case Ev.Admitted:
-        if (Number.isNaN(this.admitted[g]!)) this.admitted[g] = t;
+        if (Number.isNaN(this.out.admitted[g]!)) this.out.admitted[g] = t;
         break;
       default:
         break;
@@ -116,9 +101,9 @@ export class GangTally {
   private accrue(g: number, t: number): void {
     if (this.live[g]! > 0 && this.startedNow[g] === 0) {
       const dt = t - this.since[g]!;
-      this.partialCpu[g]! += this.rate[g * 3]! * dt;
-      this.partialMemory[g]! += this.rate[g * 3 + 1]! * dt;
-      this.partialGpu[g]! += this.rate[g * 3 + 2]! * dt;
+      this.out.partialCpu[g]! += this.rate[g * 3]! * dt;
+      this.out.partialMemory[g]! += this.rate[g * 3 + 1]! * dt;
+      this.out.partialGpu[g]! += this.rate[g * 3 + 2]! * dt;
     }
     this.since[g] = t;
   }
