@@ -85,7 +85,9 @@ export function commitTransaction(
     if (ok && conflict === "sequence-numbers") {
       const seq = synced.get(node);
       if (seq === undefined) throw new Error(`commit: node ${node} was not synced`);
-      // This transaction's own claims so far on the node moved its number (a transaction holds few claims).
+      // This transaction's own claims so far on the node moved its number. Counted by a scan of the committed
+      // claims: quadratic in the transaction's claims (one per member or Pod; up to 1,000 for the largest gang),
+      // and only under sequence-numbers. The Omega simulator carries the expected number on each claim instead.
       let own = 0;
       for (const c of committed) if (c.node === node) own++;
       ok = seqs[node] === seq + own;
