@@ -16,6 +16,9 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
+  // Small pure-JavaScript libraries are bundled in: zod alone was 95 files for the module loader on every
+  // start of the CLI and of each worker thread. Left outside: yargs (y18n reads its locale files from its
+  // own folder), tinypool (starts workers from its own files), vega (loaded only by report) and the tools.
+  external: ["yargs", "yargs/*", "cli-progress", "tinypool", "vega", "vega-lite", "esbuild", "tsx", "tsx/*", "cosched"],
   logLevel: "warning",
 });
