@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Ev } from "../sim/metrics/log.ts";
 import { allocatorHarness } from "./support/allocator-harness.ts";
 import { group, inlineScenario, member, node, run } from "./support/fixtures.ts";
 
@@ -43,6 +44,42 @@ describe("mesos refuse filters and revive", () => {
     expect(ran.row("g0")).toMatchObject({ nodes: "b" });
     expect(ran.row("g1")).toMatchObject({ nodes: "a" });
     expect(ran.row("g1").started).toBeCloseTo(started, 12);
+  });
+});
+
+describe("mesos parks nodes no framework wants", () => {
+  /** The allocation rounds of a run: when, and how many nodes each visited. */
+  function rounds(ran: ReturnType<typeof run>): { t: number; visits: number }[] {
+    const log = ran.result.log;
+    const out: { t: number; visits: number }[] = [];
+    for (let i = 0; i < log.length; i++) if (log.kind[i] === Ev.AllocRound) out.push({ t: log.t[i]!, visits: log.r0[i]! });
+    return out;
+  }
+
+  it("parks declined nodes at once, looks at them again when their filter ends, and offers them when a new group revives the framework", () => {
+    // a, b: 4,000 MiB each. g0 and g00 (2,500 MiB, 100 s) arrive at 0 with big (2,000 MiB: it fits an empty
+    // node, so it waits, and its framework keeps wanting offers). The round at 0 offers a and b: g0 launches
+    // on a and g00 on b at 0.2, and the 1,500 MiB left on each is declined, filtered to 5.2. No framework
+    // can be offered them then: they are parked at once, not visited by a round at 1 only to be parked
+    // there. The filter ends at 5.2: the round at 6 offers them to the framework (for big), which declines
+    // them again. g1 (1,000 MiB) arrives at 10: the framework revives, the round at 10 offers a and b.
+    const s = inlineScenario({
+      nodes: [node("a", 4000, 8000), node("b", 4000, 8000)],
+      groups: [group("g0", 0, 100, [member(2500)]), group("g00", 0, 100, [member(2500)]), group("big", 0, 10, [member(2000)]), group("g1", 10, 5, [member(1000)])],
+      horizon: 30,
+      strategies: { mesos: { frameworks: 1, offerOrder: "node" } },
+    });
+    const ran = run(s, "mesos", 1, { check: true });
+    expect(ran.row("g0")).toMatchObject({ nodes: "a" });
+    expect(ran.row("g00")).toMatchObject({ nodes: "b" });
+    expect(ran.row("big").outcome).toBe("pending");
+    expect(ran.row("g1").started).toBeCloseTo(10.15, 12);
+    const all = rounds(ran);
+    expect(all.filter((r) => r.t < 10)).toEqual([
+      { t: 0, visits: 2 },
+      { t: 6, visits: 2 },
+    ]);
+    expect(all.find((r) => r.t === 10)).toEqual({ t: 10, visits: 2 });
   });
 });
 

@@ -1,23 +1,16 @@
 import { Phase, type Rng, type EventId } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
-import type { Cluster } from "../../model/cluster.ts";
 import { dominantShareOf, type Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
-import { BatchBuffers, type BatchBuffer } from "./scratch.ts";
+import { BatchBuffers, NodeScratch, type BatchBuffer } from "./scratch.ts";
 import type { OfferSet } from "./plan.ts";
+import { holdsBack, reachesMinOffer, RefuseFilters, type Interest, type Wanting } from "./filters.ts";
 
 /** Offers made to one framework in one round: nodes[i] offers amounts[3i..3i+2] (cpu, memory, gpu), locked until it answers. */
 export interface OfferBatch extends OfferSet {
   readonly offeredAt: number;
-}
-
-/** Which nodes a framework wants offered: any node, or only the nodes it hoards on. */
-export interface Interest {
-  readonly anyNode: boolean;
-  /** Per node: how many of its groups hoard there (more than 0: it wants the node offered). */
-  readonly hoards: Uint32Array;
 }
 
 /** What the allocator needs from the frameworks. */
@@ -38,19 +31,22 @@ export interface OfferSink {
 /**
  * The Mesos master's allocator (src/master/allocator/mesos/hierarchical.cpp,
  * Mesos 1.11). Every allocationInterval it visits the nodes whose free
- * resources changed since the last round (or whose refuse filter expired) and
- * offers each one, whole, to the framework first in DRF order
+ * resources changed since the last round (or whose refuse filter expired),
+ * and offers each one, whole, to the framework first in DRF order
  * (sorter/drf/sorter.hpp `compareDRF`: smallest dominant share, then fewest
  * allocations so far, then id) that wants it and has not filtered it. A
  * decline filters the node for that framework only while the node's free
  * resources are contained in what was declined (`RefusedOfferFilter`), for
  * max(refuseSeconds, allocationInterval); `revive` clears a framework's
  * filters. A framework whose pending groups all hoard wants only its hoard
- * nodes. With offerScope "cell" (the Omega simulator's Mesos) a round offers
- * every offerable node to the one framework first in DRF order. No round is
- * scheduled while no framework wants offers or no node changed, so an idle
- * cluster costs nothing per tick. Per-node state lives in typed arrays; the
- * declines of one answer share one filter-expiry event.
+ * nodes. A declined node, or one whose filter ended, that no framework may
+ * be offered as things stand is parked at once rather than visited, until a
+ * framework revives or comes to want any node. With offerScope "cell" (the
+ * Omega simulator's Mesos) a round offers every offerable node to the one
+ * framework first in DRF order. No round is scheduled while no framework
+ * wants offers or no node changed, so an idle cluster costs nothing per
+ * tick. Per-node state lives in typed arrays; the declines of one answer
+ * share one filter-expiry event.
  */
 export class Allocator {
   private candidates: NodeList;
@@ -62,13 +58,7 @@ export class Allocator {
   /** Whether the node is in the parked list (isParked may be 0 there: it changed since, and leaves at the next unpark). */
   private readonly inParked: Uint8Array;
   private readonly isParked: Uint8Array;
-  /** Per framework: until when each node is filtered (0 = not filtered). */
-  private readonly filteredUntil: Float64Array[];
-  /** Per framework: the declined (cpu, memory, gpu) of each node's filter; it filters offers contained in it. */
-  private readonly refused: Float64Array[];
-  /** Per framework: the revive epoch each node's filter was made in; a revive starts a new epoch. */
-  private readonly filterEpoch: Uint32Array[];
-  private readonly epoch: Uint32Array;
+  private readonly filters: RefuseFilters;
   /** Per framework: how many node offers it was chosen for (the DRF sorter's allocation count). */
   private readonly allocations: Float64Array;
   /** Frameworks revived since the last round: parked nodes are looked at again for them. */
@@ -89,6 +79,8 @@ export class Allocator {
   /** The buffers the batches are written in, and during a round how many nodes each framework's batch has. */
   private readonly buffers: BatchBuffers;
   private readonly batchSize: Uint32Array;
+  /** The nodes whose filter ends, in one expiry: read at once. */
+  private readonly ending = new NodeScratch();
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -102,10 +94,7 @@ export class Allocator {
     this.candidates = new NodeList(n);
     this.visiting = new NodeList(n);
     this.parked = new NodeList(n);
-    this.filteredUntil = Array.from({ length: sink.count }, () => new Float64Array(n));
-    this.refused = Array.from({ length: sink.count }, () => new Float64Array(3 * n));
-    this.filterEpoch = Array.from({ length: sink.count }, () => new Uint32Array(n));
-    this.epoch = new Uint32Array(sink.count);
+    this.filters = new RefuseFilters(sink.count, n);
     this.allocations = new Float64Array(sink.count);
     this.anyNode = new Uint8Array(sink.count);
     this.roundAlloc = new Float64Array(3 * sink.count);
@@ -135,7 +124,7 @@ export class Allocator {
 
   /** Framework f revives: its filters are gone (hierarchical.cpp `reviveOffers`). */
   revive(f: number): void {
-    this.epoch[f]!++;
+    this.filters.revive(f);
     this.revived.push(f);
     this.interestChanged();
   }
@@ -154,8 +143,8 @@ export class Allocator {
     if ((widened.length === 0 && !(cell && dirty)) || this.parked.length === 0) return;
     // Compacts the parked list in place: the nodes that stay parked move to its front.
     const parked = this.parked.items;
-    const { cluster } = this.ctx;
-    const filters = widened.map((f) => this.filterOf(f));
+    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
+    const filters = widened.map((f) => this.filters.of(f));
     let kept = 0;
     for (let i = 0; i < this.parked.length; i++) {
       const node = parked[i]!;
@@ -165,7 +154,7 @@ export class Allocator {
       }
       let offer = cell;
       for (let w = 0; w < filters.length && !offer; w++) {
-        offer = !holdsBack(cluster, filters[w]!, node, now);
+        offer = !holdsBack(filters[w]!, node, now, freeCpu[node]!, freeMemory[node]!, freeGpu[node]!);
       }
       if (offer) {
         this.isParked[node] = 0;
@@ -191,31 +180,66 @@ export class Allocator {
     const seconds = this.params.refuseSeconds;
     const filters = seconds > 0 && this.params.offerScope === "node";
     const until = sim.now + Math.max(seconds, this.params.allocationInterval);
-    const filtered = this.filteredUntil[f]!;
-    const refused = this.refused[f]!;
-    const epochs = this.filterEpoch[f]!;
-    const epoch = this.epoch[f]!;
-    // Indexed loops here and below: these run over thousands of nodes per round.
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      if (filters) {
-        filtered[node] = until;
-        epochs[node] = epoch;
-        refused[3 * node] = amounts[3 * i]!;
-        refused[3 * node + 1] = amounts[3 * i + 1]!;
-        refused[3 * node + 2] = amounts[3 * i + 2]!;
-      }
-      this.markChanged(node);
-    }
+    if (filters) this.filters.set(f, nodes, amounts, until);
+    this.changedAll(nodes, nodes.length);
     if (!filters) return;
     sim.schedule(until, Phase.Arrival, () => {
-      for (let i = 0; i < nodes.length; i++) {
-        const node = nodes[i]!;
-        if (filtered[node] !== until) continue;
-        filtered[node] = 0;
-        this.markChanged(node);
-      }
+      const ending = this.ending.take(nodes.length);
+      this.changedAll(ending, this.filters.end(f, nodes, until, ending));
     });
+  }
+
+  /**
+   * The free resources of nodes[0..count) changed, or a filter on them
+   * ended. In the node scope, a node that no framework could be offered as
+   * things stand (every framework that wants offers has filtered it, or wants
+   * only other nodes) is parked at once rather than visited by the next round
+   * only to be parked there: a framework that comes to want it later brings it
+   * back (unpark: a revive, or wanting any node). A node below the minimum
+   * offer is left out, as its visit would. Else (or in the cell scope) it is
+   * a candidate, as markChanged makes it.
+   */
+  private changedAll(nodes: ArrayLike<number>, count: number): void {
+    if (count === 0) return;
+    if (this.params.offerScope === "cell") {
+      for (let i = 0; i < count; i++) this.markChanged(nodes[i]!);
+      return;
+    }
+    const now = this.ctx.sim.now;
+    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
+    const interests: (Interest | null)[] = [];
+    for (let f = 0; f < this.sink.count; f++) interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
+    // Parked nodes are the ones no framework wanted under the interests unpark last recorded: what
+    // widened since is settled first, so that nodes parked now are parked under today's interests.
+    this.unpark(now, interests, false);
+    const wanting = this.filters.wanting(interests);
+    const minOffer = this.params.minOffer;
+    for (let i = 0; i < count; i++) {
+      const node = nodes[i]!;
+      this.isParked[node] = 0;
+      if (this.isCandidate[node] === 1) continue;
+      const cpu = freeCpu[node]!;
+      const memory = freeMemory[node]!;
+      const gpu = freeGpu[node]!;
+      if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
+      let wanted = false;
+      for (let k = 0; k < wanting.length && !wanted; k++) {
+        const w = wanting[k]!;
+        wanted = (w.anyNode || w.hoards[node]! > 0) && !holdsBack(w, node, now, cpu, memory, gpu);
+      }
+      if (wanted) {
+        this.isCandidate[node] = 1;
+        this.candidates.push(node);
+      } else {
+        this.isParked[node] = 1;
+        if (this.inParked[node] === 0) {
+          this.inParked[node] = 1;
+          this.parked.push(node);
+        }
+      }
+    }
+    // (unpark may have brought back parked nodes too.)
+    if (this.round === undefined) this.schedule();
   }
 
   /** Schedules a round at the next tick if there is anything to offer and anyone to offer it to. */
@@ -245,20 +269,10 @@ export class Allocator {
   }
 
   /** The frameworks that want offers this round, in id order, with the filter state choose() reads of each. */
-  private wanting: (Filter & { f: number; anyNode: boolean; hoards: Uint32Array })[] = [];
-
-  /** Framework f's refuse filters as they stand (the arrays, and its current revive epoch). */
-  private filterOf(f: number): Filter {
-    return { until: this.filteredUntil[f]!, epochs: this.filterEpoch[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! };
-  }
+  private wanting: Wanting[] = [];
 
   private prepareChoice(interests: readonly (Interest | null)[]): void {
-    this.wanting = [];
-    for (let f = 0; f < interests.length; f++) {
-      const interest = interests[f];
-      if (interest === null || interest === undefined) continue;
-      this.wanting.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, ...this.filterOf(f) });
-    }
+    this.wanting = this.filters.wanting(interests);
   }
 
   /**
@@ -278,7 +292,7 @@ export class Allocator {
       const w = wanting[k]!;
       if (node >= 0) {
         if (!w.anyNode && w.hoards[node] === 0) continue;
-        if (holdsBack(cluster, w, node, now)) continue;
+        if (holdsBack(w, node, now, cluster.freeCpu[node]!, cluster.freeMemory[node]!, cluster.freeGpu[node]!)) continue;
       }
       const share = shares[w.f]!;
       const count = this.allocations[w.f]!;
@@ -389,28 +403,4 @@ export class Allocator {
   answered(batch: OfferBatch): void {
     this.buffers.give(batch.amounts);
   }
-}
-
-/** Whether free resources reach the minimum offer (--min_allocatable_resources; all zero: anything free). */
-function reachesMinOffer(cpu: number, memory: number, gpu: number, { cpu: mc, memory: mm, gpu: mg }: Resources): boolean {
-  if (mc === 0 && mm === 0 && mg === 0) return cpu > 0 || memory > 0 || gpu > 0;
-  return (mc > 0 && cpu >= mc) || (mm > 0 && memory >= mm) || (mg > 0 && gpu >= mg);
-}
-
-/** A framework's refuse filters: per node until when, the revive epoch each was made in, and what was declined (cpu, memory, gpu at 3 node..). */
-interface Filter {
-  readonly until: Float64Array;
-  readonly epochs: Uint32Array;
-  readonly epoch: number;
-  readonly refused: Float64Array;
-}
-
-/**
- * Whether a framework's refuse filter holds back an offer of `node` now: set
- * until a later time in the framework's current revive epoch, and the node's
- * free resources contained in what was declined (`RefusedOfferFilter`).
- */
-function holdsBack(cluster: Cluster, { until, epochs, epoch, refused }: Filter, node: number, now: number): boolean {
-  if (until[node]! <= now || epochs[node] !== epoch) return false;
-  return cluster.freeCpu[node]! <= refused[3 * node]! && cluster.freeMemory[node]! <= refused[3 * node + 1]! && cluster.freeGpu[node]! <= refused[3 * node + 2]!;
 }

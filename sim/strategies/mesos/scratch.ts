@@ -15,6 +15,16 @@ export class Scratch {
   }
 }
 
+/** Scratch for node ids, as Scratch is for values: `take(n)` gives room for at least n, valid until the next take. */
+export class NodeScratch {
+  private buffer = new Int32Array(64);
+
+  take(n: number): Int32Array {
+    if (this.buffer.length < n) this.buffer = new Int32Array(Math.max(n, 2 * this.buffer.length));
+    return this.buffer;
+  }
+}
+
 /** One lent pair of batch buffers: node ids, and (cpu, memory, gpu) per node. */
 export interface BatchBuffer {
   readonly nodes: Int32Array;

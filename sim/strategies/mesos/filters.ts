@@ -1,0 +1,113 @@
+import type { Resources } from "../../model/resources.ts";
+
+/** Which nodes a framework wants offered: any node, or only the nodes it hoards on. */
+export interface Interest {
+  readonly anyNode: boolean;
+  /** Per node: how many of its groups hoard there (more than 0: it wants the node offered). */
+  readonly hoards: Uint32Array;
+}
+
+/** A framework's refuse filters: per node until when, the revive epoch each was made in, and what was declined (cpu, memory, gpu at 3 node..). */
+export interface Filter {
+  readonly until: Float64Array;
+  readonly epochs: Uint32Array;
+  readonly epoch: number;
+  readonly refused: Float64Array;
+}
+
+/** A framework that wants offers: which nodes it wants, and its refuse filters. */
+export interface Wanting extends Filter {
+  readonly f: number;
+  readonly anyNode: boolean;
+  readonly hoards: Uint32Array;
+}
+
+/**
+ * Every framework's refuse filters (hierarchical.cpp `RefusedOfferFilter`,
+ * `reviveOffers`), per node in typed arrays. A filter is set until a time, in
+ * the framework's revive epoch, with what was declined; a revive starts a new
+ * epoch, which clears every filter of the framework at once.
+ */
+export class RefuseFilters {
+  private readonly until: Float64Array[];
+  private readonly refused: Float64Array[];
+  private readonly epochs: Uint32Array[];
+  private readonly epoch: Uint32Array;
+
+  constructor(frameworks: number, nodes: number) {
+    this.until = Array.from({ length: frameworks }, () => new Float64Array(nodes));
+    this.refused = Array.from({ length: frameworks }, () => new Float64Array(3 * nodes));
+    this.epochs = Array.from({ length: frameworks }, () => new Uint32Array(nodes));
+    this.epoch = new Uint32Array(frameworks);
+  }
+
+  /** Framework f's filters as they stand. */
+  of(f: number): Filter {
+    return { until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! };
+  }
+
+  /** Framework f revives: its filters are gone. */
+  revive(f: number): void {
+    this.epoch[f]!++;
+  }
+
+  /** Framework f declined amounts[3i..3i+2] of nodes[i]: filtered until `until`. */
+  set(f: number, nodes: readonly number[], amounts: Float64Array, until: number): void {
+    const filtered = this.until[f]!;
+    const refused = this.refused[f]!;
+    const epochs = this.epochs[f]!;
+    const epoch = this.epoch[f]!;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      filtered[node] = until;
+      epochs[node] = epoch;
+      refused[3 * node] = amounts[3 * i]!;
+      refused[3 * node + 1] = amounts[3 * i + 1]!;
+      refused[3 * node + 2] = amounts[3 * i + 2]!;
+    }
+  }
+
+  /**
+   * The filters framework f set until `until` on `nodes` end now, where no
+   * later decline replaced them: writes those nodes to `out`, returns how many.
+   */
+  end(f: number, nodes: readonly number[], until: number, out: Int32Array): number {
+    const filtered = this.until[f]!;
+    let ended = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (filtered[node] !== until) continue;
+      filtered[node] = 0;
+      out[ended++] = node;
+    }
+    return ended;
+  }
+
+  /** The frameworks with an interest (null: wants no offers), in id order, with their filters. */
+  wanting(interests: readonly (Interest | null)[]): Wanting[] {
+    const out: Wanting[] = [];
+    for (let f = 0; f < interests.length; f++) {
+      const interest = interests[f];
+      if (interest === null || interest === undefined) continue;
+      out.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! });
+    }
+    return out;
+  }
+}
+
+/**
+ * Whether a framework's refuse filter holds back an offer of `node` now: set
+ * until a later time in the framework's current revive epoch, and the node's
+ * free resources (cpu, memory, gpu) contained in what was declined
+ * (`RefusedOfferFilter`).
+ */
+export function holdsBack({ until, epochs, epoch, refused }: Filter, node: number, now: number, cpu: number, memory: number, gpu: number): boolean {
+  if (until[node]! <= now || epochs[node] !== epoch) return false;
+  return cpu <= refused[3 * node]! && memory <= refused[3 * node + 1]! && gpu <= refused[3 * node + 2]!;
+}
+
+/** Whether free resources reach the minimum offer (--min_allocatable_resources; all zero: anything free). */
+export function reachesMinOffer(cpu: number, memory: number, gpu: number, { cpu: mc, memory: mm, gpu: mg }: Resources): boolean {
+  if (mc === 0 && mm === 0 && mg === 0) return cpu > 0 || memory > 0 || gpu > 0;
+  return (mc > 0 && cpu >= mc) || (mm > 0 && memory >= mm) || (mg > 0 && gpu >= mg);
+}
