@@ -9,7 +9,7 @@ import { classifyStuck, DeadlockBook, DEADLOCK_EVENTS, STALL_EVENTS, type Waiter
 import { GangFrameworks, type GangAction } from "./mesos/gangs.ts";
 import type { GangWaiter } from "./mesos/gang-deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
-import { Scratch } from "./mesos/scratch.ts";
+import { NodeScratch, Scratch } from "./mesos/scratch.ts";
 import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
 import { abortBackoffSeconds, insertByIndex, NO_OFFERS, removeByIndex, wholeGpus, type Framework, type GroupState, type Hold } from "./mesos/state.ts";
 import { assignOwners, decisionSeconds, type DecisionTime, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
@@ -37,9 +37,10 @@ class Mesos implements Strategy, OfferSink {
   private readonly stalls: DeadlockBook;
   /** Where groups hoard: holder sets, hoard counts, unanswered offers. */
   private readonly hoards: Hoards;
-  /** Buffers of one decision's answer: what is left of each offer, and what is declined. */
+  /** Buffers of one decision's answer: what is left of each offer, and the nodes declined and what of each. */
   private readonly remaining = new Scratch();
   private readonly declined = new Scratch();
+  private readonly declinedNodes = new NodeScratch();
   private nextHold = 0;
   /** Each framework's decision time: its class's. */
   private readonly decisions: DecisionTime[];
@@ -339,9 +340,10 @@ class Mesos implements Strategy, OfferSink {
    */
   private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array, touched: Set<number>): void {
     const { sim, cluster, log } = this.ctx;
-    const declined: number[] = [];
-    const amounts = this.declined.take(offers.amounts.length);
     const nodes = offers.nodes;
+    const declined = this.declinedNodes.take(nodes.length);
+    const amounts = this.declined.take(offers.amounts.length);
+    let k = 0;
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
@@ -356,15 +358,16 @@ class Mesos implements Strategy, OfferSink {
       cpu += c;
       memory += m;
       gpu += g;
-      const k = declined.push(node) - 1;
+      declined[k] = node;
       amounts[3 * k] = c;
       amounts[3 * k + 1] = m;
       amounts[3 * k + 2] = g;
+      k++;
     }
-    if (declined.length === 0) return;
+    if (k === 0) return;
     f.alloc = sub(f.alloc, { cpu, memory, gpu });
-    log.push(sim.now, Ev.Decline, -1, -1, f.id, declined.length);
-    this.allocator.refuse(f.id, declined, amounts);
+    log.push(sim.now, Ev.Decline, -1, -1, f.id, k);
+    this.allocator.refuse(f.id, declined.subarray(0, k), amounts);
   }
 
   private launch(g: GroupState, node: number, fromOffer: Resources): void {

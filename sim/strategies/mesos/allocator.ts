@@ -174,7 +174,7 @@ export class Allocator {
    * max(refuseSeconds, allocationInterval) (`recoverResources`; MESOS-4302);
    * refuseSeconds 0 makes none. The cell scope has no filters. `amounts` is read at once, not kept.
    */
-  refuse(f: number, nodes: readonly number[], amounts: Float64Array): void {
+  refuse(f: number, nodes: Int32Array, amounts: Float64Array): void {
     if (nodes.length === 0) return;
     const { sim } = this.ctx;
     const seconds = this.params.refuseSeconds;
@@ -183,9 +183,11 @@ export class Allocator {
     if (filters) this.filters.set(f, nodes, amounts, until);
     this.changedAll(nodes, nodes.length);
     if (!filters) return;
+    // The expiry reads the nodes later: its own copy (`nodes` may be a caller's scratch).
+    const filtered = nodes.slice();
     sim.schedule(until, Phase.Arrival, () => {
-      const ending = this.ending.take(nodes.length);
-      this.changedAll(ending, this.filters.end(f, nodes, until, ending));
+      const ending = this.ending.take(filtered.length);
+      this.changedAll(ending, this.filters.end(f, filtered, until, ending));
     });
   }
 
@@ -199,7 +201,7 @@ export class Allocator {
    * offer is left out, as its visit would. Else (or in the cell scope) it is
    * a candidate, as markChanged makes it.
    */
-  private changedAll(nodes: ArrayLike<number>, count: number): void {
+  private changedAll(nodes: Int32Array, count: number): void {
     if (count === 0) return;
     if (this.params.offerScope === "cell") {
       for (let i = 0; i < count; i++) this.markChanged(nodes[i]!);
@@ -214,10 +216,11 @@ export class Allocator {
     this.unpark(now, interests, false);
     const wanting = this.filters.wanting(interests);
     const minOffer = this.params.minOffer;
+    const { isParked, isCandidate, inParked, candidates, parked } = this;
     for (let i = 0; i < count; i++) {
       const node = nodes[i]!;
-      this.isParked[node] = 0;
-      if (this.isCandidate[node] === 1) continue;
+      isParked[node] = 0;
+      if (isCandidate[node] === 1) continue;
       const cpu = freeCpu[node]!;
       const memory = freeMemory[node]!;
       const gpu = freeGpu[node]!;
@@ -228,13 +231,13 @@ export class Allocator {
         wanted = (w.anyNode || w.hoards[node]! > 0) && !holdsBack(w, node, now, cpu, memory, gpu);
       }
       if (wanted) {
-        this.isCandidate[node] = 1;
-        this.candidates.push(node);
+        isCandidate[node] = 1;
+        candidates.push(node);
       } else {
-        this.isParked[node] = 1;
-        if (this.inParked[node] === 0) {
-          this.inParked[node] = 1;
-          this.parked.push(node);
+        isParked[node] = 1;
+        if (inParked[node] === 0) {
+          inParked[node] = 1;
+          parked.push(node);
         }
       }
     }

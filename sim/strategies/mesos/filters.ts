@@ -52,7 +52,7 @@ export class RefuseFilters {
   }
 
   /** Framework f declined amounts[3i..3i+2] of nodes[i]: filtered until `until`. */
-  set(f: number, nodes: readonly number[], amounts: Float64Array, until: number): void {
+  set(f: number, nodes: Int32Array, amounts: Float64Array, until: number): void {
     const filtered = this.until[f]!;
     const refused = this.refused[f]!;
     const epochs = this.epochs[f]!;
@@ -71,7 +71,7 @@ export class RefuseFilters {
    * The filters framework f set until `until` on `nodes` end now, where no
    * later decline replaced them: writes those nodes to `out`, returns how many.
    */
-  end(f: number, nodes: readonly number[], until: number, out: Int32Array): number {
+  end(f: number, nodes: Int32Array, until: number, out: Int32Array): number {
     const filtered = this.until[f]!;
     let ended = 0;
     for (let i = 0; i < nodes.length; i++) {
