@@ -46,6 +46,8 @@ export function smallerChild(t: Float64Array, r: Float64Array, first: number, n:
  * sequence number, which pop reads through the slot's sequence number (a
  * Set of cancelled ids cost every pop a hash look-up once any cancel was
  * pending, and kept forever the ids of events cancelled after they fired).
+ * The popped entry's sequence number is its rank's low part, so nothing per
+ * slot records it.
  */
 export class EventQueue {
   // The heap, in heap order.
@@ -59,8 +61,6 @@ export class EventQueue {
   private freeCount = 0;
   private slotsUsed = 0;
   private nextSeq = 0;
-  /** Per slot: the sequence number of the event it holds. */
-  private slotSeqs: Float64Array;
   /** Bit `seq` set: that event was cancelled. Covers sequence numbers up to the largest cancelled one. */
   private cancelledBits = new Uint32Array(0);
   private anyCancelled = false;
@@ -76,7 +76,6 @@ export class EventQueue {
     this.slots = new Int32Array(capacity);
     this.actions = new Array<Action | undefined>(capacity).fill(undefined);
     this.freeSlots = new Int32Array(capacity);
-    this.slotSeqs = new Float64Array(capacity);
   }
 
   /** Entries in the heap, cancelled ones included. */
@@ -90,7 +89,6 @@ export class EventQueue {
     if (this.count === this.times.length) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.slotsUsed++;
     this.actions[slot] = action;
-    this.slotSeqs[slot] = seq;
     const rank = phase * SEQ_SPAN + seq;
     const t = this.times;
     const r = this.ranks;
@@ -150,7 +148,7 @@ export class EventQueue {
     this.actions[top] = undefined;
     this.freeSlots[this.freeCount++] = top;
     if (this.anyCancelled) {
-      const seq = this.slotSeqs[top]!;
+      const seq = this.rank % SEQ_SPAN;
       const word = Math.floor(seq / 32);
       if (word < this.cancelledBits.length && (this.cancelledBits[word]! >>> seq % 32) & 1) this.action = undefined;
     }
@@ -188,15 +186,12 @@ export class EventQueue {
     slots.set(this.slots);
     const free = new Int32Array(cap);
     free.set(this.freeSlots);
-    const seqs = new Float64Array(cap);
-    seqs.set(this.slotSeqs);
     const actions = new Array<Action | undefined>(cap).fill(undefined);
     for (let i = 0; i < this.slotsUsed; i++) actions[i] = this.actions[i];
     this.times = times;
     this.ranks = ranks;
     this.slots = slots;
     this.freeSlots = free;
-    this.slotSeqs = seqs;
     this.actions = actions;
   }
 }
