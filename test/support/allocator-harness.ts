@@ -3,7 +3,8 @@ import { EventLog } from "../../sim/metrics/log.ts";
 import { Cluster } from "../../sim/model/cluster.ts";
 import { Lifecycle } from "../../sim/model/lifecycle.ts";
 import { resources, ZERO } from "../../sim/model/resources.ts";
-import { Allocator, type OfferSink } from "../../sim/strategies/mesos/allocator.ts";
+import { Allocator } from "../../sim/strategies/mesos/allocator.ts";
+import type { OfferSink } from "../../sim/strategies/mesos/offers.ts";
 import { mesosParams } from "../../sim/strategies/mesos/params.ts";
 
 /**

@@ -1,32 +1,12 @@
 import { Phase, type Rng, type EventId } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
-import { dominantShareOf, type Resources } from "../../model/resources.ts";
+import { dominantShareOf } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeScratch, type BatchBuffer } from "./scratch.ts";
-import type { OfferSet } from "./plan.ts";
-import { holdsBack, reachesMinOffer, RefuseFilters, type Interest, type Wanting } from "./filters.ts";
-
-/** Offers made to one framework in one round: nodes[i] offers amounts[3i..3i+2] (cpu, memory, gpu), locked until it answers. */
-export interface OfferBatch extends OfferSet {
-  readonly offeredAt: number;
-}
-
-/** What the allocator needs from the frameworks. */
-export interface OfferSink {
-  readonly count: number;
-  /** Whether framework f wants offers at all (it has pending groups). */
-  wantsOffers(f: number): boolean;
-  /** Which nodes framework f wants offered now. */
-  interest(f: number): Interest;
-  /** Framework f's allocation for DRF: running + held + offered. */
-  allocation(f: number): Resources;
-  /** A round's offers brought framework f's allocation to (cpu, memory, gpu): each offer added in turn. */
-  allocated(f: number, cpu: number, memory: number, gpu: number): void;
-  /** Hands framework f the offers it got in one round. */
-  deliver(f: number, batch: OfferBatch): void;
-}
+import { holdsBack, reachesMinOffer, RefuseFilters, type Wanting } from "./filters.ts";
+import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
 /**
  * The Mesos master's allocator (src/master/allocator/mesos/hierarchical.cpp,
@@ -72,10 +52,12 @@ export class Allocator {
   private interestDirty = false;
   /**
    * During a round, per framework: its allocation (cpu, memory, gpu at 3f..3f+2) with the round's offers
-   * added one by one, and the dominant share of it (the DRF sorter's key, updated as offers are made).
+   * added one by one, and the dominant share of it (the DRF sorter's key; see shareOf).
    */
   private readonly roundAlloc: Float64Array;
   private readonly shares: Float64Array;
+  /** Per framework: 1 when its share is to be worked out again from roundAlloc. */
+  private readonly staleShare: Uint8Array;
   /** The buffers the batches are written in, and during a round how many nodes each framework's batch has. */
   private readonly buffers: BatchBuffers;
   private readonly batchSize: Uint32Array;
@@ -99,6 +81,7 @@ export class Allocator {
     this.anyNode = new Uint8Array(sink.count);
     this.roundAlloc = new Float64Array(3 * sink.count);
     this.shares = new Float64Array(sink.count);
+    this.staleShare = new Uint8Array(sink.count);
     this.buffers = new BatchBuffers(n);
     this.batchSize = new Uint32Array(sink.count);
     this.order = ctx.rng.stream("mesos/offer-order");
@@ -286,19 +269,27 @@ export class Allocator {
    */
   private choose(node: number, now: number): number {
     const cluster = this.ctx.cluster;
-    const wanting = this.wanting;
-    const shares = this.shares;
+    const { wanting, allocations } = this;
     let best = -1;
-    let bestShare = Infinity;
-    let bestCount = Infinity;
+    // Shares are worked out only once a second framework competes for the node (NaN: not yet).
+    let bestShare = NaN;
+    let bestCount = 0;
     for (let k = 0; k < wanting.length; k++) {
       const w = wanting[k]!;
       if (node >= 0) {
         if (!w.anyNode && w.hoards[node] === 0) continue;
         if (holdsBack(w, node, now, cluster.freeCpu[node]!, cluster.freeMemory[node]!, cluster.freeGpu[node]!)) continue;
       }
-      const share = shares[w.f]!;
-      const count = this.allocations[w.f]!;
+      if (best < 0) {
+        best = w.f;
+        continue;
+      }
+      if (Number.isNaN(bestShare)) {
+        bestShare = this.shareOf(best);
+        bestCount = allocations[best]!;
+      }
+      const share = this.shareOf(w.f);
+      const count = allocations[w.f]!;
       if (share < bestShare || (share === bestShare && count < bestCount)) {
         bestShare = share;
         bestCount = count;
@@ -308,20 +299,29 @@ export class Allocator {
     return best;
   }
 
+  /** Framework f's dominant share of its allocation with the round's offers so far (worked out again only after an offer to it). */
+  private shareOf(f: number): number {
+    if (this.staleShare[f] === 1) {
+      const a = this.roundAlloc;
+      this.shares[f] = dominantShareOf(a[3 * f]!, a[3 * f + 1]!, a[3 * f + 2]!, this.ctx.cluster.total);
+      this.staleShare[f] = 0;
+    }
+    return this.shares[f]!;
+  }
+
   private offerRound(): void {
     const { sim, cluster, log } = this.ctx;
     const now = sim.now;
     const count = this.sink.count;
     const interests: (Interest | null)[] = [];
-    const { roundAlloc, shares } = this;
-    const total = cluster.total;
+    const { roundAlloc, staleShare } = this;
     for (let f = 0; f < count; f++) {
       interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
       const a = this.sink.allocation(f);
       roundAlloc[3 * f] = a.cpu;
       roundAlloc[3 * f + 1] = a.memory;
       roundAlloc[3 * f + 2] = a.gpu;
-      shares[f] = dominantShareOf(a.cpu, a.memory, a.gpu, total);
+      staleShare[f] = 1;
     }
     const dirty = this.interestDirty;
     this.interestDirty = false;
@@ -344,8 +344,6 @@ export class Allocator {
     this.prepareChoice(interests);
     const cellFramework = nodeScope ? -1 : this.choose(-1, now);
     const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
-    // With one framework asking, DRF order cannot change the choice: no share is updated (shares live for one round).
-    const ranked = this.wanting.length > 1;
     // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
     const isCandidate = this.isCandidate;
     const minOffer = this.params.minOffer;
@@ -381,11 +379,11 @@ export class Allocator {
       amounts[3 * k] = cpu;
       amounts[3 * k + 1] = memory;
       amounts[3 * k + 2] = gpu;
-      const ac = (roundAlloc[3 * best] = roundAlloc[3 * best]! + cpu);
-      const am = (roundAlloc[3 * best + 1] = roundAlloc[3 * best + 1]! + memory);
-      const ag = (roundAlloc[3 * best + 2] = roundAlloc[3 * best + 2]! + gpu);
-      // The framework's share grows before the next node is placed.
-      if (ranked) shares[best] = dominantShareOf(ac, am, ag, total);
+      roundAlloc[3 * best] = roundAlloc[3 * best]! + cpu;
+      roundAlloc[3 * best + 1] = roundAlloc[3 * best + 1]! + memory;
+      roundAlloc[3 * best + 2] = roundAlloc[3 * best + 2]! + gpu;
+      // The framework's share grows before the next node is placed (shareOf works it out when it is compared).
+      staleShare[best] = 1;
     }
     list.length = 0;
     log.push(now, Ev.AllocRound, -1, -1, -1, visits, offers);

@@ -1,11 +1,5 @@
 import type { Resources } from "../../model/resources.ts";
-
-/** Which nodes a framework wants offered: any node, or only the nodes it hoards on. */
-export interface Interest {
-  readonly anyNode: boolean;
-  /** Per node: how many of its groups hoard there (more than 0: it wants the node offered). */
-  readonly hoards: Uint32Array;
-}
+import type { Interest } from "./offers.ts";
 
 /** A framework's refuse filters: per node until when, the revive epoch each was made in, and what was declined (cpu, memory, gpu at 3 node..). */
 export interface Filter {

@@ -5,7 +5,7 @@ import { podCount, podEnd, podFirst, podRequest, quorum, type Group } from "../.
 import type { Lifecycle } from "../../model/lifecycle.ts";
 import { add, sub, ZERO, type Resources } from "../../model/resources.ts";
 import { PodArrivals } from "../kube/arrivals.ts";
-import type { OfferBatch } from "./allocator.ts";
+import type { OfferBatch } from "./offers.ts";
 import { DEADLOCK_EVENTS, STALL_EVENTS } from "./deadlock.ts";
 import { GangBook, stuckGangs, type GangWaiter } from "./gang-deadlock.ts";
 import type { MesosParams } from "./params.ts";

@@ -1,6 +1,6 @@
 import type { Cluster } from "../../model/cluster.ts";
 import { add, isZero, sub, ZERO, type Resources } from "../../model/resources.ts";
-import type { OfferBatch } from "./allocator.ts";
+import type { OfferBatch } from "./offers.ts";
 import type { Waiter } from "./deadlock.ts";
 import { removeByIndex, type Framework, type GroupState } from "./state.ts";
 

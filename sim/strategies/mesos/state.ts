@@ -2,7 +2,7 @@ import { GPU_DEVICE } from "../../model/gpu-devices.ts";
 import type { Group, Member } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { EventId } from "../../engine/index.ts";
-import type { OfferBatch } from "./allocator.ts";
+import type { OfferBatch } from "./offers.ts";
 
 /** What the mesos strategy keeps per group and per framework, and small helpers on it. */
 
