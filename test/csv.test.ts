@@ -1,8 +1,10 @@
 import fc from "fast-check";
 import { stringify } from "csv-stringify/sync";
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { GROUP_COLUMNS } from "../sim/metrics/columns.ts";
-import { csvRows, formatNumber, toCsv, type Column } from "../sim/metrics/csv.ts";
+import { csvRows, formatNumber, sequential, toCsv, type Column } from "../sim/metrics/csv.ts";
+import { GroupTable } from "../sim/metrics/summary/group-table.ts";
 import { run, shipped } from "./support/fixtures.ts";
 
 /** What cosched wrote with csv-stringify before its own writer: the reference the writer must match byte for byte. */
@@ -81,5 +83,32 @@ describe("groups.csv from its columns", () => {
     const from = Math.min(1, to);
     const withExtra = rows.slice(from, to).map((r) => ({ ...r, __p0: "a,b", __p1: 3 }));
     expect(table.csvLines(GROUP_COLUMNS, from, to, extra)).toBe(csvRows(withExtra, [...GROUP_COLUMNS, "__p0", "__p1"] as Column<(typeof withExtra)[number]>[]));
+  });
+});
+
+describe("groups.csv chunks stay one-byte strings", () => {
+  // V8's serializer tags a string by how it is held: '"' one byte per character, 'c' two bytes.
+  const heldAsOneByte = (s: string): boolean => serialize(s)[2] === 0x22;
+  /** An ASCII string V8 holds as "thin": made afresh, then used as a property key. */
+  const thin = (text: string): string => {
+    const s = text.split("").join("");
+    const keys: Record<string, number> = {};
+    keys[s] = 1;
+    return s;
+  };
+
+  it("joins a key-used (thin) string into a two-byte string: the V8 behaviour this guards against", () => {
+    expect(heldAsOneByte(["x", "kube", "y"].join(","))).toBe(true);
+    expect(heldAsOneByte(["x", thin("kube"), "y"].join(","))).toBe(false);
+    expect(heldAsOneByte(["x", sequential(thin("kube")), "y"].join(","))).toBe(true);
+    expect(sequential(thin("kube"))).toBe("kube");
+  });
+
+  it("writes one-byte lines when the run's strategy and scenario were used as keys, and with a sweep's extra fields", () => {
+    const table = new GroupTable({ runId: "0123456789ab", scenario: thin("scale-10n-3g"), strategy: thin("mesos"), seed: 1 }, 3);
+    table.texts.group_id.fill("g0");
+    const lines = table.csvLines(GROUP_COLUMNS, 0, 3, [sequential(thin("0.5"))]);
+    expect(lines.split("\n")[0]!.startsWith("0123456789ab,scale-10n-3g,mesos,1,g0,")).toBe(true);
+    expect(heldAsOneByte(lines)).toBe(true);
   });
 });

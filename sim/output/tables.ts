@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { CLASS_COLUMNS, DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
-import { csvField, csvHeader, csvRows, type Column } from "../metrics/csv.ts";
+import { csvField, csvHeader, csvRows, sequential, type Column } from "../metrics/csv.ts";
 import type { RunTables } from "../metrics/report.ts";
 import { InputError } from "../workload/errors.ts";
 import { BufferedFile } from "./buffered-file.ts";
@@ -85,7 +85,7 @@ export class TableWriter {
     const cols = <C extends string>(columns: readonly C[]): Column<Record<string, unknown>>[] => [...columns, ...names.map((name, i) => ({ key: `__p${i}`, header: `param.${name}` }))];
     // groups.csv straight from its columns, no row objects.
     const groups = tables.groupTable;
-    const extraFields = names.map((name) => csvField(params[name]!));
+    const extraFields = names.map((name) => sequential(csvField(params[name]!)));
     this.writeChunks("groups", csvHeader(cols(GROUP_COLUMNS)), groups.length, (from, to) => groups.csvLines(GROUP_COLUMNS, from, to, extraFields));
     this.write("runs", extend([tables.run]), cols(RUN_COLUMNS));
     this.write("timeseries", extend(tables.timeseries), cols(TIMESERIES_COLUMNS));

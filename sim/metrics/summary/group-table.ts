@@ -1,4 +1,4 @@
-import { csvField, formatNumber } from "../csv.ts";
+import { csvField, formatNumber, sequential } from "../csv.ts";
 import type { Outcome } from "./record.ts";
 
 /** Kubernetes Pod phases, as the group ends the run. */
@@ -141,7 +141,7 @@ export class GroupTable {
       case "run_id":
       case "scenario":
       case "strategy": {
-        const text = csvField(this.run[column === "run_id" ? "runId" : column]);
+        const text = sequential(csvField(this.run[column === "run_id" ? "runId" : column]));
         return () => text;
       }
       case "seed": {
