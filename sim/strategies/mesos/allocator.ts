@@ -5,7 +5,7 @@ import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeScratch, type BatchBuffer } from "./scratch.ts";
-import { holdsBack, reachesMinOffer, RefuseFilters, type Wanting } from "./filters.ts";
+import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters, type Wanting } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
 /**
@@ -192,8 +192,7 @@ export class Allocator {
     }
     const now = this.ctx.sim.now;
     const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
-    const interests: (Interest | null)[] = [];
-    for (let f = 0; f < this.sink.count; f++) interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
+    const interests = this.interests();
     // Parked nodes are the ones no framework wanted under the interests unpark last recorded: what
     // widened since is settled first, so that nodes parked now are parked under today's interests.
     this.unpark(now, interests, false);
@@ -211,7 +210,7 @@ export class Allocator {
       let wanted = false;
       for (let k = 0; k < wanting.length && !wanted; k++) {
         const w = wanting[k]!;
-        wanted = (w.anyNode || w.hoards[node]! > 0) && !holdsBack(w, node, now, cpu, memory, gpu);
+        wanted = mayOffer(w, node, now, cpu, memory, gpu);
       }
       if (wanted) {
         isCandidate[node] = 1;
@@ -226,6 +225,13 @@ export class Allocator {
     }
     // (unpark may have brought back parked nodes too.)
     if (this.round === undefined) this.schedule();
+  }
+
+  /** What each framework wants offered now (null: no offers at all). */
+  private interests(): (Interest | null)[] {
+    const out: (Interest | null)[] = [];
+    for (let f = 0; f < this.sink.count; f++) out.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
+    return out;
   }
 
   /** Schedules a round at the next tick if there is anything to offer and anyone to offer it to. */
@@ -277,8 +283,7 @@ export class Allocator {
     for (let k = 0; k < wanting.length; k++) {
       const w = wanting[k]!;
       if (node >= 0) {
-        if (!w.anyNode && w.hoards[node] === 0) continue;
-        if (holdsBack(w, node, now, cluster.freeCpu[node]!, cluster.freeMemory[node]!, cluster.freeGpu[node]!)) continue;
+        if (!mayOffer(w, node, now, cluster.freeCpu[node]!, cluster.freeMemory[node]!, cluster.freeGpu[node]!)) continue;
       }
       if (best < 0) {
         best = w.f;
@@ -313,10 +318,9 @@ export class Allocator {
     const { sim, cluster, log } = this.ctx;
     const now = sim.now;
     const count = this.sink.count;
-    const interests: (Interest | null)[] = [];
+    const interests = this.interests();
     const { roundAlloc, staleShare } = this;
     for (let f = 0; f < count; f++) {
-      interests.push(this.sink.wantsOffers(f) ? this.sink.interest(f) : null);
       const a = this.sink.allocation(f);
       roundAlloc[3 * f] = a.cpu;
       roundAlloc[3 * f + 1] = a.memory;

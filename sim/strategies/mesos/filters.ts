@@ -100,6 +100,16 @@ export function holdsBack({ until, epochs, epoch, refused }: Filter, node: numbe
   return cpu <= refused[3 * node]! && memory <= refused[3 * node + 1]! && gpu <= refused[3 * node + 2]!;
 }
 
+/**
+ * Whether a framework that wants offers may be offered `node` now, its free
+ * resources (cpu, memory, gpu): it wants the node (any node, or one it
+ * hoards on) and has not filtered it. A round's choice and the setting aside
+ * of nodes no framework may be offered both ask this.
+ */
+export function mayOffer(w: Wanting, node: number, now: number, cpu: number, memory: number, gpu: number): boolean {
+  return (w.anyNode || w.hoards[node]! > 0) && !holdsBack(w, node, now, cpu, memory, gpu);
+}
+
 /** Whether free resources reach the minimum offer (--min_allocatable_resources; all zero: anything free). */
 export function reachesMinOffer(cpu: number, memory: number, gpu: number, { cpu: mc, memory: mm, gpu: mg }: Resources): boolean {
   if (mc === 0 && mm === 0 && mg === 0) return cpu > 0 || memory > 0 || gpu > 0;
