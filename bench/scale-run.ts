@@ -1,6 +1,7 @@
 // One scale-benchmark run in its own process, so peak RSS is this run's own.
-// Usage: node --import tsx bench/scale-run.ts STRATEGY NODES GROUPS
-// Prints one JSON line.
+// Usage: node --expose-gc --import tsx bench/scale-run.ts STRATEGY NODES GROUPS
+// Prints one JSON line. After simulating it collects garbage once (not timed) and records what stays live:
+// the JS heap, and the typed arrays beside it (the workload's columns, the event log, the cluster).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,13 +21,18 @@ const scenario = scaleScenario(nodes, groups);
 const t0 = performance.now();
 const result = runOnce(scenario, strategy, 1);
 const simulated = performance.now();
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error("scale-run.ts: run node with --expose-gc");
+gc();
+const live = process.memoryUsage();
+const collected = performance.now();
 const tables = summarize(result);
 const t1 = performance.now();
 const dir = mkdtempSync(join(tmpdir(), "cosched-scale-"));
 new TableWriter(dir, false).append(tables);
 const t2 = performance.now();
 rmSync(dir, { recursive: true, force: true });
-const wall = (t2 - t0) / 1000;
+const wall = (t2 - t0 - (collected - simulated)) / 1000;
 process.stdout.write(
   `${JSON.stringify({
     strategy,
@@ -34,12 +40,14 @@ process.stdout.write(
     groups,
     wall_s: wall,
     simulate_s: (simulated - t0) / 1000,
-    summarize_s: (t1 - simulated) / 1000,
+    summarize_s: (t1 - collected) / 1000,
     write_s: (t2 - t1) / 1000,
     events: result.events,
     events_per_s: result.events / ((simulated - t0) / 1000),
     us_per_group: (wall * 1e6) / groups,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    live_heap_mb: live.heapUsed / 1048576,
+    typed_arrays_mb: live.arrayBuffers / 1048576,
     completed: tables.run.completed,
     correct_rate: tables.run.correct_rate,
   })}\n`,

@@ -16,13 +16,17 @@ export interface ScaleResult {
   readonly events_per_s: number;
   readonly us_per_group: number;
   readonly peak_rss_mb: number;
+  /** JS heap in use after a full collection once the simulation ended (the run's record still held). */
+  readonly live_heap_mb: number;
+  /** Typed arrays beside it then: the workload's columns, the event log, the cluster. */
+  readonly typed_arrays_mb: number;
   readonly completed: number;
   readonly correct_rate: number;
 }
 
 /** Runs one scale point in a child process (so peak RSS is its own). */
 export function runScalePoint(strategy: string, nodes: number, groups: number): ScaleResult {
-  const out = execFileSync(process.execPath, ["--import", "tsx", join(HERE, "scale-run.ts"), strategy, String(nodes), String(groups)], {
+  const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(HERE, "scale-run.ts"), strategy, String(nodes), String(groups)], {
     encoding: "utf8",
     maxBuffer: 1 << 20,
     timeout: 30 * 60 * 1000,

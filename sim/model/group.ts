@@ -65,6 +65,32 @@ export interface Group {
   readonly pods?: Uint32Array;
   /** gang: Pods that must run at the same time (absent: every Pod). */
   readonly minMember?: number;
+  /**
+   * The group has run: memory it keeps for its members may go (a group of a
+   * compact workload, sim/model/group-store.ts, builds them again if asked).
+   */
+  forgetMembers?(): void;
+}
+
+/** A copy of the group as a plain object, with `changes` applied (fields the group lacks stay absent). */
+export function copyGroup(g: Group, changes: Partial<Omit<Group, "forgetMembers">> = {}): Group {
+  return {
+    index: g.index,
+    id: g.id,
+    submit: g.submit,
+    kind: g.kind,
+    duration: g.duration,
+    priority: g.priority,
+    members: g.members,
+    ...(g.framework !== undefined ? { framework: g.framework } : {}),
+    ...(g.scheduler !== undefined ? { scheduler: g.scheduler } : {}),
+    ...(g.selector !== undefined ? { selector: g.selector } : {}),
+    ...(g.restart !== undefined ? { restart: g.restart } : {}),
+    ...(g.cls !== undefined ? { cls: g.cls } : {}),
+    ...(g.pods !== undefined ? { pods: g.pods } : {}),
+    ...(g.minMember !== undefined ? { minMember: g.minMember } : {}),
+    ...changes,
+  };
 }
 
 /** Pods in the group (1 for colocate). */

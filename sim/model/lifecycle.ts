@@ -272,11 +272,13 @@ export class Lifecycle {
     pods.up--;
     pods.finished[p] = 1;
     pods.ended++;
-    if (pods.ended === podCount(group)) {
+    const finished = pods.ended === podCount(group);
+    if (finished) {
       this.done[g] = 1;
       this.log.push(now, Ev.GroupFinish, group.index);
     }
     this.notifyFreed(group, mine, p);
+    if (finished) group.forgetMembers?.();
   }
 
   /** Kills every live task of the group (a rollback); their work is wasted. */
@@ -319,6 +321,8 @@ export class Lifecycle {
     this.done[group.index] = 1;
     this.log.push(this.sim.now, Ev.GroupFinish, group.index);
     this.notifyFreed(group, tasks);
+    // The group has run: what it held for its members may go.
+    group.forgetMembers?.();
   }
 
   /** Releases every live task of the group, logging each with `kind`; returns them. */

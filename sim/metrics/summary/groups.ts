@@ -1,5 +1,5 @@
-import { podCount, quorum, type Group } from "../../model/group.ts";
-import type { Resources } from "../../model/resources.ts";
+import { podCount, quorum } from "../../model/group.ts";
+import { groupRequest, memberCount } from "../../model/group-store.ts";
 import { Ev } from "../log.ts";
 import { GangTally } from "./gangs.ts";
 import { GroupTable, type GroupRow, type PodPhase } from "./group-table.ts";
@@ -26,28 +26,6 @@ export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
     default:
       return "Pending";
   }
-}
-
-/** The resource vector a group asks for in total: the sum of its app containers, or its largest init container. */
-function groupRequest(g: Group): Resources {
-  let cpu = 0;
-  let memory = 0;
-  let gpu = 0;
-  let icpu = 0;
-  let imem = 0;
-  let igpu = 0;
-  for (const m of g.members) {
-    if (m.init) {
-      icpu = Math.max(icpu, m.request.cpu);
-      imem = Math.max(imem, m.request.memory);
-      igpu = Math.max(igpu, m.request.gpu);
-    } else {
-      cpu += m.request.cpu;
-      memory += m.request.memory;
-      gpu += m.request.gpu;
-    }
-  }
-  return { cpu: Math.max(cpu, icpu), memory: Math.max(memory, imem), gpu: Math.max(gpu, igpu) };
 }
 
 /** startNode's marks: no start recorded; started on several nodes (or none). */
@@ -307,7 +285,7 @@ export function groupTable(run: RunRecord): GroupTable {
     text.group_id[g] = group.id;
     text.class[g] = run.workload.classes[group.cls ?? 0]?.name ?? "default";
     text.kind[g] = group.kind;
-    num.members[g] = group.members.length;
+    num.members[g] = memberCount(group);
     num.cpu[g] = req.cpu;
     num.memory[g] = req.memory;
     num.gpu[g] = req.gpu;

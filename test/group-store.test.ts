@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { RngStreams, Simulator } from "../sim/engine/index.ts";
+import { EventLog } from "../sim/metrics/log.ts";
+import { Cluster } from "../sim/model/cluster.ts";
+import { copyGroup, effectiveRequest, type Group, type Member } from "../sim/model/group.ts";
+import { StoredGroup, groupRequest, memberCount, storeGroups } from "../sim/model/group-store.ts";
+import { Lifecycle } from "../sim/model/lifecycle.ts";
+import { resources } from "../sim/model/resources.ts";
+import { buildWorkload } from "../sim/workload/build.ts";
+import { validateScenario } from "../sim/workload/scenario.ts";
+
+const member = (name: string, cpu: number, memory: number, extra: Partial<Member> = {}): Member => ({ name, request: resources(cpu, memory, extra.request?.gpu ?? 0), delay: 0, init: false, ...extra });
+
+/** Groups with every optional field, and without, in workload order. */
+function fixtures(): Group[] {
+  return [
+    { index: 0, id: "plain", submit: 0.5, kind: "colocate", duration: 30, priority: 0, members: [member("a", 500, 256), member("b", 250, 128, { delay: 1.25 })] },
+    {
+      index: 1,
+      id: "gang/1",
+      submit: 2,
+      kind: "gang",
+      duration: 60,
+      priority: 100,
+      members: [member("w", 1000, 512), member("w", 1000, 512, { delay: 0.5 }), member("w", 1000, 512, { delay: 0.75 })],
+      pods: Uint32Array.from([0, 1, 2, 3]),
+      minMember: 2,
+      framework: 1,
+      scheduler: 0,
+      cls: 2,
+      restart: "controller",
+    },
+    {
+      index: 2,
+      id: "init",
+      submit: 2,
+      kind: "colocate",
+      duration: Infinity,
+      priority: -5,
+      members: [member("setup", 4000, 64, { init: true, request: resources(4000, 64, 500) }), member("app", 1500, 2048, { request: resources(1500, 2048, 250) })],
+      selector: { key: "gpu-model", values: ["A100", "V100"] },
+    },
+    { index: 3, id: "job", submit: 7, kind: "job", duration: 5, priority: 0, members: [member("x", 1, 1), member("y", 2, 2)], pods: Uint32Array.from([0, 1, 2]) },
+  ];
+}
+
+/** The group's fields as a plain object, as the Group interface shows them. */
+const fields = (g: Group) => ({ ...copyGroup(g), pods: g.pods === undefined ? undefined : Array.from(g.pods) });
+
+describe("group store", () => {
+  it.each(fixtures().map((g) => [g.id, g] as const))("a stored group reads back every field of %s", (_, g) => {
+    const stored = storeGroups(fixtures())[g.index]!;
+    expect(stored).toBeInstanceOf(StoredGroup);
+    expect(fields(stored)).toEqual(fields(g));
+    for (const key of ["framework", "scheduler", "cls", "minMember", "restart", "selector", "pods"] as const) {
+      expect(stored[key] === undefined, key).toBe(g[key] === undefined);
+    }
+  });
+
+  it.each(fixtures().map((g) => [g.id, g] as const))("counts the members of %s and sums its request from the columns", (_, g) => {
+    const stored = storeGroups(fixtures())[g.index]!;
+    expect(memberCount(stored)).toBe(g.members.length);
+    expect(groupRequest(stored)).toEqual(effectiveRequest(g.members));
+    expect(groupRequest(g)).toEqual(effectiveRequest(g.members));
+  });
+
+  it("keeps the members it built until the group has run, then builds them afresh on every ask", () => {
+    const [g] = storeGroups(fixtures());
+    const first = g!.members;
+    expect(g!.members).toBe(first);
+    g!.forgetMembers();
+    const again = g!.members;
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(g!.members).not.toBe(again);
+  });
+
+  it("refuses a group out of workload order", () => {
+    const [a, b] = fixtures();
+    expect(() => storeGroups([b!, a!])).toThrow(/index 1, expected 0/);
+  });
+
+  it("grows past its first columns without losing what came before", () => {
+    const many = Array.from({ length: 5000 }, (_, i): Group => ({
+      index: i,
+      id: `g${i}`,
+      submit: i / 10,
+      kind: "colocate",
+      duration: i,
+      priority: 0,
+      members: [member("c0", i, 2 * i)],
+      ...(i % 1000 === 999 ? { framework: i } : {}),
+    }));
+    const stored = storeGroups(many);
+    for (const i of [0, 1023, 1024, 2047, 4096, 4999]) expect(fields(stored[i]!)).toEqual(fields(many[i]!));
+    expect(stored.filter((g) => g.framework !== undefined).map((g) => g.framework)).toEqual([999, 1999, 2999, 3999, 4999]);
+  });
+
+  it("lets a group's members go when the lifecycle finishes it", () => {
+    const groups = storeGroups(fixtures().slice(0, 1));
+    const g = groups[0]!;
+    const sim = new Simulator();
+    const cluster = new Cluster([{ name: "n0", capacity: resources(64000, 65536), labels: {} }]);
+    const lifecycle = new Lifecycle(sim, cluster, groups, new EventLog());
+    const held = g.members;
+    lifecycle.start(g, 2, 0, effectiveRequest(held));
+    expect(g.members).toBe(held);
+    sim.run(100);
+    expect(lifecycle.isDone(0)).toBe(true);
+    expect(g.members).not.toBe(held);
+    expect(g.members).toEqual(held);
+  });
+
+  it("generates a workload straight into columns, the same groups as the scenario asks for", () => {
+    const scenario = validateScenario("<test>", {
+      name: "columns",
+      horizon: 100,
+      cluster: { type: "generate", count: 2, capacity: { cpu: 4000, memory: 8192 } },
+      workload: { type: "generate", groups: 50, rate: 1, kind: "gang", pods: { dist: "uniform", min: 2, max: 4 }, members: { min: 1, max: 3 }, request: { cpu: 100, memory: 64 }, duration: 10 },
+    });
+    const { groups } = buildWorkload(scenario.spec, new RngStreams(3));
+    expect(groups.every((g) => g instanceof StoredGroup)).toBe(true);
+    expect(groups.map((g) => g.index)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    for (const g of groups) {
+      expect(g.kind).toBe("gang");
+      expect(g.pods!.at(-1)).toBe(g.members.length);
+      expect(g.minMember).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
