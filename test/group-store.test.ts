@@ -75,25 +75,37 @@ describe("group store", () => {
     expect(g!.members).not.toBe(again);
   });
 
+  it("builds one request object for members that ask for the same, as a gang's replicated Pods do", () => {
+    const gang = storeGroups(fixtures())[1]!;
+    const [a, b, c] = gang.members;
+    expect(a!.request).toBe(b!.request);
+    expect(b!.request).toBe(c!.request);
+    const init = storeGroups(fixtures())[2]!;
+    expect(init.members[0]!.request).not.toBe(init.members[1]!.request);
+  });
+
   it("refuses a group out of workload order", () => {
     const [a, b] = fixtures();
     expect(() => storeGroups([b!, a!])).toThrow(/index 1, expected 0/);
   });
 
-  it("grows past its first columns without losing what came before", () => {
-    const many = Array.from({ length: 5000 }, (_, i): Group => ({
+  it("holds members across its chunks and group offsets past their first room", () => {
+    const many = Array.from({ length: 40_000 }, (_, i): Group => ({
       index: i,
       id: `g${i}`,
       submit: i / 10,
       kind: "colocate",
       duration: i,
       priority: 0,
-      members: [member("c0", i, 2 * i)],
-      ...(i % 1000 === 999 ? { framework: i } : {}),
+      members: [member("c0", i, 2 * i, { delay: i / 4, init: i % 3 === 0 })],
+      ...(i % 10_000 === 9_999 ? { framework: i } : {}),
     }));
     const stored = storeGroups(many);
-    for (const i of [0, 1023, 1024, 2047, 4096, 4999]) expect(fields(stored[i]!)).toEqual(fields(many[i]!));
-    expect(stored.filter((g) => g.framework !== undefined).map((g) => g.framework)).toEqual([999, 1999, 2999, 3999, 4999]);
+    for (const i of [0, 1023, 1024, 2047, 16_383, 16_384, 32_767, 32_768, 39_999]) {
+      expect(fields(stored[i]!)).toEqual(fields(many[i]!));
+      expect(groupRequest(stored[i]!)).toEqual(effectiveRequest(many[i]!.members));
+    }
+    expect(stored.filter((g) => g.framework !== undefined).map((g) => g.framework)).toEqual([9_999, 19_999, 29_999, 39_999]);
   });
 
   it("lets a group's members go when the lifecycle finishes it", () => {

@@ -1,58 +1,38 @@
-import { effectiveRequest, GROUP_KINDS, type Group, type GroupKind, type Member, type Selector } from "./group.ts";
+import { effectiveRequest, type Group, type GroupKind, type Member, type Selector } from "./group.ts";
 import type { Resources } from "./resources.ts";
 
 /**
- * The workload's groups in columns: a typed array per field, one entry per
- * group or per member, so a workload of 300,000 groups holds a few tens of
- * bytes per group instead of an object graph (a group, its members array,
- * a member and a request object per container). Fields most groups lack
- * (framework, scheduler, class, minMember, restart, selector, Pod layout)
- * get a column only when some group has them.
- *
- * Strategies see `Group` objects: `StoredGroup` reads its fields from here and
- * builds its `members` when first asked, until the group has run.
+ * The members of a workload's groups in columns: a typed array per field,
+ * one entry per member, so 300,000 groups of a few containers hold a few tens
+ * of bytes per member instead of a member object and a request object each
+ * for the whole run. A group itself is a small object (StoredGroup) holding
+ * its other fields; it builds its `members` when first asked and keeps them
+ * until the group has run.
  */
 export class GroupStore {
-  readonly ids: string[] = [];
-  private submits = new Float64Array(1024);
-  private durations = new Float64Array(1024);
-  private priorities = new Float64Array(1024);
-  private kinds = new Uint8Array(1024);
   /** Where each group's members begin; entry `count` is one past the last member. */
   private firsts = new Uint32Array(1025);
-  private frameworks?: Float64Array<ArrayBuffer>;
-  private schedulers?: Float64Array<ArrayBuffer>;
-  private classes?: Float64Array<ArrayBuffer>;
-  private minMembers?: Float64Array<ArrayBuffer>;
-  private restarts?: Uint8Array;
-  private selectors?: (Selector | undefined)[];
-  private podLayouts?: (Uint32Array | undefined)[];
-  private cpus = new Float64Array(4096);
-  private memories = new Float64Array(4096);
-  private gpus = new Float64Array(4096);
-  private delays = new Float64Array(4096);
-  private inits = new Uint8Array(4096);
+  /**
+   * Members in chunks of CHUNK, each a Float64Array of (cpu, memory, gpu,
+   * delay) per member and a Uint8Array of init flags: filled in place and
+   * never copied, so building a large workload leaves no grown-out arrays
+   * behind (a fresh chunk's untouched pages cost no memory).
+   */
+  private readonly values: Float64Array[] = [];
+  private readonly inits: Uint8Array[] = [];
   private readonly names: string[] = [];
   count = 0;
   private memberTotal = 0;
 
-  /** Appends a group (its `index` must be the next position); returns its index. */
+  /** Appends a group's members (its `index` must be the next position); returns its index. */
   push(g: Group): number {
     const i = this.count;
     if (g.index !== i) throw new Error(`group store: group ${g.id} has index ${g.index}, expected ${i}`);
-    if (i === this.submits.length) this.growGroups();
-    this.ids.push(g.id);
-    this.submits[i] = g.submit;
-    this.durations[i] = g.duration;
-    this.priorities[i] = g.priority;
-    this.kinds[i] = GROUP_KINDS.indexOf(g.kind);
-    if (g.framework !== undefined) (this.frameworks ??= this.optional())[i] = g.framework;
-    if (g.scheduler !== undefined) (this.schedulers ??= this.optional())[i] = g.scheduler;
-    if (g.cls !== undefined) (this.classes ??= this.optional())[i] = g.cls;
-    if (g.minMember !== undefined) (this.minMembers ??= this.optional())[i] = g.minMember;
-    if (g.restart === "controller") (this.restarts ??= new Uint8Array(this.submits.length))[i] = 1;
-    this.selectors = sparse(this.selectors, i, g.selector);
-    this.podLayouts = sparse(this.podLayouts, i, g.pods);
+    if (i + 1 === this.firsts.length) {
+      const firsts = new Uint32Array(this.firsts.length * 2);
+      firsts.set(this.firsts);
+      this.firsts = firsts;
+    }
     for (const m of g.members) this.pushMember(m);
     this.count = i + 1;
     this.firsts[i + 1] = this.memberTotal;
@@ -61,106 +41,23 @@ export class GroupStore {
 
   private pushMember(m: Member): void {
     const k = this.memberTotal++;
-    if (k === this.cpus.length) this.growMembers();
-    this.cpus[k] = m.request.cpu;
-    this.memories[k] = m.request.memory;
-    this.gpus[k] = m.request.gpu;
-    this.delays[k] = m.delay;
-    this.inits[k] = m.init ? 1 : 0;
+    const at = k & (CHUNK - 1);
+    if (at === 0) {
+      this.values.push(new Float64Array(CHUNK * 4));
+      this.inits.push(new Uint8Array(CHUNK));
+    }
+    const values = this.values[k >>> CHUNK_BITS]!;
+    values[at * 4] = m.request.cpu;
+    values[at * 4 + 1] = m.request.memory;
+    values[at * 4 + 2] = m.request.gpu;
+    values[at * 4 + 3] = m.delay;
+    this.inits[k >>> CHUNK_BITS]![at] = m.init ? 1 : 0;
     this.names.push(m.name);
   }
 
-  /** A column for a field most groups lack: NaN where absent. */
-  private optional(): Float64Array<ArrayBuffer> {
-    return new Float64Array(this.submits.length).fill(NaN);
-  }
-
-  private growGroups(): void {
-    const cap = this.submits.length * 2;
-    this.submits = grown(this.submits, cap);
-    this.durations = grown(this.durations, cap);
-    this.priorities = grown(this.priorities, cap);
-    const kinds = new Uint8Array(cap);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    const firsts = new Uint32Array(cap + 1);
-    firsts.set(this.firsts);
-    this.firsts = firsts;
-    if (this.frameworks) this.frameworks = grown(this.frameworks, cap, NaN);
-    if (this.schedulers) this.schedulers = grown(this.schedulers, cap, NaN);
-    if (this.classes) this.classes = grown(this.classes, cap, NaN);
-    if (this.minMembers) this.minMembers = grown(this.minMembers, cap, NaN);
-    if (this.restarts) {
-      const restarts = new Uint8Array(cap);
-      restarts.set(this.restarts);
-      this.restarts = restarts;
-    }
-  }
-
-  private growMembers(): void {
-    const cap = this.cpus.length * 2;
-    this.cpus = grown(this.cpus, cap);
-    this.memories = grown(this.memories, cap);
-    this.gpus = grown(this.gpus, cap);
-    this.delays = grown(this.delays, cap);
-    const inits = new Uint8Array(cap);
-    inits.set(this.inits);
-    this.inits = inits;
-  }
-
-  /** Drops the spare room left by growing (call once every group is in). */
+  /** Drops the spare room left by growing the group offsets (call once every group is in). */
   trim(): void {
-    const n = this.count;
-    const m = this.memberTotal;
-    this.submits = this.submits.slice(0, n);
-    this.durations = this.durations.slice(0, n);
-    this.priorities = this.priorities.slice(0, n);
-    this.kinds = this.kinds.slice(0, n);
-    this.firsts = this.firsts.slice(0, n + 1);
-    this.frameworks = this.frameworks?.slice(0, n);
-    this.schedulers = this.schedulers?.slice(0, n);
-    this.classes = this.classes?.slice(0, n);
-    this.minMembers = this.minMembers?.slice(0, n);
-    this.restarts = this.restarts?.slice(0, n);
-    this.cpus = this.cpus.slice(0, m);
-    this.memories = this.memories.slice(0, m);
-    this.gpus = this.gpus.slice(0, m);
-    this.delays = this.delays.slice(0, m);
-    this.inits = this.inits.slice(0, m);
-  }
-
-  submit(i: number): number {
-    return this.submits[i]!;
-  }
-  duration(i: number): number {
-    return this.durations[i]!;
-  }
-  priority(i: number): number {
-    return this.priorities[i]!;
-  }
-  kind(i: number): GroupKind {
-    return GROUP_KINDS[this.kinds[i]!]!;
-  }
-  framework(i: number): number | undefined {
-    return present(this.frameworks, i);
-  }
-  scheduler(i: number): number | undefined {
-    return present(this.schedulers, i);
-  }
-  cls(i: number): number | undefined {
-    return present(this.classes, i);
-  }
-  minMember(i: number): number | undefined {
-    return present(this.minMembers, i);
-  }
-  restart(i: number): "controller" | undefined {
-    return this.restarts !== undefined && this.restarts[i] === 1 ? "controller" : undefined;
-  }
-  selector(i: number): Selector | undefined {
-    return this.selectors?.[i];
-  }
-  pods(i: number): Uint32Array | undefined {
-    return this.podLayouts?.[i];
+    this.firsts = this.firsts.slice(0, this.count + 1);
   }
 
   memberCount(i: number): number {
@@ -176,115 +73,109 @@ export class GroupStore {
     let imem = 0;
     let igpu = 0;
     for (let k = this.firsts[i]!, hi = this.firsts[i + 1]!; k < hi; k++) {
-      if (this.inits[k] === 1) {
-        icpu = Math.max(icpu, this.cpus[k]!);
-        imem = Math.max(imem, this.memories[k]!);
-        igpu = Math.max(igpu, this.gpus[k]!);
+      const values = this.values[k >>> CHUNK_BITS]!;
+      const at = k & (CHUNK - 1);
+      if (this.inits[k >>> CHUNK_BITS]![at] === 1) {
+        icpu = Math.max(icpu, values[at * 4]!);
+        imem = Math.max(imem, values[at * 4 + 1]!);
+        igpu = Math.max(igpu, values[at * 4 + 2]!);
       } else {
-        cpu += this.cpus[k]!;
-        memory += this.memories[k]!;
-        gpu += this.gpus[k]!;
+        cpu += values[at * 4]!;
+        memory += values[at * 4 + 1]!;
+        gpu += values[at * 4 + 2]!;
       }
     }
     return { cpu: Math.max(cpu, icpu), memory: Math.max(memory, imem), gpu: Math.max(gpu, igpu) };
   }
 
-  /** The group's members, built anew. */
+  /**
+   * The group's members, built anew. Members asking for the same resources
+   * share one request object (up to SHARED_REQUESTS different ones per
+   * group), as the Pods a gang or job replicates from one template do.
+   */
   members(i: number): Member[] {
     const lo = this.firsts[i]!;
     const hi = this.firsts[i + 1]!;
     const out = new Array<Member>(hi - lo);
+    const shared: Resources[] = [];
     for (let k = lo; k < hi; k++) {
-      out[k - lo] = {
-        name: this.names[k]!,
-        request: { cpu: this.cpus[k]!, memory: this.memories[k]!, gpu: this.gpus[k]! },
-        delay: this.delays[k]!,
-        init: this.inits[k] === 1,
-      };
+      const values = this.values[k >>> CHUNK_BITS]!;
+      const at = k & (CHUNK - 1);
+      const cpu = values[at * 4]!;
+      const memory = values[at * 4 + 1]!;
+      const gpu = values[at * 4 + 2]!;
+      let request: Resources | undefined;
+      for (let s = 0; s < shared.length && request === undefined; s++) {
+        const r = shared[s]!;
+        if (Object.is(r.cpu, cpu) && Object.is(r.memory, memory) && Object.is(r.gpu, gpu)) request = r;
+      }
+      if (request === undefined) {
+        request = { cpu, memory, gpu };
+        if (shared.length < SHARED_REQUESTS) shared.push(request);
+      }
+      out[k - lo] = { name: this.names[k]!, request, delay: values[at * 4 + 3]!, init: this.inits[k >>> CHUNK_BITS]![at] === 1 };
     }
     return out;
   }
 }
 
-/** Appends `value` to a column of a field most groups lack, made (dense, undefined before `i`) when first present. */
-function sparse<T>(column: (T | undefined)[] | undefined, i: number, value: T | undefined): (T | undefined)[] | undefined {
-  if (column !== undefined) column.push(value);
-  else if (value !== undefined) {
-    column = new Array<T | undefined>(i).fill(undefined);
-    column.push(value);
-  }
-  return column;
-}
+/** Members per chunk of a GroupStore (a power of two: 16,384, 512 KB of values). */
+const CHUNK_BITS = 14;
+const CHUNK = 1 << CHUNK_BITS;
 
-function present(column: Float64Array | undefined, i: number): number | undefined {
-  if (column === undefined) return undefined;
-  const v = column[i]!;
-  return Number.isNaN(v) ? undefined : v;
-}
+/** Different request objects a group's members may share (a gang's Pod template has a few containers at most). */
+const SHARED_REQUESTS = 4;
 
-function grown(a: Float64Array, cap: number, fill = 0): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(cap);
-  if (fill !== 0) b.fill(fill, a.length);
-  b.set(a);
-  return b;
-}
 
 /**
- * A group of a GroupStore. Its members are built when first asked for and
- * kept while the group may still need them; `forgetMembers` (called by the
- * lifecycle once the group has run) lets them go, and later asks build them
- * afresh without keeping them.
+ * A group whose members are held by a GroupStore: its own fields as a plain
+ * object has them (absent ones undefined), its members built when first
+ * asked for and kept while the group may still need them. `forgetMembers`
+ * (called by the lifecycle once the group has run) lets them go; later asks
+ * build them afresh without keeping them.
  */
 export class StoredGroup implements Group {
+  readonly index: number;
+  readonly id: string;
+  readonly submit: number;
+  readonly kind: GroupKind;
+  readonly duration: number;
+  readonly priority: number;
+  readonly framework: number | undefined;
+  readonly scheduler: number | undefined;
+  readonly selector: Selector | undefined;
+  readonly restart: "controller" | undefined;
+  readonly cls: number | undefined;
+  readonly pods: Uint32Array | undefined;
+  readonly minMember: number | undefined;
   private cached: readonly Member[] | undefined = undefined;
   private forgotten = false;
 
+  /** Stores `g`'s members in `store` (g.index must be the store's next position) and keeps its other fields. */
   constructor(
     private readonly store: GroupStore,
-    readonly index: number,
-  ) {}
+    g: Group,
+  ) {
+    this.index = store.push(g);
+    this.id = g.id;
+    this.submit = g.submit;
+    this.kind = g.kind;
+    this.duration = g.duration;
+    this.priority = g.priority;
+    this.framework = g.framework;
+    this.scheduler = g.scheduler;
+    this.selector = g.selector;
+    this.restart = g.restart;
+    this.cls = g.cls;
+    this.pods = g.pods;
+    this.minMember = g.minMember;
+  }
 
-  get id(): string {
-    return this.store.ids[this.index]!;
-  }
-  get submit(): number {
-    return this.store.submit(this.index);
-  }
-  get kind(): GroupKind {
-    return this.store.kind(this.index);
-  }
-  get duration(): number {
-    return this.store.duration(this.index);
-  }
-  get priority(): number {
-    return this.store.priority(this.index);
-  }
   get members(): readonly Member[] {
     if (this.cached !== undefined) return this.cached;
     const members = this.store.members(this.index);
     if (!this.forgotten) this.cached = members;
     return members;
-  }
-  get framework(): number | undefined {
-    return this.store.framework(this.index);
-  }
-  get scheduler(): number | undefined {
-    return this.store.scheduler(this.index);
-  }
-  get selector(): Selector | undefined {
-    return this.store.selector(this.index);
-  }
-  get restart(): "controller" | undefined {
-    return this.store.restart(this.index);
-  }
-  get cls(): number | undefined {
-    return this.store.cls(this.index);
-  }
-  get pods(): Uint32Array | undefined {
-    return this.store.pods(this.index);
-  }
-  get minMember(): number | undefined {
-    return this.store.minMember(this.index);
   }
 
   /** Its number of members, without building them. */
@@ -307,7 +198,7 @@ export class StoredGroup implements Group {
 export function storeGroups(groups: Iterable<Group>): StoredGroup[] {
   const store = new GroupStore();
   const out: StoredGroup[] = [];
-  for (const g of groups) out.push(new StoredGroup(store, store.push(g)));
+  for (const g of groups) out.push(new StoredGroup(store, g));
   store.trim();
   return out;
 }
