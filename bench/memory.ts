@@ -1,4 +1,4 @@
-// npm run bench (memory part), or on its own: node --import tsx bench/memory.ts
+// Not part of npm run bench (it takes minutes more); run it on its own after a change that moves memory: node --import tsx bench/memory.ts
 // Peak RSS of whole `cosched run` commands (main thread, run thread, CSV written) against the drivers of
 // the memory estimate: nodes, groups, containers per group, timeseries samples, node failures, strategy.
 // Writes results/bench/memory.csv; test/memory-estimate.test.ts holds the estimate to these measurements.

@@ -35,7 +35,7 @@ describe("the memory budget", () => {
   it("refuses a run whose estimate, with its margin, is over the per-run limit, naming the path that drives it", () => {
     const budget = { total: 100e9, perRun: 1e9, source: "test" };
     expect(() => assertWithinBudget("x.json", contention.spec, ".", budget, ["omega"])).toThrow(InputError);
-    expect(() => assertWithinBudget("x.json", contention.spec, ".", budget, ["omega"])).toThrow(/^x\.json: \$\.workload\.groups: one run would need about 2\.\d GB .* plus 25 % for its error\), over the 1\.0 GB a run may use \(--max-memory\); make it smaller, or raise --max-memory$/);
+    expect(() => assertWithinBudget("x.json", contention.spec, ".", budget, ["omega"])).toThrow(/^x\.json: \$\.workload\.groups: one run would need about 1\.\d GB .* plus 25 % for its error\), over the 1\.0 GB a run may use \(--max-memory\); make it smaller, or raise --max-memory$/);
   });
 
   it("counts runs at once against the total, and says how many workers would fit", () => {
