@@ -26,20 +26,12 @@ export class GroupStore {
 
   /** Appends a group's members (its `index` must be the next position); returns its index. */
   push(g: Group): number {
-    const i = this.count;
-    if (g.index !== i) throw new Error(`group store: group ${g.id} has index ${g.index}, expected ${i}`);
-    if (i + 1 === this.firsts.length) {
-      const firsts = new Uint32Array(this.firsts.length * 2);
-      firsts.set(this.firsts);
-      this.firsts = firsts;
-    }
-    for (const m of g.members) this.pushMember(m);
-    this.count = i + 1;
-    this.firsts[i + 1] = this.memberTotal;
-    return i;
+    for (const m of g.members) this.pushMember(m.name, m.request.cpu, m.request.memory, m.request.gpu, m.delay, m.init);
+    return this.close(g.index, g.id);
   }
 
-  private pushMember(m: Member): void {
+  /** Appends a member to the group being filled (the one `close` ends next). */
+  pushMember(name: string, cpu: number, memory: number, gpu: number, delay: number, init: boolean): void {
     const k = this.memberTotal++;
     const at = k & (CHUNK - 1);
     if (at === 0) {
@@ -47,12 +39,26 @@ export class GroupStore {
       this.inits.push(new Uint8Array(CHUNK));
     }
     const values = this.values[k >>> CHUNK_BITS]!;
-    values[at * 4] = m.request.cpu;
-    values[at * 4 + 1] = m.request.memory;
-    values[at * 4 + 2] = m.request.gpu;
-    values[at * 4 + 3] = m.delay;
-    this.inits[k >>> CHUNK_BITS]![at] = m.init ? 1 : 0;
-    this.names.push(m.name);
+    values[at * 4] = cpu;
+    values[at * 4 + 1] = memory;
+    values[at * 4 + 2] = gpu;
+    values[at * 4 + 3] = delay;
+    this.inits[k >>> CHUNK_BITS]![at] = init ? 1 : 0;
+    this.names.push(name);
+  }
+
+  /** Ends group `index` (it must be the next position) with the members pushed since the last one; returns its index. */
+  close(index: number, id: string): number {
+    const i = this.count;
+    if (index !== i) throw new Error(`group store: group ${id} has index ${index}, expected ${i}`);
+    if (i + 1 === this.firsts.length) {
+      const firsts = new Uint32Array(this.firsts.length * 2);
+      firsts.set(this.firsts);
+      this.firsts = firsts;
+    }
+    this.count = i + 1;
+    this.firsts[i + 1] = this.memberTotal;
+    return i;
   }
 
   /** Drops the spare room left by growing the group offsets (call once every group is in). */
@@ -127,6 +133,9 @@ const CHUNK = 1 << CHUNK_BITS;
 const SHARED_REQUESTS = 4;
 
 
+/** A group's fields other than its members. */
+export type GroupFields = Omit<Group, "members" | "forgetMembers">;
+
 /**
  * A group whose members are held by a GroupStore: its own fields as a plain
  * object has them (absent ones undefined), its members built when first
@@ -151,12 +160,13 @@ export class StoredGroup implements Group {
   private cached: readonly Member[] | undefined = undefined;
   private forgotten = false;
 
-  /** Stores `g`'s members in `store` (g.index must be the store's next position) and keeps its other fields. */
+  /** A group of `store`, whose members it already holds (`g` gives its other fields). */
   constructor(
     private readonly store: GroupStore,
-    g: Group,
+    g: GroupFields,
   ) {
-    this.index = store.push(g);
+    if (g.index >= store.count) throw new Error(`group store: group ${g.id}'s members are not stored`);
+    this.index = g.index;
     this.id = g.id;
     this.submit = g.submit;
     this.kind = g.kind;
@@ -198,7 +208,10 @@ export class StoredGroup implements Group {
 export function storeGroups(groups: Iterable<Group>): StoredGroup[] {
   const store = new GroupStore();
   const out: StoredGroup[] = [];
-  for (const g of groups) out.push(new StoredGroup(store, g));
+  for (const g of groups) {
+    store.push(g);
+    out.push(new StoredGroup(store, g));
+  }
   store.trim();
   return out;
 }

@@ -9,7 +9,7 @@ import { sample, type Dist } from "./distributions.ts";
 import { readAlibabaTasks } from "./alibaba2018.ts";
 import { readGoogleMachines, readGoogleTaskEvents } from "./google2011.ts";
 import { readOpenbNodes, readOpenbPods } from "./openb.ts";
-import { RngStreams as Streams, type Rng } from "../engine/index.ts";
+import { RngStreams as Streams } from "../engine/index.ts";
 import { MAX_PODS, type ClusterSpec, type ScenarioSpec, type SourceSpec, type WorkloadSpec } from "./schema.ts";
 
 type InlineGroupSpec = Extract<SourceSpec, { type: "inline" }>["groups"][number];
@@ -145,33 +145,43 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
   const delayDist = loadDist(spec.delay, baseDir);
   const podsDist = spec.pods === undefined ? undefined : loadDist(spec.pods, baseDir);
   const podDelayDist = loadDist(spec.podDelay, baseDir);
+  const template = { cpu: new Float64Array(spec.members.max), memory: new Float64Array(spec.members.max), gpu: new Float64Array(spec.members.max), delay: new Float64Array(spec.members.max) };
   for (let index = 0; index < spec.groups; index++) {
     t = times === undefined ? t + rng.exponential(1 / spec.rate!) : times[index]!;
     const podsWanted = podsDist === undefined ? 0 : Math.min(MAX_PODS, Math.max(1, Math.round(sample(podsDist, rng))));
     const count = spec.members.min + rng.int(spec.members.max - spec.members.min + 1);
-    // Array.from sizes the array to its members (a pushed one keeps room for 17) and draws in member order.
-    const members: Member[] = Array.from({ length: count }, (_, j) => ({
-      name: containerName(j),
-      request: {
-        cpu: Math.round(sample(cpu, rng)),
-        memory: Math.round(sample(memory, rng)),
-        gpu: Math.round(sample(gpu, rng)),
-      },
-      delay: j === 0 ? 0 : sample(delayDist, rng),
-      init: false,
-    }));
-    const layout = spec.kind === "colocate" ? { members } : replicate(members, podsWanted, podDelayDist, rng);
-    groups.push(new StoredGroup(store, {
-      index,
-      id: `g${pad(index, spec.groups)}`,
-      submit: t,
-      kind: spec.kind,
-      duration: sample(durationDist, rng),
-      priority: Math.round(sample(spec.priority, rng)),
-      ...layout,
-      ...(spec.kind === "gang" ? { minMember: Math.max(1, Math.ceil(spec.minMemberFraction * podsWanted - 1e-9)) } : {}),
-      ...(spec.restart === "controller" ? { restart: "controller" as const } : {}),
-    }));
+    // The Pod template's containers, drawn in member order (cpu, memory, gpu, then delay after the first).
+    for (let j = 0; j < count; j++) {
+      template.cpu[j] = Math.round(sample(cpu, rng));
+      template.memory[j] = Math.round(sample(memory, rng));
+      template.gpu[j] = Math.round(sample(gpu, rng));
+      template.delay[j] = j === 0 ? 0 : sample(delayDist, rng);
+    }
+    // colocate: one Pod of the template; gang and job: `podsWanted` copies, each after the first shifted by a podDelay draw.
+    const pods = spec.kind === "colocate" ? undefined : new Uint32Array(podsWanted + 1);
+    for (let p = 0; p < (pods === undefined ? 1 : podsWanted); p++) {
+      if (pods !== undefined) pods[p] = p * count;
+      const shift = p === 0 ? 0 : sample(podDelayDist, rng);
+      for (let j = 0; j < count; j++) {
+        store.pushMember(containerName(j), template.cpu[j]!, template.memory[j]!, template.gpu[j]!, shift === 0 ? template.delay[j]! : template.delay[j]! + shift, false);
+      }
+    }
+    if (pods !== undefined) pods[podsWanted] = podsWanted * count;
+    const id = `g${pad(index, spec.groups)}`;
+    store.close(index, id);
+    groups.push(
+      new StoredGroup(store, {
+        index,
+        id,
+        submit: t,
+        kind: spec.kind,
+        duration: sample(durationDist, rng),
+        priority: Math.round(sample(spec.priority, rng)),
+        ...(pods !== undefined ? { pods } : {}),
+        ...(spec.kind === "gang" ? { minMember: Math.max(1, Math.ceil(spec.minMemberFraction * podsWanted - 1e-9)) } : {}),
+        ...(spec.restart === "controller" ? { restart: "controller" as const } : {}),
+      }),
+    );
   }
   store.trim();
   return groups;
@@ -181,19 +191,6 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
 const CONTAINER_NAMES: string[] = [];
 function containerName(j: number): string {
   return (CONTAINER_NAMES[j] ??= `c${j}`);
-}
-
-/** `count` Pods made of the containers `template` (each Pod after the first delayed by a draw of `podDelay`). */
-function replicate(template: readonly Member[], count: number, podDelay: Dist, rng: Rng): { members: Member[]; pods: Uint32Array } {
-  const members: Member[] = [];
-  const pods = new Uint32Array(count + 1);
-  for (let p = 0; p < count; p++) {
-    pods[p] = members.length;
-    const shift = p === 0 ? 0 : sample(podDelay, rng);
-    for (const m of template) members.push(shift === 0 ? m : { ...m, delay: m.delay + shift });
-  }
-  pods[count] = members.length;
-  return { members, pods };
 }
 
 /** An inline group's members, and for a gang or job its Pod layout and minMember. */
