@@ -2,10 +2,9 @@ import { effectiveRequest, type Group, type GroupKind, type Member, type Selecto
 import type { Resources } from "./resources.ts";
 
 /**
- * The members of a workload's groups in columns: a typed array per field,
- * one entry per member, so 300,000 groups of a few containers hold a few tens
- * of bytes per member instead of a member object and a request object each
- * for the whole run. A group itself is a small object (StoredGroup) holding
+ * The members of a workload's groups in typed arrays, so 300,000 groups of a
+ * few containers hold a few tens of bytes per member instead of a member
+ * object and a request object each for the whole run. A group itself is a small object (StoredGroup) holding
  * its other fields; it builds its `members` when first asked and keeps them
  * until the group has run.
  */
@@ -16,13 +15,18 @@ export class GroupStore {
    * Members in chunks of CHUNK, each a Float64Array of (cpu, memory, gpu,
    * delay) per member and a Uint8Array of init flags: filled in place and
    * never copied, so building a large workload leaves no grown-out arrays
-   * behind (a fresh chunk's untouched pages cost no memory).
+   * behind.
    */
   private readonly values: Float64Array[] = [];
   private readonly inits: Uint8Array[] = [];
   private readonly names: string[] = [];
-  count = 0;
+  private closed = 0;
   private memberTotal = 0;
+
+  /** Groups stored so far. */
+  get count(): number {
+    return this.closed;
+  }
 
   /** Appends a group's members (its `index` must be the next position); returns its index. */
   push(g: Group): number {
@@ -49,14 +53,14 @@ export class GroupStore {
 
   /** Ends group `index` (it must be the next position) with the members pushed since the last one; returns its index. */
   close(index: number, id: string): number {
-    const i = this.count;
+    const i = this.closed;
     if (index !== i) throw new Error(`group store: group ${id} has index ${index}, expected ${i}`);
     if (i + 1 === this.firsts.length) {
       const firsts = new Uint32Array(this.firsts.length * 2);
       firsts.set(this.firsts);
       this.firsts = firsts;
     }
-    this.count = i + 1;
+    this.closed = i + 1;
     this.firsts[i + 1] = this.memberTotal;
     return i;
   }
@@ -131,7 +135,6 @@ const CHUNK = 1 << CHUNK_BITS;
 
 /** Different request objects a group's members may share (a gang's Pod template has a few containers at most). */
 const SHARED_REQUESTS = 4;
-
 
 /** A group's fields other than its members. */
 export type GroupFields = Omit<Group, "members" | "forgetMembers">;
