@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RngStreams, Simulator } from "../sim/engine/index.ts";
 import { EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
@@ -125,5 +125,52 @@ describe("node scores (kube-scheduler integer arithmetic)", () => {
     ["BalancedAllocation", 1, 75],
   ] as const)("%s scores node %i for the seeds' container A at %i", (strategy, node, expected) => {
     expect(scoreNode(strategy, weights, c, node, resources(100, 1024))).toBe(expected);
+  });
+});
+
+describe("a scan that found no node", () => {
+  /** 100 nodes: half with cpu to spare, half with memory to spare, none with both. */
+  function lopsided() {
+    const cluster = bigCluster(100);
+    for (let i = 0; i < 100; i++) cluster.allocate(i, i % 2 === 0 ? resources(60000, 4096) : resources(4096, 258048));
+    const s = scheduler(cluster);
+    const scans = vi.spyOn(cluster, "tightenFreeBound");
+    return { cluster, s, scans };
+  }
+
+  it("refuses a Pod asking at least as much without scanning again, while nothing changed", () => {
+    const { s, scans } = lopsided();
+    expect(s.selectNode(pod(resources(8000, 8192)))).toBe(-1);
+    expect(scans).toHaveBeenCalledTimes(1);
+    expect(s.selectNode(pod(resources(9000, 8192)))).toBe(-1);
+    expect(s.selectNode(pod(resources(8000, 10000)))).toBe(-1);
+    expect(scans).toHaveBeenCalledTimes(1);
+    expect(s.lastExamined).toBe(100);
+  });
+
+  it("scans for a Pod asking less in some resource, and finds its node", () => {
+    const { s, scans } = lopsided();
+    expect(s.selectNode(pod(resources(8000, 8192)))).toBe(-1);
+    expect(s.selectNode(pod(resources(3000, 8192)))).toBeGreaterThanOrEqual(0);
+    expect(s.selectNode(pod(resources(9000, 2048)))).toBeGreaterThanOrEqual(0);
+    expect(scans).toHaveBeenCalledTimes(1);
+  });
+
+  it("scans again once a node's free resources changed, and places the Pod there", () => {
+    const { cluster, s, scans } = lopsided();
+    expect(s.selectNode(pod(resources(8000, 8192)))).toBe(-1);
+    cluster.release(42, resources(6000, 0));
+    expect(s.selectNode(pod(resources(9000, 9000)))).toBe(42);
+    expect(scans).toHaveBeenCalledTimes(1);
+    cluster.allocate(42, resources(6000, 0));
+    expect(s.selectNode(pod(resources(9000, 9000)))).toBe(-1);
+    expect(scans).toHaveBeenCalledTimes(2);
+  });
+
+  it("does not apply to a Pod with a node selector", () => {
+    const { s, scans } = lopsided();
+    expect(s.selectNode(pod(resources(8000, 8192)))).toBe(-1);
+    expect(s.selectNode({ ...pod(resources(9000, 9000)), mask: new Uint8Array(100).fill(1) })).toBe(-1);
+    expect(scans).toHaveBeenCalledTimes(2);
   });
 });

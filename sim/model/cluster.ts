@@ -49,6 +49,8 @@ export class Cluster {
    * scan). A request above one of them fits no node, without looking.
    */
   readonly freeBound = new Float64Array(3);
+  /** Counts every change of any node's free resources or state (allocate, release, down, recover): equal counts, the same cluster. */
+  changes = 0;
   /** Called with every node whose free resources change (for the validating observer); unset otherwise. */
   onChange: ((node: number) => void) | undefined = undefined;
   readonly total: Resources;
@@ -172,6 +174,7 @@ export class Cluster {
     this.freeGpu[node]! -= gpu;
     this.seq[node]!++;
     this.claimSeq[node]!++;
+    this.changes++;
     this.onChange?.(node);
   }
 
@@ -208,6 +211,7 @@ export class Cluster {
     this.downFree[3 * node + 2] = this.freeGpu[node]!;
     this.freeCpu[node] = this.freeMemory[node] = this.freeGpu[node] = -1;
     this.seq[node]!++;
+    this.changes++;
     this.onChange?.(node);
   }
 
@@ -219,6 +223,7 @@ export class Cluster {
     this.freeMemory[node] = this.downFree[3 * node + 1]!;
     this.freeGpu[node] = this.downFree[3 * node + 2]!;
     this.seq[node]!++;
+    this.changes++;
     this.raiseFreeBound(node);
     this.onChange?.(node);
   }
@@ -250,6 +255,7 @@ export class Cluster {
       this.downFree[3 * node + 1]! += dMemory;
       this.downFree[3 * node + 2]! += dGpu;
       this.seq[node]!++;
+      this.changes++;
       return;
     }
     const cpu = this.freeCpu[node]! + dCpu;
@@ -262,6 +268,7 @@ export class Cluster {
     this.freeMemory[node] = memory;
     this.freeGpu[node] = gpu;
     this.seq[node]!++;
+    this.changes++;
     this.raiseFreeBound(node);
     this.onChange?.(node);
   }

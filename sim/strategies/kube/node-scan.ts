@@ -8,6 +8,8 @@ export interface ScanNodes {
   readonly cluster: Cluster;
   /** Per node: Pods bound there, and how much their non-zero requests exceed their requests (for scoring). */
   readonly podCount: Uint32Array;
+  /** [0]: binds and unbinds so far (with the cluster's `changes`, whether the nodes are as they were). */
+  readonly podChanges: Float64Array;
   readonly nonZeroExtraCpu: Float64Array;
   readonly nonZeroExtraMemory: Float64Array;
   /** Nodes with Pods nominated to them (only its size and keys are read here). */
@@ -15,6 +17,9 @@ export interface ScanNodes {
   /** Writes into `out` what Pods nominated to `node` with priority >= `priority`, other than `pod`, request; returns how many. */
   nominatedUse(node: number, priority: number, pod: Pod, out: Float64Array): number;
 }
+
+/** Failed requests the scan keeps for one state of the nodes. */
+const FAILED_KEPT = 8;
 
 /**
  * kube-scheduler's filter and score of one cycle (schedule_one.go
@@ -30,6 +35,18 @@ export class NodeScan {
   lastExamined = 0;
   private nextStart = 0;
   private readonly extra = new Float64Array(3);
+  /**
+   * Requests (cpu, memory) that a full scan found no node for, while the
+   * cluster's changes and the Pods' binds stood at failedAt: a Pod asking at
+   * least as much of both then fits no node either (without a selector, GPUs
+   * or nominated Pods, which the record leaves out), so its scan is skipped,
+   * with the same result: no node, no tie broken, the start index where it was.
+   */
+  private readonly failed = new Float64Array(2 * FAILED_KEPT);
+  private failedCount = 0;
+  private failedAt = -1;
+  private failedPodsAt = -1;
+  private failedNext = 0;
 
   constructor(
     private readonly nodes: ScanNodes,
@@ -75,12 +92,22 @@ export class NodeScan {
       this.lastExamined = n;
       return -1;
     }
+    const mask = pod.mask;
+    const recordable = mask === undefined && qg <= 0 && this.nodes.nominatedOn.size === 0;
+    if (recordable && this.failedCount > 0 && this.failedAt === cluster.changes && this.failedPodsAt === this.nodes.podChanges[0]) {
+      const failed = this.failed;
+      for (let i = 0; i < this.failedCount; i++) {
+        if (qc >= failed[2 * i]! && qm >= failed[2 * i + 1]!) {
+          this.lastExamined = n;
+          return -1;
+        }
+      }
+    }
     const want = this.numToFind;
     const scorer = this.scorer;
     const fast = scorer.inline;
     const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, maxPods } = cluster;
     const { podCount, nonZeroExtraCpu, nonZeroExtraMemory, nominatedOn } = this.nodes;
-    const mask = pod.mask;
     const { cpu: rc, memory: rm, gpu: rg } = pod.request;
     const nzc = pod.nonZero.cpu;
     const nzm = pod.nonZero.memory;
@@ -163,7 +190,26 @@ export class NodeScan {
     this.lastExamined = examined;
     if (n > 0) this.nextStart = (this.nextStart + examined) % n;
     // A scan that found nothing looked at every node: make the bound exact for the next Pods.
-    if (best < 0 && examined === n) cluster.tightenFreeBound();
+    if (best < 0 && examined === n) {
+      cluster.tightenFreeBound();
+      if (recordable) this.recordFailure(qc, qm);
+    }
     return best;
+  }
+
+  /** Keeps (cpu, memory) among the requests no node fits as the nodes stand now (the last FAILED_KEPT of them). */
+  private recordFailure(cpu: number, memory: number): void {
+    const cluster = this.nodes.cluster;
+    const pods = this.nodes.podChanges[0]!;
+    if (this.failedAt !== cluster.changes || this.failedPodsAt !== pods) {
+      this.failedAt = cluster.changes;
+      this.failedPodsAt = pods;
+      this.failedCount = 0;
+      this.failedNext = 0;
+    }
+    this.failed[2 * this.failedNext] = cpu;
+    this.failed[2 * this.failedNext + 1] = memory;
+    this.failedNext = (this.failedNext + 1) % FAILED_KEPT;
+    if (this.failedCount < FAILED_KEPT) this.failedCount++;
   }
 }
