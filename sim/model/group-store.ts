@@ -4,9 +4,9 @@ import type { Resources } from "./resources.ts";
 /**
  * The members of a workload's groups in typed arrays, so 300,000 groups of a
  * few containers hold a few tens of bytes per member instead of a member
- * object and a request object each for the whole run. A group itself is a small object (StoredGroup) holding
- * its other fields; it builds its `members` when first asked and keeps them
- * until the group has run.
+ * object and a request object each for the whole run. A group itself is a
+ * small object (StoredGroup) holding its other fields; it builds its
+ * `members` when first asked and keeps them until the group has run.
  */
 export class GroupStore {
   /** Where each group's members begin; entry `count` is one past the last member. */
