@@ -156,17 +156,6 @@ describe("a scan that found no node", () => {
     expect(scans).toHaveBeenCalledTimes(1);
   });
 
-  it("scans again once a node's free resources changed, and places the Pod there", () => {
-    const { cluster, s, scans } = lopsided();
-    expect(s.selectNode(pod(resources(8000, 8192)))).toBe(-1);
-    cluster.release(42, resources(6000, 0));
-    expect(s.selectNode(pod(resources(9000, 9000)))).toBe(42);
-    expect(scans).toHaveBeenCalledTimes(1);
-    cluster.allocate(42, resources(6000, 0));
-    expect(s.selectNode(pod(resources(9000, 9000)))).toBe(-1);
-    expect(scans).toHaveBeenCalledTimes(2);
-  });
-
   it("does not apply to a Pod with a node selector", () => {
     const { s, scans } = lopsided();
     expect(s.selectNode(pod(resources(8000, 8192)))).toBe(-1);

@@ -1,3 +1,4 @@
+import { GainJournal } from "./gain-journal.ts";
 import type { Selector } from "./group.ts";
 import { GpuDevices } from "./gpu-devices.ts";
 import type { Resources } from "./resources.ts";
@@ -49,6 +50,8 @@ export class Cluster {
    * scan). A request above one of them fits no node, without looking.
    */
   readonly freeBound = new Float64Array(3);
+  /** The nodes whose free resources grew (releases, recoveries), kept once a scheduler asks (gains()). */
+  private journal: GainJournal | undefined = undefined;
   /** Counts every change of any node's free resources or state (allocate, release, down, recover): equal counts, the same cluster. */
   changes = 0;
   /** Called with every node whose free resources change (for the validating observer); unset otherwise. */
@@ -178,6 +181,11 @@ export class Cluster {
     this.onChange?.(node);
   }
 
+  /** The journal of nodes whose free resources grew, kept from the first call on. */
+  gains(): GainJournal {
+    return (this.journal ??= new GainJournal());
+  }
+
   /** Sets freeBound to the exact largest free resources of any node (a scan of every node). */
   tightenFreeBound(): void {
     let c = -1;
@@ -222,6 +230,7 @@ export class Cluster {
     this.freeCpu[node] = this.downFree[3 * node]!;
     this.freeMemory[node] = this.downFree[3 * node + 1]!;
     this.freeGpu[node] = this.downFree[3 * node + 2]!;
+    this.journal?.gained(node);
     this.seq[node]!++;
     this.changes++;
     this.raiseFreeBound(node);
@@ -267,6 +276,7 @@ export class Cluster {
     this.freeCpu[node] = cpu;
     this.freeMemory[node] = memory;
     this.freeGpu[node] = gpu;
+    this.journal?.gained(node);
     this.seq[node]!++;
     this.changes++;
     this.raiseFreeBound(node);

@@ -1,5 +1,6 @@
 import type { Rng } from "../../engine/index.ts";
 import type { Cluster } from "../../model/cluster.ts";
+import { GainJournal } from "../../model/gain-journal.ts";
 import type { Pod } from "./pod.ts";
 import type { Scorer } from "./profile.ts";
 
@@ -8,8 +9,6 @@ export interface ScanNodes {
   readonly cluster: Cluster;
   /** Per node: Pods bound there, and how much their non-zero requests exceed their requests (for scoring). */
   readonly podCount: Uint32Array;
-  /** [0]: binds and unbinds so far (with the cluster's `changes`, whether the nodes are as they were). */
-  readonly podChanges: Float64Array;
   readonly nonZeroExtraCpu: Float64Array;
   readonly nonZeroExtraMemory: Float64Array;
   /** Nodes with Pods nominated to them (only its size and keys are read here). */
@@ -36,24 +35,35 @@ export class NodeScan {
   private nextStart = 0;
   private readonly extra = new Float64Array(3);
   /**
-   * Requests (cpu, memory) that a full scan found no node for, while the
-   * cluster's changes and the Pods' binds stood at failedAt: a Pod asking at
-   * least as much of both then fits no node either (without a selector, GPUs
-   * or nominated Pods, which the record leaves out), so its scan is skipped,
-   * with the same result: no node, no tie broken, the start index where it was.
+   * The last FAILED_KEPT requests (cpu, memory) a scan of every node found no
+   * node for, each with the counts of the cluster's gains and of this
+   * scheduler's Pods leaving nodes at that moment (4 values each). Only a
+   * node that gained room since can fit a Pod asking at least as much of both
+   * (without a selector, GPUs or nominated Pods, which the record leaves
+   * out): see selectAmongGained.
    */
-  private readonly failed = new Float64Array(2 * FAILED_KEPT);
+  private readonly failed = new Float64Array(4 * FAILED_KEPT);
   private failedCount = 0;
-  private failedAt = -1;
-  private failedPodsAt = -1;
   private failedNext = 0;
+  /** Nodes a Pod of this scheduler left (podLeft): room, as the cluster's gains are. */
+  private readonly podGains = new GainJournal();
+  /** The gained nodes of one select, then their places in scan order; and which are listed already. */
+  private readonly gained = new Int32Array(2 * GainJournal.KEPT);
+  private readonly listed: Uint8Array;
 
   constructor(
     private readonly nodes: ScanNodes,
     private readonly scorer: Scorer,
     private readonly numToFind: number,
     private readonly tieBreak: Rng,
-  ) {}
+  ) {
+    this.listed = new Uint8Array(nodes.cluster.size);
+  }
+
+  /** A Pod bound to `node` left it (unbound): the node has room for one more. */
+  podLeft(node: number): void {
+    this.podGains.gained(node);
+  }
 
   /** Filters one node for the Pod: resources (with nominated Pods of at least its priority), Pod count, selector. */
   feasible(node: number, pod: Pod): boolean {
@@ -94,16 +104,11 @@ export class NodeScan {
     }
     const mask = pod.mask;
     const recordable = mask === undefined && qg <= 0 && this.nodes.nominatedOn.size === 0;
-    if (recordable && this.failedCount > 0 && this.failedAt === cluster.changes && this.failedPodsAt === this.nodes.podChanges[0]) {
-      const failed = this.failed;
-      for (let i = 0; i < this.failedCount; i++) {
-        if (qc >= failed[2 * i]! && qm >= failed[2 * i + 1]!) {
-          this.lastExamined = n;
-          return -1;
-        }
-      }
-    }
     const want = this.numToFind;
+    if (recordable && this.failedCount > 0) {
+      const count = this.gainedSinceFailure(qc, qm);
+      if (count >= 0 && count < want) return this.selectAmongGained(pod, count);
+    }
     const scorer = this.scorer;
     const fast = scorer.inline;
     const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, maxPods } = cluster;
@@ -197,19 +202,85 @@ export class NodeScan {
     return best;
   }
 
-  /** Keeps (cpu, memory) among the requests no node fits as the nodes stand now (the last FAILED_KEPT of them). */
-  private recordFailure(cpu: number, memory: number): void {
-    const cluster = this.nodes.cluster;
-    const pods = this.nodes.podChanges[0]!;
-    if (this.failedAt !== cluster.changes || this.failedPodsAt !== pods) {
-      this.failedAt = cluster.changes;
-      this.failedPodsAt = pods;
-      this.failedCount = 0;
-      this.failedNext = 0;
+  /**
+   * The nodes that gained room since the latest recorded failure asking no
+   * more cpu and memory than (cpu, memory): written to `gained` as their
+   * places in scan order (0: where the next scan starts), sorted, once each;
+   * returns how many, or -1 when no failure covers the request or the
+   * journals forgot some of those gains.
+   */
+  private gainedSinceFailure(cpu: number, memory: number): number {
+    const failed = this.failed;
+    let record = -1;
+    for (let k = 1; k <= this.failedCount && record < 0; k++) {
+      const i = (this.failedNext - k + FAILED_KEPT) % FAILED_KEPT;
+      if (cpu >= failed[4 * i]! && memory >= failed[4 * i + 1]!) record = i;
     }
-    this.failed[2 * this.failedNext] = cpu;
-    this.failed[2 * this.failedNext + 1] = memory;
-    this.failedNext = (this.failedNext + 1) % FAILED_KEPT;
+    if (record < 0) return -1;
+    const gained = this.gained;
+    let end = this.nodes.cluster.gains().since(failed[4 * record + 2]!, gained, 0);
+    if (end >= 0) end = this.podGains.since(failed[4 * record + 3]!, gained, end);
+    if (end < 0) return -1;
+    const n = this.nodes.cluster.size;
+    const start = this.nextStart;
+    const listed = this.listed;
+    let count = 0;
+    for (let k = 0; k < end; k++) {
+      const node = gained[k]!;
+      if (listed[node] === 1) continue;
+      listed[node] = 1;
+      gained[count++] = node;
+    }
+    for (let k = 0; k < count; k++) {
+      listed[gained[k]!] = 0;
+      gained[k] = (gained[k]! - start + n) % n;
+    }
+    gained.subarray(0, count).sort();
+    return count;
+  }
+
+  /**
+   * select() for a Pod covered by a recorded failure (gainedSinceFailure
+   * listed `count` nodes): every other node still lacks the room that
+   * failure lacked, so these are the only ones a scan of every node could
+   * find feasible, and fewer than numFeasibleNodesToFind of them. That scan
+   * would examine every node: the same nodes are filtered and scored here,
+   * in the same order, breaking ties with the same draws; the start index
+   * stays. Filter and score are feasible() and the profile's score(), which
+   * give what the scan's written-out arithmetic gives.
+   */
+  private selectAmongGained(pod: Pod, count: number): number {
+    const n = this.nodes.cluster.size;
+    const start = this.nextStart;
+    let best = -1;
+    let bestScore = -Infinity;
+    let ties = 0;
+    for (let k = 0; k < count; k++) {
+      const node = (this.gained[k]! + start) % n;
+      if (!this.feasible(node, pod)) continue;
+      const score = this.scorer.score(node, pod);
+      if (score > bestScore) {
+        bestScore = score;
+        best = node;
+        ties = 1;
+      } else if (score === bestScore) {
+        ties++;
+        if (this.tieBreak.int(ties) === 0) best = node;
+      }
+    }
+    this.lastExamined = n;
+    if (best < 0 && count > 0) this.recordFailure(pod.request.cpu, pod.request.memory);
+    return best;
+  }
+
+  /** Records (cpu, memory) as a request no node fits as the nodes stand now (the last FAILED_KEPT are kept). */
+  private recordFailure(cpu: number, memory: number): void {
+    const i = this.failedNext;
+    this.failed[4 * i] = cpu;
+    this.failed[4 * i + 1] = memory;
+    this.failed[4 * i + 2] = this.nodes.cluster.gains().count;
+    this.failed[4 * i + 3] = this.podGains.count;
+    this.failedNext = (i + 1) % FAILED_KEPT;
     if (this.failedCount < FAILED_KEPT) this.failedCount++;
   }
 }

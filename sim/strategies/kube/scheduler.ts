@@ -49,8 +49,6 @@ export class PodScheduler {
   private readonly scan: NodeScan;
   /** Per node: Pods bound there, and how much their non-zero requests exceed their requests (for scoring). */
   private readonly podCount: Uint32Array;
-  /** Counts binds and unbinds (the scan's record of failed requests holds while it and the cluster's changes stand still). */
-  private readonly podChanges = new Float64Array(1);
   private readonly nonZeroExtraCpu: Float64Array;
   private readonly nonZeroExtraMemory: Float64Array;
   /** Per node: the Pods bound there, in bind order. */
@@ -86,7 +84,7 @@ export class PodScheduler {
     this.boundOn = new NodeLists(n);
     this.podsOf = new Array<Pod[] | undefined>(ctx.groups.length).fill(undefined);
     const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
-    const nodes = { cluster: ctx.cluster, podCount: this.podCount, podChanges: this.podChanges, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
+    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
     this.scan = new NodeScan(nodes, scorer, numFeasibleNodesToFind(n, params.percentageOfNodesToScore), ctx.rng.stream("kube/tie-break"));
     this.preemptRng = ctx.rng.stream("kube/preemption");
     this.waiting = new Reservations(ctx.sim, ctx.cluster, ctx.log);
@@ -239,7 +237,6 @@ export class PodScheduler {
     pod.node = node;
     pod.boundAt = this.ctx.sim.now;
     this.podCount[node]!++;
-    this.podChanges[0]!++;
     this.nonZeroExtraCpu[node]! += pod.nonZero.cpu - pod.request.cpu;
     this.nonZeroExtraMemory[node]! += pod.nonZero.memory - pod.request.memory;
     this.boundOn.add(pod);
@@ -250,7 +247,7 @@ export class PodScheduler {
   private unbind(pod: Pod): void {
     const node = pod.node;
     this.podCount[node]!--;
-    this.podChanges[0]!++;
+    this.scan.podLeft(node);
     this.nonZeroExtraCpu[node]! -= pod.nonZero.cpu - pod.request.cpu;
     this.nonZeroExtraMemory[node]! -= pod.nonZero.memory - pod.request.memory;
     this.boundOn.remove(pod);
