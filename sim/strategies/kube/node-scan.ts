@@ -1,8 +1,8 @@
 import type { Rng } from "../../engine/index.ts";
 import type { Cluster } from "../../model/cluster.ts";
-import { GainJournal } from "../../model/gain-journal.ts";
 import type { Pod } from "./pod.ts";
 import type { Scorer } from "./profile.ts";
+import { FITS_KEPT, ScanRecords } from "./scan-records.ts";
 
 /** What the scan reads of the scheduler's per-node state. */
 export interface ScanNodes {
@@ -16,9 +16,6 @@ export interface ScanNodes {
   /** Writes into `out` what Pods nominated to `node` with priority >= `priority`, other than `pod`, request; returns how many. */
   nominatedUse(node: number, priority: number, pod: Pod, out: Float64Array): number;
 }
-
-/** Failed requests the scan keeps for one state of the nodes. */
-const FAILED_KEPT = 8;
 
 /**
  * kube-scheduler's filter and score of one cycle (schedule_one.go
@@ -34,22 +31,10 @@ export class NodeScan {
   lastExamined = 0;
   private nextStart = 0;
   private readonly extra = new Float64Array(3);
-  /**
-   * The last FAILED_KEPT requests (cpu, memory) a scan of every node found no
-   * node for, each with the counts of the cluster's gains and of this
-   * scheduler's Pods leaving nodes at that moment (4 values each). Only a
-   * node that gained room since can fit a Pod asking at least as much of both
-   * (without a selector, GPUs or nominated Pods, which the record leaves
-   * out): see selectAmongGained.
-   */
-  private readonly failed = new Float64Array(4 * FAILED_KEPT);
-  private failedCount = 0;
-  private failedNext = 0;
-  /** Nodes a Pod of this scheduler left (podLeft): room, as the cluster's gains are. */
-  private readonly podGains = new GainJournal();
-  /** The gained nodes of one select, then their places in scan order; and which are listed already. */
-  private readonly gained = new Int32Array(2 * GainJournal.KEPT);
-  private readonly listed: Uint8Array;
+  /** What scans of every node found: a Pod asking at least as much looks only at the nodes that can fit it (selectAmong). */
+  private readonly records: ScanRecords;
+  /** The feasible nodes of the current scan, while at most FITS_KEPT were found. */
+  private readonly fitted = new Int32Array(FITS_KEPT);
 
   constructor(
     private readonly nodes: ScanNodes,
@@ -57,12 +42,12 @@ export class NodeScan {
     private readonly numToFind: number,
     private readonly tieBreak: Rng,
   ) {
-    this.listed = new Uint8Array(nodes.cluster.size);
+    this.records = new ScanRecords(nodes.cluster);
   }
 
   /** A Pod bound to `node` left it (unbound): the node has room for one more. */
   podLeft(node: number): void {
-    this.podGains.gained(node);
+    this.records.podLeft(node);
   }
 
   /** Filters one node for the Pod: resources (with nominated Pods of at least its priority), Pod count, selector. */
@@ -105,10 +90,11 @@ export class NodeScan {
     const mask = pod.mask;
     const recordable = mask === undefined && qg <= 0 && this.nodes.nominatedOn.size === 0;
     const want = this.numToFind;
-    if (recordable && this.failedCount > 0) {
-      const count = this.gainedSinceFailure(qc, qm);
-      if (count >= 0 && count < want) return this.selectAmongGained(pod, count);
+    if (recordable) {
+      const count = this.records.lookup(qc, qm, this.nextStart);
+      if (count >= 0 && count < want) return this.selectAmong(pod, count);
     }
+    const fitted = this.fitted;
     const scorer = this.scorer;
     const fast = scorer.inline;
     const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, maxPods } = cluster;
@@ -143,6 +129,7 @@ export class NodeScan {
           ? this.feasible(node, pod)
           : (mask === undefined || mask[node] === 1) && podCount[node]! < maxPods[node]! && rc <= freeCpu[node]! && rm <= freeMemory[node]! && rg <= freeGpu[node]! && (rg <= 0 || cluster.gpus.fits(node, rg));
       if (ok) {
+        if (found < FITS_KEPT) fitted[found] = node;
         found++;
         let score: number;
         if (fast !== undefined) {
@@ -195,69 +182,35 @@ export class NodeScan {
     this.lastExamined = examined;
     if (n > 0) this.nextStart = (this.nextStart + examined) % n;
     // A scan that found nothing looked at every node: make the bound exact for the next Pods.
-    if (best < 0 && examined === n) {
-      cluster.tightenFreeBound();
-      if (recordable) this.recordFailure(qc, qm);
-    }
+    if (best < 0 && examined === n) cluster.tightenFreeBound();
+    if (recordable && examined === n && found <= FITS_KEPT) this.records.record(qc, qm, fitted, found);
     return best;
   }
 
   /**
-   * The nodes that gained room since the latest recorded failure asking no
-   * more cpu and memory than (cpu, memory): written to `gained` as their
-   * places in scan order (0: where the next scan starts), sorted, once each;
-   * returns how many, or -1 when no failure covers the request or the
-   * journals forgot some of those gains.
+   * select() for a Pod covered by a record (ScanRecords.lookup listed
+   * `count` candidates): no other node can fit it, and fewer than
+   * numFeasibleNodesToFind of these can, so a scan would examine every node.
+   * The candidates are filtered and scored here in the scan's order, ties
+   * broken with the same draws, and the start index stays: the scan's
+   * result. Filter and score are feasible() and the profile's score(), which
+   * give what the scan's written-out arithmetic gives. What fitted is
+   * recorded in turn.
    */
-  private gainedSinceFailure(cpu: number, memory: number): number {
-    const failed = this.failed;
-    let record = -1;
-    for (let k = 1; k <= this.failedCount && record < 0; k++) {
-      const i = (this.failedNext - k + FAILED_KEPT) % FAILED_KEPT;
-      if (cpu >= failed[4 * i]! && memory >= failed[4 * i + 1]!) record = i;
-    }
-    if (record < 0) return -1;
-    const gained = this.gained;
-    let end = this.nodes.cluster.gains().since(failed[4 * record + 2]!, gained, 0);
-    if (end >= 0) end = this.podGains.since(failed[4 * record + 3]!, gained, end);
-    if (end < 0) return -1;
+  private selectAmong(pod: Pod, count: number): number {
     const n = this.nodes.cluster.size;
     const start = this.nextStart;
-    const listed = this.listed;
-    let count = 0;
-    for (let k = 0; k < end; k++) {
-      const node = gained[k]!;
-      if (listed[node] === 1) continue;
-      listed[node] = 1;
-      gained[count++] = node;
-    }
-    for (let k = 0; k < count; k++) {
-      listed[gained[k]!] = 0;
-      gained[k] = (gained[k]! - start + n) % n;
-    }
-    gained.subarray(0, count).sort();
-    return count;
-  }
-
-  /**
-   * select() for a Pod covered by a recorded failure (gainedSinceFailure
-   * listed `count` nodes): every other node still lacks the room that
-   * failure lacked, so these are the only ones a scan of every node could
-   * find feasible, and fewer than numFeasibleNodesToFind of them. That scan
-   * would examine every node: the same nodes are filtered and scored here,
-   * in the same order, breaking ties with the same draws; the start index
-   * stays. Filter and score are feasible() and the profile's score(), which
-   * give what the scan's written-out arithmetic gives.
-   */
-  private selectAmongGained(pod: Pod, count: number): number {
-    const n = this.nodes.cluster.size;
-    const start = this.nextStart;
+    const candidates = this.records.candidates;
+    const fitted = this.fitted;
+    let found = 0;
     let best = -1;
     let bestScore = -Infinity;
     let ties = 0;
     for (let k = 0; k < count; k++) {
-      const node = (this.gained[k]! + start) % n;
+      const node = (candidates[k]! + start) % n;
       if (!this.feasible(node, pod)) continue;
+      if (found < FITS_KEPT) fitted[found] = node;
+      found++;
       const score = this.scorer.score(node, pod);
       if (score > bestScore) {
         bestScore = score;
@@ -269,18 +222,8 @@ export class NodeScan {
       }
     }
     this.lastExamined = n;
-    if (best < 0 && count > 0) this.recordFailure(pod.request.cpu, pod.request.memory);
+    // (Nothing to add when no node gained: the record that covered the Pod says as much.)
+    if (count > 0 && found <= FITS_KEPT) this.records.record(pod.request.cpu, pod.request.memory, fitted, found);
     return best;
-  }
-
-  /** Records (cpu, memory) as a request no node fits as the nodes stand now (the last FAILED_KEPT are kept). */
-  private recordFailure(cpu: number, memory: number): void {
-    const i = this.failedNext;
-    this.failed[4 * i] = cpu;
-    this.failed[4 * i + 1] = memory;
-    this.failed[4 * i + 2] = this.nodes.cluster.gains().count;
-    this.failed[4 * i + 3] = this.podGains.count;
-    this.failedNext = (i + 1) % FAILED_KEPT;
-    if (this.failedCount < FAILED_KEPT) this.failedCount++;
   }
 }
