@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
+import { scanPod as pod } from "./support/fixtures.ts";
 import { RngStreams, type Rng } from "../sim/engine/index.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import { GainJournal } from "../sim/model/gain-journal.ts";
 import { resources, type Resources } from "../sim/model/resources.ts";
 import { NodeScan } from "../sim/strategies/kube/node-scan.ts";
-import type { Pod } from "../sim/strategies/kube/pod.ts";
 import { compileProfile, DEFAULT_PROFILE } from "../sim/strategies/kube/profile.ts";
 import { numFeasibleNodesToFind } from "../sim/strategies/scoring.ts";
 
@@ -19,12 +19,6 @@ function fixture(n: number, maxPods = 110) {
   const tieBreak: Rng = new RngStreams(7).stream("kube/tie-break");
   const scan = new NodeScan(nodes, compileProfile(DEFAULT_PROFILE, nodes), numFeasibleNodesToFind(n), tieBreak);
   return { cluster, podCount, scan, tieBreak };
-}
-
-/** A Pod of one container asking for `request`; with `mask`, one whose node selector matches the nodes marked 1. */
-function pod(request: Resources, mask?: Uint8Array): Pod {
-  const group = { index: 0, id: "p", submit: 0, kind: "colocate" as const, duration: 1, priority: 0, members: [{ name: "c", request, delay: 0, init: false }] };
-  return { group, index: 0, firstMember: 0, members: 1, request, nonZero: request, mask, order: 0, createdAt: 0, timestamp: 0, attempts: 0, state: "inflight", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false, prevOnNode: undefined, nextOnNode: undefined };
 }
 
 /** 200 nodes: odd ones with cpu to spare, even ones with memory to spare, none with both. */

@@ -1,13 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
+import { scanPod as pod } from "./support/fixtures.ts";
 import { RngStreams, Simulator } from "../sim/engine/index.ts";
 import { EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import { Lifecycle } from "../sim/model/lifecycle.ts";
 import { resources, ZERO } from "../sim/model/resources.ts";
 import { podSchedulerParams } from "../sim/strategies/kube/params.ts";
-import type { Pod } from "../sim/strategies/kube/pod.ts";
 import { PodScheduler } from "../sim/strategies/kube/scheduler.ts";
-import type { Resources } from "../sim/model/resources.ts";
 import { leastRequestedScore, mostRequestedScore, numFeasibleNodesToFind, scoreNode } from "../sim/strategies/scoring.ts";
 
 function bigCluster(n: number): Cluster {
@@ -30,12 +29,6 @@ function scheduler(cluster: Cluster, params: Record<string, unknown> = {}): PodS
     evicted: () => {},
   };
   return new PodScheduler(ctx, podSchedulerParams.parse(params), () => {});
-}
-
-/** A Pod of one container asking for `request`, for selectNode. */
-function pod(request: Resources): Pod {
-  const group = { index: 0, id: "p", submit: 0, kind: "colocate" as const, duration: 1, priority: 0, members: [{ name: "c", request, delay: 0, init: false }] };
-  return { group, index: 0, firstMember: 0, members: 1, request, nonZero: request, mask: undefined, order: 0, createdAt: 0, timestamp: 0, attempts: 0, state: "inflight", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false, prevOnNode: undefined, nextOnNode: undefined };
 }
 
 describe("percentageOfNodesToScore", () => {

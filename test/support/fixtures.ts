@@ -1,7 +1,9 @@
 import { assertOutcomes } from "../../sim/check/outcomes.ts";
 import { summarize, type RunTables } from "../../sim/metrics/report.ts";
 import type { GroupRow } from "../../sim/metrics/summary.ts";
+import type { Resources } from "../../sim/model/resources.ts";
 import { runOnce, type RunOptions, type RunResult } from "../../sim/runner.ts";
+import type { Pod } from "../../sim/strategies/kube/pod.ts";
 import { loadScenario, validateScenario, type Scenario } from "../../sim/workload/scenario.ts";
 
 /** Small builders for scenario files, so tests say only what matters to them. */
@@ -79,4 +81,10 @@ export function run(scenario: Scenario, strategy: string, seed = 1, options: Run
       return r;
     },
   };
+}
+
+/** A kube Pod of one container asking for `request`, for a scan's select; with `mask`, one whose node selector matches the nodes marked 1. */
+export function scanPod(request: Resources, mask?: Uint8Array): Pod {
+  const group = { index: 0, id: "p", submit: 0, kind: "colocate" as const, duration: 1, priority: 0, members: [{ name: "c", request, delay: 0, init: false }] };
+  return { group, index: 0, firstMember: 0, members: 1, request, nonZero: request, mask, order: 0, createdAt: 0, timestamp: 0, attempts: 0, state: "inflight", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false, prevOnNode: undefined, nextOnNode: undefined };
 }

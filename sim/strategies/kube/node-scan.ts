@@ -222,7 +222,7 @@ export class NodeScan {
       }
     }
     this.lastExamined = n;
-    // (Nothing to add when no node gained: the record that covered the Pod says as much.)
+    // (Nothing to add when no node was listed: the record that covered the Pod says as much.)
     if (count > 0 && found <= FITS_KEPT) this.records.record(pod.request.cpu, pod.request.memory, fitted, found);
     return best;
   }
