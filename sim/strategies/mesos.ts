@@ -378,7 +378,9 @@ class Mesos implements Strategy, OfferSink {
     this.releaseHolds(g);
     cluster.release(node, fromOffer);
     f.alloc = sub(f.alloc, fromOffer);
-    lifecycle.start(g.group, g.group.members.length, node, g.need);
+    // A group lost with a node that failed meanwhile starts nothing: what it took goes back to the
+    // allocator for the next round (the master recovers a failed launch's resources).
+    if (lifecycle.start(g.group, g.group.members.length, node, g.need) === undefined) this.allocator.markChanged(node);
     f.alloc = add(f.alloc, g.need);
   }
 
@@ -443,6 +445,11 @@ class Mesos implements Strategy, OfferSink {
   /** Whether no offer of `node` can come while only its waiters hold there (Hoards.starvedOn). For test oracles too. */
   starvedOn(node: number): boolean {
     return this.hoards.starvedOn(node, this.ctx.cluster, (n) => this.allocator.offerable(n));
+  }
+
+  /** Nodes whose offer state breaks the allocator's invariant (Allocator.parkingViolations). For test oracles too. */
+  parkingViolations(): number[] {
+    return this.allocator.parkingViolations();
   }
 
   /** Sorts the waiters of `node` into deadlocked and stalled; records both, and aborts the youngest deadlocked if so configured. */

@@ -1,11 +1,11 @@
 import { Phase, type Rng, type EventId } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
-import { dominantShareOf } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeScratch, type BatchBuffer } from "./scratch.ts";
-import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters, type Wanting } from "./filters.ts";
+import { DrfRound } from "./choice.ts";
+import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
 /**
@@ -39,8 +39,8 @@ export class Allocator {
   private readonly inParked: Uint8Array;
   private readonly isParked: Uint8Array;
   private readonly filters: RefuseFilters;
-  /** Per framework: how many node offers it was chosen for (the DRF sorter's allocation count). */
-  private readonly allocations: Float64Array;
+  /** Who each node is offered to, by DRF, and the round's allocations. */
+  private readonly drf: DrfRound;
   /** Frameworks revived since the last round: parked nodes are looked at again for them. */
   private revived: number[] = [];
   private round: EventId | undefined;
@@ -50,14 +50,6 @@ export class Allocator {
   /** Whether each framework wanted any node at the last round; whether that may have changed since. */
   private readonly anyNode: Uint8Array;
   private interestDirty = false;
-  /**
-   * During a round, per framework: its allocation (cpu, memory, gpu at 3f..3f+2) with the round's offers
-   * added one by one, and the dominant share of it (the DRF sorter's key; see shareOf).
-   */
-  private readonly roundAlloc: Float64Array;
-  private readonly shares: Float64Array;
-  /** Per framework: 1 when its share is to be worked out again from roundAlloc. */
-  private readonly staleShare: Uint8Array;
   /** The buffers the batches are written in, and during a round how many nodes each framework's batch has. */
   private readonly buffers: BatchBuffers;
   private readonly batchSize: Uint32Array;
@@ -77,11 +69,8 @@ export class Allocator {
     this.visiting = new NodeList(n);
     this.parked = new NodeList(n);
     this.filters = new RefuseFilters(sink.count, n);
-    this.allocations = new Float64Array(sink.count);
+    this.drf = new DrfRound(sink.count, ctx.cluster.total);
     this.anyNode = new Uint8Array(sink.count);
-    this.roundAlloc = new Float64Array(3 * sink.count);
-    this.shares = new Float64Array(sink.count);
-    this.staleShare = new Uint8Array(sink.count);
     this.buffers = new BatchBuffers(n);
     this.batchSize = new Uint32Array(sink.count);
     this.order = ctx.rng.stream("mesos/offer-order");
@@ -128,6 +117,8 @@ export class Allocator {
     const parked = this.parked.items;
     const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
     const filters = widened.map((f) => this.filters.of(f));
+    // A widened framework that revived and has set no filter since may be offered every parked node.
+    const open = cell || filters.some((filter) => !filter.live);
     let kept = 0;
     for (let i = 0; i < this.parked.length; i++) {
       const node = parked[i]!;
@@ -135,7 +126,7 @@ export class Allocator {
         this.inParked[node] = 0;
         continue;
       }
-      let offer = cell;
+      let offer = open;
       for (let w = 0; w < filters.length && !offer; w++) {
         offer = !holdsBack(filters[w]!, node, now, freeCpu[node]!, freeMemory[node]!, freeGpu[node]!);
       }
@@ -170,7 +161,7 @@ export class Allocator {
     const filtered = nodes.slice();
     sim.schedule(until, Phase.Arrival, () => {
       const ending = this.ending.take(filtered.length);
-      this.changedAll(ending, this.filters.end(f, filtered, until, ending));
+      this.changedAll(ending, this.filters.end(f, filtered, until, ending), true);
     });
   }
 
@@ -183,8 +174,16 @@ export class Allocator {
    * back (unpark: a revive, or wanting any node). A node below the minimum
    * offer is left out, as its visit would. Else (or in the cell scope) it is
    * a candidate, as markChanged makes it.
+   *
+   * `filtersEnded`: nothing changed on the nodes but that a filter on them
+   * ended. Between events every node that is up is a candidate, parked, or
+   * below the minimum offer (out in an offer, or full): see
+   * `parkingViolations`. Such a node's state changes only if some framework
+   * may now be offered it, so when no framework wants any node, only the
+   * nodes a wanting framework hoards on are looked at (a down node is always
+   * looked at: it may still be parked from before it failed).
    */
-  private changedAll(nodes: Int32Array, count: number): void {
+  private changedAll(nodes: Int32Array, count: number, filtersEnded = false): void {
     if (count === 0) return;
     if (this.params.offerScope === "cell") {
       for (let i = 0; i < count; i++) this.markChanged(nodes[i]!);
@@ -199,8 +198,16 @@ export class Allocator {
     const wanting = this.filters.wanting(interests);
     const minOffer = this.params.minOffer;
     const { isParked, isCandidate, inParked, candidates, parked } = this;
+    const up = this.ctx.cluster.up;
+    let onlyHoards = filtersEnded;
+    for (let k = 0; k < wanting.length && onlyHoards; k++) onlyHoards = !wanting[k]!.anyNode;
     for (let i = 0; i < count; i++) {
       const node = nodes[i]!;
+      if (onlyHoards && up[node] === 1) {
+        let hoarded = false;
+        for (let k = 0; k < wanting.length && !hoarded; k++) hoarded = wanting[k]!.hoards[node]! > 0;
+        if (!hoarded) continue;
+      }
       isParked[node] = 0;
       if (isCandidate[node] === 1) continue;
       const cpu = freeCpu[node]!;
@@ -260,73 +267,11 @@ export class Allocator {
     return reachesMinOffer(freeCpu[node]!, freeMemory[node]!, freeGpu[node]!, this.params.minOffer);
   }
 
-  /** The frameworks that want offers this round, in id order, with the filter state choose() reads of each. */
-  private wanting: Wanting[] = [];
-
-  private prepareChoice(interests: readonly (Interest | null)[]): void {
-    this.wanting = this.filters.wanting(interests);
-  }
-
-  /**
-   * The framework first in DRF order among those that want `node` (any node
-   * when -1) and have not filtered it: smallest dominant share, then fewest
-   * allocations, then lowest id (sorter/drf/sorter.hpp `compareDRF`); -1 if
-   * none. Reads what prepareChoice gathered for the round.
-   */
-  private choose(node: number, now: number): number {
-    const cluster = this.ctx.cluster;
-    const { wanting, allocations } = this;
-    let best = -1;
-    // Shares are worked out only once a second framework competes for the node (NaN: not yet).
-    let bestShare = NaN;
-    let bestCount = 0;
-    for (let k = 0; k < wanting.length; k++) {
-      const w = wanting[k]!;
-      if (node >= 0) {
-        if (!mayOffer(w, node, now, cluster.freeCpu[node]!, cluster.freeMemory[node]!, cluster.freeGpu[node]!)) continue;
-      }
-      if (best < 0) {
-        best = w.f;
-        continue;
-      }
-      if (Number.isNaN(bestShare)) {
-        bestShare = this.shareOf(best);
-        bestCount = allocations[best]!;
-      }
-      const share = this.shareOf(w.f);
-      const count = allocations[w.f]!;
-      if (share < bestShare || (share === bestShare && count < bestCount)) {
-        bestShare = share;
-        bestCount = count;
-        best = w.f;
-      }
-    }
-    return best;
-  }
-
-  /** Framework f's dominant share of its allocation with the round's offers so far (worked out again only after an offer to it). */
-  private shareOf(f: number): number {
-    if (this.staleShare[f] === 1) {
-      const a = this.roundAlloc;
-      this.shares[f] = dominantShareOf(a[3 * f]!, a[3 * f + 1]!, a[3 * f + 2]!, this.ctx.cluster.total);
-      this.staleShare[f] = 0;
-    }
-    return this.shares[f]!;
-  }
-
   private offerRound(): void {
     const { sim, cluster, log } = this.ctx;
     const now = sim.now;
     const count = this.sink.count;
     const interests = this.interests();
-    const { roundAlloc, staleShare } = this;
-    for (let f = 0; f < count; f++) {
-      const a = this.sink.allocation(f);
-      roundAlloc[3 * f] = a.cpu;
-      roundAlloc[3 * f + 1] = a.memory;
-      roundAlloc[3 * f + 2] = a.gpu;
-      staleShare[f] = 1;
-    }
     const dirty = this.interestDirty;
     this.interestDirty = false;
     this.unpark(now, interests, dirty);
@@ -344,9 +289,10 @@ export class Allocator {
     let offers = 0;
     const { freeCpu, freeMemory, freeGpu } = cluster;
     const nodeScope = this.params.offerScope === "node";
+    const drf = this.drf;
+    drf.begin(this.filters.wanting(interests), (f) => this.sink.allocation(f));
     // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
-    this.prepareChoice(interests);
-    const cellFramework = nodeScope ? -1 : this.choose(-1, now);
+    const cellFramework = nodeScope ? -1 : drf.compare(-1, now, 0, 0, 0);
     const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
     // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
     const isCandidate = this.isCandidate;
@@ -359,8 +305,8 @@ export class Allocator {
       const gpu = freeGpu[node]!;
       if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
       let best: number;
-      if (nodeScope) best = this.choose(node, now);
-      // The cell's framework takes only the nodes it wants (choose checked them for the node scope).
+      if (nodeScope) best = drf.choose(node, now, cpu, memory, gpu);
+      // The cell's framework takes only the nodes it wants (drf.choose checks them in the node scope).
       else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
       if (best < 0) {
         if (!this.isParked[node]) {
@@ -374,7 +320,8 @@ export class Allocator {
         continue;
       }
       cluster.allocateValues(node, cpu, memory, gpu);
-      this.allocations[best]!++;
+      // The framework's share grows before the next node is placed.
+      drf.offered(best, cpu, memory, gpu);
       offers++;
       const batch = batches[best] ?? (batches[best] = this.buffers.take());
       const k = batchSize[best]!++;
@@ -383,17 +330,12 @@ export class Allocator {
       amounts[3 * k] = cpu;
       amounts[3 * k + 1] = memory;
       amounts[3 * k + 2] = gpu;
-      roundAlloc[3 * best] = roundAlloc[3 * best]! + cpu;
-      roundAlloc[3 * best + 1] = roundAlloc[3 * best + 1]! + memory;
-      roundAlloc[3 * best + 2] = roundAlloc[3 * best + 2]! + gpu;
-      // The framework's share grows before the next node is placed (shareOf works it out when it is compared).
-      staleShare[best] = 1;
     }
     list.length = 0;
     log.push(now, Ev.AllocRound, -1, -1, -1, visits, offers);
     for (let f = 0; f < count; f++) {
       if (batchSize[f] === 0) continue;
-      this.sink.allocated(f, roundAlloc[3 * f]!, roundAlloc[3 * f + 1]!, roundAlloc[3 * f + 2]!);
+      this.sink.allocated(f, drf.allocated[3 * f]!, drf.allocated[3 * f + 1]!, drf.allocated[3 * f + 2]!);
     }
     for (let f = 0; f < count; f++) {
       const size = batchSize[f]!;
@@ -402,6 +344,27 @@ export class Allocator {
       log.push(now, Ev.Offer, -1, -1, f, size);
       this.sink.deliver(f, { nodes: batch.nodes.subarray(0, size), amounts: batch.amounts.subarray(0, 3 * size), offeredAt: now });
     }
+  }
+
+  /**
+   * The nodes that break what the allocator's shortcuts rely on between
+   * events: a node that is up and reaches the minimum offer is a candidate or
+   * parked (a node out in an offer has nothing free); a parked node is up and
+   * reaches it, is in the parked list, and is no candidate. A node that failed
+   * while parked stays parked until a change or a filter's end looks at it
+   * again, so down nodes are left out. For test oracles.
+   */
+  parkingViolations(): number[] {
+    const out: number[] = [];
+    const { up } = this.ctx.cluster;
+    for (let node = 0; node < this.ctx.cluster.size; node++) {
+      if (up[node] === 0) continue;
+      const reaches = this.offerable(node);
+      const parked = this.isParked[node] === 1;
+      const candidate = this.isCandidate[node] === 1;
+      if (parked ? !reaches || candidate || this.inParked[node] === 0 : reaches && !candidate) out.push(node);
+    }
+    return out;
   }
 
   /** The framework has answered the batch: its buffer can carry another round's offers. */

@@ -1,11 +1,17 @@
 import type { Resources } from "../../model/resources.ts";
 import type { Interest } from "./offers.ts";
 
-/** A framework's refuse filters: per node until when, the revive epoch each was made in, and what was declined (cpu, memory, gpu at 3 node..). */
+/**
+ * A framework's refuse filters: per node until when, the revive epoch each
+ * was made in, and what was declined (cpu, memory, gpu at 3 node..); `live`
+ * is false while it has set none in its current epoch (just revived: none
+ * holds anything back, and no node need be looked at).
+ */
 export interface Filter {
   readonly until: Float64Array;
   readonly epochs: Uint32Array;
   readonly epoch: number;
+  readonly live: boolean;
   readonly refused: Float64Array;
 }
 
@@ -27,22 +33,26 @@ export class RefuseFilters {
   private readonly refused: Float64Array[];
   private readonly epochs: Uint32Array[];
   private readonly epoch: Uint32Array;
+  /** Per framework: 1 once it set a filter in its current epoch. */
+  private readonly live: Uint8Array;
 
   constructor(frameworks: number, nodes: number) {
     this.until = Array.from({ length: frameworks }, () => new Float64Array(nodes));
     this.refused = Array.from({ length: frameworks }, () => new Float64Array(3 * nodes));
     this.epochs = Array.from({ length: frameworks }, () => new Uint32Array(nodes));
     this.epoch = new Uint32Array(frameworks);
+    this.live = new Uint8Array(frameworks);
   }
 
-  /** Framework f's filters as they stand. */
+  /** Framework f's filters as they stand (read at once: a later set or revive is not seen). */
   of(f: number): Filter {
-    return { until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! };
+    return { until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, live: this.live[f] === 1, refused: this.refused[f]! };
   }
 
   /** Framework f revives: its filters are gone. */
   revive(f: number): void {
     this.epoch[f]!++;
+    this.live[f] = 0;
   }
 
   /** Framework f declined amounts[3i..3i+2] of nodes[i]: filtered until `until`. */
@@ -51,6 +61,7 @@ export class RefuseFilters {
     const refused = this.refused[f]!;
     const epochs = this.epochs[f]!;
     const epoch = this.epoch[f]!;
+    if (nodes.length > 0) this.live[f] = 1;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       filtered[node] = until;
@@ -83,7 +94,7 @@ export class RefuseFilters {
     for (let f = 0; f < interests.length; f++) {
       const interest = interests[f];
       if (interest === null || interest === undefined) continue;
-      out.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, refused: this.refused[f]! });
+      out.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, live: this.live[f] === 1, refused: this.refused[f]! });
     }
     return out;
   }
@@ -95,8 +106,8 @@ export class RefuseFilters {
  * free resources (cpu, memory, gpu) contained in what was declined
  * (`RefusedOfferFilter`).
  */
-export function holdsBack({ until, epochs, epoch, refused }: Filter, node: number, now: number, cpu: number, memory: number, gpu: number): boolean {
-  if (until[node]! <= now || epochs[node] !== epoch) return false;
+export function holdsBack({ until, epochs, epoch, live, refused }: Filter, node: number, now: number, cpu: number, memory: number, gpu: number): boolean {
+  if (!live || until[node]! <= now || epochs[node] !== epoch) return false;
   return cpu <= refused[3 * node]! && memory <= refused[3 * node + 1]! && gpu <= refused[3 * node + 2]!;
 }
 

@@ -1,0 +1,137 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DrfRound } from "../sim/strategies/mesos/choice.ts";
+import { holdsBack, RefuseFilters, type Wanting } from "../sim/strategies/mesos/filters.ts";
+import { numRuns, propertySeed } from "./support/random-scenario.ts";
+
+/**
+ * The allocator's shortcuts against the rules they stand for: DrfRound.choose
+ * (one framework wanting any node, the others only their hoard nodes) against
+ * the DRF comparison over every framework, and a revived framework's filters
+ * (`live` false) against reading every node's filter.
+ */
+
+const NODES = 6;
+const NOW = 15;
+const TOTAL = { cpu: 8000, memory: 16384, gpu: 0 };
+
+const wantingArb = (f: number) =>
+  fc.record({
+    anyNode: fc.boolean(),
+    hoards: fc.array(fc.constantFrom(0, 0, 1, 2), { minLength: NODES, maxLength: NODES }),
+    until: fc.array(fc.constantFrom(0, 10, 20), { minLength: NODES, maxLength: NODES }),
+    epochs: fc.array(fc.constantFrom(0, 1), { minLength: NODES, maxLength: NODES }),
+    epoch: fc.constantFrom(0, 1),
+    live: fc.boolean(),
+    refused: fc.array(fc.constantFrom(0, 500, 1000, 2000), { minLength: 3 * NODES, maxLength: 3 * NODES }),
+  }).map(
+    (w): Wanting => ({
+      f,
+      anyNode: w.anyNode,
+      hoards: Uint32Array.from(w.hoards),
+      until: Float64Array.from(w.until),
+      epochs: Uint32Array.from(w.epochs),
+      epoch: w.epoch,
+      live: w.live,
+      refused: Float64Array.from(w.refused),
+    }),
+  );
+
+const roundArb = fc.integer({ min: 1, max: 4 }).chain((n) =>
+  fc.record({
+    frameworks: fc.constant(n),
+    // Which frameworks want offers (the others are left out of `wanting`, as filters.wanting does).
+    wants: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+    wanting: fc.tuple(...Array.from({ length: n }, (_, f) => wantingArb(f))),
+    allocation: fc.array(fc.record({ cpu: fc.constantFrom(0, 1000, 2000), memory: fc.constantFrom(0, 2048, 4096), gpu: fc.constant(0) }), { minLength: n, maxLength: n }),
+    counts: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
+    free: fc.array(fc.constantFrom(0, 500, 1000, 3000), { minLength: 3 * NODES, maxLength: 3 * NODES }),
+    // Offers made in the round before the nodes are chosen (node, framework).
+    offers: fc.array(fc.tuple(fc.integer({ min: 0, max: NODES - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 4 }),
+  }),
+);
+
+describe("DrfRound.choose", () => {
+  it("offers each node to the framework the DRF comparison picks, shortcut or not", () => {
+    let shortcuts = 0;
+    let compared = 0;
+    fc.assert(
+      fc.property(roundArb, (r) => {
+        const drf = new DrfRound(r.frameworks, TOTAL);
+        const wanting = r.wanting.filter((_, f) => r.wants[f]);
+        r.counts.forEach((c, f) => (drf.allocations[f] = c));
+        drf.begin(wanting, (f) => r.allocation[f]!);
+        for (const [node, f] of r.offers) drf.offered(f, r.free[3 * node]!, r.free[3 * node + 1]!, r.free[3 * node + 2]!);
+        const anyNode = wanting.filter((w) => w.anyNode);
+        for (let node = 0; node < NODES; node++) {
+          const [cpu, memory, gpu] = [r.free[3 * node]!, r.free[3 * node + 1]!, r.free[3 * node + 2]!];
+          const expected = drf.compare(node, NOW, cpu, memory, gpu);
+          expect(drf.choose(node, NOW, cpu, memory, gpu)).toBe(expected);
+          const solo = anyNode.length === 1 && wanting.every((w) => w.anyNode || w.hoards[node] === 0);
+          if (solo) shortcuts++;
+          else compared++;
+        }
+      }),
+      { numRuns: numRuns(500), seed: propertySeed(20261205) },
+    );
+    // Both paths were exercised, the shortcut among them with filters live and not.
+    expect(shortcuts).toBeGreaterThan(300);
+    expect(compared).toBeGreaterThan(300);
+  });
+
+  it("compares shares when another framework hoards on the node: the smaller dominant share wins", () => {
+    const none = (n: number) => new Uint32Array(n);
+    const mk = (f: number, anyNode: boolean, hoards: Uint32Array): Wanting => ({ f, anyNode, hoards, until: new Float64Array(2), epochs: new Uint32Array(2), epoch: 0, live: false, refused: new Float64Array(6) });
+    const drf = new DrfRound(2, TOTAL);
+    // Framework 0 wants any node; framework 1 hoards on node 1 and holds less.
+    drf.begin([mk(0, true, none(2)), mk(1, false, Uint32Array.from([0, 1]))], (f) => (f === 0 ? { cpu: 4000, memory: 0, gpu: 0 } : { cpu: 1000, memory: 0, gpu: 0 }));
+    expect(drf.choose(0, NOW, 1000, 1000, 0)).toBe(0);
+    expect(drf.choose(1, NOW, 1000, 1000, 0)).toBe(1);
+  });
+});
+
+describe("RefuseFilters", () => {
+  type Op = { kind: "set"; f: number; nodes: number[]; amount: number } | { kind: "revive"; f: number } | { kind: "wait"; seconds: number };
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant("set" as const), f: fc.integer({ min: 0, max: 1 }), nodes: fc.uniqueArray(fc.integer({ min: 0, max: 4 }), { maxLength: 5 }), amount: fc.constantFrom(500, 1000) }),
+    fc.record({ kind: fc.constant("revive" as const), f: fc.integer({ min: 0, max: 1 }) }),
+    fc.record({ kind: fc.constant("wait" as const), seconds: fc.integer({ min: 0, max: 7 }) }),
+  );
+
+  it("a framework with no filter set since it revived holds back no node, as reading each node's filter finds", () => {
+    let idle = 0;
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 20 }), fc.constantFrom(500, 1000, 1500), (ops, free) => {
+        const filters = new RefuseFilters(2, 5);
+        let now = 0;
+        for (const op of ops) {
+          if (op.kind === "set") filters.set(op.f, Int32Array.from(op.nodes), new Float64Array(3 * op.nodes.length).fill(op.amount), now + 5);
+          else if (op.kind === "revive") filters.revive(op.f);
+          else now += op.seconds;
+          for (let f = 0; f < 2; f++) {
+            const filter = filters.of(f);
+            if (!filter.live) idle++;
+            for (let node = 0; node < 5; node++) {
+              expect(holdsBack(filter, node, now, free, free, 0)).toBe(holdsBack({ ...filter, live: true }, node, now, free, free, 0));
+            }
+          }
+        }
+      }),
+      { numRuns: numRuns(300), seed: propertySeed(20261205) },
+    );
+    expect(idle).toBeGreaterThan(100);
+  });
+
+  it("a decline after the revive makes the filters live again", () => {
+    const filters = new RefuseFilters(1, 3);
+    filters.set(0, Int32Array.from([1]), Float64Array.from([1000, 1000, 0]), 10);
+    expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(true);
+    filters.revive(0);
+    expect(filters.of(0).live).toBe(false);
+    expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(false);
+    filters.set(0, Int32Array.from([2]), Float64Array.from([1000, 1000, 0]), 10);
+    expect(filters.of(0).live).toBe(true);
+    expect(holdsBack(filters.of(0), 2, 5, 1000, 1000, 0)).toBe(true);
+    expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(false);
+  });
+});
