@@ -37,6 +37,33 @@ export function offerSet(offers: readonly { node: number; resources: Resources }
 }
 
 const scratch = new Scratch();
+/** Look-ups of a node's slot in a batch done by scanning before the batch is indexed. */
+const SCANNED_LOOKUPS = 64;
+
+/**
+ * Where a node is in a batch: found by a scan (a native indexOf over the
+ * batch's node ids) for the first SCANNED_LOOKUPS look-ups, by an index built
+ * once there are more. Building a Map of a batch costs about as much as a
+ * hundred scans of it, and most decisions look up a few hoarders' nodes: at
+ * 10,000 nodes x 100,000 groups, planning with an index built at the first
+ * look-up took 0.86-0.89 s, with scans 0.22-0.27 s (an index after 8 look-ups:
+ * 0.48-0.58 s).
+ */
+class BatchSlots {
+  private lookups = 0;
+  private index: Map<number, number> | undefined;
+
+  constructor(private readonly nodes: Int32Array) {}
+
+  of(node: number): number {
+    if (this.index !== undefined) return this.index.get(node) ?? -1;
+    if (++this.lookups <= SCANNED_LOOKUPS) return this.nodes.indexOf(node);
+    const index = new Map<number, number>();
+    this.nodes.forEach((n, i) => index.set(n, i));
+    this.index = index;
+    return index.get(node) ?? -1;
+  }
+}
 
 export type Action =
   | { readonly kind: "launch"; readonly group: number; readonly node: number; readonly fromOffer: Resources }
@@ -66,14 +93,7 @@ function firstFit(avail: Float64Array, nodes: Int32Array, r: Resources, mask: Ui
 export function planDecision(groups: readonly GroupView[], offers: OfferSet, hold: MesosParams["hold"]): Action[] {
   // What is left of each offer as actions take from it (offers.nodes.length slots are used).
   const avail = scratch.take(offers.amounts.length, offers.amounts);
-  let at: Map<number, number> | undefined;
-  const slot = (node: number): number => {
-    if (at === undefined) {
-      at = new Map();
-      offers.nodes.forEach((n, i) => at!.set(n, i));
-    }
-    return at.get(node) ?? -1;
-  };
+  const slots = new BatchSlots(offers.nodes);
   const take = (i: number, cpu: number, memory: number, gpu: number): void => {
     avail[3 * i]! -= cpu;
     avail[3 * i + 1]! -= memory;
@@ -82,7 +102,7 @@ export function planDecision(groups: readonly GroupView[], offers: OfferSet, hol
   const actions: Action[] = [];
   for (const g of groups) {
     if (g.holdNode >= 0) {
-      const i = slot(g.holdNode);
+      const i = slots.of(g.holdNode);
       const oc = i < 0 ? 0 : avail[3 * i]!;
       const om = i < 0 ? 0 : avail[3 * i + 1]!;
       const og = i < 0 ? 0 : avail[3 * i + 2]!;
