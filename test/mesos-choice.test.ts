@@ -48,6 +48,8 @@ const roundArb = fc.integer({ min: 1, max: 4 }).chain((n) =>
     free: fc.array(fc.constantFrom(0, 500, 1000, 3000), { minLength: 3 * NODES, maxLength: 3 * NODES }),
     // Offers made in the round before the nodes are chosen (node, framework).
     offers: fc.array(fc.tuple(fc.integer({ min: 0, max: NODES - 1 }), fc.integer({ min: 0, max: n - 1 })), { maxLength: 4 }),
+    // Which chosen nodes are then offered, as a round does, before the next node is chosen.
+    take: fc.array(fc.boolean(), { minLength: NODES, maxLength: NODES }),
   }),
 );
 
@@ -66,7 +68,9 @@ describe("DrfRound.choose", () => {
         for (let node = 0; node < NODES; node++) {
           const [cpu, memory, gpu] = [r.free[3 * node]!, r.free[3 * node + 1]!, r.free[3 * node + 2]!];
           const expected = drf.compare(node, NOW, cpu, memory, gpu);
-          expect(drf.choose(node, NOW, cpu, memory, gpu)).toBe(expected);
+          const chosen = drf.choose(node, NOW, cpu, memory, gpu);
+          expect(chosen).toBe(expected);
+          if (chosen >= 0 && r.take[node]) drf.offered(chosen, cpu, memory, gpu);
           const solo = anyNode.length === 1 && wanting.every((w) => w.anyNode || w.hoards[node] === 0);
           if (solo) shortcuts++;
           else compared++;
