@@ -74,3 +74,36 @@ export async function runMicro(iterations = 7): Promise<MicroResult[]> {
     return { name: t.name, unit: t.unit, work: t.work, perSecond: t.work / (p50 / 1000), iterations };
   });
 }
+
+/**
+ * The engine's hold model against the bare typed-array kernel, timed in
+ * alternated pairs (engine then kernel, then kernel then engine, and so
+ * on), each pair's ratio of rates taken, and the median of those: both
+ * sides of a pair see the machine at the same moment. tinybench times one
+ * task's iterations after the other's, so a change of the machine's speed
+ * between them (minutes long on the shared machine this was written on)
+ * lands on one side only.
+ */
+export function holdVersusKernel(pairs = 11): { median: number; ratios: number[] } {
+  const inc = increments(1 << 20);
+  const time = (fn: () => number): number => {
+    const t0 = performance.now();
+    fn();
+    return performance.now() - t0;
+  };
+  const engine = () => holdEngineQueue(HOLD_PENDING, HOLD_OPS, inc);
+  const kernel = () => holdTypedHeap(HOLD_PENDING, HOLD_OPS, inc);
+  // Warm both up first.
+  engine();
+  kernel();
+  const ratios: number[] = [];
+  for (let p = 0; p < pairs; p++) {
+    const first = p % 2 === 0;
+    const a = time(first ? engine : kernel);
+    const b = time(first ? kernel : engine);
+    const [e, k] = first ? [a, b] : [b, a];
+    ratios.push(k / e);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, ratios };
+}

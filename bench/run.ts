@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
 import { coreStrategyIds as strategyIds, strategyIds as everyStrategy } from "../sim/strategies/registry.ts";
-import { runMicro } from "./micro.ts";
+import { holdVersusKernel, runMicro } from "./micro.ts";
 import { runCheckCost } from "./check-cost.ts";
 import { runPeer } from "./peer.ts";
 import { runStartup } from "./startup.ts";
@@ -36,6 +36,7 @@ const startup = runStartup(quick ? 5 : 11);
 
 log("micro-benchmarks (tinybench)...");
 const micro = await runMicro(quick ? 3 : 7);
+const versusKernel = holdVersusKernel(11);
 
 log("peer: the same hold model on SimPy...");
 const peer = runPeer(1000, 1000, quick ? 1 : 5);
@@ -173,7 +174,11 @@ const cKube = wholeAt("contention-1k at 10,000 nodes, rate 100", "kube");
 const cMesos = wholeAt("contention-1k at 10,000 nodes, rate 100", "mesos");
 if (cKube && cMesos) budgets.push({ budget: "mesos vs kube on contention-1k at 10,000 nodes, rate 100", limit: "<= 3x", measured: `${(cMesos.wall_s / cKube.wall_s).toFixed(2)}x (${cMesos.wall_s.toFixed(2)} s vs ${cKube.wall_s.toFixed(2)} s)`, pass: cMesos.wall_s <= 3 * cKube.wall_s });
 const kernel = micro.find((m) => m.name.startsWith("queue hold: reference typed heap"));
-if (kernel) budgets.push({ budget: "engine hold model vs the typed-array kernel (same run)", limit: ">= 90 %", measured: `${((100 * hold.perSecond) / kernel.perSecond).toFixed(0)} %`, pass: hold.perSecond >= 0.9 * kernel.perSecond });
+if (kernel) {
+  // The budget compares alternated pairs (holdVersusKernel); tinybench's two medians, taken minutes apart, are shown beside.
+  const apart = `${((100 * hold.perSecond) / kernel.perSecond).toFixed(0)} %`;
+  budgets.push({ budget: "engine hold model vs the typed-array kernel (same run, median of 11 alternated pairs)", limit: ">= 90 %", measured: `${(100 * versusKernel.median).toFixed(0)} % (pairs ${Math.round(100 * Math.min(...versusKernel.ratios))}-${Math.round(100 * Math.max(...versusKernel.ratios))} %; tinybench medians: ${apart})`, pass: versusKernel.median >= 0.9 });
+}
 
 const k10 = at("kube", 10_000, 100_000);
 const k50 = at("kube", 50_000, 100_000);
