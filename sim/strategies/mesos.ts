@@ -454,10 +454,11 @@ class Mesos implements Strategy, OfferSink {
 
   /** Sorts the waiters of `node` into deadlocked and stalled; records both, and aborts the youngest deadlocked if so configured. */
   private checkDeadlock(node: number, cause: number, causeGroup = -1): void {
-    if (!this.hoarded(node) && !this.deadlocks.isOpen(node) && !this.stalls.isOpen(node)) return;
+    const open = this.deadlocks.isOpen(node) || this.stalls.isOpen(node);
+    if (!open && !this.hoarded(node)) return;
     const waiters = this.waitersOn(node);
     // Nobody waits there and nothing was open: nothing is or was stuck (the books would record nothing).
-    if (waiters.length === 0 && !this.deadlocks.isOpen(node) && !this.stalls.isOpen(node)) return;
+    if (!open && waiters.length === 0) return;
     const { deadlocked: stuck, stalled } = classifyStuck(this.ctx.cluster.capacity(node), waiters, waiters.length > 0 && this.starvedOn(node));
     this.stalls.update(this.ctx.sim.now, node, stalled, cause, causeGroup);
     this.deadlocks.update(this.ctx.sim.now, node, stuck, cause, causeGroup);
