@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { RngStreams } from "../sim/engine/index.ts";
 import { readAlibabaTasks } from "../sim/workload/alibaba2018.ts";
 import { arrivalSchema, arrivalTimes } from "../sim/workload/arrivals.ts";
 import { buildWorkload } from "../sim/workload/build.ts";
 import { sample } from "../sim/workload/distributions.ts";
-import { readCsvRecords } from "../sim/workload/csv-records.ts";
+import { plainLines, plainRecords, readCsvRecords } from "../sim/workload/csv-records.ts";
 import { InputError } from "../sim/workload/errors.ts";
 import { readGoogleMachines, readGoogleTaskEvents } from "../sim/workload/google2011.ts";
 import { validateScenario } from "../sim/workload/scenario.ts";
@@ -217,5 +219,40 @@ describe("reading a CSV file again", () => {
     const firstRecord = it.next().value;
     it.return(undefined);
     expect([...readCsvRecords(partial)][0]).not.toBe(firstRecord);
+  });
+});
+
+describe("reading plain CSV without csv-parse", () => {
+  /** csv-parse's records of a text, as readCsvRecords asks for them. */
+  const parsed = (text: string) =>
+    (parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[]).map((r) => ({ fields: r.record, lineNo: r.info.lines }));
+  const pieces = fc.constantFrom("a", "7", " ", ",", ",,", "é", "😀", "1.5e3", "\t", "\n", "\n", "\r\n", "\r", '"', '""');
+
+  it("gives csv-parse's records of every text it takes as plain, and leaves the rest to csv-parse", () => {
+    let plain = 0;
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 40 }), (parts) => {
+        const text = parts.join("");
+        const lines = plainLines(text);
+        if (text.includes('"') || (text.includes("\r") && text.replace(/\r\n/g, "").includes("\r"))) expect(lines).toBeUndefined();
+        if (lines === undefined) return;
+        plain++;
+        expect([...plainRecords(text, lines, 0)]).toEqual(parsed(text));
+        expect(lines.lines).toBe(text.split("\n").length - 1);
+      }),
+      { numRuns: 3000, seed: 16 },
+    );
+    expect(plain).toBeGreaterThan(500);
+  });
+
+  it.each([
+    ["LF", "\n"],
+    ["CRLF", "\r\n"],
+  ])("reads a plain file of many pieces (%s) as csv-parse reads it whole, line numbers and blank lines included", (_, eol) => {
+    const lines = ["name,cpu,memory"];
+    for (let i = 0; i < 20_000; i++) lines.push(i % 997 === 0 ? "" : `pod-${i},${i % 64},${(i * 37) % 4096}`);
+    const text = lines.join(eol);
+    const f = file(`plain-${eol.length}.csv`, text);
+    expect([...readCsvRecords(f)].map((r) => ({ fields: [...r.fields], lineNo: r.lineNo }))).toEqual(parsed(text));
   });
 });

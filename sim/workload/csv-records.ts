@@ -65,6 +65,12 @@ function* parseFile(file: string, maxLine: number): Generator<CsvRecord> {
   let line = 0; // lines before `pending`
   let first = true;
   const parsePiece = function* (text: string): Generator<CsvRecord> {
+    const plain = plainLines(text);
+    if (plain !== undefined) {
+      for (const r of plainRecords(text, plain, line)) yield r;
+      line += plain.lines;
+      return;
+    }
     let records: { record: string[]; info: { lines: number } }[];
     try {
       records = parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof records;
@@ -104,5 +110,45 @@ function* parseFile(file: string, maxLine: number): Generator<CsvRecord> {
     if (pending.length > 0) yield* parsePiece(pending);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Whether csv-parse's reading of `text` is plain splitting: no quote
+ * character, and every line ends with LF, or every one with CRLF (csv-parse
+ * takes the first line's ending for all). Returns the line ending's length
+ * and the number of line breaks, or undefined for anything else (csv-parse
+ * reads it). Traces are usually plain: OpenB's pod list parses in 15-20 ms
+ * so, against ~150 ms through csv-parse in a fresh process.
+ */
+export function plainLines(text: string): { eol: 1 | 2; lines: number } | undefined {
+  if (text.indexOf('"') >= 0) return undefined;
+  const cr = text.indexOf("\r");
+  let lines = 0;
+  if (cr < 0) {
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines++;
+    return { eol: 1, lines };
+  }
+  // CRLF throughout: every CR followed by LF, every LF preceded by CR.
+  for (let i = cr; i >= 0; i = text.indexOf("\r", i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) return undefined;
+    lines++;
+  }
+  let lf = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lf++;
+  return lf === lines ? { eol: 2, lines } : undefined;
+}
+
+/** The records of a plain text (see plainLines): its non-empty lines split at commas, numbered from `before` + 1. */
+export function* plainRecords(text: string, plain: { eol: 1 | 2 }, before: number): Generator<CsvRecord> {
+  let start = 0;
+  let lineNo = before;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    lineNo++;
+    const stop = plain.eol === 2 && end < text.length ? end - 1 : end;
+    if (stop > start) yield { fields: text.slice(start, stop).split(","), lineNo };
+    start = end + 1;
   }
 }
