@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -40,6 +40,20 @@ describe("mistakes on the command line get one line that says what to do", () =>
     const r = cosched("validate", file);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/typo\.json: \$\.workload\.groups\[0\]\.duratoin: unknown field \(did you mean "duration"\?\) \(and 1 more problem\)$/);
+  });
+});
+
+describe("the bundled command line (dist/, built at install)", () => {
+  const DIST = resolve(import.meta.dirname, "../dist/cli.js");
+  const PACKAGE = JSON.parse(readFileSync(resolve(import.meta.dirname, "../package.json"), "utf8")) as { version: string };
+  const german = { ...process.env, LC_ALL: "de_DE.UTF-8", LANG: "de_DE.UTF-8" };
+
+  it.skipIf(!existsSync(DIST))("finds yargs' locale files and the version as the sources do (yargs is bundled with its shim pointed home)", () => {
+    const bundled = spawnSync(process.execPath, [DIST, "run"], { encoding: "utf8", cwd: work, env: german });
+    const sources = spawnSync(process.execPath, [BIN, "run"], { encoding: "utf8", cwd: work, env: { ...german, COSCHED_FROM_SOURCE: "1" } });
+    expect(bundled.stderr).toMatch(/Nicht genügend Argumente/);
+    expect(bundled.stderr).toBe(sources.stderr);
+    expect(spawnSync(process.execPath, [DIST, "--version"], { encoding: "utf8", cwd: work }).stdout.trim()).toBe(PACKAGE.version);
   });
 });
 
