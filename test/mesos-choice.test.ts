@@ -1,8 +1,9 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { runOnce } from "../sim/runner.ts";
 import { DrfRound } from "../sim/strategies/mesos/choice.ts";
 import { holdsBack, RefuseFilters, type Wanting } from "../sim/strategies/mesos/filters.ts";
-import { numRuns, propertySeed } from "./support/random-scenario.ts";
+import { caseArb, numRuns, propertySeed } from "./support/random-scenario.ts";
 
 /**
  * The allocator's shortcuts against the rules they stand for: DrfRound.choose
@@ -137,5 +138,34 @@ describe("RefuseFilters", () => {
     expect(filters.of(0).live).toBe(true);
     expect(holdsBack(filters.of(0), 2, 5, 1000, 1000, 0)).toBe(true);
     expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(false);
+  });
+});
+
+describe("the allocator's round for the usual case (Allocator.offerSolo)", () => {
+  /** The run's whole event log, column by column. */
+  const logOf = (c: { scenario: Parameters<typeof runOnce>[0]; seed: number }) => {
+    const log = runOnce(c.scenario, "mesos", c.seed).log;
+    return [log.t, log.kind, log.group, log.node, log.id, log.r0, log.r1, log.r2].map((col) => Array.from(col.subarray(0, log.length)));
+  };
+
+  it("logs what the round node by node through DrfRound.choose logs, on random scenarios", () => {
+    let soloRounds = 0;
+    fc.assert(
+      fc.property(caseArb("mesos"), (c) => {
+        const spy = vi.spyOn(DrfRound.prototype, "openSolo");
+        let fast: number[][];
+        try {
+          fast = logOf(c);
+          soloRounds += spy.mock.results.filter((r) => r.type === "return" && (r.value as number) >= 0).length;
+          // The twin: no round takes the loop; every node goes through choose, its share updated per offer.
+          spy.mockReturnValue(-1);
+          expect(logOf(c)).toEqual(fast);
+        } finally {
+          spy.mockRestore();
+        }
+      }),
+      { numRuns: numRuns(60), seed: propertySeed(1605) },
+    );
+    expect(soloRounds).toBeGreaterThan(100);
   });
 });

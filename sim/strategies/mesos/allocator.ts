@@ -3,7 +3,7 @@ import { Ev } from "../../metrics/log.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
-import { BatchBuffers, NodeScratch, type BatchBuffer } from "./scratch.ts";
+import { BatchBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
@@ -50,9 +50,9 @@ export class Allocator {
   /** Whether each framework wanted any node at the last round; whether that may have changed since. */
   private readonly anyNode: Uint8Array;
   private interestDirty = false;
-  /** The buffers the batches are written in, and during a round how many nodes each framework's batch has. */
+  /** The buffers the batches are written in, and the round's batches. */
   private readonly buffers: BatchBuffers;
-  private readonly batchSize: Uint32Array;
+  private readonly batches: RoundBatches;
   /** The nodes whose filter ends, in one expiry: read at once. */
   private readonly ending = new NodeScratch();
 
@@ -72,7 +72,7 @@ export class Allocator {
     this.drf = new DrfRound(sink.count, ctx.cluster.total);
     this.anyNode = new Uint8Array(sink.count);
     this.buffers = new BatchBuffers(n);
-    this.batchSize = new Uint32Array(sink.count);
+    this.batches = new RoundBatches(sink.count, this.buffers);
     this.order = ctx.rng.stream("mesos/offer-order");
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
@@ -197,7 +197,7 @@ export class Allocator {
     this.unpark(now, interests, false);
     const wanting = this.filters.wanting(interests);
     const minOffer = this.params.minOffer;
-    const { isParked, isCandidate, inParked, candidates, parked } = this;
+    const { isParked, isCandidate, candidates } = this;
     const up = this.ctx.cluster.up;
     let onlyHoards = filtersEnded;
     for (let k = 0; k < wanting.length && onlyHoards; k++) onlyHoards = !wanting[k]!.anyNode;
@@ -222,16 +222,19 @@ export class Allocator {
       if (wanted) {
         isCandidate[node] = 1;
         candidates.push(node);
-      } else {
-        isParked[node] = 1;
-        if (inParked[node] === 0) {
-          inParked[node] = 1;
-          parked.push(node);
-        }
-      }
+      } else this.park(node);
     }
     // (unpark may have brought back parked nodes too.)
     if (this.round === undefined) this.schedule();
+  }
+
+  /** Parks the node: a node parked again before it left the list keeps its place (the first entry is the one that counts). */
+  private park(node: number): void {
+    this.isParked[node] = 1;
+    if (this.inParked[node] === 0) {
+      this.inParked[node] = 1;
+      this.parked.push(node);
+    }
   }
 
   /** What each framework wants offered now (null: no offers at all). */
@@ -283,10 +286,8 @@ export class Allocator {
     if (this.params.offerOrder === "shuffled") this.order.shuffle(nodes);
     else nodes.sort();
     // Each framework's offers go straight into lent buffers, taken when it gets its first node.
-    const batches: (BatchBuffer | undefined)[] = interests.map(() => undefined);
-    const batchSize = this.batchSize;
-    batchSize.fill(0);
-    let offers = 0;
+    const batches = this.batches;
+    batches.begin();
     const { freeCpu, freeMemory, freeGpu } = cluster;
     const nodeScope = this.params.offerScope === "node";
     const drf = this.drf;
@@ -297,7 +298,9 @@ export class Allocator {
     // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
     const isCandidate = this.isCandidate;
     const minOffer = this.params.minOffer;
-    for (let v = 0; v < visits; v++) {
+    const solo = nodeScope ? drf.openSolo() : -1;
+    if (solo >= 0) this.offerSolo(solo, nodes);
+    for (let v = 0; v < visits && solo < 0; v++) {
       const node = nodes[v]!;
       isCandidate[node] = 0;
       const cpu = freeCpu[node]!;
@@ -309,41 +312,68 @@ export class Allocator {
       // The cell's framework takes only the nodes it wants (drf.choose checks them in the node scope).
       else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
       if (best < 0) {
-        if (!this.isParked[node]) {
-          this.isParked[node] = 1;
-          // A node parked again before it left the list keeps its place (the first entry is the one that counts).
-          if (!this.inParked[node]) {
-            this.inParked[node] = 1;
-            this.parked.push(node);
-          }
-        }
+        if (!this.isParked[node]) this.park(node);
         continue;
       }
       cluster.allocateValues(node, cpu, memory, gpu);
       // The framework's share grows before the next node is placed.
       drf.offered(best, cpu, memory, gpu);
-      offers++;
-      const batch = batches[best] ?? (batches[best] = this.buffers.take());
-      const k = batchSize[best]!++;
-      batch.nodes[k] = node;
-      const amounts = batch.amounts;
-      amounts[3 * k] = cpu;
-      amounts[3 * k + 1] = memory;
-      amounts[3 * k + 2] = gpu;
+      batches.add(best, node, cpu, memory, gpu);
     }
+    const offers = batches.total();
     list.length = 0;
     log.push(now, Ev.AllocRound, -1, -1, -1, visits, offers);
+    const batchSize = batches.size;
     for (let f = 0; f < count; f++) {
       if (batchSize[f] === 0) continue;
       this.sink.allocated(f, drf.allocated[3 * f]!, drf.allocated[3 * f + 1]!, drf.allocated[3 * f + 2]!);
     }
     for (let f = 0; f < count; f++) {
       const size = batchSize[f]!;
-      const batch = batches[f];
+      const batch = batches.existing(f);
       if (size === 0 || batch === undefined) continue;
       log.push(now, Ev.Offer, -1, -1, f, size);
       this.sink.deliver(f, { nodes: batch.nodes.subarray(0, size), amounts: batch.amounts.subarray(0, 3 * size), offeredAt: now });
     }
+  }
+
+  /**
+   * The round's loop in the usual case (DrfRound.openSolo): a node no other
+   * framework hoards on goes to `solo` without a comparison; solo's offers
+   * are added to its DRF allocation in one go (`counted` of them so far)
+   * before any comparison and at the end.
+   */
+  private offerSolo(solo: number, nodes: Int32Array): void {
+    const { cluster, sim } = this.ctx;
+    const { freeCpu, freeMemory, freeGpu } = cluster;
+    const { isCandidate, drf, batches } = this;
+    const size = batches.size;
+    const minOffer = this.params.minOffer;
+    const others = drf.othersHoards;
+    // (Usually one other framework: its counts read straight.)
+    const first = others.length > 0 ? others[0] : undefined;
+    let counted = 0;
+    for (let v = 0; v < nodes.length; v++) {
+      const node = nodes[v]!;
+      isCandidate[node] = 0;
+      const cpu = freeCpu[node]!;
+      const memory = freeMemory[node]!;
+      const gpu = freeGpu[node]!;
+      if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
+      let best = solo;
+      let hoarded = first !== undefined && first[node]! > 0;
+      for (let k = 1; k < others.length && !hoarded; k++) hoarded = others[k]![node]! > 0;
+      if (hoarded) {
+        drf.offeredAll(solo, batches.existing(solo)?.amounts, counted, size[solo]!);
+        // Solo may always be offered the node (it set no filter), so someone is.
+        best = drf.compare(node, sim.now, cpu, memory, gpu);
+        drf.offered(best, cpu, memory, gpu);
+        counted = size[solo]! + (best === solo ? 1 : 0);
+      }
+      cluster.allocateValues(node, cpu, memory, gpu);
+      batches.add(best, node, cpu, memory, gpu);
+    }
+    drf.offeredAll(solo, batches.existing(solo)?.amounts, counted, size[solo]!);
   }
 
   /**

@@ -64,6 +64,42 @@ export class DrfRound {
     }
   }
 
+  /**
+   * The shortcut's framework when it has set no filter since it revived
+   * (else -1): every node no other framework hoards on goes to it, and
+   * `solo.others` lists those frameworks' hoard counts.
+   */
+  openSolo(): number {
+    return this.solo !== undefined && !this.solo.live ? this.solo.f : -1;
+  }
+
+  /** The hoard counts of the frameworks that want only their hoard nodes, while the shortcut holds. */
+  get othersHoards(): readonly Uint32Array[] {
+    return this.others;
+  }
+
+  /**
+   * `offered` for nodes [from, to) of a batch offered to f in order
+   * (amounts[3k..3k+2]): the same additions in the same order.
+   */
+  offeredAll(f: number, amounts: Float64Array | undefined, from: number, to: number): void {
+    if (amounts === undefined || to <= from) return;
+    const a = this.allocated;
+    let cpu = a[3 * f]!;
+    let memory = a[3 * f + 1]!;
+    let gpu = a[3 * f + 2]!;
+    for (let k = from; k < to; k++) {
+      cpu += amounts[3 * k]!;
+      memory += amounts[3 * k + 1]!;
+      gpu += amounts[3 * k + 2]!;
+    }
+    a[3 * f] = cpu;
+    a[3 * f + 1] = memory;
+    a[3 * f + 2] = gpu;
+    this.allocations[f]! += to - from;
+    this.staleShare[f] = 1;
+  }
+
   /** The framework `node` (with free cpu, memory, gpu) is offered to now, or -1 if none may be. */
   choose(node: number, now: number, cpu: number, memory: number, gpu: number): number {
     const solo = this.solo;

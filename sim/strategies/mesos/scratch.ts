@@ -58,3 +58,56 @@ export class BatchBuffers {
     this.free.push(buffer);
   }
 }
+
+/**
+ * One round's offer batches, one per framework that gets a node, written
+ * in offer order into buffers lent by a BatchBuffers pool (taken at a
+ * framework's first node).
+ */
+export class RoundBatches {
+  private readonly batches: (BatchBuffer | undefined)[];
+  /** How many nodes each framework's batch holds this round. */
+  readonly size: Uint32Array;
+
+  constructor(
+    frameworks: number,
+    private readonly pool: BatchBuffers,
+  ) {
+    this.batches = new Array<BatchBuffer | undefined>(frameworks).fill(undefined);
+    this.size = new Uint32Array(frameworks);
+  }
+
+  /** A new round: no batches. */
+  begin(): void {
+    this.batches.fill(undefined);
+    this.size.fill(0);
+  }
+
+  /** Framework f's batch (taken from the pool if it has none yet). */
+  of(f: number): BatchBuffer {
+    return this.batches[f] ?? (this.batches[f] = this.pool.take());
+  }
+
+  /** Framework f's batch if it has one. */
+  existing(f: number): BatchBuffer | undefined {
+    return this.batches[f];
+  }
+
+  /** The nodes offered this round, in all batches. */
+  total(): number {
+    let n = 0;
+    for (let f = 0; f < this.size.length; f++) n += this.size[f]!;
+    return n;
+  }
+
+  /** Appends `node` offering (cpu, memory, gpu) to framework f's batch. */
+  add(f: number, node: number, cpu: number, memory: number, gpu: number): void {
+    const batch = this.of(f);
+    const k = this.size[f]!++;
+    batch.nodes[k] = node;
+    const amounts = batch.amounts;
+    amounts[3 * k] = cpu;
+    amounts[3 * k + 1] = memory;
+    amounts[3 * k + 2] = gpu;
+  }
+}
