@@ -106,8 +106,9 @@ export class RefuseFilters {
  * free resources (cpu, memory, gpu) contained in what was declined
  * (`RefusedOfferFilter`).
  */
-export function holdsBack({ until, epochs, epoch, live, refused }: Filter, node: number, now: number, cpu: number, memory: number, gpu: number): boolean {
-  if (!live || until[node]! <= now || epochs[node] !== epoch) return false;
+export function holdsBack(filter: Filter, node: number, now: number, cpu: number, memory: number, gpu: number): boolean {
+  if (!filter.live || filter.until[node]! <= now || filter.epochs[node] !== filter.epoch) return false;
+  const refused = filter.refused;
   return cpu <= refused[3 * node]! && memory <= refused[3 * node + 1]! && gpu <= refused[3 * node + 2]!;
 }
 
