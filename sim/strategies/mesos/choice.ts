@@ -66,8 +66,8 @@ export class DrfRound {
 
   /**
    * The shortcut's framework when it has set no filter since it revived
-   * (else -1): every node no other framework hoards on goes to it, and
-   * `solo.others` lists those frameworks' hoard counts.
+   * (else -1): every node that no framework in `othersHoards` hoards on
+   * goes to it (what `choose` answers for such a node).
    */
   openSolo(): number {
     return this.solo !== undefined && !this.solo.live ? this.solo.f : -1;
