@@ -67,7 +67,7 @@ function* parseFile(file: string, maxLine: number): Generator<CsvRecord> {
   const parsePiece = function* (text: string): Generator<CsvRecord> {
     const plain = plainLines(text);
     if (plain !== undefined) {
-      for (const r of plainRecords(text, plain, line)) yield r;
+      yield* plainRecords(text, plain, line);
       line += plain.lines;
       return;
     }

@@ -300,25 +300,27 @@ export class Allocator {
     const minOffer = this.params.minOffer;
     const solo = nodeScope ? drf.openSolo() : -1;
     if (solo >= 0) this.offerSolo(solo, nodes);
-    for (let v = 0; v < visits && solo < 0; v++) {
-      const node = nodes[v]!;
-      isCandidate[node] = 0;
-      const cpu = freeCpu[node]!;
-      const memory = freeMemory[node]!;
-      const gpu = freeGpu[node]!;
-      if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
-      let best: number;
-      if (nodeScope) best = drf.choose(node, now, cpu, memory, gpu);
-      // The cell's framework takes only the nodes it wants (drf.choose checks them in the node scope).
-      else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
-      if (best < 0) {
-        if (!this.isParked[node]) this.park(node);
-        continue;
+    else {
+      for (let v = 0; v < visits; v++) {
+        const node = nodes[v]!;
+        isCandidate[node] = 0;
+        const cpu = freeCpu[node]!;
+        const memory = freeMemory[node]!;
+        const gpu = freeGpu[node]!;
+        if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
+        let best: number;
+        if (nodeScope) best = drf.choose(node, now, cpu, memory, gpu);
+        // The cell's framework takes only the nodes it wants (drf.choose checks them in the node scope).
+        else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
+        if (best < 0) {
+          if (!this.isParked[node]) this.park(node);
+          continue;
+        }
+        cluster.allocateValues(node, cpu, memory, gpu);
+        // The framework's share grows before the next node is placed.
+        drf.offered(best, cpu, memory, gpu);
+        batches.add(best, node, cpu, memory, gpu);
       }
-      cluster.allocateValues(node, cpu, memory, gpu);
-      // The framework's share grows before the next node is placed.
-      drf.offered(best, cpu, memory, gpu);
-      batches.add(best, node, cpu, memory, gpu);
     }
     const offers = batches.total();
     list.length = 0;

@@ -84,7 +84,7 @@ export class RoundBatches {
   }
 
   /** Framework f's batch (taken from the pool if it has none yet). */
-  of(f: number): BatchBuffer {
+  private of(f: number): BatchBuffer {
     return this.batches[f] ?? (this.batches[f] = this.pool.take());
   }
 
