@@ -1,5 +1,22 @@
-// The same child choice as the engine queue (branch-free in the cached top levels).
-import { smallerChild } from "../sim/engine/queue.ts";
+// The same threshold as the engine queue for its branch-free child choice in the cached top levels.
+import { BRANCH_FREE_BELOW } from "../sim/engine/queue.ts";
+
+/**
+ * Of the children `first` and `first + 1` of a heap of `n` entries, the one
+ * ordered first by (time, rank), ranks kept by heap position. The same
+ * choice as the engine queue's (which reads ranks through slots).
+ */
+function smallerChild(t: Float64Array, r: Float64Array, first: number, n: number): number {
+  const right = first + 1;
+  if (right >= n) return first;
+  const tr = t[right]!;
+  const tc = t[first]!;
+  if (first < BRANCH_FREE_BELOW) {
+    const child = first + +(tr < tc);
+    return tr === tc && r[right]! < r[first]! ? right : child;
+  }
+  return tr < tc || (tr === tc && r[right]! < r[first]!) ? right : first;
+}
 
 /**
  * Reference point for the engine queue benchmark: a binary min-heap on typed

@@ -52,4 +52,34 @@ describe("benchmark models (smoke: the bench measures what it says)", () => {
       }),
     );
   });
+
+  it("the engine queue and the reference heap agree when pushes and pops interleave (slots reused, equal times)", () => {
+    const push = fc.record({ time: fc.integer({ min: 0, max: 20 }), phase: fc.constantFrom(Phase.Release, Phase.Arrival, Phase.Decision) });
+    fc.assert(
+      fc.property(fc.array(fc.option(push, { freq: 3 }), { maxLength: 300 }), (ops) => {
+        const q = new EventQueue(2);
+        const h = new TypedHeap(2);
+        const fromQueue: number[] = [];
+        const fromHeap: number[] = [];
+        let seq = 0;
+        for (const op of ops) {
+          if (op === null) {
+            if (q.pop()) fromQueue.push(q.time, q.rank % 2 ** 44);
+            if (h.size > 0) {
+              fromHeap.push(h.peekTime());
+              fromHeap.push(h.pop());
+            }
+          } else {
+            q.push(op.time, op.phase, () => {});
+            h.push(op.time, op.phase * 2 ** 44 + seq, seq);
+            seq++;
+          }
+        }
+        while (q.pop()) fromQueue.push(q.time, q.rank % 2 ** 44);
+        while (h.size > 0) fromHeap.push(h.peekTime(), h.pop());
+        expect(fromQueue).toEqual(fromHeap);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -16,46 +16,49 @@ const SEQ_SPAN = 2 ** 44;
  * lets the CPU start the next level's loads before the comparison resolves
  * (a branch-free choice there made popping a 1M-entry heap ~30 % slower).
  */
-const BRANCH_FREE_BELOW = 2 ** 15;
+export const BRANCH_FREE_BELOW = 2 ** 15;
 
 /**
  * Of the children `first` and `first + 1` of a heap of `n` entries, the one
- * ordered first by (time, rank). In the top levels (below BRANCH_FREE_BELOW)
- * without a branch on the (unpredictable) time comparison: +(a < b) compiles
- * to a flag read, not a jump. Equal times fall back to the rank.
+ * ordered first by (time, rank); `s` holds each entry's slot and `r` the
+ * ranks by slot. In the top levels (below BRANCH_FREE_BELOW) without a
+ * branch on the (unpredictable) time comparison: +(a < b) compiles to a flag
+ * read, not a jump. Equal times fall back to the ranks.
  */
-export function smallerChild(t: Float64Array, r: Float64Array, first: number, n: number): number {
+function earlierChild(t: Float64Array, s: Int32Array, r: Float64Array, first: number, n: number): number {
   const right = first + 1;
   if (right >= n) return first;
   const tr = t[right]!;
   const tc = t[first]!;
   if (first < BRANCH_FREE_BELOW) {
     const child = first + +(tr < tc);
-    return tr === tc && r[right]! < r[first]! ? right : child;
+    return tr === tc && r[s[right]!]! < r[s[first]!]! ? right : child;
   }
-  return tr < tc || (tr === tc && r[right]! < r[first]!) ? right : first;
+  return tr < tc || (tr === tc && r[s[right]!]! < r[s[first]!]!) ? right : first;
 }
 
 /**
  * The event queue: a binary min-heap on typed arrays ordered by
- * (time, rank), rank = phase x 2^44 + seq. Each heap entry points at a slot
- * holding its action; slots are recycled through a free list, so sifting
- * moves only numbers and pushing and popping allocate nothing beyond
- * amortised array growth. Cancelled events stay in the heap and are dropped
- * when they reach the top: a cancel sets the event's bit in a bitset by
- * sequence number, which pop reads through the slot's sequence number (a
- * Set of cancelled ids cost every pop a hash look-up once any cancel was
- * pending, and kept forever the ids of events cancelled after they fired).
- * The popped entry's sequence number is its rank's low part, so nothing per
- * slot records it.
+ * (time, rank), rank = phase x 2^44 + seq. Each heap entry is its time and a
+ * slot; the slot holds the event's action and rank, and slots are recycled
+ * through a free list. So sifting moves two numbers per level (time and
+ * slot; a rank is read only when two times are equal: with the rank moved
+ * alongside, the hold model ran ~12 % more instructions per event), and
+ * pushing and popping allocate nothing beyond amortised array growth.
+ * Cancelled events stay in the heap and are dropped when they reach the
+ * top: a cancel sets the event's bit in a bitset by sequence number, which
+ * pop reads through the popped event's rank (its sequence number is the
+ * rank's low part). A Set of cancelled ids cost every pop a hash look-up
+ * once any cancel was pending, and kept forever the ids of events cancelled
+ * after they fired.
  */
 export class EventQueue {
-  // The heap, in heap order.
+  // The heap, in heap order: each entry's time and slot.
   private times: Float64Array;
-  private ranks: Float64Array;
   private slots: Int32Array;
   private count = 0;
-  // Actions by slot, and the free slots.
+  // Ranks and actions by slot, and the free slots.
+  private ranks: Float64Array;
   private actions: (Action | undefined)[];
   private freeSlots: Int32Array;
   private freeCount = 0;
@@ -93,18 +96,17 @@ export class EventQueue {
     const t = this.times;
     const r = this.ranks;
     const s = this.slots;
+    r[slot] = rank;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = t[parent]!;
-      if (pt < time || (pt === time && r[parent]! < rank)) break;
+      if (pt < time || (pt === time && r[s[parent]!]! < rank)) break;
       t[i] = pt;
-      r[i] = r[parent]!;
       s[i] = s[parent]!;
       i = parent;
     }
     t[i] = time;
-    r[i] = rank;
     s[i] = slot;
     return seq;
   }
@@ -143,7 +145,7 @@ export class EventQueue {
     const s = this.slots;
     const top = s[0]!;
     this.time = t[0]!;
-    this.rank = r[0]!;
+    this.rank = r[top]!;
     this.action = this.actions[top];
     this.actions[top] = undefined;
     this.freeSlots[this.freeCount++] = top;
@@ -155,27 +157,25 @@ export class EventQueue {
     const n = --this.count;
     if (n === 0) return true;
     const time = t[n]!;
-    const rank = r[n]!;
     const slot = s[n]!;
+    const rank = r[slot]!;
     let i = 0;
     for (;;) {
       const first = 2 * i + 1;
       if (first >= n) break;
-      const child = smallerChild(t, r, first, n);
+      const child = earlierChild(t, s, r, first, n);
       const ct = t[child]!;
-      if (time < ct || (time === ct && rank < r[child]!)) break;
+      if (time < ct || (time === ct && rank < r[s[child]!]!)) break;
       t[i] = ct;
-      r[i] = r[child]!;
       s[i] = s[child]!;
       i = child;
     }
     t[i] = time;
-    r[i] = rank;
     s[i] = slot;
     return true;
   }
 
-  /** Doubles the heap and the slot arrays together (there are never more slots in use than entries). */
+  /** Doubles the heap and the by-slot arrays together (there are never more slots in use than entries). */
   private grow(): void {
     const cap = this.times.length * 2;
     const times = new Float64Array(cap);
