@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bulkEngineQueue, holdEngineQueue, holdFastPriorityQueue, holdProcesses, holdTypedHeap, increments } from "../bench/engine-models.ts";
 import { runCheckCost } from "../bench/check-cost.ts";
+import { alternatedPairs } from "../bench/pairs.ts";
 import { runPeer } from "../bench/peer.ts";
 import { TypedHeap } from "../bench/typed-heap.ts";
 import { EventQueue, Phase } from "../sim/engine/index.ts";
@@ -81,5 +82,24 @@ describe("benchmark models (smoke: the bench measures what it says)", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("times a ratio budget's two commands in alternated pairs and takes the median of the pairs' ratios", () => {
+    // Scripted wall times: a slow phase (x3) hits the 3rd to 5th runs, whichever command they are.
+    const speed = [1, 1, 3, 3, 3, 1, 1, 1, 1, 1];
+    const calls: string[] = [];
+    const run = (name: string, seconds: number) => () => {
+      const wall_s = seconds * speed[calls.length]!;
+      calls.push(name);
+      return { name, wall_s };
+    };
+    const p = alternatedPairs(5, run("kube", 1), run("mesos", 2));
+    expect(calls).toEqual(["kube", "mesos", "mesos", "kube", "kube", "mesos", "mesos", "kube", "kube", "mesos"]);
+    // On the pair it covers whole (3x both sides) the ratio stays 2; the pair it covers in part reads 2/3; the median is 2.
+    expect(p.ratios).toEqual([2, 2, 2 / 3, 2, 2]);
+    expect(p.median).toBe(2);
+    expect(p.a.wall_s).toBe(1);
+    expect(p.b.wall_s).toBe(2);
+    expect(() => alternatedPairs(0, run("kube", 1), run("mesos", 1))).toThrow(/pairs/);
   });
 });
