@@ -46,9 +46,9 @@ if (peer.note) log(peer.note);
 const NODES = skipScale ? [] : quick ? [1_000, 10_000] : [1_000, 10_000, 50_000];
 const GROUPS = quick ? [10_000, 100_000] : [10_000, 100_000, 300_000];
 const scale: ScaleResult[] = [];
-/** The run of median wall time among three in a row, so one slow moment of this shared machine does not decide a figure. */
 /** Whole-command pairs behind each mesos-vs-kube budget (about 17 s for OpenB, 12 s for contention-1k). */
 const RATIO_PAIRS = 5;
+/** The run of median wall time among three in a row, so one slow moment of this shared machine does not decide a figure. */
 const median3 = <T extends { readonly wall_s: number }>(run: () => T): T => [run(), run(), run()].sort((a, b) => a.wall_s - b.wall_s)[1]!;
 for (const nodes of NODES) {
   for (const groups of GROUPS) {
@@ -100,10 +100,8 @@ if (!skipScale) {
 // are the median of three runs in a row.
 const openbOf = (strategy: string) => () => runWhole("openb-default", "openb-default", strategy, 8152);
 const obPairs = alternatedPairs(RATIO_PAIRS, openbOf("kube"), openbOf("mesos"));
-for (const strategy of strategyIds()) {
-  const paired: Record<string, WholeResult> = { kube: obPairs.a, mesos: obPairs.b };
-  whole.push(paired[strategy] ?? median3(openbOf(strategy)));
-}
+const obPaired: Record<string, WholeResult> = { kube: obPairs.a, mesos: obPairs.b };
+for (const strategy of strategyIds()) whole.push(obPaired[strategy] ?? median3(openbOf(strategy)));
 whole.push(median3(() => runWhole("openb-default, all four in one command", "openb-default", "all", 8152)));
 const contentionOf = (strategy: string) => () => runWhole("contention-1k at 10,000 nodes, rate 100", "contention-1k", strategy, 5000, ["--set", "cluster.count=10000", "--set", "workload.rate=100"]);
 const cPairs = skipScale ? undefined : alternatedPairs(RATIO_PAIRS, contentionOf("kube"), contentionOf("mesos"));
