@@ -4,6 +4,7 @@ import { stringify } from "csv-stringify/sync";
 import { formatNumber, toCsv } from "../sim/metrics/csv.ts";
 import { GROUP_COLUMNS } from "../sim/metrics/columns.ts";
 import type { GroupRow } from "../sim/metrics/summary.ts";
+import { alternatedPairs } from "./pairs.ts";
 import { bulkEngineQueue, bulkTypedHeap, holdEngineQueue, holdFastPriorityQueue, holdTypedHeap, increments } from "./engine-models.ts";
 
 export interface MicroResult {
@@ -77,33 +78,26 @@ export async function runMicro(iterations = 7): Promise<MicroResult[]> {
 
 /**
  * The engine's hold model against the bare typed-array kernel, timed in
- * alternated pairs (engine then kernel, then kernel then engine, and so
- * on), each pair's ratio of rates taken, and the median of those: both
- * sides of a pair see the machine at the same moment. tinybench times one
- * task's iterations after the other's, so a change of the machine's speed
- * between them (minutes long on the shared machine this was written on)
- * lands on one side only.
+ * alternated pairs (alternatedPairs: engine then kernel, then kernel then
+ * engine, and so on), each pair's ratio of rates taken, and the median of
+ * those: both sides of a pair see the machine at the same moment. tinybench
+ * times one task's iterations after the other's, so a change of the
+ * machine's speed between them (minutes long on the shared machine this was
+ * written on) lands on one side only.
  */
-export function holdVersusKernel(pairs = 11): { median: number; ratios: number[] } {
+export function holdVersusKernel(pairs = 11): { median: number; ratios: readonly number[] } {
   const inc = increments(1 << 20);
-  const time = (fn: () => number): number => {
+  const timed = (fn: () => number) => (): { wall_s: number } => {
     const t0 = performance.now();
     fn();
-    return performance.now() - t0;
+    return { wall_s: (performance.now() - t0) / 1000 };
   };
-  const engine = () => holdEngineQueue(HOLD_PENDING, HOLD_OPS, inc);
-  const kernel = () => holdTypedHeap(HOLD_PENDING, HOLD_OPS, inc);
+  const engine = timed(() => holdEngineQueue(HOLD_PENDING, HOLD_OPS, inc));
+  const kernel = timed(() => holdTypedHeap(HOLD_PENDING, HOLD_OPS, inc));
   // Warm both up first.
   engine();
   kernel();
-  const ratios: number[] = [];
-  for (let p = 0; p < pairs; p++) {
-    const first = p % 2 === 0;
-    const a = time(first ? engine : kernel);
-    const b = time(first ? kernel : engine);
-    const [e, k] = first ? [a, b] : [b, a];
-    ratios.push(k / e);
-  }
-  const sorted = [...ratios].sort((x, y) => x - y);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, ratios };
+  // The kernel's time over the engine's: the engine's rate as a share of the kernel's.
+  const { median, ratios } = alternatedPairs(pairs, engine, kernel);
+  return { median, ratios };
 }
