@@ -28,6 +28,11 @@ export class Rng {
     return (st[3] = t - c);
   }
 
+  /** Steps past `count` draws (as `count` calls of next()). */
+  skip(count: number): void {
+    for (let i = 0; i < count; i++) this.next();
+  }
+
   /** Uniform integer in [0, n). */
   int(n: number): number {
     if (!(n >= 1)) throw new Error(`rng: int(n) needs n >= 1, got ${n}`);

@@ -1,6 +1,7 @@
 import { GainJournal } from "./gain-journal.ts";
 import type { Selector } from "./group.ts";
 import { GpuDevices } from "./gpu-devices.ts";
+import { NodeArena } from "./node-arena.ts";
 import type { Resources } from "./resources.ts";
 
 /** A node as a scenario describes it. */
@@ -23,6 +24,8 @@ export const DEFAULT_MAX_PODS = 110;
 export class Cluster {
   readonly size: number;
   readonly specs: readonly NodeSpec[];
+  /** The memory the capacities, free resources and Pod limits live in, with room for a strategy's per-node arrays (kube's scan kernel reads them there). */
+  readonly arena: NodeArena;
   readonly capCpu: Float64Array;
   readonly capMemory: Float64Array;
   readonly capGpu: Float64Array;
@@ -66,13 +69,15 @@ export class Cluster {
     const n = specs.length;
     this.size = n;
     this.specs = specs;
-    this.capCpu = new Float64Array(n);
-    this.capMemory = new Float64Array(n);
-    this.capGpu = new Float64Array(n);
+    this.arena = new NodeArena(n);
+    this.capCpu = this.arena.f64();
+    this.capMemory = this.arena.f64();
+    this.capGpu = this.arena.f64();
     this.seq = new Float64Array(n);
     this.claimSeq = new Float64Array(n);
     this.up = new Uint8Array(n).fill(1);
-    this.maxPods = Uint32Array.from(specs, (s) => s.pods ?? DEFAULT_MAX_PODS);
+    this.maxPods = this.arena.u32();
+    specs.forEach((s, i) => (this.maxPods[i] = s.pods ?? DEFAULT_MAX_PODS));
     this.downFree = new Float64Array(n * 3);
     const shapes = new Map<string, { capacity: Resources; labels: Readonly<Record<string, string>> }>();
     let cpu = 0;
@@ -90,9 +95,12 @@ export class Cluster {
       gpu += c.gpu;
       shapes.set(`${c.cpu}/${c.memory}/${c.gpu}/${JSON.stringify(Object.entries(spec.labels).sort())}`, { capacity: c, labels: spec.labels });
     });
-    this.freeCpu = Float64Array.from(this.capCpu);
-    this.freeMemory = Float64Array.from(this.capMemory);
-    this.freeGpu = Float64Array.from(this.capGpu);
+    this.freeCpu = this.arena.f64();
+    this.freeCpu.set(this.capCpu);
+    this.freeMemory = this.arena.f64();
+    this.freeMemory.set(this.capMemory);
+    this.freeGpu = this.arena.f64();
+    this.freeGpu.set(this.capGpu);
     this.gpus = new GpuDevices(this.capGpu);
     this.tightenFreeBound();
     this.total = { cpu, memory, gpu };

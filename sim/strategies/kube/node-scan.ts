@@ -2,6 +2,7 @@ import type { Rng } from "../../engine/index.ts";
 import type { Cluster } from "../../model/cluster.ts";
 import type { Pod } from "./pod.ts";
 import type { Scorer } from "./profile.ts";
+import { ScanKernel } from "./scan-kernel.ts";
 import { FITS_KEPT, ScanRecords } from "./scan-records.ts";
 
 /** What the scan reads of the scheduler's per-node state. */
@@ -34,15 +35,24 @@ export class NodeScan {
   /** What scans of every node found: a Pod asking at least as much looks only at the nodes that can fit it (selectAmong). */
   private readonly records: ScanRecords;
   /** The feasible nodes of the current scan, while at most FITS_KEPT were found. */
-  private readonly fitted = new Int32Array(FITS_KEPT);
+  private readonly fitted: Int32Array;
+  /** The scan in WebAssembly, for the usual Pod (undefined: JavaScript only). */
+  private readonly kernel: ScanKernel | undefined;
 
+  /** `useKernel` false: every scan in JavaScript (the kernel's twin in tests). */
   constructor(
     private readonly nodes: ScanNodes,
     private readonly scorer: Scorer,
     private readonly numToFind: number,
     private readonly tieBreak: Rng,
+    useKernel = true,
   ) {
     this.records = new ScanRecords(nodes.cluster);
+    const { cluster, podCount, nonZeroExtraCpu, nonZeroExtraMemory } = nodes;
+    const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, maxPods } = cluster;
+    const arrays = { freeCpu, freeMemory, freeGpu, capCpu, capMemory, podCount, maxPods, nonZeroExtraCpu, nonZeroExtraMemory };
+    this.kernel = useKernel && scorer.inline !== undefined ? ScanKernel.create(cluster.arena, arrays, scorer.inline, FITS_KEPT) : undefined;
+    this.fitted = this.kernel?.fitted ?? new Int32Array(FITS_KEPT);
   }
 
   /** A Pod bound to `node` left it (unbound): the node has room for one more. */
@@ -94,6 +104,7 @@ export class NodeScan {
       const count = this.records.lookup(qc, qm, this.nextStart);
       if (count >= 0 && count < want) return this.selectAmong(pod, count);
     }
+    if (recordable && this.kernel !== undefined) return this.kernelSelect(pod, this.kernel);
     const fitted = this.fitted;
     const scorer = this.scorer;
     const fast = scorer.inline;
@@ -184,6 +195,33 @@ export class NodeScan {
     // A scan that found nothing looked at every node: make the bound exact for the next Pods.
     if (best < 0 && examined === n) cluster.tightenFreeBound();
     if (recordable && examined === n && found <= FITS_KEPT) this.records.record(qc, qm, fitted, found);
+    return best;
+  }
+
+  /**
+   * select()'s scan in the kernel: the same nodes examined and the same
+   * scores; the tie draws are made here, in the scan's order (the ended
+   * groups' draws, then the final group's).
+   */
+  private kernelSelect(pod: Pod, kernel: ScanKernel): number {
+    const cluster = this.nodes.cluster;
+    const n = cluster.size;
+    const { request, nonZero } = pod;
+    const bestEffort = request.cpu === 0 && request.memory === 0 && request.gpu === 0;
+    const examined = kernel.scan(n, this.nextStart, this.numToFind, request.cpu, request.memory, request.gpu, nonZero.cpu, nonZero.memory, bestEffort);
+    const found = kernel.found;
+    const group = kernel.groupLength;
+    let best = -1;
+    if (group > 0) {
+      this.tieBreak.skip(kernel.drawsBefore);
+      const ties = kernel.ties;
+      best = ties[0]!;
+      for (let i = 1; i < group; i++) if (this.tieBreak.int(i + 1) === 0) best = ties[i]!;
+    }
+    this.lastExamined = examined;
+    if (n > 0) this.nextStart = (this.nextStart + examined) % n;
+    if (best < 0 && examined === n) cluster.tightenFreeBound();
+    if (examined === n && found <= FITS_KEPT) this.records.record(request.cpu, request.memory, this.fitted, found);
     return best;
   }
 

@@ -78,9 +78,10 @@ export class PodScheduler {
     plugin?: (waiting: WaitingPods) => GangPlugin,
   ) {
     const n = ctx.cluster.size;
-    this.podCount = new Uint32Array(n);
-    this.nonZeroExtraCpu = new Float64Array(n);
-    this.nonZeroExtraMemory = new Float64Array(n);
+    // In the cluster's arena, where the scan kernel reads them.
+    this.podCount = ctx.cluster.arena.u32();
+    this.nonZeroExtraCpu = ctx.cluster.arena.f64();
+    this.nonZeroExtraMemory = ctx.cluster.arena.f64();
     this.boundOn = new NodeLists(n);
     this.podsOf = new Array<Pod[] | undefined>(ctx.groups.length).fill(undefined);
     const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });

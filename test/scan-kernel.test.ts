@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { kernelModule, KERNELS } from "../bin/build-wasm.js";
+import { scanPod } from "./support/fixtures.ts";
+import { RngStreams } from "../sim/engine/index.ts";
+import { Cluster } from "../sim/model/cluster.ts";
+import { NodeArena } from "../sim/model/node-arena.ts";
+import { resources, type Resources } from "../sim/model/resources.ts";
+import type { Pod } from "../sim/strategies/kube/pod.ts";
+import { NodeScan } from "../sim/strategies/kube/node-scan.ts";
+import { compileProfile, DEFAULT_PROFILE, profileSchema, type Profile } from "../sim/strategies/kube/profile.ts";
+
+const PROFILES: Record<string, Profile> = {
+  default: DEFAULT_PROFILE,
+  mostAllocated: profileSchema.parse({ plugins: { NodeResourcesFit: { scoringStrategy: { type: "MostAllocated" } }, NodeResourcesBalancedAllocation: {} } }),
+  // 2 + 1: a total weight that is no power of two (divided, not multiplied by its reciprocal).
+  weighted: profileSchema.parse({ plugins: { NodeResourcesFit: { weight: 3, scoringStrategy: { resources: [{ name: "cpu", weight: 2 }, { name: "memory", weight: 1 }] } }, NodeResourcesBalancedAllocation: { weight: 2 } } }),
+  cpuOnly: profileSchema.parse({ plugins: { NodeResourcesFit: { scoringStrategy: { resources: [{ name: "cpu", weight: 1 }] } }, NodeResourcesBalancedAllocation: { resources: [{ name: "memory", weight: 1 }] } } }),
+  fitOnly: profileSchema.parse({ plugins: { NodeResourcesFit: {} } }),
+  balancedOnly: profileSchema.parse({ plugins: { NodeResourcesBalancedAllocation: {} } }),
+};
+
+interface NodeShape {
+  readonly cpu: number;
+  readonly memory: number;
+  readonly pods: number;
+}
+
+/** A scan over the given nodes, its per-node arrays in the cluster's arena (as kube's scheduler allocates them). */
+function twin(shapes: readonly NodeShape[], profile: Profile, useKernel: boolean, want: number) {
+  const cluster = new Cluster(shapes.map((s, i) => ({ name: `n${i}`, capacity: resources(s.cpu, s.memory), pods: s.pods, labels: {} })));
+  const podCount = cluster.arena.u32();
+  const nonZeroExtraCpu = cluster.arena.f64();
+  const nonZeroExtraMemory = cluster.arena.f64();
+  const nodes = { cluster, podCount, nonZeroExtraCpu, nonZeroExtraMemory, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
+  const tieBreak = new RngStreams(11).stream("kube/tie-break");
+  const scan = new NodeScan(nodes, compileProfile(profile, nodes), want, tieBreak, useKernel);
+  const bound: { node: number; pod: Pod }[] = [];
+  return {
+    cluster,
+    scan,
+    tieBreak,
+    bind(pod: Pod, node: number) {
+      cluster.allocate(node, pod.request);
+      podCount[node]!++;
+      nonZeroExtraCpu[node]! += pod.nonZero.cpu - pod.request.cpu;
+      nonZeroExtraMemory[node]! += pod.nonZero.memory - pod.request.memory;
+      bound.push({ node, pod });
+    },
+    unbind(k: number) {
+      const entry = bound.splice(k % bound.length, 1)[0];
+      if (entry === undefined) return;
+      const { node, pod } = entry;
+      cluster.release(node, pod.request);
+      podCount[node]!--;
+      nonZeroExtraCpu[node]! -= pod.nonZero.cpu - pod.request.cpu;
+      nonZeroExtraMemory[node]! -= pod.nonZero.memory - pod.request.memory;
+      scan.podLeft(node);
+    },
+  };
+}
+
+/** A Pod asking `request`, counted for scoring as `nonZero` (kube's defaults for a container asking no cpu or memory). */
+function podOf(request: Resources, nonZero: Resources): Pod {
+  return { ...scanPod(request), nonZero };
+}
+
+type Step = { kind: "pod"; cpu: number; memory: number; extraCpu: number; extraMemory: number } | { kind: "leave"; which: number } | { kind: "down"; node: number } | { kind: "up"; node: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("pod" as const), cpu: fc.constantFrom(0, 500, 1000, 2000, 4000, 7000, 16000), memory: fc.constantFrom(0, 512, 1024, 4096, 16384, 65536), extraCpu: fc.constantFrom(0, 0, 100), extraMemory: fc.constantFrom(0, 0, 200) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("leave" as const), which: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("down" as const), node: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("up" as const), node: fc.nat() }) },
+);
+
+// Few capacities, so that many nodes score alike (ties, and groups of ties a higher score ends); zero
+// capacities and a Pod limit of 1 among them.
+const node: fc.Arbitrary<NodeShape> = fc.record({ cpu: fc.constantFrom(0, 8000, 16000, 32000), memory: fc.constantFrom(0, 32768, 65536), pods: fc.constantFrom(1, 3, 110) });
+
+describe("kube's scan kernel (WebAssembly)", () => {
+  it("is committed as the compile of its text (npm run build:wasm)", async () => {
+    for (const kernel of KERNELS) expect(readFileSync(new URL(`../${kernel.out}`, import.meta.url), "utf8")).toBe(await kernelModule(kernel));
+  });
+
+  it("is used for the usual Pod when the scan's arrays are in the cluster's arena, and not otherwise", () => {
+    const shapes = Array.from({ length: 8 }, () => ({ cpu: 8000, memory: 32768, pods: 110 }));
+    const inArena = twin(shapes, DEFAULT_PROFILE, true, 8);
+    expect((inArena.scan as unknown as { kernel: unknown }).kernel).toBeDefined();
+    const cluster = new Cluster(shapes.map((s, i) => ({ name: `n${i}`, capacity: resources(s.cpu, s.memory), pods: s.pods, labels: {} })));
+    const plain = { cluster, podCount: new Uint32Array(8), nonZeroExtraCpu: new Float64Array(8), nonZeroExtraMemory: new Float64Array(8), nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
+    const outside = new NodeScan(plain, compileProfile(DEFAULT_PROFILE, plain), 8, new RngStreams(1).stream("t"));
+    expect((outside as unknown as { kernel: unknown }).kernel).toBeUndefined();
+    expect(outside.select(scanPod(resources(1000, 1024)))).toBeGreaterThanOrEqual(0);
+  });
+
+  it("chooses what the JavaScript scan chooses, examines as many nodes and makes the same tie draws", () => {
+    fc.assert(
+      fc.property(fc.array(node, { minLength: 1, maxLength: 40 }), fc.constantFrom(...Object.keys(PROFILES)), fc.integer({ min: 1, max: 45 }), fc.array(step, { maxLength: 120 }), (shapes, profileName, want, steps) => {
+        const profile = PROFILES[profileName]!;
+        const twins = [twin(shapes, profile, true, want), twin(shapes, profile, false, want)] as const;
+        const n = shapes.length;
+        for (const s of steps) {
+          if (s.kind === "pod") {
+            const request = resources(s.cpu, s.memory);
+            const nonZero = resources(s.cpu + s.extraCpu, s.memory + s.extraMemory);
+            const chosen = twins.map((t) => t.scan.select(podOf(request, nonZero)));
+            expect(chosen[0]).toBe(chosen[1]);
+            expect(twins[0].scan.lastExamined).toBe(twins[1].scan.lastExamined);
+            if (chosen[0]! >= 0) for (const t of twins) t.bind(podOf(request, nonZero), chosen[0]!);
+          } else if (s.kind === "leave") for (const t of twins) t.unbind(s.which);
+          else if (s.kind === "down") {
+            if (twins[0].cluster.up[s.node % n] === 1) for (const t of twins) t.cluster.down(s.node % n);
+          } else if (twins[0].cluster.up[s.node % n] === 0) for (const t of twins) t.cluster.recover(s.node % n);
+          expect(twins[0].tieBreak.next()).toBe(twins[1].tieBreak.next());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("draws among the final group of equal best scores after the draws of the groups a higher score ended", () => {
+    // Nodes 0-2 score alike; node 3 is emptier and ends their group; nodes 4-6 tie with node 3.
+    const shapes = Array.from({ length: 7 }, () => ({ cpu: 16000, memory: 65536, pods: 110 }));
+    const [withKernel, plain] = [twin(shapes, DEFAULT_PROFILE, true, 7), twin(shapes, DEFAULT_PROFILE, false, 7)];
+    for (const t of [withKernel, plain]) for (const busy of [0, 1, 2]) t.cluster.allocate(busy, resources(8000, 32768));
+    const chosen = [withKernel, plain].map((t) => t.scan.select(scanPod(resources(1000, 4096))));
+    expect(chosen[0]).toBe(chosen[1]);
+    expect(chosen[0]).toBeGreaterThanOrEqual(3);
+    expect(withKernel.tieBreak.next()).toBe(plain.tieBreak.next());
+  });
+});
+
+describe("the node arena", () => {
+  it("holds the cluster's arrays and throws, naming its size, when asked for more than it has room for", () => {
+    const arena = new NodeArena(4);
+    const views = Array.from({ length: NodeArena.SLOTS }, () => arena.f64());
+    expect(views.every((v) => arena.holds(v) && v.length === 4)).toBe(true);
+    views[0]!.fill(1);
+    expect(views[1]!.every((x) => x === 0)).toBe(true);
+    arena.i32(NodeArena.EXTRA_BYTES / 4);
+    expect(() => arena.u32()).toThrow(/16 per-node arrays of 4 nodes/);
+  });
+});
