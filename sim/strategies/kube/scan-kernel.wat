@@ -184,38 +184,34 @@
                       (if (result f64) (f64.eq (local.get $weights) (local.get $bothWeights))
                         (then (f64.mul (local.get $sum) (local.get $perBothWeights)))
                         (else (f64.div (local.get $sum) (local.get $weights))))))))))
-            ;; Balanced scores 100 at most: a node whose fit cannot reach the best score even so is passed
-            ;; over (its score would be lower: no tie, no draw).
-            (if (f64.ge (f64.add (f64.mul (local.get $fit) (local.get $fitWeight)) (f64.mul (f64.const 100) (local.get $balancedWeight))) (local.get $best))
+            ;; NodeResourcesBalancedAllocation over cpu and memory: 100 x (1 - |fc - fm| / 2).
+            (local.set $balanced (f64.const 0))
+            (if (i32.and (f64.gt (local.get $balancedWeight) (f64.const 0)) (i32.eqz (local.get $bestEffort)))
               (then
-                ;; NodeResourcesBalancedAllocation over cpu and memory: 100 x (1 - |fc - fm| / 2).
-                (local.set $balanced (f64.const 0))
-                (if (i32.and (f64.gt (local.get $balancedWeight) (f64.const 0)) (i32.eqz (local.get $bestEffort)))
+                (local.set $std (f64.const 0))
+                (if (i32.and (local.get $balancedBoth)
+                      (i32.and (f64.gt (local.get $capC) (f64.const 0)) (f64.gt (local.get $capM) (f64.const 0))))
                   (then
-                    (local.set $std (f64.const 0))
-                    (if (i32.and (local.get $balancedBoth)
-                          (i32.and (f64.gt (local.get $capC) (f64.const 0)) (f64.gt (local.get $capM) (f64.const 0))))
-                      (then
-                        (local.set $fc (f64.div (f64.add (local.get $usedC) (local.get $rc)) (local.get $capC)))
-                        (local.set $fm (f64.div (f64.add (local.get $usedM) (local.get $rm)) (local.get $capM)))
-                        (if (f64.gt (local.get $fc) (f64.const 1)) (then (local.set $fc (f64.const 1))))
-                        (if (f64.gt (local.get $fm) (f64.const 1)) (then (local.set $fm (f64.const 1))))
-                        (local.set $std (f64.abs (f64.div (f64.sub (local.get $fc) (local.get $fm)) (f64.const 2))))))
-                    (local.set $balanced (f64.trunc (f64.mul (f64.sub (f64.const 1) (local.get $std)) (f64.const 100))))))
-                (local.set $score (f64.add (f64.mul (local.get $fit) (local.get $fitWeight))
-                                           (f64.mul (local.get $balanced) (local.get $balancedWeight))))
-                (if (f64.gt (local.get $score) (local.get $best))
+                    (local.set $fc (f64.div (f64.add (local.get $usedC) (local.get $rc)) (local.get $capC)))
+                    (local.set $fm (f64.div (f64.add (local.get $usedM) (local.get $rm)) (local.get $capM)))
+                    (if (f64.gt (local.get $fc) (f64.const 1)) (then (local.set $fc (f64.const 1))))
+                    (if (f64.gt (local.get $fm) (f64.const 1)) (then (local.set $fm (f64.const 1))))
+                    (local.set $std (f64.abs (f64.div (f64.sub (local.get $fc) (local.get $fm)) (f64.const 2))))))
+                (local.set $balanced (f64.trunc (f64.mul (f64.sub (f64.const 1) (local.get $std)) (f64.const 100))))))
+            (local.set $score (f64.add (f64.mul (local.get $fit) (local.get $fitWeight))
+                                       (f64.mul (local.get $balanced) (local.get $balancedWeight))))
+            (if (f64.gt (local.get $score) (local.get $best))
+              (then
+                ;; A higher score ends the group: its draws were (length - 1).
+                (if (local.get $group) (then (local.set $draws (i32.add (local.get $draws) (i32.sub (local.get $group) (i32.const 1))))))
+                (local.set $best (local.get $score))
+                (i32.store (local.get $ties) (local.get $node))
+                (local.set $group (i32.const 1)))
+              (else
+                (if (f64.eq (local.get $score) (local.get $best))
                   (then
-                    ;; A higher score ends the group: its draws were (length - 1).
-                    (if (local.get $group) (then (local.set $draws (i32.add (local.get $draws) (i32.sub (local.get $group) (i32.const 1))))))
-                    (local.set $best (local.get $score))
-                    (i32.store (local.get $ties) (local.get $node))
-                    (local.set $group (i32.const 1)))
-                  (else
-                    (if (f64.eq (local.get $score) (local.get $best))
-                      (then
-                        (i32.store (i32.add (local.get $ties) (i32.shl (local.get $group) (i32.const 2))) (local.get $node))
-                        (local.set $group (i32.add (local.get $group) (i32.const 1)))))))))))
+                    (i32.store (i32.add (local.get $ties) (i32.shl (local.get $group) (i32.const 2))) (local.get $node))
+                    (local.set $group (i32.add (local.get $group) (i32.const 1)))))))))
         (local.set $examined (i32.add (local.get $examined) (i32.const 1)))
         (local.set $node (i32.add (local.get $node) (i32.const 1)))
         (if (i32.eq (local.get $node) (local.get $n)) (then (local.set $node (i32.const 0))))
