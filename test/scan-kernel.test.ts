@@ -133,13 +133,30 @@ describe("kube's scan kernel (WebAssembly)", () => {
 });
 
 describe("the node arena", () => {
-  it("holds the cluster's arrays and throws, naming its size, when asked for more than it has room for", () => {
+  it("lays out arrays apart in its memory, and gives plain arrays once full", () => {
     const arena = new NodeArena(4);
     const views = Array.from({ length: NodeArena.SLOTS }, () => arena.f64());
     expect(views.every((v) => arena.holds(v) && v.length === 4)).toBe(true);
     views[0]!.fill(1);
     expect(views[1]!.every((x) => x === 0)).toBe(true);
-    arena.i32(NodeArena.EXTRA_BYTES / 4);
-    expect(() => arena.u32()).toThrow(/16 per-node arrays of 4 nodes/);
+    expect(arena.holds(arena.i32(NodeArena.EXTRA_BYTES / 4))).toBe(true);
+    const outside = arena.u32();
+    expect(arena.holds(outside)).toBe(false);
+    expect([outside.length, ...outside]).toEqual([4, 0, 0, 0, 0]);
+  });
+
+  it("leaves a scheduler whose arrays no longer fit in the arena to the JavaScript scan, choosing alike", () => {
+    // 2,000 nodes: the cluster's arrays and three schedulers' fill most of the arena; the later ones scan in JavaScript.
+    const shapes = Array.from({ length: 2000 }, (_, i) => ({ cpu: 8000 + 1000 * (i % 3), memory: 32768, pods: 110 }));
+    const cluster = new Cluster(shapes.map((s, i) => ({ name: `n${i}`, capacity: resources(s.cpu, s.memory), pods: s.pods, labels: {} })));
+    const scans = Array.from({ length: 5 }, () => {
+      const nodes = { cluster, podCount: cluster.arena.u32(), nonZeroExtraCpu: cluster.arena.f64(), nonZeroExtraMemory: cluster.arena.f64(), nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
+      return new NodeScan(nodes, compileProfile(DEFAULT_PROFILE, nodes), 100, new RngStreams(5).stream("t"));
+    });
+    const kernels = scans.map((s) => (s as unknown as { kernel: unknown }).kernel !== undefined);
+    expect(kernels[0]).toBe(true);
+    expect(kernels.at(-1)).toBe(false);
+    const chosen = scans.map((s) => s.select(scanPod(resources(1000, 1024))));
+    expect(new Set(chosen).size).toBe(1);
   });
 });

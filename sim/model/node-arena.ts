@@ -5,7 +5,8 @@
  * and the arrays a strategy allocates here beside them. To JavaScript they
  * are ordinary typed arrays. The memory is sized once, for `SLOTS` arrays
  * of 8 bytes per node and a little more, and never grows (growing would
- * detach every view); asking for more than that throws.
+ * detach every view); once it is full, the arrays asked for are plain ones
+ * outside it (`holds` tells), which a kernel then cannot read.
  */
 export class NodeArena {
   /** Per-node arrays of 8 bytes per node (or two of 4) the arena holds. */
@@ -23,17 +24,20 @@ export class NodeArena {
 
   /** A new zeroed Float64Array of one element per node. */
   f64(): Float64Array {
-    return new Float64Array(this.memory.buffer, this.take(8 * this.nodes), this.nodes);
+    const at = this.take(8 * this.nodes);
+    return at < 0 ? new Float64Array(this.nodes) : new Float64Array(this.memory.buffer, at, this.nodes);
   }
 
   /** A new zeroed Uint32Array of one element per node. */
   u32(): Uint32Array {
-    return new Uint32Array(this.memory.buffer, this.take(4 * this.nodes), this.nodes);
+    const at = this.take(4 * this.nodes);
+    return at < 0 ? new Uint32Array(this.nodes) : new Uint32Array(this.memory.buffer, at, this.nodes);
   }
 
   /** A new zeroed Int32Array of `length` elements. */
   i32(length: number): Int32Array {
-    return new Int32Array(this.memory.buffer, this.take(4 * length), length);
+    const at = this.take(4 * length);
+    return at < 0 ? new Int32Array(length) : new Int32Array(this.memory.buffer, at, length);
   }
 
   /** Whether the view lies in this arena's memory. */
@@ -41,11 +45,11 @@ export class NodeArena {
     return view.buffer === this.memory.buffer;
   }
 
-  /** The offset of `bytes` more (8-byte aligned). */
+  /** The offset of `bytes` more (8-byte aligned), or -1 when they do not fit. */
   private take(bytes: number): number {
     const at = this.end;
     const end = at + Math.ceil(bytes / 8) * 8;
-    if (end > this.capacity) throw new Error(`node arena: ${bytes} more bytes would pass its ${this.capacity} (${NodeArena.SLOTS} per-node arrays of ${this.nodes} nodes)`);
+    if (end > this.capacity) return -1;
     this.end = end;
     return at;
   }

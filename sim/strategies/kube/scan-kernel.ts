@@ -42,16 +42,20 @@ export class ScanKernel {
   readonly ties: Int32Array;
   private readonly kernel: KernelExports;
 
-  /** Undefined when an array is not in the arena's memory (the caller then scans in JavaScript). */
+  /** Undefined when an array, or the kernel's own buffers, are not in the arena's memory (the caller then scans in JavaScript). */
   static create(arena: NodeArena, arrays: KernelArrays, profile: InlineProfile, fitsKept: number): ScanKernel | undefined {
-    return Object.values(arrays).every((a: ArrayBufferView) => arena.holds(a)) ? new ScanKernel(arena, arrays, profile, fitsKept) : undefined;
+    if (!Object.values(arrays).every((a: ArrayBufferView) => arena.holds(a))) return undefined;
+    const fitted = arena.i32(fitsKept);
+    const ties = arena.i32(arena.nodes);
+    return arena.holds(fitted) && arena.holds(ties) ? new ScanKernel(arena, arrays, profile, fitted, ties) : undefined;
   }
 
-  private constructor(arena: NodeArena, arrays: KernelArrays, profile: InlineProfile, fitsKept: number) {
+  private constructor(arena: NodeArena, arrays: KernelArrays, profile: InlineProfile, fitted: Int32Array, ties: Int32Array) {
     compiled ??= new WebAssembly.Module(Buffer.from(SCAN_KERNEL_WASM, "base64"));
     this.kernel = new WebAssembly.Instance(compiled, { env: { memory: arena.memory } }).exports as unknown as KernelExports;
-    this.fitted = arena.i32(fitsKept);
-    this.ties = arena.i32(arena.nodes);
+    this.fitted = fitted;
+    this.ties = ties;
+    const fitsKept = fitted.length;
     const a = arrays;
     this.kernel.arrays(a.freeCpu.byteOffset, a.freeMemory.byteOffset, a.freeGpu.byteOffset, a.capCpu.byteOffset, a.capMemory.byteOffset, a.podCount.byteOffset, a.maxPods.byteOffset, a.nonZeroExtraCpu.byteOffset, a.nonZeroExtraMemory.byteOffset, this.fitted.byteOffset, fitsKept, this.ties.byteOffset);
     // x / w and x * (1 / w) are the same double when w is a power of two (as in the JavaScript scan).
