@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RngStreams, Simulator } from "../sim/engine/index.ts";
 import { EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import { copyGroup, effectiveRequest, type Group, type Member } from "../sim/model/group.ts";
-import { StoredGroup, groupRequest, memberCount, storeGroups } from "../sim/model/group-store.ts";
+import { GroupStore, StoredGroup, groupRequest, memberCount, storeGroups } from "../sim/model/group-store.ts";
+import { MemberFlags } from "../sim/model/member-flags.ts";
 import { Lifecycle } from "../sim/model/lifecycle.ts";
 import { resources } from "../sim/model/resources.ts";
 import { buildWorkload } from "../sim/workload/build.ts";
@@ -73,6 +74,16 @@ describe("group store", () => {
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
     expect(g!.members).not.toBe(again);
+  });
+
+  it("is not made to build its members by per-member flags laid out for every group (omega's arrivals)", () => {
+    const groups = storeGroups(fixtures());
+    const built = vi.spyOn(GroupStore.prototype, "members");
+    const flags = new MemberFlags(groups);
+    expect(built).not.toHaveBeenCalled();
+    flags.set(1, 2);
+    expect([flags.has(1, 2), flags.has(1, 1), flags.has(0, 1)]).toEqual([true, false, false]);
+    built.mockRestore();
   });
 
   it("builds one request object for members that ask for the same, as a gang's replicated Pods do", () => {

@@ -1,4 +1,5 @@
 import type { Group } from "./group.ts";
+import { memberCount } from "./group-store.ts";
 
 /**
  * One flag per member of every group, in one typed array (group g's members
@@ -11,7 +12,8 @@ export class MemberFlags {
 
   constructor(groups: readonly Group[]) {
     this.offset = new Uint32Array(groups.length + 1);
-    for (let g = 0; g < groups.length; g++) this.offset[g + 1] = this.offset[g]! + groups[g]!.members.length;
+    // memberCount: a stored group's count from its columns, without building (and keeping) its members.
+    for (let g = 0; g < groups.length; g++) this.offset[g + 1] = this.offset[g]! + memberCount(groups[g]!);
     this.flags = new Uint8Array(this.offset[groups.length]!);
   }
 
