@@ -121,10 +121,8 @@ export class NodeScan {
     const balancedWeight = fast?.balancedWeight ?? 0;
     const balancedCpu = fast?.balancedCpu ?? false;
     const balancedMemory = fast?.balancedMemory ?? false;
-    // x / w and x * (1 / w) are the same double when w is a power of two: the usual total weight (both
-    // resources weighed) is divided by multiplying; any other total (-1: never) by dividing.
-    const both = cpuWeight + memoryWeight;
-    const bothWeights = both > 0 && 2 ** Math.round(Math.log2(both)) === both ? both : -1;
+    // The usual total weight (a power of two) divided by multiplying; any other (-1: never) by dividing.
+    const bothWeights = fast?.bothWeights ?? -1;
     const perBothWeights = 1 / bothWeights;
     let found = 0;
     let examined = 0;
@@ -190,11 +188,18 @@ export class NodeScan {
       node++;
       if (node === n) node = 0;
     }
+    return this.endScan(pod, examined, found, best, recordable);
+  }
+
+  /** After a scan (JavaScript or kernel): the start index moves on, and a scan of every node tightens the bound and is recorded. */
+  private endScan(pod: Pod, examined: number, found: number, best: number, recordable: boolean): number {
+    const cluster = this.nodes.cluster;
+    const n = cluster.size;
     this.lastExamined = examined;
     if (n > 0) this.nextStart = (this.nextStart + examined) % n;
     // A scan that found nothing looked at every node: make the bound exact for the next Pods.
     if (best < 0 && examined === n) cluster.tightenFreeBound();
-    if (recordable && examined === n && found <= FITS_KEPT) this.records.record(qc, qm, fitted, found);
+    if (recordable && examined === n && found <= FITS_KEPT) this.records.record(pod.request.cpu, pod.request.memory, this.fitted, found);
     return best;
   }
 
@@ -204,8 +209,7 @@ export class NodeScan {
    * groups' draws, then the final group's).
    */
   private kernelSelect(pod: Pod, kernel: ScanKernel): number {
-    const cluster = this.nodes.cluster;
-    const n = cluster.size;
+    const n = this.nodes.cluster.size;
     const { request, nonZero } = pod;
     const bestEffort = request.cpu === 0 && request.memory === 0 && request.gpu === 0;
     const examined = kernel.scan(n, this.nextStart, this.numToFind, request.cpu, request.memory, request.gpu, nonZero.cpu, nonZero.memory, bestEffort);
@@ -218,11 +222,7 @@ export class NodeScan {
       best = ties[0]!;
       for (let i = 1; i < group; i++) if (this.tieBreak.int(i + 1) === 0) best = ties[i]!;
     }
-    this.lastExamined = examined;
-    if (n > 0) this.nextStart = (this.nextStart + examined) % n;
-    if (best < 0 && examined === n) cluster.tightenFreeBound();
-    if (examined === n && found <= FITS_KEPT) this.records.record(request.cpu, request.memory, this.fitted, found);
-    return best;
+    return this.endScan(pod, examined, found, best, true);
   }
 
   /**

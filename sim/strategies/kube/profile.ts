@@ -131,6 +131,13 @@ export interface InlineProfile {
   readonly balancedWeight: number;
   readonly balancedCpu: boolean;
   readonly balancedMemory: boolean;
+  /**
+   * cpuWeight + memoryWeight when it is a power of two, else -1. x / w and
+   * x * (1 / w) are the same double when w is a power of two, so the scans
+   * divide the usual total (both resources weighed) by multiplying, any
+   * other total by dividing.
+   */
+  readonly bothWeights: number;
 }
 
 function inlineShape(profile: Profile): InlineProfile | undefined {
@@ -141,14 +148,18 @@ function inlineShape(profile: Profile): InlineProfile | undefined {
   const balRes = bal?.resources ?? [];
   if ([...fitRes, ...balRes].some((r) => r.name === "nvidia.com/gpu")) return undefined;
   if (new Set(fitRes.map((r) => r.name)).size !== fitRes.length || new Set(balRes.map((r) => r.name)).size !== balRes.length) return undefined;
+  const cpuWeight = fitRes.find((r) => r.name === "cpu")?.weight ?? 0;
+  const memoryWeight = fitRes.find((r) => r.name === "memory")?.weight ?? 0;
+  const both = cpuWeight + memoryWeight;
   return {
     fitWeight: fit?.weight ?? 0,
     most: fit?.scoringStrategy.type === "MostAllocated",
-    cpuWeight: fitRes.find((r) => r.name === "cpu")?.weight ?? 0,
-    memoryWeight: fitRes.find((r) => r.name === "memory")?.weight ?? 0,
+    cpuWeight,
+    memoryWeight,
     balancedWeight: bal?.weight ?? 0,
     balancedCpu: balRes.some((r) => r.name === "cpu"),
     balancedMemory: balRes.some((r) => r.name === "memory"),
+    bothWeights: both > 0 && 2 ** Math.round(Math.log2(both)) === both ? both : -1,
   };
 }
 

@@ -58,10 +58,8 @@ export class ScanKernel {
     const fitsKept = fitted.length;
     const a = arrays;
     this.kernel.arrays(a.freeCpu.byteOffset, a.freeMemory.byteOffset, a.freeGpu.byteOffset, a.capCpu.byteOffset, a.capMemory.byteOffset, a.podCount.byteOffset, a.maxPods.byteOffset, a.nonZeroExtraCpu.byteOffset, a.nonZeroExtraMemory.byteOffset, this.fitted.byteOffset, fitsKept, this.ties.byteOffset);
-    // x / w and x * (1 / w) are the same double when w is a power of two (as in the JavaScript scan).
-    const both = profile.cpuWeight + profile.memoryWeight;
-    const bothWeights = both > 0 && 2 ** Math.round(Math.log2(both)) === both ? both : -1;
-    this.kernel.profile(profile.fitWeight, profile.most ? 1 : 0, profile.cpuWeight, profile.memoryWeight, profile.balancedWeight, profile.balancedCpu && profile.balancedMemory ? 1 : 0, bothWeights, 1 / bothWeights);
+    const p = profile;
+    this.kernel.profile(p.fitWeight, p.most ? 1 : 0, p.cpuWeight, p.memoryWeight, p.balancedWeight, p.balancedCpu && p.balancedMemory ? 1 : 0, p.bothWeights, 1 / p.bothWeights);
   }
 
   /** Scans from `start` until `want` feasible nodes are found or all `n` were examined; returns how many were examined. */
