@@ -5,7 +5,8 @@ import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
-import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters } from "./filters.ts";
+import { offerSolo } from "./solo-round.ts";
+import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters, type Wanting } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
 /**
@@ -154,15 +155,37 @@ export class Allocator {
     const seconds = this.params.refuseSeconds;
     const filters = seconds > 0 && this.params.offerScope === "node";
     const until = sim.now + Math.max(seconds, this.params.allocationInterval);
-    if (filters) this.filters.set(f, nodes, amounts, until);
+    const decline = filters ? this.filters.set(f, nodes, amounts, until, sim.now) : 0;
     this.changedAll(nodes, nodes.length);
     if (!filters) return;
     // The expiry reads the nodes later: its own copy (`nodes` may be a caller's scratch).
     const filtered = nodes.slice();
-    sim.schedule(until, Phase.Arrival, () => {
-      const ending = this.ending.take(filtered.length);
-      this.changedAll(ending, this.filters.end(f, filtered, until, ending), true);
-    });
+    sim.schedule(until, Phase.Arrival, () => this.filtersEnd(f, decline, filtered));
+  }
+
+  /**
+   * The filters framework f's `decline` of `filtered` set end now, where no
+   * later decline took them over. When no framework wants any node and every
+   * node is up, changedAll would pass over every such node but the ones a
+   * wanting framework hoards on: those are found from the hoard sets, without
+   * looking at the others.
+   */
+  private filtersEnd(f: number, decline: number, filtered: Int32Array): void {
+    const ended = this.filters.ended(decline);
+    if (ended === 0) return;
+    const wanting = this.filters.wanting(this.interests());
+    const out = this.ending.take(filtered.length);
+    const count = this.endsAmongHoards(wanting)
+      ? this.filters.endAmong(f, decline, wanting.map((w) => w.hoardNodes), out)
+      : this.filters.end(f, decline, filtered, out);
+    this.changedAll(out, count, true, true);
+  }
+
+  /** Whether a filter's end need look only at the wanting frameworks' hoard nodes: none wants any node, and no node is down. */
+  private endsAmongHoards(wanting: readonly Wanting[]): boolean {
+    if (this.ctx.cluster.downCount > 0) return false;
+    for (const w of wanting) if (w.anyNode) return false;
+    return true;
   }
 
   /**
@@ -176,15 +199,16 @@ export class Allocator {
    * a candidate, as markChanged makes it.
    *
    * `filtersEnded`: nothing changed on the nodes but that a filter on them
-   * ended. Between events every node that is up is a candidate, parked, or
+   * ended; `anyEnded`: some filter ended, though `nodes` may hold none of
+   * its nodes (filtersEnd leaves out the ones this would pass over). Between events every node that is up is a candidate, parked, or
    * below the minimum offer (out in an offer, or full): see
    * `parkingViolations`. Such a node's state changes only if some framework
    * may now be offered it, so when no framework wants any node, only the
    * nodes a wanting framework hoards on are looked at (a down node is always
    * looked at: it may still be parked from before it failed).
    */
-  private changedAll(nodes: Int32Array, count: number, filtersEnded = false): void {
-    if (count === 0) return;
+  private changedAll(nodes: Int32Array, count: number, filtersEnded = false, anyEnded = false): void {
+    if (count === 0 && !anyEnded) return;
     if (this.params.offerScope === "cell") {
       for (let i = 0; i < count; i++) this.markChanged(nodes[i]!);
       return;
@@ -299,7 +323,7 @@ export class Allocator {
     const isCandidate = this.isCandidate;
     const minOffer = this.params.minOffer;
     const solo = nodeScope ? drf.openSolo() : -1;
-    if (solo >= 0) this.offerSolo(solo, nodes);
+    if (solo >= 0) offerSolo(cluster, drf, batches, isCandidate, minOffer, now, solo, nodes);
     else {
       for (let v = 0; v < visits; v++) {
         const node = nodes[v]!;
@@ -337,45 +361,6 @@ export class Allocator {
       log.push(now, Ev.Offer, -1, -1, f, size);
       this.sink.deliver(f, { nodes: batch.nodes.subarray(0, size), amounts: batch.amounts.subarray(0, 3 * size), offeredAt: now });
     }
-  }
-
-  /**
-   * The round's loop in the usual case (DrfRound.openSolo): a node no other
-   * framework hoards on goes to `solo` without a comparison; solo's offers
-   * are added to its DRF allocation in one go (`counted` of them so far)
-   * before any comparison and at the end.
-   */
-  private offerSolo(solo: number, nodes: Int32Array): void {
-    const { cluster, sim } = this.ctx;
-    const { freeCpu, freeMemory, freeGpu } = cluster;
-    const { isCandidate, drf, batches } = this;
-    const size = batches.size;
-    const minOffer = this.params.minOffer;
-    const others = drf.othersHoards;
-    // (Usually one other framework: its counts read straight.)
-    const first = others.length > 0 ? others[0] : undefined;
-    let counted = 0;
-    for (let v = 0; v < nodes.length; v++) {
-      const node = nodes[v]!;
-      isCandidate[node] = 0;
-      const cpu = freeCpu[node]!;
-      const memory = freeMemory[node]!;
-      const gpu = freeGpu[node]!;
-      if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
-      let best = solo;
-      let hoarded = first !== undefined && first[node]! > 0;
-      for (let k = 1; k < others.length && !hoarded; k++) hoarded = others[k]![node]! > 0;
-      if (hoarded) {
-        drf.offeredAll(solo, batches.existing(solo)?.amounts, counted, size[solo]!);
-        // Solo may always be offered the node (it set no filter), so someone is.
-        best = drf.compare(node, sim.now, cpu, memory, gpu);
-        drf.offered(best, cpu, memory, gpu);
-        counted = size[solo]! + (best === solo ? 1 : 0);
-      }
-      cluster.allocateValues(node, cpu, memory, gpu);
-      batches.add(best, node, cpu, memory, gpu);
-    }
-    drf.offeredAll(solo, batches.existing(solo)?.amounts, counted, size[solo]!);
   }
 
   /**
