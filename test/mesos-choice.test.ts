@@ -174,7 +174,7 @@ describe("RefuseFilters' ends", () => {
             expect(filters.ended(e.decline)).toBe(expected.length);
             const out = new Int32Array(6);
             expect([...out.subarray(0, filters.end(e.f, e.decline, e.nodes, out))]).toEqual(expected);
-            expect([...out.subarray(0, filters.endAmong(e.f, e.decline, [among, among], out))]).toEqual(expected.filter((node) => among.has(node)));
+            expect([...out.subarray(0, filters.endAmong(e.f, e.decline, e.nodes, [among, among], out))]).toEqual(expected.filter((node) => among.has(node)));
             ended += expected.length;
             takenOver += e.nodes.length - expected.length;
           }

@@ -176,7 +176,7 @@ export class Allocator {
     const wanting = this.filters.wanting(this.interests());
     const out = this.ending.take(filtered.length);
     const count = this.endsAmongHoards(wanting)
-      ? this.filters.endAmong(f, decline, wanting.map((w) => w.hoardNodes), out)
+      ? this.filters.endAmong(f, decline, filtered, wanting.map((w) => w.hoardNodes), out)
       : this.filters.end(f, decline, filtered, out);
     this.changedAll(out, count, true, true);
   }

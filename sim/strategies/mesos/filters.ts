@@ -47,8 +47,6 @@ export class RefuseFilters {
   private readonly live: Uint8Array;
   /** Per framework and node: the number of the decline whose end the node's filter waits for. */
   private readonly owner: Float64Array[];
-  /** Per framework and node: the node's place in that decline's list. */
-  private readonly place: Uint32Array[];
   /** Per decline still to end: how many nodes' filters wait for its end. */
   private readonly pending = new Map<number, number>();
   private declines = 0;
@@ -61,7 +59,6 @@ export class RefuseFilters {
     this.epoch = new Uint32Array(frameworks);
     this.live = new Uint8Array(frameworks);
     this.owner = Array.from({ length: frameworks }, () => new Float64Array(nodes));
-    this.place = Array.from({ length: frameworks }, () => new Uint32Array(nodes));
   }
 
   /** Framework f's filters as they stand (read at once: a later set or revive is not seen). */
@@ -84,7 +81,6 @@ export class RefuseFilters {
     const refused = this.refused[f]!;
     const epochs = this.epochs[f]!;
     const owner = this.owner[f]!;
-    const place = this.place[f]!;
     const epoch = this.epoch[f]!;
     const pending = this.pending;
     if (until < this.lastUntil) throw new Error(`refuse filters: a filter until ${until} set after one until ${this.lastUntil} (filters must last the same time)`);
@@ -102,7 +98,6 @@ export class RefuseFilters {
           if (left !== undefined) pending.set(owner[node]!, left - 1);
         }
         owner[node] = decline;
-        place[node] = i;
         owned++;
       }
       filtered[node] = until;
@@ -138,12 +133,12 @@ export class RefuseFilters {
 
   /**
    * end(), keeping only the nodes in `sets` (each node once), without
-   * looking at the other nodes of the decline: writes them to `out` in the
-   * decline's order, returns how many.
+   * looking at the decline's other nodes unless two or more are kept (then
+   * `nodes`, the decline's list, gives their order): writes them to `out`
+   * in `nodes`' order, returns how many.
    */
-  endAmong(f: number, decline: number, sets: readonly NodeSet[], out: Int32Array): number {
+  endAmong(f: number, decline: number, nodes: Int32Array, sets: readonly NodeSet[], out: Int32Array): number {
     const owner = this.owner[f]!;
-    const place = this.place[f]!;
     const found: number[] = [];
     for (const set of sets) {
       for (let i = 0; i < set.length; i++) {
@@ -151,8 +146,11 @@ export class RefuseFilters {
         if (owner[node] === decline && !found.includes(node)) found.push(node);
       }
     }
-    found.sort((a, b) => place[a]! - place[b]!);
-    for (let i = 0; i < found.length; i++) out[i] = found[i]!;
+    if (found.length === 1) out[0] = found[0]!;
+    else if (found.length > 1) {
+      let k = 0;
+      for (let i = 0; i < nodes.length && k < found.length; i++) if (found.includes(nodes[i]!)) out[k++] = nodes[i]!;
+    }
     return found.length;
   }
 
