@@ -1,10 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { runOnce } from "../sim/runner.ts";
-import { Allocator } from "../sim/strategies/mesos/allocator.ts";
 import { DrfRound } from "../sim/strategies/mesos/choice.ts";
 import { holdsBack, RefuseFilters, type Wanting } from "../sim/strategies/mesos/filters.ts";
-import { NodeSet } from "../sim/strategies/mesos/node-list.ts";
 import { caseArb, numRuns, propertySeed } from "./support/random-scenario.ts";
 
 /**
@@ -32,7 +30,6 @@ const wantingArb = (f: number) =>
       f,
       anyNode: w.anyNode,
       hoards: Uint32Array.from(w.hoards),
-      hoardNodes: NodeSet.ofCounts(w.hoards),
       until: Float64Array.from(w.until),
       epochs: Uint32Array.from(w.epochs),
       epoch: w.epoch,
@@ -89,7 +86,7 @@ describe("DrfRound.choose", () => {
 
   it("compares shares when another framework hoards on the node: the smaller dominant share wins", () => {
     const none = (n: number) => new Uint32Array(n);
-    const mk = (f: number, anyNode: boolean, hoards: Uint32Array): Wanting => ({ f, anyNode, hoards, hoardNodes: NodeSet.ofCounts(hoards), until: new Float64Array(2), epochs: new Uint32Array(2), epoch: 0, live: false, refused: new Float64Array(6) });
+    const mk = (f: number, anyNode: boolean, hoards: Uint32Array): Wanting => ({ f, anyNode, hoards, until: new Float64Array(2), epochs: new Uint32Array(2), epoch: 0, live: false, refused: new Float64Array(6) });
     const drf = new DrfRound(2, TOTAL);
     // Framework 0 wants any node; framework 1 hoards on node 1 and holds less.
     drf.begin([mk(0, true, none(2)), mk(1, false, Uint32Array.from([0, 1]))], (f) => (f === 0 ? { cpu: 4000, memory: 0, gpu: 0 } : { cpu: 1000, memory: 0, gpu: 0 }));
@@ -113,7 +110,7 @@ describe("RefuseFilters", () => {
         const filters = new RefuseFilters(2, 5);
         let now = 0;
         for (const op of ops) {
-          if (op.kind === "set") filters.set(op.f, Int32Array.from(op.nodes), new Float64Array(3 * op.nodes.length).fill(op.amount), now + 5, now);
+          if (op.kind === "set") filters.set(op.f, Int32Array.from(op.nodes), new Float64Array(3 * op.nodes.length).fill(op.amount), now + 5);
           else if (op.kind === "revive") filters.revive(op.f);
           else now += op.seconds;
           for (let f = 0; f < 2; f++) {
@@ -132,97 +129,15 @@ describe("RefuseFilters", () => {
 
   it("a decline after the revive makes the filters live again", () => {
     const filters = new RefuseFilters(1, 3);
-    filters.set(0, Int32Array.from([1]), Float64Array.from([1000, 1000, 0]), 10, 0);
+    filters.set(0, Int32Array.from([1]), Float64Array.from([1000, 1000, 0]), 10);
     expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(true);
     filters.revive(0);
     expect(filters.of(0).live).toBe(false);
     expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(false);
-    filters.set(0, Int32Array.from([2]), Float64Array.from([1000, 1000, 0]), 10, 0);
+    filters.set(0, Int32Array.from([2]), Float64Array.from([1000, 1000, 0]), 10);
     expect(filters.of(0).live).toBe(true);
     expect(holdsBack(filters.of(0), 2, 5, 1000, 1000, 0)).toBe(true);
     expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(false);
-  });
-});
-
-describe("RefuseFilters' ends", () => {
-  type EndOp = { kind: "set"; f: number; nodes: number[] } | { kind: "tick"; seconds: number } | { kind: "fire" };
-  const endOpArb: fc.Arbitrary<EndOp> = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant("set" as const), f: fc.integer({ min: 0, max: 1 }), nodes: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 6 }) }) },
-    fc.record({ kind: fc.constant("tick" as const), seconds: fc.integer({ min: 0, max: 6 }) }),
-    fc.record({ kind: fc.constant("fire" as const) }),
-  );
-
-  // As in the allocator, a filter lasts the same time whenever it is set (max(refuseSeconds, allocationInterval)).
-  it("ends each node's filter at the first end of its decline's time that lists it, as zeroing `until` at each end did", () => {
-    let ended = 0;
-    let takenOver = 0;
-    fc.assert(
-      fc.property(fc.array(endOpArb, { maxLength: 30 }), fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }), fc.constantFrom(1, 3, 5), (ops, hoarded, seconds) => {
-        const filters = new RefuseFilters(2, 6);
-        // The rule it replaces: an end takes the nodes whose `until` is still its own, and zeroes it.
-        const until = [new Float64Array(6), new Float64Array(6)];
-        const pending: { f: number; decline: number; until: number; nodes: Int32Array }[] = [];
-        const among = NodeSet.ofCounts(Array.from({ length: 6 }, (_, node) => (hoarded.includes(node) ? 1 : 0)));
-        let now = 0;
-        const fireUpTo = (limit: number, inclusive: boolean) => {
-          pending.sort((a, b) => a.until - b.until || a.decline - b.decline);
-          while (pending.length > 0 && (inclusive ? pending[0]!.until <= limit : pending[0]!.until < limit)) {
-            const e = pending.shift()!;
-            now = Math.max(now, e.until);
-            const expected = [...e.nodes].filter((node) => until[e.f]![node] === e.until);
-            for (const node of expected) until[e.f]![node] = 0;
-            expect(filters.ended(e.decline)).toBe(expected.length);
-            const out = new Int32Array(6);
-            expect([...out.subarray(0, filters.end(e.f, e.decline, e.nodes, out))]).toEqual(expected);
-            expect([...out.subarray(0, filters.endAmong(e.f, e.decline, e.nodes, [among, among], out))]).toEqual(expected.filter((node) => among.has(node)));
-            ended += expected.length;
-            takenOver += e.nodes.length - expected.length;
-          }
-        };
-        for (const op of ops) {
-          if (op.kind === "set") {
-            const nodes = Int32Array.from(op.nodes);
-            const at = now + seconds;
-            const decline = filters.set(op.f, nodes, new Float64Array(3 * nodes.length).fill(1000), at, now);
-            for (const node of op.nodes) until[op.f]![node] = at;
-            pending.push({ f: op.f, decline, until: at, nodes });
-          } else if (op.kind === "tick") {
-            // Ends due before the new time fire; ends due at it wait for a "fire", so declines can come first.
-            const to = now + op.seconds;
-            fireUpTo(to, false);
-            now = to;
-          } else fireUpTo(now, true);
-        }
-        fireUpTo(Infinity, true);
-      }),
-      { numRuns: numRuns(400), seed: propertySeed(20261206) },
-    );
-    expect(ended).toBeGreaterThan(500);
-    expect(takenOver).toBeGreaterThan(100);
-  });
-});
-
-describe("a filter's end looking at the hoard nodes only (Allocator.endsAmongHoards)", () => {
-  it("logs what ending every node of the decline logs, on random scenarios", () => {
-    let shortcuts = 0;
-    fc.assert(
-      fc.property(caseArb("mesos"), (c) => {
-        const spy = vi.spyOn(Allocator.prototype as unknown as { endsAmongHoards: () => boolean }, "endsAmongHoards");
-        try {
-          const log = runOnce(c.scenario, "mesos", c.seed).log;
-          const fast = [log.t, log.kind, log.group, log.node, log.id, log.r0, log.r1, log.r2].map((col) => Array.from(col.subarray(0, log.length)));
-          shortcuts += spy.mock.results.filter((r) => r.type === "return" && r.value === true).length;
-          // The twin: every end looks at every node of its decline.
-          spy.mockReturnValue(false);
-          const slow = runOnce(c.scenario, "mesos", c.seed).log;
-          expect([slow.t, slow.kind, slow.group, slow.node, slow.id, slow.r0, slow.r1, slow.r2].map((col) => Array.from(col.subarray(0, slow.length)))).toEqual(fast);
-        } finally {
-          spy.mockRestore();
-        }
-      }),
-      { numRuns: numRuns(60), seed: propertySeed(1606) },
-    );
-    expect(shortcuts).toBeGreaterThan(10);
   });
 });
 

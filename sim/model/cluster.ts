@@ -45,8 +45,6 @@ export class Cluster {
   readonly maxPods: Uint32Array;
   /** 1 while the node is up. A down node's free resources read -1, so nothing fits there. */
   readonly up: Uint8Array;
-  /** How many nodes are down. */
-  downCount = 0;
   /** What a down node would have free; releases on a down node land here. */
   private readonly downFree: Float64Array;
   /**
@@ -224,7 +222,6 @@ export class Cluster {
   down(node: number): void {
     if (this.up[node] === 0) return;
     this.up[node] = 0;
-    this.downCount++;
     this.downFree[3 * node] = this.freeCpu[node]!;
     this.downFree[3 * node + 1] = this.freeMemory[node]!;
     this.downFree[3 * node + 2] = this.freeGpu[node]!;
@@ -238,7 +235,6 @@ export class Cluster {
   recover(node: number): void {
     if (this.up[node] === 1) return;
     this.up[node] = 1;
-    this.downCount--;
     this.freeCpu[node] = this.downFree[3 * node]!;
     this.freeMemory[node] = this.downFree[3 * node + 1]!;
     this.freeGpu[node] = this.downFree[3 * node + 2]!;

@@ -5,7 +5,6 @@ import { add, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from 
 import { Allocator } from "./mesos/allocator.ts";
 import type { Interest, OfferBatch, OfferSink } from "./mesos/offers.ts";
 import { Hoards } from "./mesos/hoards.ts";
-import { NodeSet } from "./mesos/node-list.ts";
 import { classifyStuck, DeadlockBook, DEADLOCK_EVENTS, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
 import { GangFrameworks, type GangAction } from "./mesos/gangs.ts";
 import type { GangWaiter } from "./mesos/gang-deadlock.ts";
@@ -58,7 +57,7 @@ class Mesos implements Strategy, OfferSink {
       id,
       unbound: [],
       hoards: new Uint32Array(ctx.cluster.size),
-      hoardNodes: new NodeSet(ctx.cluster.size),
+      hoardNodeCount: 0,
       rechecks: [],
       work: [],
       busy: false,
@@ -155,7 +154,7 @@ class Mesos implements Strategy, OfferSink {
   /** With `revive`, a framework with no pending group suppresses offers; without, it never does. */
   wantsOffers(f: number): boolean {
     const fw = this.frameworks[f]!;
-    return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodes.length > 0 || this.gangs.wants(f);
+    return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodeCount > 0 || this.gangs.wants(f);
   }
 
   allocation(f: number): Resources {
@@ -164,7 +163,7 @@ class Mesos implements Strategy, OfferSink {
 
   interest(f: number): Interest {
     const fw = this.frameworks[f]!;
-    return { anyNode: fw.unbound.length > 0 || this.gangs.wants(f) || (!this.params.revive && fw.hoardNodes.length === 0), hoards: fw.hoards, hoardNodes: fw.hoardNodes };
+    return { anyNode: fw.unbound.length > 0 || this.gangs.wants(f) || (!this.params.revive && fw.hoardNodeCount === 0), hoards: fw.hoards };
   }
 
   allocated(f: number, cpu: number, memory: number, gpu: number): void {

@@ -4,7 +4,6 @@ import { Cluster } from "../../sim/model/cluster.ts";
 import { Lifecycle } from "../../sim/model/lifecycle.ts";
 import { resources, ZERO } from "../../sim/model/resources.ts";
 import { Allocator } from "../../sim/strategies/mesos/allocator.ts";
-import { NodeSet } from "../../sim/strategies/mesos/node-list.ts";
 import type { OfferSink } from "../../sim/strategies/mesos/offers.ts";
 import { mesosParams } from "../../sim/strategies/mesos/params.ts";
 
@@ -35,7 +34,7 @@ export function allocatorHarness(shares: number[], nodes: number, opts: { shares
   const sink: OfferSink = {
     count: shares.length,
     wantsOffers: () => true,
-    interest: () => ({ anyNode: true, hoards: new Uint32Array(cluster.size), hoardNodes: new NodeSet(cluster.size) }),
+    interest: () => ({ anyNode: true, hoards: new Uint32Array(cluster.size) }),
     allocation: (f) => allocations[f]!,
     allocated: (f, cpu, memory, gpu) => (allocations[f] = { cpu, memory, gpu }),
     deliver: (f, batch) => got.push([f, [...batch.nodes]]),

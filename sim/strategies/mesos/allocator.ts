@@ -6,7 +6,7 @@ import { NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
-import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters, type Wanting } from "./filters.ts";
+import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
 /**
@@ -155,37 +155,15 @@ export class Allocator {
     const seconds = this.params.refuseSeconds;
     const filters = seconds > 0 && this.params.offerScope === "node";
     const until = sim.now + Math.max(seconds, this.params.allocationInterval);
-    const decline = filters ? this.filters.set(f, nodes, amounts, until, sim.now) : 0;
+    if (filters) this.filters.set(f, nodes, amounts, until);
     this.changedAll(nodes, nodes.length);
     if (!filters) return;
     // The expiry reads the nodes later: its own copy (`nodes` may be a caller's scratch).
     const filtered = nodes.slice();
-    sim.schedule(until, Phase.Arrival, () => this.filtersEnd(f, decline, filtered));
-  }
-
-  /**
-   * The filters framework f's `decline` of `filtered` set end now, where no
-   * later decline took them over. When no framework wants any node and every
-   * node is up, changedAll would pass over every such node but the ones a
-   * wanting framework hoards on: those are found from the hoard sets, without
-   * looking at the others.
-   */
-  private filtersEnd(f: number, decline: number, filtered: Int32Array): void {
-    const ended = this.filters.ended(decline);
-    if (ended === 0) return;
-    const wanting = this.filters.wanting(this.interests());
-    const out = this.ending.take(filtered.length);
-    const count = this.endsAmongHoards(wanting)
-      ? this.filters.endAmong(f, decline, filtered, wanting.map((w) => w.hoardNodes), out)
-      : this.filters.end(f, decline, filtered, out);
-    this.changedAll(out, count, true, true);
-  }
-
-  /** Whether a filter's end need look only at the wanting frameworks' hoard nodes: none wants any node, and no node is down. */
-  private endsAmongHoards(wanting: readonly Wanting[]): boolean {
-    if (this.ctx.cluster.downCount > 0) return false;
-    for (const w of wanting) if (w.anyNode) return false;
-    return true;
+    sim.schedule(until, Phase.Arrival, () => {
+      const ending = this.ending.take(filtered.length);
+      this.changedAll(ending, this.filters.end(f, filtered, until, ending), true);
+    });
   }
 
   /**
@@ -199,16 +177,15 @@ export class Allocator {
    * a candidate, as markChanged makes it.
    *
    * `filtersEnded`: nothing changed on the nodes but that a filter on them
-   * ended; `anyEnded`: some filter ended, though `nodes` may hold none of
-   * its nodes (filtersEnd leaves out the ones this would pass over). Between events every node that is up is a candidate, parked, or
+   * ended. Between events every node that is up is a candidate, parked, or
    * below the minimum offer (out in an offer, or full): see
    * `parkingViolations`. Such a node's state changes only if some framework
    * may now be offered it, so when no framework wants any node, only the
    * nodes a wanting framework hoards on are looked at (a down node is always
    * looked at: it may still be parked from before it failed).
    */
-  private changedAll(nodes: Int32Array, count: number, filtersEnded = false, anyEnded = false): void {
-    if (count === 0 && !anyEnded) return;
+  private changedAll(nodes: Int32Array, count: number, filtersEnded = false): void {
+    if (count === 0) return;
     if (this.params.offerScope === "cell") {
       for (let i = 0; i < count; i++) this.markChanged(nodes[i]!);
       return;

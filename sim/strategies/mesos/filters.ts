@@ -1,5 +1,4 @@
 import type { Resources } from "../../model/resources.ts";
-import type { NodeSet } from "./node-list.ts";
 import type { Interest } from "./offers.ts";
 
 /**
@@ -21,7 +20,6 @@ export interface Wanting extends Filter {
   readonly f: number;
   readonly anyNode: boolean;
   readonly hoards: Uint32Array;
-  readonly hoardNodes: NodeSet;
 }
 
 /**
@@ -29,14 +27,6 @@ export interface Wanting extends Filter {
  * `reviveOffers`), per node in typed arrays. A filter is set until a time, in
  * the framework's revive epoch, with what was declined; a revive starts a new
  * epoch, which clears every filter of the framework at once.
- *
- * Each decline (a `set`) is numbered, and a filter's end belongs to the
- * decline that set it: a later decline of the node at another time takes its
- * end over; one at the same time (the same `until`) leaves it to the first.
- * So an end finds its nodes by number, and knows without looking at them how
- * many it has (`ended`). That is the first end at the filter's time listing
- * the node, because a filter lasts the same whenever it is set, so `until`
- * never decreases from one decline to the next (set throws if it does).
  */
 export class RefuseFilters {
   private readonly until: Float64Array[];
@@ -45,12 +35,6 @@ export class RefuseFilters {
   private readonly epoch: Uint32Array;
   /** Per framework: 1 once it set a filter in its current epoch. */
   private readonly live: Uint8Array;
-  /** Per framework and node: the number of the decline whose end the node's filter waits for. */
-  private readonly owner: Float64Array[];
-  /** Per decline still to end: how many nodes' filters wait for its end. */
-  private readonly pending = new Map<number, number>();
-  private declines = 0;
-  private lastUntil = -Infinity;
 
   constructor(frameworks: number, nodes: number) {
     this.until = Array.from({ length: frameworks }, () => new Float64Array(nodes));
@@ -58,7 +42,6 @@ export class RefuseFilters {
     this.epochs = Array.from({ length: frameworks }, () => new Uint32Array(nodes));
     this.epoch = new Uint32Array(frameworks);
     this.live = new Uint8Array(frameworks);
-    this.owner = Array.from({ length: frameworks }, () => new Float64Array(nodes));
   }
 
   /** Framework f's filters as they stand (read at once: a later set or revive is not seen). */
@@ -72,86 +55,37 @@ export class RefuseFilters {
     this.live[f] = 0;
   }
 
-  /**
-   * Framework f declined amounts[3i..3i+2] of nodes[i] at `now`: filtered
-   * until `until`. Returns the decline's number, for its end.
-   */
-  set(f: number, nodes: Int32Array, amounts: Float64Array, until: number, now: number): number {
+  /** Framework f declined amounts[3i..3i+2] of nodes[i]: filtered until `until`. */
+  set(f: number, nodes: Int32Array, amounts: Float64Array, until: number): void {
     const filtered = this.until[f]!;
     const refused = this.refused[f]!;
     const epochs = this.epochs[f]!;
-    const owner = this.owner[f]!;
     const epoch = this.epoch[f]!;
-    const pending = this.pending;
-    if (until < this.lastUntil) throw new Error(`refuse filters: a filter until ${until} set after one until ${this.lastUntil} (filters must last the same time)`);
-    this.lastUntil = until;
-    const decline = ++this.declines;
-    let owned = 0;
     if (nodes.length > 0) this.live[f] = 1;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      const before = filtered[node]!;
-      if (before !== until) {
-        // A filter whose end is still to come (now or later) leaves that end to this decline's.
-        if (before >= now) {
-          const left = pending.get(owner[node]!);
-          if (left !== undefined) pending.set(owner[node]!, left - 1);
-        }
-        owner[node] = decline;
-        owned++;
-      }
       filtered[node] = until;
       epochs[node] = epoch;
       refused[3 * node] = amounts[3 * i]!;
       refused[3 * node + 1] = amounts[3 * i + 1]!;
       refused[3 * node + 2] = amounts[3 * i + 2]!;
     }
-    pending.set(decline, owned);
-    return decline;
-  }
-
-  /** The filters `decline` set end now: how many nodes' filters that is (nodes a later decline took are not counted). Call once. */
-  ended(decline: number): number {
-    const count = this.pending.get(decline) ?? 0;
-    this.pending.delete(decline);
-    return count;
   }
 
   /**
-   * The nodes whose filters framework f's `decline` of `nodes` set end now:
-   * writes them to `out` in `nodes`' order, returns how many.
+   * The filters framework f set until `until` on `nodes` end now, where no
+   * later decline replaced them: writes those nodes to `out`, returns how many.
    */
-  end(f: number, decline: number, nodes: Int32Array, out: Int32Array): number {
-    const owner = this.owner[f]!;
+  end(f: number, nodes: Int32Array, until: number, out: Int32Array): number {
+    const filtered = this.until[f]!;
     let ended = 0;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (owner[node] === decline) out[ended++] = node;
+      if (filtered[node] !== until) continue;
+      filtered[node] = 0;
+      out[ended++] = node;
     }
     return ended;
-  }
-
-  /**
-   * end(), keeping only the nodes in `sets` (each node once), without
-   * looking at the decline's other nodes unless two or more are kept (then
-   * `nodes`, the decline's list, gives their order): writes them to `out`
-   * in `nodes`' order, returns how many.
-   */
-  endAmong(f: number, decline: number, nodes: Int32Array, sets: readonly NodeSet[], out: Int32Array): number {
-    const owner = this.owner[f]!;
-    const found: number[] = [];
-    for (const set of sets) {
-      for (let i = 0; i < set.length; i++) {
-        const node = set.items[i]!;
-        if (owner[node] === decline && !found.includes(node)) found.push(node);
-      }
-    }
-    if (found.length === 1) out[0] = found[0]!;
-    else if (found.length > 1) {
-      let k = 0;
-      for (let i = 0; i < nodes.length && k < found.length; i++) if (found.includes(nodes[i]!)) out[k++] = nodes[i]!;
-    }
-    return found.length;
   }
 
   /** The frameworks with an interest (null: wants no offers), in id order, with their filters. */
@@ -160,7 +94,7 @@ export class RefuseFilters {
     for (let f = 0; f < interests.length; f++) {
       const interest = interests[f];
       if (interest === null || interest === undefined) continue;
-      out.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, hoardNodes: interest.hoardNodes, until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, live: this.live[f] === 1, refused: this.refused[f]! });
+      out.push({ f, anyNode: interest.anyNode, hoards: interest.hoards, until: this.until[f]!, epochs: this.epochs[f]!, epoch: this.epoch[f]!, live: this.live[f] === 1, refused: this.refused[f]! });
     }
     return out;
   }

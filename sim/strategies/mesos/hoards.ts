@@ -35,14 +35,14 @@ export class Hoards {
   bind(f: Framework, g: GroupState, node: number): void {
     removeByIndex(f.unbound, g);
     g.holdNode = node;
-    if (f.hoards[node]!++ === 0) f.hoardNodes.add(node);
+    if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
     (this.holders[node] ??= new Set()).add(g);
   }
 
   /** Group g of framework f no longer hoards: it holds nothing, and waits for nothing. */
   unbind(f: Framework, g: GroupState): void {
     const node = g.holdNode;
-    if (--f.hoards[node]! === 0) f.hoardNodes.delete(node);
+    if (--f.hoards[node]! === 0) f.hoardNodeCount--;
     const holders = this.holders[node];
     holders?.delete(g);
     // An empty set is dropped: a node is hoarded exactly when it has one.

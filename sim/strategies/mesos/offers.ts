@@ -1,5 +1,4 @@
 import type { Resources } from "../../model/resources.ts";
-import type { NodeSet } from "./node-list.ts";
 import type { OfferSet } from "./plan.ts";
 
 /** Offers made to one framework in one round: nodes[i] offers amounts[3i..3i+2] (cpu, memory, gpu), locked until it answers. */
@@ -12,8 +11,6 @@ export interface Interest {
   readonly anyNode: boolean;
   /** Per node: how many of its groups hoard there (more than 0: it wants the node offered). */
   readonly hoards: Uint32Array;
-  /** The nodes with hoards above 0. */
-  readonly hoardNodes: NodeSet;
 }
 
 /** What the allocator needs from the frameworks. */

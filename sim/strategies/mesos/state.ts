@@ -2,7 +2,6 @@ import { GPU_DEVICE } from "../../model/gpu-devices.ts";
 import type { Group, Member } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { EventId } from "../../engine/index.ts";
-import type { NodeSet } from "./node-list.ts";
 import type { OfferBatch } from "./offers.ts";
 
 /** What the mesos strategy keeps per group and per framework, and small helpers on it. */
@@ -40,8 +39,8 @@ export interface Framework {
   readonly unbound: GroupState[];
   /** Per node: how many of its pending groups hoard there (it wants offers of those nodes). */
   readonly hoards: Uint32Array;
-  /** The nodes it hoards on (hoards > 0). */
-  readonly hoardNodes: NodeSet;
+  /** How many nodes it hoards on (nodes with hoards > 0). */
+  hoardNodeCount: number;
   /** Hoarding groups a member of which arrived since the last re-check. */
   rechecks: GroupState[];
   /** Offer batches (or, when empty, a re-check after an arrival) to answer in turn. */
