@@ -20,7 +20,6 @@ interface KernelExports {
   readonly arrays: (...offsets: number[]) => void;
   readonly scan: (n: number, start: number, want: number, rc: number, rm: number, rg: number, nzc: number, nzm: number, bestEffort: number) => number;
   readonly found: WebAssembly.Global;
-  readonly bestScore: WebAssembly.Global;
   readonly drawsBefore: WebAssembly.Global;
   readonly groupLength: WebAssembly.Global;
 }

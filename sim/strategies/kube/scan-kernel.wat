@@ -17,7 +17,6 @@
 
   ;; Results of the last scan.
   (global $found (export "found") (mut i32) (i32.const 0))
-  (global $bestScore (export "bestScore") (mut f64) (f64.const 0))
   (global $drawsBefore (export "drawsBefore") (mut i32) (i32.const 0))
   (global $groupLength (export "groupLength") (mut i32) (i32.const 0))
 
@@ -217,7 +216,6 @@
         (if (i32.eq (local.get $node) (local.get $n)) (then (local.set $node (i32.const 0))))
         (br $next)))
     (global.set $found (local.get $found))
-    (global.set $bestScore (local.get $best))
     (global.set $drawsBefore (local.get $draws))
     (global.set $groupLength (local.get $group))
     (local.get $examined))
