@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { Phase, RngStreams, Simulator } from "./engine/index.ts";
 import { Ev, EventLog } from "./metrics/log.ts";
 import { Cluster } from "./model/cluster.ts";
-import type { Group } from "./model/group.ts";
+import { memberCount, memberDelay, type Group } from "./model/group.ts";
 import { invariantObserver } from "./check/observer.ts";
 import { Lifecycle } from "./model/lifecycle.ts";
 import { findStrategy, strategyIds } from "./strategies/registry.ts";
@@ -272,11 +272,11 @@ class Submissions {
     const { sim, strategy, generation } = this;
     const gen = generation[group.index]!;
     strategy.onSubmit(group);
-    group.members.forEach((m, j) =>
-      sim.after(m.delay, Phase.Arrival, () => {
+    for (let j = 0, n = memberCount(group); j < n; j++) {
+      sim.after(memberDelay(group, j), Phase.Arrival, () => {
         if (generation[group.index] === gen && !this.isDone(group.index)) strategy.onMemberArrival(group, j);
-      }),
-    );
+      });
+    }
   }
 
   /** The group was lost: member arrivals still pending belong to a Pod that is gone. Returns its new generation. */
@@ -322,7 +322,7 @@ function fillCheck(sim: Simulator, lifecycle: Lifecycle, log: EventLog, gap: num
     full: false,
     watch(group: Group): void {
       sim.after(gap, Phase.Release, () => {
-        if (state.full || lifecycle.runningMembers(group.index) === group.members.length) return;
+        if (state.full || lifecycle.runningMembers(group.index) === memberCount(group)) return;
         state.full = true;
         log.push(sim.now, Ev.FillFailed, group.index);
       });

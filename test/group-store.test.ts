@@ -1,14 +1,15 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { RngStreams, Simulator } from "../sim/engine/index.ts";
 import { EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
-import { copyGroup, effectiveRequest, type Group, type Member } from "../sim/model/group.ts";
+import { copyGroup, effectiveRequest, groupEffectiveRequest, listedRequest, memberDelay, memberInit, memberRequest, podCount, podEnd, podFirst, podRequest, type Group, type Member } from "../sim/model/group.ts";
 import { GroupStore, StoredGroup, groupRequest, memberCount, storeGroups } from "../sim/model/group-store.ts";
 import { MemberFlags } from "../sim/model/member-flags.ts";
 import { Lifecycle } from "../sim/model/lifecycle.ts";
 import { resources } from "../sim/model/resources.ts";
 import { buildWorkload } from "../sim/workload/build.ts";
 import { validateScenario } from "../sim/workload/scenario.ts";
+import { runOnce } from "../sim/runner.ts";
 
 const member = (name: string, cpu: number, memory: number, extra: Partial<Member> = {}): Member => ({ name, request: resources(cpu, memory, extra.request?.gpu ?? 0), delay: 0, init: false, ...extra });
 
@@ -49,6 +50,9 @@ function fixtures(): Group[] {
 const fields = (g: Group) => ({ ...copyGroup(g), pods: g.pods === undefined ? undefined : Array.from(g.pods) });
 
 describe("group store", () => {
+  // A spy on building members must not outlive a failing test.
+  afterEach(() => vi.restoreAllMocks());
+
   it.each(fixtures().map((g) => [g.id, g] as const))("a stored group reads back every field of %s", (_, g) => {
     const stored = storeGroups(fixtures())[g.index]!;
     expect(stored).toBeInstanceOf(StoredGroup);
@@ -63,6 +67,49 @@ describe("group store", () => {
     expect(memberCount(stored)).toBe(g.members.length);
     expect(groupRequest(stored)).toEqual(effectiveRequest(g.members));
     expect(groupRequest(g)).toEqual(effectiveRequest(g.members));
+  });
+
+  it.each(fixtures().map((g) => [g.id, g] as const))("answers each member's request, delay and init flag of %s from the columns, as its members say", (_, g) => {
+    const stored = storeGroups(fixtures())[g.index]!;
+    const built = vi.spyOn(GroupStore.prototype, "members");
+    g.members.forEach((m, j) => {
+      for (const group of [stored, g]) {
+        expect(memberRequest(group, j)).toEqual(m.request);
+        expect(memberDelay(group, j)).toBe(m.delay);
+        expect(memberInit(group, j)).toBe(m.init);
+      }
+    });
+    expect(built).not.toHaveBeenCalled();
+    built.mockRestore();
+  });
+
+  it.each(fixtures().map((g) => [g.id, g] as const))("reads the requests of %s's Pods, of all its members and of members listed in any order without building them", (_, g) => {
+    const stored = storeGroups(fixtures())[g.index]!;
+    const overhead = resources(250, 100, 0);
+    const built = vi.spyOn(GroupStore.prototype, "members");
+    for (let p = 0; p < podCount(g); p++) {
+      const members = g.members.slice(podFirst(g, p), podEnd(g, p));
+      expect(podRequest(stored, p, overhead)).toEqual(effectiveRequest(members, overhead));
+    }
+    expect(groupEffectiveRequest(stored, overhead)).toEqual(effectiveRequest(g.members, overhead));
+    const listed = g.members.map((_, j) => j).reverse();
+    expect(listedRequest(stored, listed, overhead)).toEqual(effectiveRequest(listed.map((j) => g.members[j]!), overhead));
+    expect(built).not.toHaveBeenCalled();
+    built.mockRestore();
+  });
+
+  it.each(["kube", "naive", "omega", "mesos"])("%s runs colocate groups without building member objects", (strategy) => {
+    const scenario = validateScenario("<test>", {
+      name: "no-members",
+      horizon: 200,
+      cluster: { type: "generate", count: 4, capacity: { cpu: 8000, memory: 16384 } },
+      workload: { type: "generate", groups: 60, rate: 2, members: { min: 1, max: 4 }, request: { cpu: 500, memory: 512 }, duration: 20, delay: { dist: "uniform", min: 0, max: 2 } },
+    });
+    const built = vi.spyOn(GroupStore.prototype, "members");
+    const run = runOnce(scenario, strategy, 1);
+    expect(run.events).toBeGreaterThan(0);
+    expect(built).not.toHaveBeenCalled();
+    built.mockRestore();
   });
 
   it("keeps the members it built until the group has run, then builds them afresh on every ask", () => {

@@ -74,6 +74,24 @@ export class GroupStore {
     return this.firsts[i + 1]! - this.firsts[i]!;
   }
 
+  /** Member j of group i: its request (a new object), delay and init flag. */
+  memberRequest(i: number, j: number): Resources {
+    const k = this.firsts[i]! + j;
+    const values = this.values[k >>> CHUNK_BITS]!;
+    const at = (k & (CHUNK - 1)) * 4;
+    return { cpu: values[at]!, memory: values[at + 1]!, gpu: values[at + 2]! };
+  }
+
+  memberDelay(i: number, j: number): number {
+    const k = this.firsts[i]! + j;
+    return this.values[k >>> CHUNK_BITS]![(k & (CHUNK - 1)) * 4 + 3]!;
+  }
+
+  memberInit(i: number, j: number): boolean {
+    const k = this.firsts[i]! + j;
+    return this.inits[k >>> CHUNK_BITS]![k & (CHUNK - 1)] === 1;
+  }
+
   /** What the group asks for in all: the sum of its app containers, or its largest init container (no objects built). */
   request(i: number): Resources {
     let cpu = 0;
@@ -137,7 +155,7 @@ const CHUNK = 1 << CHUNK_BITS;
 const SHARED_REQUESTS = 4;
 
 /** A group's fields other than its members. */
-export type GroupFields = Omit<Group, "members" | "forgetMembers">;
+export type GroupFields = Omit<Group, "members" | "forgetMembers" | "memberCount" | "memberRequest" | "memberDelay" | "memberInit">;
 
 /**
  * A group whose members are held by a GroupStore: its own fields as a plain
@@ -191,9 +209,21 @@ export class StoredGroup implements Group {
     return members;
   }
 
-  /** Its number of members, without building them. */
+  /** Its number of members, and member j's request, delay and init flag, without building them. */
   get memberCount(): number {
     return this.store.memberCount(this.index);
+  }
+
+  memberRequest(j: number): Resources {
+    return this.store.memberRequest(this.index, j);
+  }
+
+  memberDelay(j: number): number {
+    return this.store.memberDelay(this.index, j);
+  }
+
+  memberInit(j: number): boolean {
+    return this.store.memberInit(this.index, j);
   }
 
   /** What it asks for in all (effectiveRequest of every member, no overhead), without building its members. */
@@ -219,10 +249,7 @@ export function storeGroups(groups: Iterable<Group>): StoredGroup[] {
   return out;
 }
 
-/** The group's number of members (a stored group answers without building them). */
-export function memberCount(g: Group): number {
-  return g instanceof StoredGroup ? g.memberCount : g.members.length;
-}
+export { memberCount } from "./group.ts";
 
 /** What the group asks for in all: effectiveRequest of every member, without overhead (a stored group answers from its columns). */
 export function groupRequest(g: Group): Resources {

@@ -70,6 +70,35 @@ export interface Group {
    * compact workload, sim/model/group-store.ts, builds them again if asked).
    */
   forgetMembers?(): void;
+  /**
+   * A group of a compact workload (sim/model/group-store.ts) answers these
+   * from its columns without building `members`; read them through
+   * memberCount, memberRequest, memberDelay and memberInit below.
+   */
+  readonly memberCount?: number;
+  memberRequest?(j: number): Resources;
+  memberDelay?(j: number): number;
+  memberInit?(j: number): boolean;
+}
+
+/** The group's number of members. */
+export function memberCount(g: Group): number {
+  return g.memberCount ?? g.members.length;
+}
+
+/** Member j's request (a fresh object for a stored group). */
+export function memberRequest(g: Group, j: number): Resources {
+  return g.memberRequest !== undefined ? g.memberRequest(j) : g.members[j]!.request;
+}
+
+/** Member j's delay after the group's submit. */
+export function memberDelay(g: Group, j: number): number {
+  return g.memberDelay !== undefined ? g.memberDelay(j) : g.members[j]!.delay;
+}
+
+/** Whether member j is an init container. */
+export function memberInit(g: Group, j: number): boolean {
+  return g.memberInit !== undefined ? g.memberInit(j) : g.members[j]!.init;
 }
 
 /** A copy of the group as a plain object, with `changes` applied (fields the group lacks stay absent). */
@@ -105,7 +134,7 @@ export function podFirst(group: Group, p: number): number {
 
 /** One past the last member of Pod `p`. */
 export function podEnd(group: Group, p: number): number {
-  return group.pods === undefined ? group.members.length : group.pods[p + 1]!;
+  return group.pods === undefined ? memberCount(group) : group.pods[p + 1]!;
 }
 
 /** The Pod that holds member `m` (binary search over the Pod offsets). */
@@ -129,12 +158,29 @@ export function quorum(group: Group): number {
 
 /** The request Kubernetes accounts for Pod `p` of the group (effectiveRequest of its containers). */
 export function podRequest(group: Group, p: number, overhead: Resources = ZERO): Resources {
-  return effectiveRequest(podMembers(group, p), overhead);
+  return rangeRequest(group, podFirst(group, p), podEnd(group, p), overhead);
 }
 
-/** The members of Pod `p`. */
-export function podMembers(group: Group, p: number): readonly Member[] {
-  return group.pods === undefined ? group.members : group.members.slice(podFirst(group, p), podEnd(group, p));
+/** effectiveRequest of every member of the group, read one by one without building them. */
+export function groupEffectiveRequest(group: Group, overhead: Resources = ZERO): Resources {
+  return rangeRequest(group, 0, memberCount(group), overhead);
+}
+
+/** effectiveRequest of the members listed (indices, in the list's order), read one by one. */
+export function listedRequest(group: Group, members: readonly number[], overhead: Resources = ZERO): Resources {
+  return rangeRequest(group, 0, members.length, overhead, members);
+}
+
+/** effectiveRequest of members from..to-1 in order (or of list[from..to-1]), read one by one without building the members. */
+function rangeRequest(group: Group, from: number, to: number, overhead: Resources, list?: readonly number[]): Resources {
+  let apps = ZERO;
+  let init = ZERO;
+  for (let k = from; k < to; k++) {
+    const j = list === undefined ? k : list[k]!;
+    if (memberInit(group, j)) init = max(init, memberRequest(group, j));
+    else apps = add(apps, memberRequest(group, j));
+  }
+  return add(max(apps, init), overhead);
 }
 
 /**

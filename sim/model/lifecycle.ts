@@ -2,7 +2,7 @@ import { Phase, type EventId, type Simulator } from "../engine/index.ts";
 import { Ev, type EventLog } from "../metrics/log.ts";
 import type { Cluster } from "./cluster.ts";
 import { NodeLists, type OnNode } from "./node-lists.ts";
-import { podCount, podEnd, podFirst, podOf, quorum, type Group } from "./group.ts";
+import { memberCount, podCount, podEnd, podFirst, podOf, quorum, type Group } from "./group.ts";
 import type { Resources } from "./resources.ts";
 
 /** Some members of one group running on one node under one allocation. */
@@ -101,7 +101,7 @@ export class Lifecycle {
    */
   allPodsRan(group: number): boolean {
     const g = this.groups[this.index(group)]!;
-    if (g.pods === undefined) return this.running[group] === g.members.length;
+    if (g.pods === undefined) return this.running[group] === memberCount(g);
     const pods = this.pods[group];
     if (pods === undefined) return false;
     return g.kind === "job" ? pods.everUp === podCount(g) : pods.full;
@@ -153,8 +153,8 @@ export class Lifecycle {
     const g = this.index(group.index);
     if (this.done[g] === 1) throw new Error(`lifecycle: group ${group.id} already finished`);
     const running = this.running[g]!;
-    if (running + members > group.members.length) {
-      throw new Error(`lifecycle: group ${group.id} would run ${running + members} of ${group.members.length} members`);
+    if (running + members > memberCount(group)) {
+      throw new Error(`lifecycle: group ${group.id} would run ${running + members} of ${memberCount(group)} members`);
     }
     if (group.pods !== undefined) {
       const p = podOf(group, first);
@@ -181,7 +181,7 @@ export class Lifecycle {
       this.adoptPod(group, task);
       return task;
     }
-    if (running === group.members.length) {
+    if (running === memberCount(group)) {
       this.log.push(now, Ev.GroupStart, g);
       // An infinite duration (placeOnce) never ends.
       if (Number.isFinite(group.duration)) this.finishEvent[g] = this.sim.after(group.duration, Phase.Release, () => this.finish(group));

@@ -1,6 +1,6 @@
 import { Phase } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
-import { effectiveRequest, type Group } from "../model/group.ts";
+import { groupEffectiveRequest, listedRequest, memberCount, type Group } from "../model/group.ts";
 import { add, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator } from "./mesos/allocator.ts";
 import type { Interest, OfferBatch, OfferSink } from "./mesos/offers.ts";
@@ -69,7 +69,7 @@ class Mesos implements Strategy, OfferSink {
       return {
         group,
         framework,
-        need: wholeGpus(effectiveRequest(group.members, ctx.podOverhead)),
+        need: wholeGpus(groupEffectiveRequest(group, ctx.podOverhead)),
         arrivedMembers: [],
         status: "unknown",
         holdNode: -1,
@@ -98,9 +98,9 @@ class Mesos implements Strategy, OfferSink {
   onMemberArrival(group: Group, member: number): void {
     if (group.pods !== undefined) return this.gangs.arrive(group, member);
     const g = this.states[group.index]!;
-    g.arrivedMembers.push(group.members[member]!);
+    g.arrivedMembers.push(member);
     if (g.status === "unschedulable") return;
-    if (g.arrivedMembers.length === group.members.length) {
+    if (g.arrivedMembers.length === memberCount(group)) {
       this.ctx.log.push(this.ctx.sim.now, Ev.Created, group.index);
       if (!this.ctx.cluster.fitsAnyNode(g.need, group.selector)) {
         this.markUnschedulable(g);
@@ -219,8 +219,8 @@ class Mesos implements Strategy, OfferSink {
   }
 
   private view(g: GroupState): GroupView {
-    const allArrived = g.arrivedMembers.length === g.group.members.length;
-    const target = this.params.target === "declared" || allArrived ? g.need : wholeGpus(effectiveRequest(g.arrivedMembers, this.ctx.podOverhead));
+    const allArrived = g.arrivedMembers.length === memberCount(g.group);
+    const target = this.params.target === "declared" || allArrived ? g.need : wholeGpus(listedRequest(g.group, g.arrivedMembers, this.ctx.podOverhead));
     const selector = g.group.selector;
     const mask = selector === undefined ? undefined : this.ctx.cluster.selectorMask(selector);
     return { index: g.group.index, allArrived, need: g.need, target, holdNode: g.holdNode, held: g.held, mask };
@@ -251,11 +251,11 @@ class Mesos implements Strategy, OfferSink {
       }
     }
     candidates.sort((a, b) => a.group.index - b.group.index);
-    const complete = candidates.filter((g) => g.holdNode >= 0 && !g.waiting && g.arrivedMembers.length === g.group.members.length);
+    const complete = candidates.filter((g) => g.holdNode >= 0 && !g.waiting && g.arrivedMembers.length === memberCount(g.group));
     const views = candidates.map((g) => this.view(g));
     const actions = planDecision(views, offers, this.params.hold);
     let units = 0;
-    for (const a of actions) if (a.kind === "launch") units += this.ctx.groups[a.group]!.members.length;
+    for (const a of actions) if (a.kind === "launch") units += memberCount(this.ctx.groups[a.group]!);
     // Gangs and jobs plan on what the colocate groups' actions leave of the offers.
     const gangActions = this.gangs.wants(f.id) && offers !== NO_OFFERS ? this.gangs.plan(f.id, offers, this.leftAfter(offers, actions)) : [];
     units += gangActions.length;
@@ -380,7 +380,7 @@ class Mesos implements Strategy, OfferSink {
     f.alloc = sub(f.alloc, fromOffer);
     // A group lost with a node that failed meanwhile starts nothing: what it took goes back to the
     // allocator for the next round (the master recovers a failed launch's resources).
-    if (lifecycle.start(g.group, g.group.members.length, node, g.need) === undefined) this.allocator.markChanged(node);
+    if (lifecycle.start(g.group, memberCount(g.group), node, g.need) === undefined) this.allocator.markChanged(node);
     f.alloc = add(f.alloc, g.need);
   }
 

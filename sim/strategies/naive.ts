@@ -1,5 +1,6 @@
 import { Ev } from "../metrics/log.ts";
-import { effectiveRequest, podOf, type Group } from "../model/group.ts";
+import { memberCount, memberInit, memberRequest, podOf, type Group } from "../model/group.ts";
+import { add, max, ZERO } from "../model/resources.ts";
 import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
 import { nonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
@@ -31,10 +32,13 @@ class Naive implements Strategy {
 
   onMemberArrival(group: Group, member: number): void {
     const { sim, log, podOverhead } = this.ctx;
-    const spec = group.members[member]!;
-    if (++this.arrived[group.index]! === group.members.length) log.push(sim.now, Ev.Created, group.index);
+    if (++this.arrived[group.index]! === memberCount(group)) log.push(sim.now, Ev.Created, group.index);
     if (this.rejected[group.index]) return;
-    const queued = this.scheduler.submit(group, member, 1, effectiveRequest([spec], podOverhead), nonZeroRequest([spec.request], [], podOverhead), podOf(group, member));
+    // The container alone as a Pod: effectiveRequest([it], podOverhead) step by step, and its non-zero request as an app container.
+    const request = memberRequest(group, member);
+    const init = memberInit(group, member);
+    const effective = add(max(init ? ZERO : add(ZERO, request), init ? max(ZERO, request) : ZERO), podOverhead);
+    const queued = this.scheduler.submit(group, member, 1, effective, nonZeroRequest([request], [], podOverhead), podOf(group, member));
     if (!queued) this.rejected[group.index] = 1;
   }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES, oneNodeSync, type SyncedSeqs } from "../model/claims.ts";
-import { effectiveRequest, podCount, podEnd, podFirst, podRequest, type Group } from "../model/group.ts";
+import { groupEffectiveRequest, memberCount, memberRequest, podCount, podEnd, podFirst, podRequest, type Group } from "../model/group.ts";
 import { MemberFlags } from "../model/member-flags.ts";
 import { PodArrivals } from "./kube/arrivals.ts";
 import { planPods } from "./omega/pods.ts";
@@ -140,11 +140,11 @@ class Omega implements Strategy {
     }
     this.arrived.set(group.index, member);
     g.arrivedCount++;
-    const complete = g.arrivedCount === group.members.length;
+    const complete = g.arrivedCount === memberCount(group);
     if (complete) {
       const { sim, log, cluster, podOverhead } = this.ctx;
       log.push(sim.now, Ev.Created, group.index);
-      if (!cluster.fitsAnyNode(effectiveRequest(group.members, podOverhead), group.selector)) {
+      if (!cluster.fitsAnyNode(groupEffectiveRequest(group, podOverhead), group.selector)) {
         this.end(g, Ev.Unschedulable);
         return;
       }
@@ -216,7 +216,7 @@ class Omega implements Strategy {
   private toPlace(g: GroupState): number[] {
     const out: number[] = [];
     const index = g.group.index;
-    for (let m = 0; m < g.group.members.length; m++) if (this.arrived.has(index, m) && !this.running.has(index, m)) out.push(m);
+    for (let m = 0, n = memberCount(g.group); m < n; m++) if (this.arrived.has(index, m) && !this.running.has(index, m)) out.push(m);
     return out;
   }
 
@@ -255,7 +255,7 @@ class Omega implements Strategy {
   /** Sync: decide on the live state, remembering the sequence numbers of the node claimed. */
   private plan(s: Scheduler, g: GroupState, members: readonly number[]): Plan {
     const { cluster, podOverhead } = this.ctx;
-    const requests = members.map((m) => g.group.members[m]!.request);
+    const requests = members.map((m) => memberRequest(g.group, m));
     if (g.node >= 0) {
       if (!cluster.fits(g.node, sum(requests))) return { kind: "rollback", node: g.node };
       const claims = members.map((m, i) => new ClaimDelta(g.node, requests[i]!, m));
@@ -306,7 +306,7 @@ class Omega implements Strategy {
       return result.committed.length > 0;
     }
     log.push(now, Ev.Commit, g.group.index, plan.claims[0]!.node, g.scheduler, result.committed.length);
-    if (g.runningCount === g.group.members.length) {
+    if (g.runningCount === memberCount(g.group)) {
       g.phase = "placed";
     } else if (this.toPlace(g).length > 0) {
       this.enqueue(g);

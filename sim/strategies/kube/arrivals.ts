@@ -1,4 +1,4 @@
-import { podCount, podEnd, podFirst, podOf, type Group } from "../../model/group.ts";
+import { memberCount, podCount, podEnd, podFirst, podOf, type Group } from "../../model/group.ts";
 
 /**
  * Which Pods of each group exist: a Pod exists once every one of its
@@ -20,7 +20,7 @@ export class PodArrivals {
   /** Member `m` of the group arrived: the index of the Pod it completes, or -1. */
   arrive(group: Group, m: number): number {
     if (group.pods === undefined) {
-      if (++this.arrived[group.index]! < group.members.length) return -1;
+      if (++this.arrived[group.index]! < memberCount(group)) return -1;
       this.complete[group.index] = 1;
       return 0;
     }

@@ -1,7 +1,7 @@
 import { Phase, type Rng } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
 import { NodeLists } from "../../model/node-lists.ts";
-import { podEnd, podFirst, podMembers, podRequest, type Group } from "../../model/group.ts";
+import { memberInit, memberRequest, podEnd, podFirst, podRequest, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { numFeasibleNodesToFind } from "../scoring.ts";
 import { decisionOf, decisionSeconds, type DecisionTime, type StrategyContext } from "../strategy.ts";
@@ -155,11 +155,12 @@ export class PodScheduler {
   /** Creates and queues Pod `p` of the group, whole (its containers; the Pod overhead counted). */
   submitPod(group: Group, p: number): boolean {
     const overhead = this.ctx.podOverhead;
-    const members = podMembers(group, p);
-    const apps = members.filter((m) => !m.init).map((m) => m.request);
-    const inits = members.filter((m) => m.init).map((m) => m.request);
     const first = podFirst(group, p);
-    return this.submit(group, first, podEnd(group, p) - first, podRequest(group, p, overhead), nonZeroRequest(apps, inits, overhead), p);
+    const end = podEnd(group, p);
+    const apps: Resources[] = [];
+    const inits: Resources[] = [];
+    for (let j = first; j < end; j++) (memberInit(group, j) ? inits : apps).push(memberRequest(group, j));
+    return this.submit(group, first, end - first, podRequest(group, p, overhead), nonZeroRequest(apps, inits, overhead), p);
   }
 
   /** Moves the Pods of `group` that wait in backoff or among the unschedulable straight to activeQ (PodsToActivate). */

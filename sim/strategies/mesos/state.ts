@@ -1,5 +1,5 @@
 import { GPU_DEVICE } from "../../model/gpu-devices.ts";
-import type { Group, Member } from "../../model/group.ts";
+import type { Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { EventId } from "../../engine/index.ts";
 import type { OfferBatch } from "./offers.ts";
@@ -23,7 +23,8 @@ export interface GroupState {
   readonly group: Group;
   readonly framework: number;
   readonly need: Resources;
-  readonly arrivedMembers: Member[];
+  /** The members arrived so far (indices, in arrival order). */
+  readonly arrivedMembers: number[];
   status: Status;
   holdNode: number;
   holds: Hold[];
