@@ -123,42 +123,43 @@ export class GroupTable {
    * with the run's own fields formatted once.
    */
   csvLines(columns: readonly (keyof GroupRow)[], from: number, to: number, extra: readonly string[] = []): string {
-    const fields = columns.map((c) => this.field(c));
-    const n = fields.length;
+    const count = Math.max(0, to - from);
+    if (count === 0) return "";
+    // Column by column (each a loop of one kind of cell), then joined row by row.
+    const cells = columns.map((c) => this.cells(c, from, count));
+    const n = cells.length;
     const parts: string[] = new Array(n + extra.length);
     for (let i = 0; i < extra.length; i++) parts[n + i] = extra[i]!;
-    const lines: string[] = new Array(Math.max(0, to - from));
-    for (let g = from; g < to; g++) {
-      for (let i = 0; i < n; i++) parts[i] = fields[i]!(g);
-      lines[g - from] = parts.join(",");
+    const lines: string[] = new Array(count);
+    for (let r = 0; r < count; r++) {
+      for (let i = 0; i < n; i++) parts[i] = cells[i]![r]!;
+      lines[r] = parts.join(",");
     }
-    return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+    return `${lines.join("\n")}\n`;
   }
 
-  /** How one column's field of group g is written (csvField's casts). */
-  private field(column: keyof GroupRow): (g: number) => string {
+  /** One column's fields of groups from .. from + count - 1 (csvField's casts). */
+  private cells(column: keyof GroupRow, from: number, count: number): readonly string[] {
+    const out: string[] = new Array(count);
     switch (column) {
       case "run_id":
       case "scenario":
-      case "strategy": {
-        const text = sequential(csvField(this.run[column === "run_id" ? "runId" : column]));
-        return () => text;
-      }
-      case "seed": {
-        const text = csvField(this.run.seed);
-        return () => text;
-      }
+      case "strategy":
+        return out.fill(sequential(csvField(this.run[column === "run_id" ? "runId" : column])));
+      case "seed":
+        return out.fill(csvField(this.run.seed));
     }
     if ((GROUP_NUMBERS as readonly string[]).includes(column)) {
       const values = this.numbers[column as NumberColumn];
-      return (g) => formatNumber(values[g]!);
-    }
-    if ((GROUP_FLAGS as readonly string[]).includes(column)) {
+      for (let r = 0; r < count; r++) out[r] = formatNumber(values[from + r]!);
+    } else if ((GROUP_FLAGS as readonly string[]).includes(column)) {
       const values = this.flags[column as FlagColumn];
-      return (g) => (values[g] === 1 ? "true" : "false");
+      for (let r = 0; r < count; r++) out[r] = values[from + r] === 1 ? "true" : "false";
+    } else {
+      const values = this.texts[column as TextColumn];
+      for (let r = 0; r < count; r++) out[r] = csvField(values[from + r]!);
     }
-    const values = this.texts[column as TextColumn];
-    return (g) => csvField(values[g]!);
+    return out;
   }
 }
 
