@@ -51,7 +51,8 @@ process.stdout.write(
     us_per_group: (wall * 1e6) / groups,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     live_heap_mb: live.heapUsed / 1048576,
-    typed_arrays_mb: live.arrayBuffers / 1048576,
+    // The event log is in resizable buffers, which process.memoryUsage() does not count.
+    typed_arrays_mb: (live.arrayBuffers + result.log.bytes) / 1048576,
     completed: tables.run.completed,
     correct_rate: tables.run.correct_rate,
   })}\n`,

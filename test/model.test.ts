@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Ev, EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import { effectiveRequest, type Member } from "../sim/model/group.ts";
 import { resources, ZERO, type Resources } from "../sim/model/resources.ts";
@@ -91,5 +92,25 @@ describe("the cluster's free-resource bound (kube skips a scan no node can satis
       ),
       { numRuns: 300, seed: 20261204 },
     );
+  });
+});
+
+describe("the event log", () => {
+  it("keeps every event, in order, as its columns grow in place past their first room", () => {
+    const log = new EventLog();
+    const n = 5000; // several growths from the first 1,024
+    for (let i = 0; i < n; i++) log.push(i / 10, Ev.TaskStart, i % 97, i % 13, i, i * 1.5, -i, i === 4321 ? Number.NaN : 0.25);
+    expect(log.length).toBe(n);
+    expect(log.bytes).toBeGreaterThanOrEqual(n * 45);
+    for (const i of [0, 1023, 1024, 2047, 2048, 4095, 4096, 4321, n - 1]) {
+      expect([log.t[i], log.kind[i], log.group[i], log.node[i], log.id[i], log.r0[i], log.r1[i]]).toEqual([i / 10, Ev.TaskStart, i % 97, i % 13, i, i * 1.5, -i]);
+      expect(log.r2[i]).toBe(i === 4321 ? Number.NaN : 0.25);
+    }
+  });
+
+  it("refuses an event earlier than the last", () => {
+    const log = new EventLog();
+    log.push(2, Ev.Created, 0);
+    expect(() => log.push(1, Ev.Created, 1)).toThrow(/time went backwards/);
   });
 });

@@ -109,22 +109,61 @@ export const DeadlockResolution = {
 export type EvKind = (typeof Ev)[keyof typeof Ev];
 
 const INITIAL = 1024;
+/** Bytes per event across the columns (t, kind, group, node, id, r0, r1, r2). */
+const COLUMN_BYTES = [8, 1, 4, 4, 4, 8, 8, 8] as const;
+const EVENT_BYTES = COLUMN_BYTES.reduce((a, b) => a + b, 0);
+
+/** An ES2024 resizable ArrayBuffer (Node 20 has them; the ES2023 library the code is checked against does not describe them). */
+interface ResizableBuffer extends ArrayBuffer {
+  resize(byteLength: number): void;
+}
+const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+
+/**
+ * Room reserved per log, in events: address space only, memory is taken as
+ * the log fills. 2^28 events (12 GB of address space per log); fewer where
+ * the address space is limited (ulimit -v).
+ */
+function reserve(): { buffers: ResizableBuffer[]; max: number } {
+  for (let max = 2 ** 28; ; max /= 4) {
+    try {
+      return { buffers: COLUMN_BYTES.map((size) => new Resizable(INITIAL * size, { maxByteLength: max * size })), max };
+    } catch (err) {
+      if (!(err instanceof RangeError) || max <= 2 ** 20) throw err;
+    }
+  }
+}
 
 /**
  * An append-only, columnar record of what happened. Columns are typed arrays
- * that double when full, so recording an event allocates nothing per event.
+ * over resizable buffers that grow in place when full (no copy, and no
+ * memory touched but the events', which on a VM page-faulting at ~2.7 ms per
+ * MB was most of what a doubling cost); recording an event allocates nothing.
  */
 export class EventLog {
   private cap = INITIAL;
   length = 0;
-  t = new Float64Array(INITIAL);
-  kind = new Uint8Array(INITIAL);
-  group = new Int32Array(INITIAL);
-  node = new Int32Array(INITIAL);
-  id = new Int32Array(INITIAL);
-  r0 = new Float64Array(INITIAL);
-  r1 = new Float64Array(INITIAL);
-  r2 = new Float64Array(INITIAL);
+  private readonly buffers: ResizableBuffer[];
+  private readonly max: number;
+  // The columns: views of the first `cap` events of each buffer, made anew when the buffers grow.
+  t!: Float64Array;
+  kind!: Uint8Array;
+  group!: Int32Array;
+  node!: Int32Array;
+  id!: Int32Array;
+  r0!: Float64Array;
+  r1!: Float64Array;
+  r2!: Float64Array;
+
+  constructor() {
+    ({ buffers: this.buffers, max: this.max } = reserve());
+    this.view();
+  }
+
+  /** Bytes the columns hold now (process.memoryUsage() counts no resizable buffer). */
+  get bytes(): number {
+    return this.cap * EVENT_BYTES;
+  }
 
   push(t: number, kind: EvKind, group: number, node = -1, id = -1, r0 = 0, r1 = 0, r2 = 0): void {
     if (this.length > 0 && t < this.t[this.length - 1]!) {
@@ -147,31 +186,23 @@ export class EventLog {
   }
 
   private grow(): void {
-    const cap = this.cap * 2;
-    this.t = growF64(this.t, cap);
-    this.kind = growU8(this.kind, cap);
-    this.group = growI32(this.group, cap);
-    this.node = growI32(this.node, cap);
-    this.id = growI32(this.id, cap);
-    this.r0 = growF64(this.r0, cap);
-    this.r1 = growF64(this.r1, cap);
-    this.r2 = growF64(this.r2, cap);
+    const cap = Math.min(this.cap * 2, this.max);
+    if (cap === this.cap) throw new Error(`event log: a run of more than ${this.max} events`);
+    this.buffers.forEach((buffer, c) => buffer.resize(cap * COLUMN_BYTES[c]!));
     this.cap = cap;
+    this.view();
   }
-}
 
-function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
-}
-function growI32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
-function growU8(a: Uint8Array, cap: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(cap);
-  b.set(a);
-  return b;
+  private view(): void {
+    const cap = this.cap;
+    const [t, kind, group, node, id, r0, r1, r2] = this.buffers as [ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer];
+    this.t = new Float64Array(t, 0, cap);
+    this.kind = new Uint8Array(kind, 0, cap);
+    this.group = new Int32Array(group, 0, cap);
+    this.node = new Int32Array(node, 0, cap);
+    this.id = new Int32Array(id, 0, cap);
+    this.r0 = new Float64Array(r0, 0, cap);
+    this.r1 = new Float64Array(r1, 0, cap);
+    this.r2 = new Float64Array(r2, 0, cap);
+  }
 }
