@@ -4,6 +4,8 @@ import { Ev, EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
 import type { Group } from "../sim/model/group.ts";
 import { Lifecycle } from "../sim/model/lifecycle.ts";
+import { groupTable } from "../sim/metrics/summary/groups.ts";
+import type { RunRecord } from "../sim/metrics/summary/record.ts";
 import { resources } from "../sim/model/resources.ts";
 
 const CPU = 1000;
@@ -115,5 +117,26 @@ describe("lifecycle", () => {
     const g = groupOf(0, 2);
     const w = world([g, groupOf(1, 1)]);
     expect(() => act(w, g)).toThrow(message);
+  });
+});
+
+describe("groups.csv's nodes and outcome, from the lifecycle's log", () => {
+  const table = [
+    { name: "members started as tasks of their own on one node", tasks: [[1, 0], [1, 0]], nodes: "n0", outcome: "completed" },
+    { name: "members started as tasks on two nodes", tasks: [[1, 0], [1, 1]], nodes: "n0;n1", outcome: "split" },
+    { name: "members started as one task", tasks: [[2, 1]], nodes: "n1", outcome: "completed" },
+  ] as const;
+  it.each(table)("$name: $nodes, $outcome", ({ tasks, nodes, outcome }) => {
+    const g = groupOf(0, 2);
+    const w = world([g]);
+    let first = 0;
+    for (const [members, node] of tasks) {
+      w.lifecycle.start(g, members, node, resources(members * CPU, members), first);
+      first += members;
+    }
+    w.sim.run(100);
+    const run: RunRecord = { runId: "r", scenario: "s", strategy: "t", seed: 1, workload: { groups: [g], classes: [] }, cluster: { total: resources(128 * CPU, 2048), name: (n) => w.cluster.name(n) }, log: w.log, end: 100, sampleEvery: 10, events: w.log.length };
+    const row = groupTable(run).row(0);
+    expect([row.nodes, row.outcome]).toEqual([nodes, outcome]);
   });
 });

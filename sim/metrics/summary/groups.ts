@@ -74,7 +74,8 @@ export function groupTable(run: RunRecord): GroupTable {
   const startNode = new Int32Array(n).fill(NONE);
   const severalStartNodes = new Map<number, number[]>();
   const setStartNodes = (g: number, nodes: number[]): void => {
-    if (nodes.length === 1) startNode[g] = nodes[0]!;
+    // Tasks all on one node (omega claims member by member) are that node: the list's distinct nodes, as the end reads them.
+    if (nodes.length > 0 && nodes.every((node) => node === nodes[0])) startNode[g] = nodes[0]!;
     else {
       startNode[g] = SEVERAL;
       severalStartNodes.set(g, nodes);
