@@ -124,6 +124,9 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
     });
     return results.map((r) => r.run);
   } catch (err) {
+    // Stop the other threads first: one still writing its part while the temp folder goes made the removal
+    // fail (ENOTEMPTY) and hid the run's own error.
+    await threads.terminate();
     out.abort();
     throw err;
   } finally {
