@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { RngStreams, Simulator } from "../sim/engine/index.ts";
 import { EventLog } from "../sim/metrics/log.ts";
 import { Cluster } from "../sim/model/cluster.ts";
-import { copyGroup, effectiveRequest, groupEffectiveRequest, listedRequest, memberDelay, memberInit, memberRequest, podCount, podEnd, podFirst, podRequest, type Group, type Member } from "../sim/model/group.ts";
+import { copyGroup, effectiveRequest, listedRequest, memberDelay, memberInit, memberRequest, podCount, podEnd, podFirst, podRequest, type Group, type Member } from "../sim/model/group.ts";
 import { GroupStore, StoredGroup, groupRequest, memberCount, storeGroups } from "../sim/model/group-store.ts";
 import { MemberFlags } from "../sim/model/member-flags.ts";
 import { Lifecycle } from "../sim/model/lifecycle.ts";
-import { resources } from "../sim/model/resources.ts";
+import { add, resources } from "../sim/model/resources.ts";
 import { buildWorkload } from "../sim/workload/build.ts";
 import { validateScenario } from "../sim/workload/scenario.ts";
 import { runOnce } from "../sim/runner.ts";
@@ -91,7 +91,7 @@ describe("group store", () => {
       const members = g.members.slice(podFirst(g, p), podEnd(g, p));
       expect(podRequest(stored, p, overhead)).toEqual(effectiveRequest(members, overhead));
     }
-    expect(groupEffectiveRequest(stored, overhead)).toEqual(effectiveRequest(g.members, overhead));
+    expect(add(groupRequest(stored), overhead)).toEqual(effectiveRequest(g.members, overhead));
     const listed = g.members.map((_, j) => j).reverse();
     expect(listedRequest(stored, listed, overhead)).toEqual(effectiveRequest(listed.map((j) => g.members[j]!), overhead));
     expect(built).not.toHaveBeenCalled();

@@ -161,11 +161,6 @@ export function podRequest(group: Group, p: number, overhead: Resources = ZERO):
   return rangeRequest(group, podFirst(group, p), podEnd(group, p), overhead);
 }
 
-/** effectiveRequest of every member of the group, read one by one without building them. */
-export function groupEffectiveRequest(group: Group, overhead: Resources = ZERO): Resources {
-  return rangeRequest(group, 0, memberCount(group), overhead);
-}
-
 /** effectiveRequest of the members listed (indices, in the list's order), read one by one. */
 export function listedRequest(group: Group, members: readonly number[], overhead: Resources = ZERO): Resources {
   return rangeRequest(group, 0, members.length, overhead, members);

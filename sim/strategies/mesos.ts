@@ -1,6 +1,7 @@
 import { Phase } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
-import { groupEffectiveRequest, listedRequest, memberCount, type Group } from "../model/group.ts";
+import { listedRequest, memberCount, type Group } from "../model/group.ts";
+import { groupRequest } from "../model/group-store.ts";
 import { add, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator } from "./mesos/allocator.ts";
 import type { Interest, OfferBatch, OfferSink } from "./mesos/offers.ts";
@@ -69,7 +70,7 @@ class Mesos implements Strategy, OfferSink {
       return {
         group,
         framework,
-        need: wholeGpus(groupEffectiveRequest(group, ctx.podOverhead)),
+        need: wholeGpus(add(groupRequest(group), ctx.podOverhead)),
         arrivedMembers: [],
         status: "unknown",
         holdNode: -1,

@@ -1,6 +1,5 @@
 import { Ev } from "../metrics/log.ts";
-import { memberCount, memberInit, memberRequest, podOf, type Group } from "../model/group.ts";
-import { add, max, ZERO } from "../model/resources.ts";
+import { listedRequest, memberCount, memberRequest, podOf, type Group } from "../model/group.ts";
 import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
 import { nonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
@@ -34,11 +33,9 @@ class Naive implements Strategy {
     const { sim, log, podOverhead } = this.ctx;
     if (++this.arrived[group.index]! === memberCount(group)) log.push(sim.now, Ev.Created, group.index);
     if (this.rejected[group.index]) return;
-    // The container alone as a Pod: effectiveRequest([it], podOverhead) step by step, and its non-zero request as an app container.
-    const request = memberRequest(group, member);
-    const init = memberInit(group, member);
-    const effective = add(max(init ? ZERO : add(ZERO, request), init ? max(ZERO, request) : ZERO), podOverhead);
-    const queued = this.scheduler.submit(group, member, 1, effective, nonZeroRequest([request], [], podOverhead), podOf(group, member));
+    // The container alone as a Pod, its non-zero request counted as an app container's.
+    const effective = listedRequest(group, [member], podOverhead);
+    const queued = this.scheduler.submit(group, member, 1, effective, nonZeroRequest([memberRequest(group, member)], [], podOverhead), podOf(group, member));
     if (!queued) this.rejected[group.index] = 1;
   }
 

@@ -2,11 +2,12 @@ import { z } from "zod";
 import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES, oneNodeSync, type SyncedSeqs } from "../model/claims.ts";
-import { groupEffectiveRequest, memberCount, memberRequest, podCount, podEnd, podFirst, podRequest, type Group } from "../model/group.ts";
+import { memberCount, memberRequest, podCount, podEnd, podFirst, podRequest, type Group } from "../model/group.ts";
 import { MemberFlags } from "../model/member-flags.ts";
 import { PodArrivals } from "./kube/arrivals.ts";
 import { planPods } from "./omega/pods.ts";
 import { add, sum } from "../model/resources.ts";
+import { groupRequest } from "../model/group-store.ts";
 import { makePlacer, PLACEMENTS, type Placer } from "./omega/placement.ts";
 import { assignOwners, decisionOf, decisionSeconds, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 import { perClassCount } from "./per-class.ts";
@@ -144,7 +145,7 @@ class Omega implements Strategy {
     if (complete) {
       const { sim, log, cluster, podOverhead } = this.ctx;
       log.push(sim.now, Ev.Created, group.index);
-      if (!cluster.fitsAnyNode(groupEffectiveRequest(group, podOverhead), group.selector)) {
+      if (!cluster.fitsAnyNode(add(groupRequest(group), podOverhead), group.selector)) {
         this.end(g, Ev.Unschedulable);
         return;
       }

@@ -222,7 +222,7 @@
     (result i32)
     (local $node i32) (local $examined i32) (local $found i32) (local $at8 i32) (local $at4 i32)
     (local $capC f64) (local $capM f64) (local $freeC f64) (local $freeM f64) (local $usedC f64) (local $usedM f64)
-    (local $reqC f64) (local $reqM f64) (local $fc f64) (local $fm f64)
+    (local $reqC f64) (local $reqM f64) (local $fc f64) (local $fm f64) (local $sum f64) (local $weights f64)
     (local $score f64) (local $best f64) (local $draws i32) (local $group i32)
     (local $fitWeight f64) (local $cpuWeight f64) (local $memoryWeight f64) (local $balancedWeight f64) (local $perBothWeights f64)
     (local $freeCpu i32) (local $freeMemory i32) (local $freeGpu i32) (local $capCpu i32) (local $capMemory i32)
@@ -311,32 +311,32 @@
                 (local.set $usedM (f64.sub (local.get $capM) (local.get $freeM)))
                 (local.set $reqC (f64.add (f64.add (local.get $usedC) (f64.load (i32.add (local.get $extraCpu) (local.get $at8)))) (local.get $nzc)))
                 (local.set $reqM (f64.add (f64.add (local.get $usedM) (f64.load (i32.add (local.get $extraMemory) (local.get $at8)))) (local.get $nzm)))
-                (local.set $fc (f64.const 0)) ;; the fit's sum
-                (local.set $fm (f64.const 0)) ;; its weights
+                (local.set $sum (f64.const 0))
+                (local.set $weights (f64.const 0))
                 (if (f64.gt (local.get $capC) (f64.const 0))
                   (then
-                    (local.set $fc (f64.mul
+                    (local.set $sum (f64.mul
                       (if (result f64) (f64.gt (local.get $reqC) (local.get $capC))
                         (then (f64.const 0))
                         (else (f64.convert_i32_s (i32.trunc_sat_f64_s (f64.div (f64.mul (f64.sub (local.get $capC) (local.get $reqC)) (f64.const 100)) (local.get $capC))))))
                       (local.get $cpuWeight)))
-                    (local.set $fm (local.get $cpuWeight))))
+                    (local.set $weights (local.get $cpuWeight))))
                 (if (f64.gt (local.get $capM) (f64.const 0))
                   (then
-                    (local.set $fc (f64.add (local.get $fc) (f64.mul
+                    (local.set $sum (f64.add (local.get $sum) (f64.mul
                       (if (result f64) (f64.gt (local.get $reqM) (local.get $capM))
                         (then (f64.const 0))
                         (else (f64.convert_i32_s (i32.trunc_sat_f64_s (f64.div (f64.mul (f64.sub (local.get $capM) (local.get $reqM)) (f64.const 100)) (local.get $capM))))))
                       (local.get $memoryWeight))))
-                    (local.set $fm (f64.add (local.get $fm) (local.get $memoryWeight)))))
+                    (local.set $weights (f64.add (local.get $weights) (local.get $memoryWeight)))))
                 (local.set $score
                   (f64.add
                     (f64.mul
-                      (if (result f64) (f64.eq (local.get $fm) (f64.const 0))
+                      (if (result f64) (f64.eq (local.get $weights) (f64.const 0))
                         (then (f64.const 0))
-                        (else (f64.trunc (if (result f64) (f64.eq (local.get $fm) (global.get $bothWeights))
-                          (then (f64.mul (local.get $fc) (local.get $perBothWeights)))
-                          (else (f64.div (local.get $fc) (local.get $fm)))))))
+                        (else (f64.trunc (if (result f64) (f64.eq (local.get $weights) (global.get $bothWeights))
+                          (then (f64.mul (local.get $sum) (local.get $perBothWeights)))
+                          (else (f64.div (local.get $sum) (local.get $weights)))))))
                       (local.get $fitWeight))
                     (f64.mul (f64.const 100) (local.get $balancedWeight))))))
             (if (f64.gt (local.get $score) (local.get $best))
