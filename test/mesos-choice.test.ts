@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { runOnce } from "../sim/runner.ts";
 import { DrfRound } from "../sim/strategies/mesos/choice.ts";
-import { holdsBack, RefuseFilters, type Wanting } from "../sim/strategies/mesos/filters.ts";
+import { holdsBack, minOfferThresholds, mayOffer, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes, type Wanting } from "../sim/strategies/mesos/filters.ts";
 import { caseArb, numRuns, propertySeed } from "./support/random-scenario.ts";
 
 /**
@@ -138,6 +138,51 @@ describe("RefuseFilters", () => {
     expect(filters.of(0).live).toBe(true);
     expect(holdsBack(filters.of(0), 2, 5, 1000, 1000, 0)).toBe(true);
     expect(holdsBack(filters.of(0), 1, 5, 1000, 1000, 0)).toBe(false);
+  });
+});
+
+describe("the minimum offer as thresholds (minOfferThresholds, reachesMinOffer)", () => {
+  // --min_allocatable_resources as Mesos states it: one of the quantities set (above zero) reached; none set, anything free.
+  const byDefinition = (free: readonly number[], min: readonly number[]): boolean =>
+    min.every((q) => q === 0) ? free.some((v) => v > 0) : min.some((q, d) => q > 0 && free[d]! >= q);
+  const mins = [
+    [0, 0, 0],
+    [10, 32, 0],
+    [10, 0, 0],
+    [0, 32, 0],
+    [0, 0, 1],
+    [0.5, 0, 0.25],
+  ];
+  const values = [-1, 0, Number.MIN_VALUE, 1e-9, 0.25, 0.5, 1, 9.999, 10, 31, 32, 33, 1e9];
+
+  it.each(mins)("reaches min offer (cpu %d, memory %d, gpu %d) exactly where the definition does, on every free triple", (...min) => {
+    const [cpu, memory, gpu] = min as [number, number, number];
+    const t = minOfferThresholds({ cpu, memory, gpu });
+    for (const c of values) {
+      for (const m of values) {
+        for (const g of values) expect([c, m, g, reachesMinOffer(c, m, g, t.cpu, t.memory, t.gpu)]).toEqual([c, m, g, byDefinition([c, m, g], min)]);
+      }
+    }
+  });
+});
+
+describe("the nodes the wanting frameworks want at all (wantedNodes, wantedAt)", () => {
+  it("a node it leaves out is one that mayOffer refuses for every framework", () => {
+    fc.assert(
+      fc.property(roundArb, (r) => {
+        const wanting = r.wanting.filter((_, f) => r.wants[f]);
+        const { anyNode, first, second, rest } = wantedNodes(wanting, new Uint32Array(NODES));
+        for (let node = 0; node < NODES; node++) {
+          const wanted = wantedAt(node, anyNode, first, second, rest);
+          // Free resources no filter holds back (above every refused amount): mayOffer then says whether the node is wanted at all.
+          const offered = wanting.some((w) => mayOffer(w, node, NOW, 1e9, 1e9, 1e9));
+          expect(wanted).toBe(wanting.some((w) => w.anyNode || w.hoards[node]! > 0));
+          if (!wanted) expect(offered).toBe(false);
+          else expect(offered).toBe(true);
+        }
+      }),
+      { numRuns: numRuns(200), seed: propertySeed(1606) },
+    );
   });
 });
 

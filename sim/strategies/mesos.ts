@@ -366,7 +366,9 @@ class Mesos implements Strategy, OfferSink {
       k++;
     }
     if (k === 0) return;
-    f.alloc = sub(f.alloc, { cpu, memory, gpu });
+    // (Written out: `sub` of a fresh literal here sent declineRest into a loop of deoptimizations, 72 a run on OpenB.)
+    const alloc = f.alloc;
+    f.alloc = { cpu: alloc.cpu - cpu, memory: alloc.memory - memory, gpu: alloc.gpu - gpu };
     log.push(sim.now, Ev.Decline, -1, -1, f.id, k);
     this.allocator.refuse(f.id, declined.subarray(0, k), amounts);
   }

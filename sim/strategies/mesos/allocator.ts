@@ -1,12 +1,13 @@
 import { Phase, type Rng, type EventId } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
+import type { Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
-import { holdsBack, mayOffer, reachesMinOffer, RefuseFilters } from "./filters.ts";
+import { holdsBack, mayOffer, minOfferThresholds, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
 /**
@@ -56,6 +57,10 @@ export class Allocator {
   private readonly batches: RoundBatches;
   /** The nodes whose filter ends, in one expiry: read at once. */
   private readonly ending = new NodeScratch();
+  /** The minimum offer's thresholds (minOfferThresholds). */
+  private readonly minOffer: Resources;
+  /** Zero hoard counts, as long as the cluster (WantedNodes' stand-in for a framework that is not there). */
+  private readonly noHoards: Uint32Array;
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -75,6 +80,8 @@ export class Allocator {
     this.buffers = new BatchBuffers(n);
     this.batches = new RoundBatches(sink.count, this.buffers);
     this.order = ctx.rng.stream("mesos/offer-order");
+    this.noHoards = new Uint32Array(n);
+    this.minOffer = minOfferThresholds(params.minOffer);
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
 
@@ -197,26 +204,24 @@ export class Allocator {
     // widened since is settled first, so that nodes parked now are parked under today's interests.
     this.unpark(now, interests, false);
     const wanting = this.filters.wanting(interests);
-    const minOffer = this.params.minOffer;
+    // (A node that no wanting framework wants at all is not asked of each: most nodes, usually.)
+    const { anyNode, first, second, rest } = wantedNodes(wanting, this.noHoards);
     const { isParked, isCandidate, candidates } = this;
+    const { cpu: mc, memory: mm, gpu: mg } = this.minOffer;
     const up = this.ctx.cluster.up;
-    let onlyHoards = filtersEnded;
-    for (let k = 0; k < wanting.length && onlyHoards; k++) onlyHoards = !wanting[k]!.anyNode;
+    const onlyHoards = filtersEnded && !anyNode;
     for (let i = 0; i < count; i++) {
       const node = nodes[i]!;
-      if (onlyHoards && up[node] === 1) {
-        let hoarded = false;
-        for (let k = 0; k < wanting.length && !hoarded; k++) hoarded = wanting[k]!.hoards[node]! > 0;
-        if (!hoarded) continue;
-      }
+      const mayWant = wantedAt(node, anyNode, first, second, rest);
+      if (onlyHoards && up[node] === 1 && !mayWant) continue;
       isParked[node] = 0;
       if (isCandidate[node] === 1) continue;
       const cpu = freeCpu[node]!;
       const memory = freeMemory[node]!;
       const gpu = freeGpu[node]!;
-      if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
+      if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
       let wanted = false;
-      for (let k = 0; k < wanting.length && !wanted; k++) {
+      for (let k = 0; k < wanting.length && mayWant && !wanted; k++) {
         const w = wanting[k]!;
         wanted = mayOffer(w, node, now, cpu, memory, gpu);
       }
@@ -268,7 +273,8 @@ export class Allocator {
   /** Whether the node's free resources reach the minimum offer (--min_allocatable_resources). */
   offerable(node: number): boolean {
     const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
-    return reachesMinOffer(freeCpu[node]!, freeMemory[node]!, freeGpu[node]!, this.params.minOffer);
+    const { cpu, memory, gpu } = this.minOffer;
+    return reachesMinOffer(freeCpu[node]!, freeMemory[node]!, freeGpu[node]!, cpu, memory, gpu);
   }
 
   private offerRound(): void {
@@ -298,7 +304,8 @@ export class Allocator {
     const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
     // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
     const isCandidate = this.isCandidate;
-    const minOffer = this.params.minOffer;
+    const minOffer = this.minOffer;
+    const { cpu: mc, memory: mm, gpu: mg } = minOffer;
     const solo = nodeScope ? drf.openSolo() : -1;
     if (solo >= 0) offerSolo(cluster, drf, batches, isCandidate, minOffer, now, solo, nodes);
     else {
@@ -308,7 +315,7 @@ export class Allocator {
         const cpu = freeCpu[node]!;
         const memory = freeMemory[node]!;
         const gpu = freeGpu[node]!;
-        if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
+        if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
         let best: number;
         if (nodeScope) best = drf.choose(node, now, cpu, memory, gpu);
         // The cell's framework takes only the nodes it wants (drf.choose checks them in the node scope).

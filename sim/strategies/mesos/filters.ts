@@ -122,8 +122,47 @@ export function mayOffer(w: Wanting, node: number, now: number, cpu: number, mem
   return (w.anyNode || w.hoards[node]! > 0) && !holdsBack(w, node, now, cpu, memory, gpu);
 }
 
-/** Whether free resources reach the minimum offer (--min_allocatable_resources; all zero: anything free). */
-export function reachesMinOffer(cpu: number, memory: number, gpu: number, { cpu: mc, memory: mm, gpu: mg }: Resources): boolean {
-  if (mc === 0 && mm === 0 && mg === 0) return cpu > 0 || memory > 0 || gpu > 0;
-  return (mc > 0 && cpu >= mc) || (mm > 0 && memory >= mm) || (mg > 0 && gpu >= mg);
+/**
+ * The minimum offer (--min_allocatable_resources) as thresholds: a node is
+ * offered only when its free resources reach at least one of the quantities
+ * set (above zero); none set, anything free. So free resources reach it when
+ * one of them is at or above its threshold: the quantity where set, else
+ * Infinity; none set, the least positive number (Number.MIN_VALUE).
+ */
+export function minOfferThresholds({ cpu, memory, gpu }: Resources): Resources {
+  if (cpu === 0 && memory === 0 && gpu === 0) return { cpu: Number.MIN_VALUE, memory: Number.MIN_VALUE, gpu: Number.MIN_VALUE };
+  const at = (q: number): number => (q > 0 ? q : Infinity);
+  return { cpu: at(cpu), memory: at(memory), gpu: at(gpu) };
+}
+
+/** Whether free resources (cpu, memory, gpu) reach the minimum offer whose thresholds are (tc, tm, tg): read them once per loop. */
+export function reachesMinOffer(cpu: number, memory: number, gpu: number, tc: number, tm: number, tg: number): boolean {
+  return cpu >= tc || memory >= tm || gpu >= tg;
+}
+
+/**
+ * Which nodes the frameworks of a `wanting` list want at all (any node, or
+ * one they hoard on), laid out for loops over thousands of nodes: read its
+ * fields into locals once, then ask `wantedAt` per node, which costs a load
+ * or two instead of a walk over the frameworks' objects. A node none of
+ * them wants may skip `mayOffer` (every framework would answer false).
+ */
+export interface WantedNodes {
+  /** Whether some framework wants any node. */
+  readonly anyNode: boolean;
+  /** The first two frameworks' hoard counts (`none`, zero counts, where there is no such framework), and the others'. */
+  readonly first: Uint32Array;
+  readonly second: Uint32Array;
+  readonly rest: readonly Uint32Array[];
+}
+
+export function wantedNodes(wanting: readonly Wanting[], none: Uint32Array): WantedNodes {
+  return { anyNode: wanting.some((w) => w.anyNode), first: wanting[0]?.hoards ?? none, second: wanting[1]?.hoards ?? none, rest: wanting.slice(2).map((w) => w.hoards) };
+}
+
+/** Whether `node` is wanted by the frameworks whose WantedNodes fields are given. */
+export function wantedAt(node: number, anyNode: boolean, first: Uint32Array, second: Uint32Array, rest: readonly Uint32Array[]): boolean {
+  if (anyNode || first[node]! > 0 || second[node]! > 0) return true;
+  for (let k = 0; k < rest.length; k++) if (rest[k]![node]! > 0) return true;
+  return false;
 }

@@ -11,7 +11,7 @@ import type { RoundBatches } from "./scratch.ts";
  * without a comparison; solo's offers are added to its DRF allocation in one
  * go (`counted` of them so far) before any comparison and at the end. Each
  * visited node stops being a candidate; each one reaching the minimum offer
- * is offered whole.
+ * (`minOffer`: its thresholds, minOfferThresholds) is offered whole.
  */
 export function offerSolo(
   cluster: Cluster,
@@ -28,6 +28,7 @@ export function offerSolo(
   const others = drf.othersHoards;
   // (Usually one other framework: its counts read straight.)
   const first = others.length > 0 ? others[0] : undefined;
+  const { cpu: mc, memory: mm, gpu: mg } = minOffer;
   let counted = 0;
   for (let v = 0; v < nodes.length; v++) {
     const node = nodes[v]!;
@@ -35,7 +36,7 @@ export function offerSolo(
     const cpu = freeCpu[node]!;
     const memory = freeMemory[node]!;
     const gpu = freeGpu[node]!;
-    if (!reachesMinOffer(cpu, memory, gpu, minOffer)) continue;
+    if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
     let best = solo;
     let hoarded = first !== undefined && first[node]! > 0;
     for (let k = 1; k < others.length && !hoarded; k++) hoarded = others[k]![node]! > 0;
