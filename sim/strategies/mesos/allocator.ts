@@ -4,7 +4,7 @@ import type { Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeList } from "./node-list.ts";
-import { BatchBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
+import { BatchBuffers, NodeBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
 import { holdsBack, mayOffer, minOfferThresholds, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes } from "./filters.ts";
@@ -57,6 +57,8 @@ export class Allocator {
   private readonly batches: RoundBatches;
   /** The nodes whose filter ends, in one expiry: read at once. */
   private readonly ending = new NodeScratch();
+  /** Each pending filter expiry's copy of its nodes. */
+  private readonly filtered: NodeBuffers;
   /** The minimum offer's thresholds (minOfferThresholds). */
   private readonly minOffer: Resources;
   /** Zero hoard counts, as long as the cluster (WantedNodes' stand-in for a framework that is not there). */
@@ -78,6 +80,7 @@ export class Allocator {
     this.drf = new DrfRound(sink.count, ctx.cluster.total);
     this.anyNode = new Uint8Array(sink.count);
     this.buffers = new BatchBuffers(n);
+    this.filtered = new NodeBuffers(n);
     this.batches = new RoundBatches(sink.count, this.buffers);
     this.order = ctx.rng.stream("mesos/offer-order");
     this.noHoards = new Uint32Array(n);
@@ -165,11 +168,15 @@ export class Allocator {
     if (filters) this.filters.set(f, nodes, amounts, until);
     this.changedAll(nodes, nodes.length);
     if (!filters) return;
-    // The expiry reads the nodes later: its own copy (`nodes` may be a caller's scratch).
-    const filtered = nodes.slice();
+    // The expiry reads the nodes later: its own copy (`nodes` may be a caller's scratch), in a lent buffer.
+    const buffer = this.filtered.take();
+    buffer.set(nodes);
+    const filtered = buffer.subarray(0, nodes.length);
     sim.schedule(until, Phase.Arrival, () => {
       const ending = this.ending.take(filtered.length);
-      this.changedAll(ending, this.filters.end(f, filtered, until, ending), true);
+      const count = this.filters.end(f, filtered, until, ending);
+      this.filtered.give(buffer);
+      this.changedAll(ending, count, true);
     });
   }
 
