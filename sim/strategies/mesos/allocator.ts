@@ -3,7 +3,9 @@ import { Ev } from "../../metrics/log.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
-import { NodeList } from "./node-list.ts";
+import { NodeFlag, NodeList } from "./node-list.ts";
+
+const { Candidate, Parked, Listed } = NodeFlag;
 import { BatchBuffers, NodeBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
@@ -34,12 +36,10 @@ export class Allocator {
   private candidates: NodeList;
   /** The candidates' other list: a round visits one while nodes changed meanwhile collect in the other. */
   private visiting: NodeList;
-  private readonly isCandidate: Uint8Array;
   /** Nodes skipped because every framework that wanted offers had filtered them. */
   private readonly parked: NodeList;
-  /** Whether the node is in the parked list (isParked may be 0 there: it changed since, and leaves at the next unpark). */
-  private readonly inParked: Uint8Array;
-  private readonly isParked: Uint8Array;
+  /** Each node's NodeFlag bits: candidate, parked, in the parked list. */
+  private readonly flags: Uint8Array;
   private readonly filters: RefuseFilters;
   /** Who each node is offered to, by DRF, and the round's allocations. */
   private readonly drf: DrfRound;
@@ -70,9 +70,7 @@ export class Allocator {
     private readonly sink: OfferSink,
   ) {
     const n = ctx.cluster.size;
-    this.isCandidate = new Uint8Array(n);
-    this.isParked = new Uint8Array(n);
-    this.inParked = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
     this.candidates = new NodeList(n);
     this.visiting = new NodeList(n);
     this.parked = new NodeList(n);
@@ -90,9 +88,10 @@ export class Allocator {
 
   /** The node's free resources changed. */
   markChanged(node: number): void {
-    this.isParked[node] = 0;
-    if (!this.isCandidate[node]) {
-      this.isCandidate[node] = 1;
+    const flags = this.flags[node]! & ~Parked;
+    if (flags & Candidate) this.flags[node] = flags;
+    else {
+      this.flags[node] = flags | Candidate;
       this.candidates.push(node);
     }
     // (Checked here too: a call per node, thousands per decline, cost more than the round it found scheduled.)
@@ -130,11 +129,13 @@ export class Allocator {
     const filters = widened.map((f) => this.filters.of(f));
     // A widened framework that revived and has set no filter since may be offered every parked node.
     const open = cell || filters.some((filter) => !filter.live);
+    const nodeFlags = this.flags;
     let kept = 0;
     for (let i = 0; i < this.parked.length; i++) {
       const node = parked[i]!;
-      if (!this.isParked[node]) {
-        this.inParked[node] = 0;
+      const flags = nodeFlags[node]!;
+      if (!(flags & Parked)) {
+        nodeFlags[node] = flags & ~Listed;
         continue;
       }
       let offer = open;
@@ -142,9 +143,7 @@ export class Allocator {
         offer = !holdsBack(filters[w]!, node, now, freeCpu[node]!, freeMemory[node]!, freeGpu[node]!);
       }
       if (offer) {
-        this.isParked[node] = 0;
-        this.inParked[node] = 0;
-        this.isCandidate[node] = 1;
+        nodeFlags[node] = (flags & ~(Parked | Listed)) | Candidate;
         this.candidates.push(node);
       } else {
         parked[kept++] = node;
@@ -213,7 +212,7 @@ export class Allocator {
     const wanting = this.filters.wanting(interests);
     // (A node that no wanting framework wants at all is not asked of each: most nodes, usually.)
     const { anyNode, first, second, rest } = wantedNodes(wanting, this.noHoards);
-    const { isParked, isCandidate, candidates } = this;
+    const { flags: nodeFlags, candidates } = this;
     const { cpu: mc, memory: mm, gpu: mg } = this.minOffer;
     const up = this.ctx.cluster.up;
     const onlyHoards = filtersEnded && !anyNode;
@@ -221,8 +220,9 @@ export class Allocator {
       const node = nodes[i]!;
       const mayWant = wantedAt(node, anyNode, first, second, rest);
       if (onlyHoards && up[node] === 1 && !mayWant) continue;
-      isParked[node] = 0;
-      if (isCandidate[node] === 1) continue;
+      const flags = nodeFlags[node]! & ~Parked;
+      nodeFlags[node] = flags;
+      if (flags & Candidate) continue;
       const cpu = freeCpu[node]!;
       const memory = freeMemory[node]!;
       const gpu = freeGpu[node]!;
@@ -233,7 +233,7 @@ export class Allocator {
         wanted = mayOffer(w, node, now, cpu, memory, gpu);
       }
       if (wanted) {
-        isCandidate[node] = 1;
+        nodeFlags[node] = flags | Candidate;
         candidates.push(node);
       } else this.park(node);
     }
@@ -243,11 +243,9 @@ export class Allocator {
 
   /** Parks the node: a node parked again before it left the list keeps its place (the first entry is the one that counts). */
   private park(node: number): void {
-    this.isParked[node] = 1;
-    if (this.inParked[node] === 0) {
-      this.inParked[node] = 1;
-      this.parked.push(node);
-    }
+    const flags = this.flags[node]!;
+    this.flags[node] = flags | Parked | Listed;
+    if (!(flags & Listed)) this.parked.push(node);
   }
 
   /** What each framework wants offered now (null: no offers at all). */
@@ -310,15 +308,15 @@ export class Allocator {
     const cellFramework = nodeScope ? -1 : drf.compare(-1, now, 0, 0, 0);
     const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
     // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
-    const isCandidate = this.isCandidate;
+    const flags = this.flags;
     const minOffer = this.minOffer;
     const { cpu: mc, memory: mm, gpu: mg } = minOffer;
     const solo = nodeScope ? drf.openSolo() : -1;
-    if (solo >= 0) offerSolo(cluster, drf, batches, isCandidate, minOffer, now, solo, nodes);
+    if (solo >= 0) offerSolo(cluster, drf, batches, flags, minOffer, now, solo, nodes);
     else {
       for (let v = 0; v < visits; v++) {
         const node = nodes[v]!;
-        isCandidate[node] = 0;
+        flags[node]! &= ~Candidate;
         const cpu = freeCpu[node]!;
         const memory = freeMemory[node]!;
         const gpu = freeGpu[node]!;
@@ -328,7 +326,7 @@ export class Allocator {
         // The cell's framework takes only the nodes it wants (drf.choose checks them in the node scope).
         else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
         if (best < 0) {
-          if (!this.isParked[node]) this.park(node);
+          if (!(flags[node]! & Parked)) this.park(node);
           continue;
         }
         cluster.allocateValues(node, cpu, memory, gpu);
@@ -368,9 +366,10 @@ export class Allocator {
     for (let node = 0; node < this.ctx.cluster.size; node++) {
       if (up[node] === 0) continue;
       const reaches = this.offerable(node);
-      const parked = this.isParked[node] === 1;
-      const candidate = this.isCandidate[node] === 1;
-      if (parked ? !reaches || candidate || this.inParked[node] === 0 : reaches && !candidate) out.push(node);
+      const flags = this.flags[node]!;
+      const parked = (flags & Parked) !== 0;
+      const candidate = (flags & Candidate) !== 0;
+      if (parked ? !reaches || candidate || !(flags & Listed) : reaches && !candidate) out.push(node);
     }
     return out;
   }

@@ -13,17 +13,20 @@ import { removeByIndex, type Framework, type GroupState } from "./state.ts";
 export class Hoards {
   /** Per node: the groups hoarding there, or undefined when none (an array by node, read per offered node). */
   private readonly holders: (Set<GroupState> | undefined)[];
+  /** Per node: 1 while it has a holder set (a byte per node: declines ask it of thousands of nodes). */
+  private readonly isHoarded: Uint8Array;
   /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
   private readonly unanswered: Float64Array;
 
   constructor(nodes: number) {
     this.holders = new Array<Set<GroupState> | undefined>(nodes);
+    this.isHoarded = new Uint8Array(nodes);
     this.unanswered = new Float64Array(nodes * 3);
   }
 
   /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
   hoarded(node: number): boolean {
-    return this.holders[node] !== undefined;
+    return this.isHoarded[node] === 1;
   }
 
   /** The groups hoarding on the node, in the order they began. */
@@ -37,6 +40,7 @@ export class Hoards {
     g.holdNode = node;
     if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
     (this.holders[node] ??= new Set()).add(g);
+    this.isHoarded[node] = 1;
   }
 
   /** Group g of framework f no longer hoards: it holds nothing, and waits for nothing. */
@@ -46,7 +50,10 @@ export class Hoards {
     const holders = this.holders[node];
     holders?.delete(g);
     // An empty set is dropped: a node is hoarded exactly when it has one.
-    if (holders?.size === 0) this.holders[node] = undefined;
+    if (holders?.size === 0) {
+      this.holders[node] = undefined;
+      this.isHoarded[node] = 0;
+    }
     g.holds = [];
     g.held = ZERO;
     g.holdNode = -1;

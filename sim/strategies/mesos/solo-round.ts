@@ -3,6 +3,7 @@ import type { Cluster } from "../../model/cluster.ts";
 import type { DrfRound } from "./choice.ts";
 import { reachesMinOffer } from "./filters.ts";
 import type { RoundBatches } from "./scratch.ts";
+import { NodeFlag } from "./node-list.ts";
 
 /**
  * An offer round's loop in the usual case (DrfRound.openSolo: one framework,
@@ -17,7 +18,7 @@ export function offerSolo(
   cluster: Cluster,
   drf: DrfRound,
   batches: RoundBatches,
-  isCandidate: Uint8Array,
+  flags: Uint8Array,
   minOffer: Resources,
   now: number,
   solo: number,
@@ -32,7 +33,7 @@ export function offerSolo(
   let counted = 0;
   for (let v = 0; v < nodes.length; v++) {
     const node = nodes[v]!;
-    isCandidate[node] = 0;
+    flags[node]! &= ~NodeFlag.Candidate;
     const cpu = freeCpu[node]!;
     const memory = freeMemory[node]!;
     const gpu = freeGpu[node]!;
