@@ -166,16 +166,32 @@ export function listedRequest(group: Group, members: readonly number[], overhead
   return rangeRequest(group, 0, members.length, overhead, members);
 }
 
-/** effectiveRequest of members from..to-1 in order (or of list[from..to-1]), read one by one without building the members. */
+/**
+ * effectiveRequest of members from..to-1 in order (or of list[from..to-1]),
+ * read one by one without building the members: the same sums and maxima as
+ * effectiveRequest's, in scalars (mesos asks it of a group at every arrival).
+ */
 function rangeRequest(group: Group, from: number, to: number, overhead: Resources, list?: readonly number[]): Resources {
-  let apps = ZERO;
-  let init = ZERO;
+  let appCpu = 0;
+  let appMemory = 0;
+  let appGpu = 0;
+  let initCpu = 0;
+  let initMemory = 0;
+  let initGpu = 0;
   for (let k = from; k < to; k++) {
     const j = list === undefined ? k : list[k]!;
-    if (memberInit(group, j)) init = max(init, memberRequest(group, j));
-    else apps = add(apps, memberRequest(group, j));
+    const r = memberRequest(group, j);
+    if (memberInit(group, j)) {
+      initCpu = Math.max(initCpu, r.cpu);
+      initMemory = Math.max(initMemory, r.memory);
+      initGpu = Math.max(initGpu, r.gpu);
+    } else {
+      appCpu += r.cpu;
+      appMemory += r.memory;
+      appGpu += r.gpu;
+    }
   }
-  return add(max(apps, init), overhead);
+  return { cpu: Math.max(appCpu, initCpu) + overhead.cpu, memory: Math.max(appMemory, initMemory) + overhead.memory, gpu: Math.max(appGpu, initGpu) + overhead.gpu };
 }
 
 /**
