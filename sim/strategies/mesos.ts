@@ -366,9 +366,8 @@ class Mesos implements Strategy, OfferSink {
       k++;
     }
     if (k === 0) return;
-    // (Written out: `sub` of a fresh literal here sent declineRest into a loop of deoptimizations, 72 a run on OpenB.)
-    const alloc = f.alloc;
-    f.alloc = { cpu: alloc.cpu - cpu, memory: alloc.memory - memory, gpu: alloc.gpu - gpu };
+    // (Not `sub` of a fresh literal: that sent declineRest into a loop of deoptimizations, 72 a run on OpenB.)
+    f.alloc = { cpu: f.alloc.cpu - cpu, memory: f.alloc.memory - memory, gpu: f.alloc.gpu - gpu };
     log.push(sim.now, Ev.Decline, -1, -1, f.id, k);
     this.allocator.refuse(f.id, declined.subarray(0, k), amounts);
   }

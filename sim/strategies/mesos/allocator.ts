@@ -4,13 +4,13 @@ import type { Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
 import { NodeFlag, NodeList } from "./node-list.ts";
-
-const { Candidate, Parked, Listed } = NodeFlag;
 import { BatchBuffers, NodeBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
 import { holdsBack, mayOffer, minOfferThresholds, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
+
+const { Candidate, Parked, Listed } = NodeFlag;
 
 /**
  * The Mesos master's allocator (src/master/allocator/mesos/hierarchical.cpp,
