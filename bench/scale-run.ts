@@ -1,6 +1,6 @@
 // One scale-benchmark run in its own process, so peak RSS is this run's own.
 // Usage: node --expose-gc --import tsx bench/scale-run.ts STRATEGY NODES GROUPS
-// Prints one JSON line. After simulating it collects garbage four times (not timed) and records what stays live:
+// Prints one JSON line. After simulating it collects garbage until the reading settles (not timed) and records what stays live:
 // the JS heap, and the typed arrays beside it (the workload's columns, the event log, the cluster).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,11 +23,21 @@ const result = runOnce(scenario, strategy, 1);
 const simulated = performance.now();
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("scale-run.ts: run node with --expose-gc");
-// Four times: a collection that finalizes an incremental marking in progress keeps what was allocated
-// during that marking (V8's black allocation), so one collection can leave hundreds of MB of garbage
-// counted as live, and now and then two do, with the same reading after each (mesos at 10,000 x
-// 100,000 in 10 runs: 35.6 MB after two collections in 8, 107.6 MB in 2; 35.6 MB after a third in all).
-for (let collections = 0; collections < 4; collections++) gc();
+// Until the reading settles: a collection that finalizes an incremental marking in progress keeps what was
+// allocated during that marking (V8's black allocation), so one collection can leave hundreds of MB of garbage
+// counted as live, and now and then two, three or more do, with the same reading after each (mesos at 10,000 x
+// 100,000: 39 MB after every collection in 4 runs of 6, 77 MB after the first two and 39 after the third in 2;
+// bench run AF read 200.5 MB after four at 10,000 x 300,000, where three runs by hand read 87.3-87.8 MB).
+// So it collects until five readings in a row go no lower than the least so far (at most 24), and keeps the least.
+let least = Infinity;
+for (let collections = 0, settled = 0; collections < 24 && settled < 5; collections++) {
+  gc();
+  const used = process.memoryUsage().heapUsed;
+  if (used < least) {
+    least = used;
+    settled = 0;
+  } else settled++;
+}
 const live = process.memoryUsage();
 const collected = performance.now();
 const tables = summarize(result);
@@ -50,7 +60,7 @@ process.stdout.write(
     events_per_s: result.events / ((simulated - t0) / 1000),
     us_per_group: (wall * 1e6) / groups,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-    live_heap_mb: live.heapUsed / 1048576,
+    live_heap_mb: least / 1048576,
     // The event log is in resizable buffers, which process.memoryUsage() does not count.
     typed_arrays_mb: (live.arrayBuffers + result.log.bytes) / 1048576,
     completed: tables.run.completed,
