@@ -177,8 +177,7 @@ describe("the nodes the wanting frameworks want at all (wantedNodes, wantedAt)",
           // Free resources no filter holds back (above every refused amount): mayOffer then says whether the node is wanted at all.
           const offered = wanting.some((w) => mayOffer(w, node, NOW, 1e9, 1e9, 1e9));
           expect(wanted).toBe(wanting.some((w) => w.anyNode || w.hoards[node]! > 0));
-          if (!wanted) expect(offered).toBe(false);
-          else expect(offered).toBe(true);
+          expect(offered).toBe(wanted);
         }
       }),
       { numRuns: numRuns(200), seed: propertySeed(1606) },
