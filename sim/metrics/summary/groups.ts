@@ -6,6 +6,7 @@ import { GroupTable, type GroupRow, type PodPhase } from "./group-table.ts";
 import { LiveTasks } from "./live-tasks.ts";
 import { OpenRecords } from "./open-records.ts";
 import type { Outcome, RunRecord } from "./record.ts";
+import { StartNodes } from "./start-nodes.ts";
 
 export type { GroupRow, PodPhase } from "./group-table.ts";
 
@@ -27,10 +28,6 @@ export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
       return "Pending";
   }
 }
-
-/** startNode's marks: no start recorded; started on several nodes (or none). */
-const NONE = -1;
-const SEVERAL = -2;
 
 /**
  * groups.csv of a run, computed from the event log in one pass, held by
@@ -70,17 +67,8 @@ export function groupTable(run: RunRecord): GroupTable {
   /** Resource-seconds of tasks that ended normally, wasted if the group turns out split. */
   const ranWork = new Float64Array(n * 3);
   const live = new LiveTasks(n, log);
-  /** The nodes a group's tasks ran on when it started: one node, NONE, or SEVERAL (then in severalStartNodes). */
-  const startNode = new Int32Array(n).fill(NONE);
-  const severalStartNodes = new Map<number, number[]>();
-  const setStartNodes = (g: number, nodes: number[]): void => {
-    // Tasks all on one node (omega claims member by member) are that node: the list's distinct nodes, as the end reads them.
-    if (nodes.length > 0 && nodes.every((node) => node === nodes[0])) startNode[g] = nodes[0]!;
-    else {
-      startNode[g] = SEVERAL;
-      severalStartNodes.set(g, nodes);
-    }
-  };
+  /** The nodes a group's tasks ran on when it started (tasks all on one node, as omega claims member by member, are that node). */
+  const startNodes = new StartNodes(n);
   /** Log index of the HoldStart of each hold still in place. */
   const holdStart = new Map<number, number>();
   const gangs = new GangTally(n, {
@@ -112,7 +100,7 @@ export function groupTable(run: RunRecord): GroupTable {
       case Ev.Evicted:
         // Kueue deleted its Pods: a new start is needed, and a preemption pending on them is moot.
         started[g] = NaN;
-        startNode[g] = NONE;
+        startNodes.clear(g);
         victim[g] = 0;
         break;
       case Ev.Created:
@@ -136,7 +124,7 @@ export function groupTable(run: RunRecord): GroupTable {
       case Ev.GroupLost:
         flags[g]! |= LOST;
         started[g] = NaN;
-        startNode[g] = NONE;
+        startNodes.clear(g);
         break;
       case Ev.Preempted:
         preempted[g]!++;
@@ -170,7 +158,7 @@ export function groupTable(run: RunRecord): GroupTable {
           flags[g]! |= PREEMPTED;
           victim[g] = 0;
           started[g] = NaN;
-          startNode[g] = NONE;
+          startNodes.clear(g);
         }
         const dt = t - t0;
         if (log.kind[i] === Ev.TaskFinish) {
@@ -196,7 +184,7 @@ export function groupTable(run: RunRecord): GroupTable {
         if (groups[g]!.pods !== undefined) flags[g]! &= ~UNSCHEDULABLE;
         // A gang or job: the lifecycle's skew among the Pods running at its start.
         skew[g] = groups[g]!.pods === undefined ? t - attemptFirst[g]! : log.r0[i]!;
-        setStartNodes(g, live.starts(g).map((j) => log.node[j]!));
+        startNodes.record(g, live, log);
         break;
       case Ev.GroupFinish:
         finished[g] = t;
@@ -248,13 +236,11 @@ export function groupTable(run: RunRecord): GroupTable {
 
   gangs.close(end);
 
+  const placedNodes: number[] = [];
   for (let g = 0; g < n; g++) {
     const group = groups[g]!;
     const multiPod = group.pods !== undefined;
-    const liveStarts = live.starts(g);
-    const liveNodes = liveStarts.map((j) => log.node[j]!);
-    const at = startNode[g]!;
-    const placedNodes = at >= 0 ? [at] : distinct(at === SEVERAL ? severalStartNodes.get(g)! : liveNodes);
+    startNodes.placed(g, live, log, placedNodes);
     const isStarted = !Number.isNaN(started[g]!);
     // A gang or job spans nodes by design: it is split only when one of its Pods is.
     const split = multiPod ? gangs.splitPod[g] === 1 : isStarted && placedNodes.length > 1;
@@ -267,7 +253,7 @@ export function groupTable(run: RunRecord): GroupTable {
     else if (stall.isIn(g)) outcome = "stalled";
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished[g]!)) outcome = "completed";
-    else if (isStarted && liveStarts.length > 0) outcome = "running";
+    else if (isStarted && live.size(g) > 0) outcome = "running";
     else if (multiPod && !Number.isNaN(placed[g]!) && (!isStarted || group.kind === "job")) outcome = "partial";
     else outcome = "pending";
     if (split) {
@@ -275,7 +261,8 @@ export function groupTable(run: RunRecord): GroupTable {
       wastedCpu[g]! += ranWork[g * 3]!;
       wastedMemory[g]! += ranWork[g * 3 + 1]!;
       wastedGpu[g]! += ranWork[g * 3 + 2]!;
-      for (const j of liveStarts) {
+      for (let task = live.first(g); task >= 0; task = live.after(task)) {
+        const j = live.startOf(task);
         const dt = end - log.t[j]!;
         wastedCpu[g]! += log.r0[j]! * dt;
         wastedMemory[g]! += log.r1[j]! * dt;
@@ -314,10 +301,4 @@ export function groupTable(run: RunRecord): GroupTable {
 /** One row per group (groupTable's rows as objects). Pure. */
 export function groupRows(run: RunRecord): GroupRow[] {
   return groupTable(run).rows();
-}
-
-function distinct(nodes: readonly number[]): number[] {
-  const out: number[] = [];
-  for (const n of nodes) if (!out.includes(n)) out.push(n);
-  return out;
 }

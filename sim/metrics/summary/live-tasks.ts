@@ -57,10 +57,20 @@ export class LiveTasks {
     return this.count[g]!;
   }
 
-  /** The log indices where group g's running tasks started, in start order. */
-  starts(g: number): number[] {
-    const out: number[] = [];
-    for (let id = this.head[g]!; id >= 0; id = this.next[id]!) out.push(this.started[id]!);
-    return out;
+  /**
+   * Walking group g's running tasks in start order without a list: `first(g)`
+   * is the earliest (-1: none), `after(task)` the next (-1: none), and
+   * `startOf(task)` the log index of its start.
+   */
+  first(g: number): number {
+    return this.head[g]!;
+  }
+
+  after(task: number): number {
+    return this.next[task]!;
+  }
+
+  startOf(task: number): number {
+    return this.started[task]!;
   }
 }
