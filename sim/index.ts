@@ -21,7 +21,7 @@ export { decisionSeconds, owner, type DecisionTime, type Strategy, type Strategy
 export { Phase, RngStreams, Simulator } from "./engine/index.ts";
 export { Cluster, type NodeSpec } from "./model/cluster.ts";
 export { effectiveRequest, type Group, type Member } from "./model/group.ts";
-export type { Lifecycle, Task } from "./model/lifecycle.ts";
+export type { Lifecycle } from "./model/lifecycle.ts";
 export type { Resources } from "./model/resources.ts";
 export { Ev, EventLog } from "./metrics/log.ts";
 

@@ -95,9 +95,9 @@ describe("lifecycle", () => {
     expect(w.lifecycle.runningMembers(0)).toBe(0);
     expect(w.lifecycle.runningMembers(1)).toBe(1);
     // A lost group starts nothing until a controller revives it.
-    expect(w.lifecycle.start(a, 1, 1, resources(CPU, 1))).toBeUndefined();
+    expect(w.lifecycle.start(a, 1, 1, resources(CPU, 1))).toBe(false);
     w.lifecycle.revive(a);
-    expect(w.lifecycle.start(a, 1, 1, resources(CPU, 1))).toBeDefined();
+    expect(w.lifecycle.start(a, 1, 1, resources(CPU, 1))).toBe(true);
   });
 
   it.each([

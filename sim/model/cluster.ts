@@ -261,12 +261,12 @@ export class Cluster {
 
   /** Releases `r` on the node, and the GPU devices of its allocation `handle`. */
   release(node: number, r: Resources, handle = -1): void {
-    this.gpus.give(handle);
-    this.releaseValues(node, r.cpu, r.memory, r.gpu);
+    this.releaseValues(node, r.cpu, r.memory, r.gpu, handle);
   }
 
   /** release() without a Resources object, for hot paths. */
-  releaseValues(node: number, dCpu: number, dMemory: number, dGpu: number): void {
+  releaseValues(node: number, dCpu: number, dMemory: number, dGpu: number, handle = -1): void {
+    this.gpus.give(handle);
     if (this.up[node] === 0) {
       this.downFree[3 * node]! += dCpu;
       this.downFree[3 * node + 1]! += dMemory;

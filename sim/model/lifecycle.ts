@@ -1,26 +1,9 @@
 import { Phase, type EventId, type Simulator } from "../engine/index.ts";
 import { Ev, type EventLog } from "../metrics/log.ts";
 import type { Cluster } from "./cluster.ts";
-import { NodeLists, type OnNode } from "./node-lists.ts";
 import { memberCount, podCount, podEnd, podFirst, podOf, quorum, type Group } from "./group.ts";
 import type { Resources } from "./resources.ts";
-
-/** Some members of one group running on one node under one allocation. */
-export interface Task {
-  readonly id: number;
-  readonly group: number;
-  readonly node: number;
-  readonly members: number;
-  /** The first of its members (they are consecutive, within one Pod). */
-  readonly first: number;
-  readonly request: Resources;
-  readonly start: number;
-  /** Its GPU device allocation (-1: none). */
-  readonly gpuHandle: number;
-}
-
-/** A live task as the lifecycle holds it: linked among its node's tasks. */
-type LiveTask = Task & OnNode;
+import { END, TaskTable } from "./task-table.ts";
 
 /** Per-Pod state of a gang or job. */
 interface PodRuns {
@@ -63,14 +46,12 @@ export class Lifecycle {
   private readonly done: Uint8Array;
   /** The pending end of the group's duration (-1: none). */
   private readonly finishEvent: Float64Array;
-  /** Live tasks; only a group with some has a list. */
-  private readonly tasks: (LiveTask[] | undefined)[];
+  /** Live tasks (some members of one group running on one node under one allocation), by group and by node. */
+  private readonly tasks: TaskTable;
   /** A group of several Pods (gang, job): per-Pod state, made at its first start. */
   private readonly pods: (PodRuns | undefined)[];
   /** 1 from a group's loss to a node failure until a controller replaces it. */
   private readonly lost: Uint8Array;
-  /** Live tasks per node, for node failures. */
-  private readonly onNode: NodeLists<LiveTask>;
   private nextTask = 0;
 
   constructor(
@@ -83,10 +64,9 @@ export class Lifecycle {
     this.running = new Int32Array(n);
     this.done = new Uint8Array(n);
     this.finishEvent = new Float64Array(n).fill(-1);
-    this.tasks = new Array<LiveTask[] | undefined>(n).fill(undefined);
+    this.tasks = new TaskTable(n, cluster.size);
     this.pods = new Array<PodRuns | undefined>(n).fill(undefined);
     this.lost = new Uint8Array(groups.length);
-    this.onNode = new NodeLists(cluster.size);
   }
 
   /** Members of the group that run now. */
@@ -119,11 +99,11 @@ export class Lifecycle {
 
   /**
    * Starts `members` members of the group on `node`, allocating `request`
-   * there. A group lost to a node failure whose loss the strategy has not
-   * noticed yet starts nothing (undefined): its Pods are gone.
+   * there; true. A group lost to a node failure whose loss the strategy has
+   * not noticed yet starts nothing (false): its Pods are gone.
    */
-  start(group: Group, members: number, node: number, request: Resources, first = 0): Task | undefined {
-    if (this.lost[group.index]) return undefined;
+  start(group: Group, members: number, node: number, request: Resources, first = 0): boolean {
+    if (this.lost[group.index]) return false;
     this.check(group, members, first);
     const handle = this.cluster.allocate(node, request);
     return this.adopt(group, members, node, request, handle, first);
@@ -131,14 +111,14 @@ export class Lifecycle {
 
   /**
    * Starts members whose `request` is already allocated on `node` (a committed
-   * claim of an optimistic transaction). For a lost group the claim is given
-   * back and nothing starts.
+   * claim of an optimistic transaction); true. For a lost group the claim
+   * is given back and nothing starts (false).
    */
-  startClaimed(group: Group, members: number, node: number, request: Resources, gpuHandle = -1, first = 0): Task | undefined {
+  startClaimed(group: Group, members: number, node: number, request: Resources, gpuHandle = -1, first = 0): boolean {
     if (this.lost[group.index]) {
       this.cluster.release(node, request, gpuHandle);
       this.log.pushResources(this.sim.now, Ev.ClaimReturned, group.index, node, -1, request);
-      return undefined;
+      return false;
     }
     this.check(group, members, first);
     return this.adopt(group, members, node, request, gpuHandle, first);
@@ -167,26 +147,23 @@ export class Lifecycle {
     }
   }
 
-  private adopt(group: Group, members: number, node: number, request: Resources, gpuHandle: number, first: number): Task {
+  private adopt(group: Group, members: number, node: number, request: Resources, gpuHandle: number, first: number): true {
     const g = group.index;
     const now = this.sim.now;
-    const task: LiveTask = { id: this.nextTask++, group: g, node, members, first, request, start: now, gpuHandle, prevOnNode: undefined, nextOnNode: undefined };
-    const tasks = this.tasks[g];
-    if (tasks === undefined) this.tasks[g] = [task];
-    else tasks.push(task);
+    const id = this.nextTask++;
+    this.tasks.add(id, g, node, members, first, request.cpu, request.memory, request.gpu, gpuHandle);
     const running = (this.running[g]! += members);
-    this.onNode.add(task);
-    this.log.pushResources(now, Ev.TaskStart, g, node, task.id, request);
+    this.log.pushResources(now, Ev.TaskStart, g, node, id, request);
     if (group.pods !== undefined) {
-      this.adoptPod(group, task);
-      return task;
+      this.adoptPod(group, node, members, first);
+      return true;
     }
     if (running === memberCount(group)) {
       this.log.push(now, Ev.GroupStart, g);
       // An infinite duration (placeOnce) never ends.
       if (Number.isFinite(group.duration)) this.finishEvent[g] = this.sim.after(group.duration, Phase.Release, () => this.finish(group));
     }
-    return task;
+    return true;
   }
 
   /**
@@ -196,7 +173,7 @@ export class Lifecycle {
    * them); a job's Pod runs its own duration from when it is up, and the job
    * counts as started when every Pod has run (GroupStart).
    */
-  private adoptPod(group: Group, task: Task): void {
+  private adoptPod(group: Group, node: number, members: number, first: number): void {
     const now = this.sim.now;
     const n = podCount(group);
     const pods = (this.pods[group.index] ??= {
@@ -211,16 +188,16 @@ export class Lifecycle {
       started: false,
       full: false,
     });
-    const p = podOf(group, task.first);
-    pods.members[p]! += task.members;
+    const p = podOf(group, first);
+    pods.members[p]! += members;
     const at = pods.node[p]!;
-    if (at === -1) pods.node[p] = task.node;
-    else if (at !== task.node) pods.node[p] = -2;
+    if (at === -1) pods.node[p] = node;
+    else if (at !== node) pods.node[p] = -2;
     if (pods.members[p] !== podEnd(group, p) - podFirst(group, p)) return;
     pods.up++;
     pods.upAt[p] = now;
     // r0 = 1: the Pod's containers run on more than one node (a split Pod, naive's doing).
-    this.log.push(now, Ev.PodUp, group.index, task.node, p, pods.node[p] === -2 ? 1 : 0);
+    this.log.push(now, Ev.PodUp, group.index, node, p, pods.node[p] === -2 ? 1 : 0);
     if (group.kind === "job") {
       pods.everUp++;
       if (Number.isFinite(group.duration)) pods.finishes[p] = this.sim.after(group.duration, Phase.Release, () => this.finishPod(group, p));
@@ -254,19 +231,10 @@ export class Lifecycle {
     const g = group.index;
     const pods = this.pods[g]!;
     pods.finishes[p] = undefined;
-    const lo = podFirst(group, p);
-    const hi = podEnd(group, p);
-    const mine: LiveTask[] = [];
-    const rest: LiveTask[] = [];
-    for (const t of this.tasks[g] ?? []) (t.first >= lo && t.first < hi ? mine : rest).push(t);
-    this.tasks[g] = rest.length > 0 ? rest : undefined;
+    const head = this.tasks.detach(g, podFirst(group, p), podEnd(group, p));
+    for (let s = head; s !== END; s = this.tasks.next(s)) this.running[g]! -= this.tasks.members[s]!;
+    const freed = this.release(head, Ev.TaskFinish);
     const now = this.sim.now;
-    for (const task of mine) {
-      this.running[g]! -= task.members;
-      this.cluster.release(task.node, task.request, task.gpuHandle);
-      this.onNode.remove(task);
-      this.log.pushResources(now, Ev.TaskFinish, task.group, task.node, task.id, task.request);
-    }
     pods.members[p] = 0;
     pods.node[p] = -1;
     pods.up--;
@@ -277,7 +245,7 @@ export class Lifecycle {
       this.done[g] = 1;
       this.log.push(now, Ev.GroupFinish, group.index);
     }
-    this.notifyFreed(group, mine, p);
+    this.notifyFreed(group, freed, p);
     if (finished) group.forgetMembers?.();
   }
 
@@ -293,8 +261,8 @@ export class Lifecycle {
    */
   failNode(node: number): Group[] {
     const lost: Group[] = [];
-    for (const task of this.onNode.on(node)) {
-      const group = this.groups[task.group]!;
+    for (const s of this.tasks.on(node)) {
+      const group = this.groups[this.tasks.group[s]!]!;
       if (!lost.includes(group)) lost.push(group);
     }
     this.cluster.down(node);
@@ -302,9 +270,9 @@ export class Lifecycle {
     this.log.push(now, Ev.NodeDown, -1, node);
     for (const group of lost) {
       this.lost[group.index] = 1;
-      const tasks = this.endTasks(group, Ev.TaskLost);
+      const freed = this.endTasks(group, Ev.TaskLost);
       this.log.push(now, Ev.GroupLost, group.index, node);
-      this.notifyFreed(group, tasks.filter((t) => t.node !== node));
+      this.notifyFreed(group, freed.filter((n) => n !== node));
     }
     return lost;
   }
@@ -325,11 +293,10 @@ export class Lifecycle {
     group.forgetMembers?.();
   }
 
-  /** Releases every live task of the group, logging each with `kind`; returns them. */
-  private endTasks(group: Group, kind: typeof Ev.TaskFinish | typeof Ev.TaskKill | typeof Ev.TaskLost): Task[] {
+  /** Releases every live task of the group, logging each with `kind`; returns their nodes, in start order. */
+  private endTasks(group: Group, kind: typeof Ev.TaskFinish | typeof Ev.TaskKill | typeof Ev.TaskLost): number[] {
     const g = this.index(group.index);
-    const tasks = this.tasks[g] ?? [];
-    this.tasks[g] = undefined;
+    const head = this.tasks.detach(g);
     this.running[g] = 0;
     const finish = this.finishEvent[g]!;
     if (finish >= 0) {
@@ -342,20 +309,39 @@ export class Lifecycle {
       for (const e of pods.finishes) if (e !== undefined) this.sim.cancel(e);
       this.pods[g] = undefined;
     }
-    const now = this.sim.now;
-    for (const task of tasks) {
-      this.cluster.release(task.node, task.request, task.gpuHandle);
-      this.onNode.remove(task);
-      this.log.pushResources(now, kind, task.group, task.node, task.id, task.request);
-    }
-    return tasks;
+    return this.release(head, kind);
   }
 
-  private notifyFreed(group: Group, tasks: readonly Task[], pod?: number): void {
-    for (let i = 0; i < tasks.length; i++) {
-      const node = tasks[i]!.node;
+  /**
+   * Ends the detached tasks from `head` on: releases each one's request,
+   * logs it with `kind` and frees its slot; returns their nodes, in start
+   * order (running counts are the caller's).
+   */
+  private release(head: number, kind: typeof Ev.TaskFinish | typeof Ev.TaskKill | typeof Ev.TaskLost): number[] {
+    const { tasks, cluster, log } = this;
+    const now = this.sim.now;
+    const nodes: number[] = [];
+    for (let s = head; s !== END; ) {
+      const next = tasks.next(s);
+      const g = tasks.group[s]!;
+      const node = tasks.node[s]!;
+      const cpu = tasks.cpu[s]!;
+      const memory = tasks.memory[s]!;
+      const gpu = tasks.gpu[s]!;
+      cluster.releaseValues(node, cpu, memory, gpu, tasks.gpuHandle[s]!);
+      log.push(now, kind, g, node, tasks.id[s]!, cpu, memory, gpu);
+      tasks.free(s);
+      nodes.push(node);
+      s = next;
+    }
+    return nodes;
+  }
+
+  private notifyFreed(group: Group, nodes: readonly number[], pod?: number): void {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
       let seen = false;
-      for (let j = 0; j < i; j++) if (tasks[j]!.node === node) seen = true;
+      for (let j = 0; j < i; j++) if (nodes[j] === node) seen = true;
       if (!seen) this.onFreed(node, group, pod);
     }
   }

@@ -382,7 +382,7 @@ class Mesos implements Strategy, OfferSink {
     f.alloc = sub(f.alloc, fromOffer);
     // A group lost with a node that failed meanwhile starts nothing: what it took goes back to the
     // allocator for the next round (the master recovers a failed launch's resources).
-    if (lifecycle.start(g.group, memberCount(g.group), node, g.need) === undefined) this.allocator.markChanged(node);
+    if (!lifecycle.start(g.group, memberCount(g.group), node, g.need)) this.allocator.markChanged(node);
     f.alloc = add(f.alloc, g.need);
   }
 

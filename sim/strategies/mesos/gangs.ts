@@ -247,7 +247,7 @@ export class GangFrameworks {
     gang.running[p] = 1;
     const first = podFirst(gang.group, p);
     // Lost with a node that failed meanwhile: nothing starts, and the room goes back to the allocator.
-    if (lifecycle.start(gang.group, podEnd(gang.group, p) - first, node, gang.pods[p]!, first) === undefined) this.host.markChanged(node);
+    if (!lifecycle.start(gang.group, podEnd(gang.group, p) - first, node, gang.pods[p]!, first)) this.host.markChanged(node);
     fw.alloc = add(fw.alloc, gang.pods[p]!);
     // Every Pod placed (a job's may have ended already): the group wants no more offers.
     if (gang.hold.every((h) => h === undefined) && gang.node.every((n) => n >= 0)) this.unpend(gang);
