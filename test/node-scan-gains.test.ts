@@ -15,7 +15,7 @@ function fixture(n: number, maxPods = 110) {
   const podCount = new Uint32Array(n);
   const nonZeroExtraCpu = new Float64Array(n);
   const nonZeroExtraMemory = new Float64Array(n);
-  const nodes = { cluster, podCount, nonZeroExtraCpu, nonZeroExtraMemory, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
+  const nodes = { cluster, podCount, nonZeroExtraCpu, nonZeroExtraMemory, extraNodes: () => 0, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
   const tieBreak: Rng = new RngStreams(7).stream("kube/tie-break");
   const scan = new NodeScan(nodes, compileProfile(DEFAULT_PROFILE, nodes), numFeasibleNodesToFind(n), tieBreak);
   return { cluster, podCount, scan, tieBreak };

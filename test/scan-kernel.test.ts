@@ -33,7 +33,9 @@ function twin(shapes: readonly NodeShape[], profile: Profile, useKernel: boolean
   const podCount = cluster.arena.u32();
   const nonZeroExtraCpu = cluster.arena.f64();
   const nonZeroExtraMemory = cluster.arena.f64();
-  const nodes = { cluster, podCount, nonZeroExtraCpu, nonZeroExtraMemory, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
+  // The nodes with a non-zero extra, counted from the arrays themselves (the scheduler keeps a running count).
+  const extraNodes = (): number => nonZeroExtraCpu.reduce((k, c, i) => k + (c !== 0 || nonZeroExtraMemory[i] !== 0 ? 1 : 0), 0);
+  const nodes = { cluster, podCount, nonZeroExtraCpu, nonZeroExtraMemory, extraNodes, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
   const tieBreak = new RngStreams(11).stream("kube/tie-break");
   const scan = new NodeScan(nodes, compileProfile(profile, nodes), want, tieBreak, useKernel);
   const bound: { node: number; pod: Pod }[] = [];
@@ -89,7 +91,7 @@ describe("kube's scan kernel (WebAssembly)", () => {
     const inArena = twin(shapes, DEFAULT_PROFILE, true, 8);
     expect((inArena.scan as unknown as { kernel: unknown }).kernel).toBeDefined();
     const cluster = new Cluster(shapes.map((s, i) => ({ name: `n${i}`, capacity: resources(s.cpu, s.memory), pods: s.pods, labels: {} })));
-    const plain = { cluster, podCount: new Uint32Array(8), nonZeroExtraCpu: new Float64Array(8), nonZeroExtraMemory: new Float64Array(8), nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
+    const plain = { cluster, podCount: new Uint32Array(8), nonZeroExtraCpu: new Float64Array(8), nonZeroExtraMemory: new Float64Array(8), extraNodes: () => 0, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
     const outside = new NodeScan(plain, compileProfile(DEFAULT_PROFILE, plain), 8, new RngStreams(1).stream("t"));
     expect((outside as unknown as { kernel: unknown }).kernel).toBeUndefined();
     expect(outside.select(scanPod(resources(1000, 1024)))).toBeGreaterThanOrEqual(0);
@@ -118,6 +120,23 @@ describe("kube's scan kernel (WebAssembly)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  // A read the kernel skips when it can: skipped wrongly, it would change the answer.
+  it.each([
+    {
+      what: "a node's non-zero extras (a bound Pod asking no cpu counts as kube's default 100m)",
+      // Node 0 holds a Pod asking (0, 100), counted as (100, 100); node 1 one asking (50, 100). Scored by
+      // their non-zero requests node 1 wins (179 to 175); without node 0's extra 100m, node 0 would (180).
+      shapes: [{ cpu: 1000, memory: 1000, pods: 110 }, { cpu: 1000, memory: 1000, pods: 110 }],
+      bound: [{ node: 0, request: resources(0, 100), nonZero: resources(100, 100) }, { node: 1, request: resources(50, 100), nonZero: resources(50, 100) }],
+      pod: resources(100, 100),
+      chosen: 1,
+    },
+  ])("reads $what as the JavaScript scan does", ({ shapes, bound, pod, chosen }) => {
+    const twins = [twin(shapes, DEFAULT_PROFILE, true, shapes.length), twin(shapes, DEFAULT_PROFILE, false, shapes.length)];
+    for (const t of twins) for (const b of bound) t.bind(podOf(b.request, b.nonZero), b.node);
+    expect(twins.map((t) => t.scan.select(scanPod(pod)))).toEqual([chosen, chosen]);
   });
 
   it("draws among the final group of equal best scores after the draws of the groups a higher score ended", () => {
@@ -150,7 +169,7 @@ describe("the node arena", () => {
     const shapes = Array.from({ length: 2000 }, (_, i) => ({ cpu: 8000 + 1000 * (i % 3), memory: 32768, pods: 110 }));
     const cluster = new Cluster(shapes.map((s, i) => ({ name: `n${i}`, capacity: resources(s.cpu, s.memory), pods: s.pods, labels: {} })));
     const scans = Array.from({ length: 5 }, () => {
-      const nodes = { cluster, podCount: cluster.arena.u32(), nonZeroExtraCpu: cluster.arena.f64(), nonZeroExtraMemory: cluster.arena.f64(), nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
+      const nodes = { cluster, podCount: cluster.arena.u32(), nonZeroExtraCpu: cluster.arena.f64(), nonZeroExtraMemory: cluster.arena.f64(), extraNodes: () => 0, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
       return new NodeScan(nodes, compileProfile(DEFAULT_PROFILE, nodes), 100, new RngStreams(5).stream("t"));
     });
     const kernels = scans.map((s) => (s as unknown as { kernel: unknown }).kernel !== undefined);

@@ -12,6 +12,8 @@ export interface ScanNodes {
   readonly podCount: Uint32Array;
   readonly nonZeroExtraCpu: Float64Array;
   readonly nonZeroExtraMemory: Float64Array;
+  /** How many nodes have a non-zero extra (cpu or memory); 0: every extra is exactly 0. */
+  extraNodes(): number;
   /** Nodes with Pods nominated to them (only its size and keys are read here). */
   readonly nominatedOn: ReadonlyMap<number, unknown>;
   /** Writes into `out` what Pods nominated to `node` with priority >= `priority`, other than `pod`, request; returns how many. */
@@ -212,7 +214,7 @@ export class NodeScan {
     const n = this.nodes.cluster.size;
     const { request, nonZero } = pod;
     const bestEffort = request.cpu === 0 && request.memory === 0 && request.gpu === 0;
-    const examined = kernel.scan(n, this.nextStart, this.numToFind, request.cpu, request.memory, request.gpu, nonZero.cpu, nonZero.memory, bestEffort);
+    const examined = kernel.scan(n, this.nextStart, this.numToFind, request.cpu, request.memory, request.gpu, nonZero.cpu, nonZero.memory, bestEffort, this.nodes.extraNodes() > 0);
     const found = kernel.found;
     const group = kernel.groupLength;
     let best = -1;

@@ -18,7 +18,7 @@ export interface KernelArrays {
 interface KernelExports {
   readonly profile: (fitWeight: number, most: number, cpuWeight: number, memoryWeight: number, balancedWeight: number, balancedBoth: number, bothWeights: number, perBothWeights: number) => void;
   readonly arrays: (...offsets: number[]) => void;
-  readonly scan: (n: number, start: number, want: number, rc: number, rm: number, rg: number, nzc: number, nzm: number, bestEffort: number) => number;
+  readonly scan: (n: number, start: number, want: number, rc: number, rm: number, rg: number, nzc: number, nzm: number, bestEffort: number, extras: number) => number;
   readonly found: WebAssembly.Global;
   readonly drawsBefore: WebAssembly.Global;
   readonly groupLength: WebAssembly.Global;
@@ -61,9 +61,13 @@ export class ScanKernel {
     this.kernel.profile(p.fitWeight, p.most ? 1 : 0, p.cpuWeight, p.memoryWeight, p.balancedWeight, p.balancedCpu && p.balancedMemory ? 1 : 0, p.bothWeights, 1 / p.bothWeights);
   }
 
-  /** Scans from `start` until `want` feasible nodes are found or all `n` were examined; returns how many were examined. */
-  scan(n: number, start: number, want: number, rc: number, rm: number, rg: number, nzc: number, nzm: number, bestEffort: boolean): number {
-    return this.kernel.scan(n, start, want, rc, rm, rg, nzc, nzm, bestEffort ? 1 : 0);
+  /**
+   * Scans from `start` until `want` feasible nodes are found or all `n` were
+   * examined; returns how many were examined. `extras` false: every node's
+   * non-zero extras are exactly 0 (they are then not read).
+   */
+  scan(n: number, start: number, want: number, rc: number, rm: number, rg: number, nzc: number, nzm: number, bestEffort: boolean, extras: boolean): number {
+    return this.kernel.scan(n, start, want, rc, rm, rg, nzc, nzm, bestEffort ? 1 : 0, extras ? 1 : 0);
   }
 
   /** Feasible nodes the last scan found. */

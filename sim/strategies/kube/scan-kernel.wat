@@ -89,12 +89,14 @@
   ;; Examines nodes from `start` on, in turn (wrapping at n), until `want` feasible ones are found or
   ;; all n were examined; returns how many were examined. A node is feasible when it holds fewer Pods
   ;; than its maximum and the request (rc, rm, rg) fits its free resources (a down node's read -1).
+  ;; `extras` 0: every node's non-zero extras are 0, and the usual scan does not read them.
   (func (export "scan")
     (param $n i32) (param $start i32) (param $want i32)
     (param $rc f64) (param $rm f64) (param $rg f64) (param $nzc f64) (param $nzm f64) (param $bestEffort i32)
+    (param $extras i32)
     (result i32)
     (if (i32.and (global.get $usual) (i32.eqz (local.get $bestEffort)))
-      (then (return (call $scanUsual (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $rg) (local.get $nzc) (local.get $nzm)))))
+      (then (return (call $scanUsual (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $rg) (local.get $nzc) (local.get $nzm) (local.get $extras)))))
     (call $scanAny (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $rg) (local.get $nzc) (local.get $nzm) (local.get $bestEffort)))
 
   ;; The score of feasible node (byte offset at8 in the f64 arrays) for any inline profile.
@@ -215,17 +217,19 @@
   ;; for a node with cpu and memory capacity (a node without either is left to $score). With the
   ;; request at most the capacity, LeastAllocated's quotient lies in [0, 100], where f64.trunc is the
   ;; truncation to a whole number $score makes; the total weight is the sum of the two, multiplied by
-  ;; its reciprocal.
+  ;; its reciprocal. Reads whose answer is known are skipped: NodeScan gives the kernel only Pods
+  ;; asking no GPU, which fit any node's free GPUs once they fit its free cpu (a down node's cpu reads
+  ;; -1); and with no non-zero extras anywhere (`extras` 0) each node's extras are 0.
   (func $scanUsual
     (param $n i32) (param $start i32) (param $want i32)
-    (param $rc f64) (param $rm f64) (param $rg f64) (param $nzc f64) (param $nzm f64)
+    (param $rc f64) (param $rm f64) (param $rg f64) (param $nzc f64) (param $nzm f64) (param $extras i32)
     (result i32)
     (local $node i32) (local $examined i32) (local $found i32) (local $at8 i32) (local $at4 i32)
     (local $capC f64) (local $capM f64) (local $freeC f64) (local $freeM f64) (local $usedC f64) (local $usedM f64)
     (local $reqC f64) (local $reqM f64) (local $fc f64) (local $fm f64) (local $sum f64) (local $weights f64)
     (local $score f64) (local $best f64) (local $draws i32) (local $group i32)
     (local $fitWeight f64) (local $cpuWeight f64) (local $memoryWeight f64) (local $balancedWeight f64) (local $perBothWeights f64)
-    (local $freeCpu i32) (local $freeMemory i32) (local $freeGpu i32) (local $capCpu i32) (local $capMemory i32)
+    (local $freeCpu i32) (local $freeMemory i32) (local $capCpu i32) (local $capMemory i32)
     (local $podCount i32) (local $maxPods i32) (local $extraCpu i32) (local $extraMemory i32)
     (local $fitted i32) (local $fitsKept i32) (local $ties i32)
     (local.set $fitWeight (global.get $fitWeight))
@@ -235,7 +239,6 @@
     (local.set $perBothWeights (global.get $perBothWeights))
     (local.set $freeCpu (global.get $freeCpu))
     (local.set $freeMemory (global.get $freeMemory))
-    (local.set $freeGpu (global.get $freeGpu))
     (local.set $capCpu (global.get $capCpu))
     (local.set $capMemory (global.get $capMemory))
     (local.set $podCount (global.get $podCount))
@@ -260,9 +263,7 @@
                 (i32.lt_u (i32.load (i32.add (local.get $podCount) (local.get $at4)))
                           (i32.load (i32.add (local.get $maxPods) (local.get $at4))))
                 (f64.le (local.get $rc) (local.get $freeC)))
-              (i32.and
-                (f64.le (local.get $rm) (local.get $freeM))
-                (f64.le (local.get $rg) (f64.load (i32.add (local.get $freeGpu) (local.get $at8))))))
+              (f64.le (local.get $rm) (local.get $freeM)))
           (then
             (if (i32.lt_u (local.get $found) (local.get $fitsKept))
               (then (i32.store (i32.add (local.get $fitted) (i32.shl (local.get $found) (i32.const 2))) (local.get $node))))
@@ -273,8 +274,10 @@
               (then
                 (local.set $usedC (f64.sub (local.get $capC) (local.get $freeC)))
                 (local.set $usedM (f64.sub (local.get $capM) (local.get $freeM)))
-                (local.set $reqC (f64.add (f64.add (local.get $usedC) (f64.load (i32.add (local.get $extraCpu) (local.get $at8)))) (local.get $nzc)))
-                (local.set $reqM (f64.add (f64.add (local.get $usedM) (f64.load (i32.add (local.get $extraMemory) (local.get $at8)))) (local.get $nzm)))
+                (local.set $reqC (f64.add (f64.add (local.get $usedC)
+                  (if (result f64) (local.get $extras) (then (f64.load (i32.add (local.get $extraCpu) (local.get $at8)))) (else (f64.const 0)))) (local.get $nzc)))
+                (local.set $reqM (f64.add (f64.add (local.get $usedM)
+                  (if (result f64) (local.get $extras) (then (f64.load (i32.add (local.get $extraMemory) (local.get $at8)))) (else (f64.const 0)))) (local.get $nzm)))
                 (local.set $fc (f64.div (f64.add (local.get $usedC) (local.get $rc)) (local.get $capC)))
                 (local.set $fm (f64.div (f64.add (local.get $usedM) (local.get $rm)) (local.get $capM)))
                 (local.set $score

@@ -51,6 +51,8 @@ export class PodScheduler {
   private readonly podCount: Uint32Array;
   private readonly nonZeroExtraCpu: Float64Array;
   private readonly nonZeroExtraMemory: Float64Array;
+  /** Nodes whose non-zero extras (cpu or memory) are not 0: while none are, the scan kernel skips reading them. */
+  private extraNodes = 0;
   /** Per node: the Pods bound there, in bind order. */
   private readonly boundOn: NodeLists<Pod>;
   /** Bound Pods per priority: preemption is tried only when some bound Pod has a lower priority. */
@@ -85,7 +87,7 @@ export class PodScheduler {
     this.boundOn = new NodeLists(n);
     this.podsOf = new Array<Pod[] | undefined>(ctx.groups.length).fill(undefined);
     const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
-    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
+    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, extraNodes: () => this.extraNodes, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
     this.scan = new NodeScan(nodes, scorer, numFeasibleNodesToFind(n, params.percentageOfNodesToScore), ctx.rng.stream("kube/tie-break"));
     this.preemptRng = ctx.rng.stream("kube/preemption");
     this.waiting = new Reservations(ctx.sim, ctx.cluster, ctx.log);
@@ -239,19 +241,27 @@ export class PodScheduler {
     pod.node = node;
     pod.boundAt = this.ctx.sim.now;
     this.podCount[node]!++;
-    this.nonZeroExtraCpu[node]! += pod.nonZero.cpu - pod.request.cpu;
-    this.nonZeroExtraMemory[node]! += pod.nonZero.memory - pod.request.memory;
+    this.addExtra(node, pod.nonZero.cpu - pod.request.cpu, pod.nonZero.memory - pod.request.memory);
     this.boundOn.add(pod);
     const p = pod.group.priority;
     this.boundPriorities.set(p, (this.boundPriorities.get(p) ?? 0) + 1);
+  }
+
+  /** Adds to the node's non-zero extras (a Pod with a zero request bound or gone), keeping count of the nodes where they are not 0. */
+  private addExtra(node: number, cpu: number, memory: number): void {
+    if (cpu === 0 && memory === 0) return;
+    const before = this.nonZeroExtraCpu[node] !== 0 || this.nonZeroExtraMemory[node] !== 0;
+    this.nonZeroExtraCpu[node]! += cpu;
+    this.nonZeroExtraMemory[node]! += memory;
+    const after = this.nonZeroExtraCpu[node] !== 0 || this.nonZeroExtraMemory[node] !== 0;
+    this.extraNodes += Number(after) - Number(before);
   }
 
   private unbind(pod: Pod): void {
     const node = pod.node;
     this.podCount[node]!--;
     this.scan.podLeft(node);
-    this.nonZeroExtraCpu[node]! -= pod.nonZero.cpu - pod.request.cpu;
-    this.nonZeroExtraMemory[node]! -= pod.nonZero.memory - pod.request.memory;
+    this.addExtra(node, -(pod.nonZero.cpu - pod.request.cpu), -(pod.nonZero.memory - pod.request.memory));
     this.boundOn.remove(pod);
     const p = pod.group.priority;
     const left = (this.boundPriorities.get(p) ?? 1) - 1;
