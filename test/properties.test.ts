@@ -280,6 +280,7 @@ describe("the checks can fail", () => {
     ["a ring beside a group too big: a deadlock and a stall", [w(0, 600, 450), w(1, 600, 450), w(2, 1200, 50)], false, [0, 1], [2]],
     ["a pair stuck only behind the hold of a group too big: all stalled", [w(0, 600, 300), w(1, 600, 300), w(2, 1200, 200)], false, [], [0, 1, 2]],
     ["a starved node: a waiter that fits is stalled", [w(0, 500, 400)], true, [], [0]],
+    ["a lone waiter that fits, on a node not starved: nothing stuck", [w(0, 500, 400)], false, [], []],
   ])("the brute-force oracle and the detector agree: %s", (_, waiters, starved, deadlocked, stalled) => {
     const oracle = bruteForceClassify(resources(1000, 1000), waiters, starved);
     expect([...oracle.deadlocked].sort()).toEqual(deadlocked);

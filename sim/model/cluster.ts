@@ -261,12 +261,18 @@ export class Cluster {
 
   /** Releases `r` on the node, and the GPU devices of its allocation `handle`. */
   release(node: number, r: Resources, handle = -1): void {
-    this.releaseValues(node, r.cpu, r.memory, r.gpu, handle);
+    this.gpus.give(handle);
+    this.releaseValues(node, r.cpu, r.memory, r.gpu);
   }
 
-  /** release() without a Resources object, for hot paths. */
-  releaseValues(node: number, dCpu: number, dMemory: number, dGpu: number, handle = -1): void {
+  /** release() of an allocation held as its amounts and its GPU device handle (-1: none). */
+  releaseHeld(node: number, cpu: number, memory: number, gpu: number, handle: number): void {
     this.gpus.give(handle);
+    this.releaseValues(node, cpu, memory, gpu);
+  }
+
+  /** release() without a Resources object or GPU devices, for hot paths. */
+  releaseValues(node: number, dCpu: number, dMemory: number, dGpu: number): void {
     if (this.up[node] === 0) {
       this.downFree[3 * node]! += dCpu;
       this.downFree[3 * node + 1]! += dMemory;

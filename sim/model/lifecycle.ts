@@ -328,7 +328,7 @@ export class Lifecycle {
       const cpu = tasks.cpu[s]!;
       const memory = tasks.memory[s]!;
       const gpu = tasks.gpu[s]!;
-      cluster.releaseValues(node, cpu, memory, gpu, tasks.gpuHandle[s]!);
+      cluster.releaseHeld(node, cpu, memory, gpu, tasks.gpuHandle[s]!);
       log.push(now, kind, g, node, tasks.id[s]!, cpu, memory, gpu);
       tasks.free(s);
       nodes.push(node);

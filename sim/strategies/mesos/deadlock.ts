@@ -53,6 +53,12 @@ export interface Stuck {
  * come: every waiter not otherwise stuck is stalled too. Pure.
  */
 export function classifyStuck(capacity: Resources, waiters: readonly Waiter[], starved: boolean): Stuck {
+  if (waiters.length === 1) {
+    // The usual case, answered without the general pass: a lone waiter is in no hold-and-wait, and is
+    // stalled when the node can never give it its need (starved, or a need beyond the capacity).
+    const w = waiters[0]!;
+    return { deadlocked: [], stalled: starved || !fitsIn(w.need, capacity) ? [w] : [] };
+  }
   const fitting = waiters.filter((w) => fitsIn(w.need, capacity));
   const deadlocked = stuckWaiters(capacity, fitting);
   const inDeadlock = new Set(deadlocked.map((w) => w.index));
