@@ -3,6 +3,7 @@ import { groupRequest, memberCount } from "../../model/group-store.ts";
 import { Ev } from "../log.ts";
 import { GangTally } from "./gangs.ts";
 import { GroupTable, type GroupRow, type PodPhase } from "./group-table.ts";
+import { HoldStarts } from "./hold-starts.ts";
 import { LiveTasks } from "./live-tasks.ts";
 import { OpenRecords } from "./open-records.ts";
 import type { Outcome, RunRecord } from "./record.ts";
@@ -69,8 +70,10 @@ export function groupTable(run: RunRecord): GroupTable {
   const live = new LiveTasks(n, log);
   /** The nodes a group's tasks ran on when it started (tasks all on one node, as omega claims member by member, are that node). */
   const startNodes = new StartNodes(n);
-  /** Log index of the HoldStart of each hold still in place. */
-  const holdStart = new Map<number, number>();
+  const holdStarts = new HoldStarts();
+  /** 1 for a gang or job (a group of several Pods), read once in group order rather than at each start. */
+  const multiPod = new Uint8Array(n);
+  for (let g = 0; g < n; g++) multiPod[g] = groups[g]!.pods !== undefined ? 1 : 0;
   const gangs = new GangTally(n, {
     partialCpu: num.partial_cpu_s,
     partialMemory: num.partial_memory_s,
@@ -181,9 +184,9 @@ export function groupTable(run: RunRecord): GroupTable {
         partialFrom[g] = NaN;
         started[g] = t;
         // A gang or job with a Pod that fits no node may still start with its other Pods.
-        if (groups[g]!.pods !== undefined) flags[g]! &= ~UNSCHEDULABLE;
+        if (multiPod[g] === 1) flags[g]! &= ~UNSCHEDULABLE;
         // A gang or job: the lifecycle's skew among the Pods running at its start.
-        skew[g] = groups[g]!.pods === undefined ? t - attemptFirst[g]! : log.r0[i]!;
+        skew[g] = multiPod[g] === 1 ? log.r0[i]! : t - attemptFirst[g]!;
         startNodes.record(g, live, log);
         break;
       case Ev.GroupFinish:
@@ -191,7 +194,7 @@ export function groupTable(run: RunRecord): GroupTable {
         victim[g] = 0; // it finished within its grace period
         break;
       case Ev.HoldStart:
-        holdStart.set(log.id[i]!, i);
+        holdStarts.start(log.id[i]!, i);
         break;
       case Ev.DeadlockJoin:
         deadlock.join(g, log.id[i]!);
@@ -212,9 +215,8 @@ export function groupTable(run: RunRecord): GroupTable {
         stall.end(log.id[i]!);
         break;
       case Ev.HoldEnd: {
-        const j = holdStart.get(log.id[i]!);
-        if (j === undefined) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
-        holdStart.delete(log.id[i]!);
+        const j = holdStarts.end(log.id[i]!);
+        if (j < 0) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
         const dt = t - log.t[j]!;
         heldCpu[g]! += log.r0[i]! * dt;
         heldMemory[g]! += log.r1[i]! * dt;
@@ -226,7 +228,7 @@ export function groupTable(run: RunRecord): GroupTable {
     }
   }
   // Holds still in place at the end count up to the end.
-  for (const i of holdStart.values()) {
+  for (const i of holdStarts.open()) {
     const g = log.group[i]!;
     const dt = end - log.t[i]!;
     heldCpu[g]! += log.r0[i]! * dt;

@@ -91,7 +91,10 @@ export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy): RunRo
   const n = table.length;
   const { numbers, texts, flags } = table;
   const outcomes = texts.outcome;
-  const count = (o: Outcome): number => countWhere(n, (g) => outcomes[g] === o);
+  // Every outcome counted in one pass over the groups.
+  const counts = new Map<Outcome, number>();
+  for (let g = 0; g < n; g++) counts.set(outcomes[g] as Outcome, (counts.get(outcomes[g] as Outcome) ?? 0) + 1);
+  const count = (o: Outcome): number => counts.get(o) ?? 0;
   const latencies = ascending(present(numbers.latency));
   // Sums in group order, as a fold over the rows would add them.
   const sumOf = (key: keyof typeof numbers): number => {
