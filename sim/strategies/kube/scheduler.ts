@@ -11,6 +11,7 @@ import type { GangPlugin, WaitingPods } from "./plugins.ts";
 import { Reservations } from "./reservations.ts";
 import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
 import { NodeScan } from "./node-scan.ts";
+import { NonZeroExtras } from "./non-zero-extras.ts";
 import { compileProfile, nonZeroRequest } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
 
@@ -47,12 +48,10 @@ export class PodScheduler {
   readonly queue: SchedulingQueue;
   /** Filter and score: the scan over the nodes, and where it starts next. */
   private readonly scan: NodeScan;
-  /** Per node: Pods bound there, and how much their non-zero requests exceed their requests (for scoring). */
+  /** Per node: Pods bound there. */
   private readonly podCount: Uint32Array;
-  private readonly nonZeroExtraCpu: Float64Array;
-  private readonly nonZeroExtraMemory: Float64Array;
-  /** Nodes whose non-zero extras (cpu or memory) are not 0: while none are, the scan kernel skips reading them. */
-  private extraNodes = 0;
+  /** Per node, how far bound Pods' non-zero requests exceed their requests (for scoring). */
+  private readonly extras: NonZeroExtras;
   /** Per node: the Pods bound there, in bind order. */
   private readonly boundOn: NodeLists<Pod>;
   /** Bound Pods per priority: preemption is tried only when some bound Pod has a lower priority. */
@@ -82,12 +81,11 @@ export class PodScheduler {
     const n = ctx.cluster.size;
     // In the cluster's arena, where the scan kernel reads them.
     this.podCount = ctx.cluster.arena.u32();
-    this.nonZeroExtraCpu = ctx.cluster.arena.f64();
-    this.nonZeroExtraMemory = ctx.cluster.arena.f64();
+    this.extras = new NonZeroExtras(ctx.cluster.arena);
     this.boundOn = new NodeLists(n);
     this.podsOf = new Array<Pod[] | undefined>(ctx.groups.length).fill(undefined);
-    const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory });
-    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.nonZeroExtraCpu, nonZeroExtraMemory: this.nonZeroExtraMemory, extraNodes: () => this.extraNodes, nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
+    const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.extras.cpu, nonZeroExtraMemory: this.extras.memory });
+    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.extras.cpu, nonZeroExtraMemory: this.extras.memory, extraNodes: () => this.extras.nodes(), nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
     this.scan = new NodeScan(nodes, scorer, numFeasibleNodesToFind(n, params.percentageOfNodesToScore), ctx.rng.stream("kube/tie-break"));
     this.preemptRng = ctx.rng.stream("kube/preemption");
     this.waiting = new Reservations(ctx.sim, ctx.cluster, ctx.log);
@@ -241,27 +239,17 @@ export class PodScheduler {
     pod.node = node;
     pod.boundAt = this.ctx.sim.now;
     this.podCount[node]!++;
-    this.addExtra(node, pod.nonZero.cpu - pod.request.cpu, pod.nonZero.memory - pod.request.memory);
+    this.extras.add(node, pod.nonZero.cpu - pod.request.cpu, pod.nonZero.memory - pod.request.memory);
     this.boundOn.add(pod);
     const p = pod.group.priority;
     this.boundPriorities.set(p, (this.boundPriorities.get(p) ?? 0) + 1);
-  }
-
-  /** Adds to the node's non-zero extras (a Pod with a zero request bound or gone), keeping count of the nodes where they are not 0. */
-  private addExtra(node: number, cpu: number, memory: number): void {
-    if (cpu === 0 && memory === 0) return;
-    const before = this.nonZeroExtraCpu[node] !== 0 || this.nonZeroExtraMemory[node] !== 0;
-    this.nonZeroExtraCpu[node]! += cpu;
-    this.nonZeroExtraMemory[node]! += memory;
-    const after = this.nonZeroExtraCpu[node] !== 0 || this.nonZeroExtraMemory[node] !== 0;
-    this.extraNodes += Number(after) - Number(before);
   }
 
   private unbind(pod: Pod): void {
     const node = pod.node;
     this.podCount[node]!--;
     this.scan.podLeft(node);
-    this.addExtra(node, -(pod.nonZero.cpu - pod.request.cpu), -(pod.nonZero.memory - pod.request.memory));
+    this.extras.add(node, -(pod.nonZero.cpu - pod.request.cpu), -(pod.nonZero.memory - pod.request.memory));
     this.boundOn.remove(pod);
     const p = pod.group.priority;
     const left = (this.boundPriorities.get(p) ?? 1) - 1;
