@@ -10,21 +10,21 @@ export const END = -1;
  * into objects long promoted to the old generation; this is none of that.
  */
 export class TaskTable {
-  /** Per slot: the task's id (dense from 0, as the log writes it), group, node, members, first member and GPU device handle. */
-  id: Int32Array;
-  group: Int32Array;
-  node: Int32Array;
-  members: Int32Array;
-  first: Int32Array;
-  gpuHandle: Int32Array;
+  /** Per slot (arrays replaced as the table grows): the task's id (dense from 0, as the log writes it), group, node, members, first member and GPU device handle. */
+  id: Int32Array = new Int32Array(0);
+  group: Int32Array = new Int32Array(0);
+  node: Int32Array = new Int32Array(0);
+  members: Int32Array = new Int32Array(0);
+  first: Int32Array = new Int32Array(0);
+  gpuHandle: Int32Array = new Int32Array(0);
   /** Per slot: the task's request. */
-  cpu: Float64Array;
-  memory: Float64Array;
-  gpu: Float64Array;
+  cpu: Float64Array = new Float64Array(0);
+  memory: Float64Array = new Float64Array(0);
+  gpu: Float64Array = new Float64Array(0);
   /** Per slot: the next task of its group (or, for a free slot, the next free slot), and its neighbours on its node. */
-  private nextOfGroup: Int32Array;
-  private nextOnNode: Int32Array;
-  private prevOnNode: Int32Array;
+  private nextOfGroup: Int32Array = new Int32Array(0);
+  private nextOnNode: Int32Array = new Int32Array(0);
+  private prevOnNode: Int32Array = new Int32Array(0);
   private readonly groupHead: Int32Array;
   private readonly groupTail: Int32Array;
   private readonly nodeHead: Int32Array;
@@ -33,18 +33,7 @@ export class TaskTable {
   private used = 0;
 
   constructor(groups: number, nodes: number, slots = 1024) {
-    this.id = new Int32Array(slots);
-    this.group = new Int32Array(slots);
-    this.node = new Int32Array(slots);
-    this.members = new Int32Array(slots);
-    this.first = new Int32Array(slots);
-    this.gpuHandle = new Int32Array(slots);
-    this.cpu = new Float64Array(slots);
-    this.memory = new Float64Array(slots);
-    this.gpu = new Float64Array(slots);
-    this.nextOfGroup = new Int32Array(slots);
-    this.nextOnNode = new Int32Array(slots);
-    this.prevOnNode = new Int32Array(slots);
+    this.resize(slots);
     this.groupHead = new Int32Array(groups).fill(END);
     this.groupTail = new Int32Array(groups).fill(END);
     this.nodeHead = new Int32Array(nodes).fill(END);
@@ -147,12 +136,12 @@ export class TaskTable {
       this.freeSlots = this.nextOfGroup[s]!;
       return s;
     }
-    if (this.used === this.id.length) this.grow();
+    if (this.used === this.id.length) this.resize(this.id.length * 2);
     return this.used++;
   }
 
-  private grow(): void {
-    const size = this.id.length * 2;
+  /** Every per-slot array at `size` slots, keeping what they hold. */
+  private resize(size: number): void {
     const i32 = (a: Int32Array): Int32Array => {
       const b = new Int32Array(size);
       b.set(a);

@@ -93,7 +93,10 @@ export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy): RunRo
   const outcomes = texts.outcome;
   // Every outcome counted in one pass over the groups.
   const counts = new Map<Outcome, number>();
-  for (let g = 0; g < n; g++) counts.set(outcomes[g] as Outcome, (counts.get(outcomes[g] as Outcome) ?? 0) + 1);
+  for (let g = 0; g < n; g++) {
+    const o = outcomes[g] as Outcome;
+    counts.set(o, (counts.get(o) ?? 0) + 1);
+  }
   const count = (o: Outcome): number => counts.get(o) ?? 0;
   const latencies = ascending(present(numbers.latency));
   // Sums in group order, as a fold over the rows would add them.

@@ -96,7 +96,7 @@
     (param $extras i32)
     (result i32)
     (if (i32.and (global.get $usual) (i32.eqz (local.get $bestEffort)))
-      (then (return (call $scanUsual (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $rg) (local.get $nzc) (local.get $nzm) (local.get $extras)))))
+      (then (return (call $scanUsual (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $nzc) (local.get $nzm) (local.get $extras)))))
     (call $scanAny (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $rg) (local.get $nzc) (local.get $nzm) (local.get $bestEffort)))
 
   ;; The score of feasible node (byte offset at8 in the f64 arrays) for any inline profile.
@@ -222,7 +222,7 @@
   ;; -1); and with no non-zero extras anywhere (`extras` 0) each node's extras are 0.
   (func $scanUsual
     (param $n i32) (param $start i32) (param $want i32)
-    (param $rc f64) (param $rm f64) (param $rg f64) (param $nzc f64) (param $nzm f64) (param $extras i32)
+    (param $rc f64) (param $rm f64) (param $nzc f64) (param $nzm f64) (param $extras i32)
     (result i32)
     (local $node i32) (local $examined i32) (local $found i32) (local $at8 i32) (local $at4 i32)
     (local $capC f64) (local $capM f64) (local $freeC f64) (local $freeM f64) (local $usedC f64) (local $usedM f64)
