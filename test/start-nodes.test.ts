@@ -8,7 +8,7 @@ function replay(nodes: readonly number[], ended: readonly number[] = []): { log:
   const log = new EventLog();
   nodes.forEach((node, id) => log.push(id, Ev.TaskStart, 0, node, id));
   for (const id of ended) log.push(100 + id, Ev.TaskFinish, 0, nodes[id], id);
-  const live = new LiveTasks(1, log);
+  const live = new LiveTasks(1);
   for (let i = 0; i < log.length; i++) {
     if (log.kind[i] === Ev.TaskStart) live.start(0, log.id[i]!, i);
     else live.end(0, log.id[i]!);
@@ -51,7 +51,7 @@ describe("the nodes groups.csv names for a group", () => {
     const groups = 3000;
     const log = new EventLog();
     for (let g = 0; g < groups; g++) for (let m = 0; m < 3; m++) log.push(g, Ev.TaskStart, g, (g + m) % 11, g * 3 + m);
-    const live = new LiveTasks(groups, log);
+    const live = new LiveTasks(groups);
     for (let i = 0; i < log.length; i++) live.start(log.group[i]!, log.id[i]!, i);
     const starts = new StartNodes(groups);
     for (let g = 0; g < groups; g++) starts.record(g, live, log);

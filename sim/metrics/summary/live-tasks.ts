@@ -1,5 +1,3 @@
-import { Ev, type EventLog } from "../log.ts";
-
 /**
  * While the log is replayed: each group's running tasks in start order, as
  * linked lists in typed arrays indexed by task id (ids are dense from 0), and
@@ -11,24 +9,20 @@ export class LiveTasks {
   private readonly head: Int32Array;
   private readonly tail: Int32Array;
   private readonly count: Int32Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
+  private next: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  private prev: Int32Array<ArrayBuffer> = new Int32Array(1024);
   /** Log index of each running task's TaskStart; -1 when it is not running. */
-  private readonly started: Int32Array;
+  private started: Int32Array<ArrayBuffer> = new Int32Array(1024).fill(-1);
 
-  constructor(groups: number, log: EventLog) {
-    let tasks = 0;
-    for (let i = 0; i < log.length; i++) if (log.kind[i] === Ev.TaskStart && log.id[i]! >= tasks) tasks = log.id[i]! + 1;
+  constructor(groups: number) {
     this.head = new Int32Array(groups).fill(-1);
     this.tail = new Int32Array(groups).fill(-1);
     this.count = new Int32Array(groups);
-    this.next = new Int32Array(tasks);
-    this.prev = new Int32Array(tasks);
-    this.started = new Int32Array(tasks).fill(-1);
   }
 
   /** Task `id` of group g started at log index i. */
   start(g: number, id: number, i: number): void {
+    if (id >= this.started.length) this.grow(id);
     this.started[id] = i;
     this.prev[id] = this.tail[g]!;
     this.next[id] = -1;
@@ -72,5 +66,20 @@ export class LiveTasks {
 
   startOf(task: number): number {
     return this.started[task]!;
+  }
+
+  /** Room for task ids up to `id` (they come in as the log is read, which may still be growing). */
+  private grow(id: number): void {
+    if (!(Number.isInteger(id) && id >= 0)) throw new Error(`summary: task id ${id} is not a count from 0`);
+    const size = Math.max(this.started.length * 2, id + 1);
+    const widen = (a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(size);
+      b.fill(fill, a.length);
+      b.set(a);
+      return b;
+    };
+    this.next = widen(this.next, 0);
+    this.prev = widen(this.prev, 0);
+    this.started = widen(this.started, -1);
   }
 }

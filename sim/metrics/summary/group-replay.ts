@@ -1,0 +1,361 @@
+import { podCount, quorum, type Group } from "../../model/group.ts";
+import { groupRequest, memberCount } from "../../model/group-store.ts";
+import { Ev, type EventLog } from "../log.ts";
+import { GangTally } from "./gangs.ts";
+import { GroupTable, type PodPhase } from "./group-table.ts";
+import { HoldStarts } from "./hold-starts.ts";
+import { LiveTasks } from "./live-tasks.ts";
+import { OpenRecords } from "./open-records.ts";
+import type { Outcome, RunRecord } from "./record.ts";
+import { StartNodes } from "./start-nodes.ts";
+
+/** The Pod phase of an outcome: a group that never ran as a whole is Pending, one lost to a node failure Failed. */
+export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
+  switch (outcome) {
+    case "completed":
+      return "Succeeded";
+    case "running":
+      return "Running";
+    case "split":
+      return finished ? "Succeeded" : "Running";
+    case "lost":
+    case "preempted":
+      return "Failed";
+    case "partial":
+      return "Running";
+    default:
+      return "Pending";
+  }
+}
+
+const UNSCHEDULABLE = 1;
+const ABANDONED = 2;
+const LOST = 4;
+const PREEMPTED = 8;
+
+/** What a replay needs of a run: everything of RunRecord but the log it is fed. */
+export type ReplayRun = Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "cluster">;
+
+/**
+ * groups.csv of a run, replayed from its event log in order: `see` takes the
+ * log's entries as they come (all at once after a run, or as a run goes on),
+ * `finish(end)` writes every row. The table's own columns tally what they
+ * show as the log is read.
+ *
+ * While the log is still growing, `settle(g)` writes group g's row early when
+ * nothing but a new event of g could change it (g has finished, with no task,
+ * hold, deadlock or stall open): the same values finish would write. Any later
+ * event of g unsettles it again, and finish writes it then; `settled(g)`
+ * says whether a row written early still stands.
+ */
+export class GroupReplay {
+  readonly table: GroupTable;
+  private readonly groups: readonly Group[];
+  private readonly run: ReplayRun;
+  private readonly attemptFirst: Float64Array;
+  /** Since when some but not all members run, and the total of such time. */
+  private readonly partialFrom: Float64Array;
+  private readonly partialTotal: Float64Array;
+  private readonly flags: Uint8Array;
+  /** Resource-seconds of tasks that ended normally, wasted if the group turns out split. */
+  private readonly ranWork: Float64Array;
+  /** Resource-seconds of tasks killed or lost (the table's wasted columns add a split group's work to them). */
+  private readonly wasted: Float64Array;
+  private readonly live: LiveTasks;
+  /** The nodes a group's tasks ran on when it started (tasks all on one node, as omega claims member by member, are that node). */
+  private readonly startNodes: StartNodes;
+  private readonly holdStarts = new HoldStarts();
+  /** Holds in place per group. */
+  private readonly holds: Int32Array;
+  /** 1 for a gang or job (a group of several Pods), read once in group order rather than at each start. */
+  private readonly multiPod: Uint8Array;
+  private readonly gangs: GangTally;
+  private readonly deadlock: OpenRecords;
+  private readonly stall: OpenRecords;
+  /** Each group's last preemptor, and whether a kill of its Pod is due (the times it was chosen: `preempted`). */
+  private readonly preemptor: Int32Array;
+  private readonly victim: Uint8Array;
+  /** 1 while a row written early by settle() stands. */
+  private readonly early: Uint8Array;
+  private readonly placedNodes: number[] = [];
+
+  constructor(run: ReplayRun) {
+    this.run = run;
+    this.groups = run.workload.groups;
+    const n = this.groups.length;
+    const table = (this.table = new GroupTable(run, n));
+    const num = table.numbers;
+    for (const c of ["pod_created", "placed", "started", "finished", "co_start_skew"] as const) num[c].fill(NaN);
+    this.attemptFirst = new Float64Array(n).fill(NaN);
+    this.partialFrom = new Float64Array(n).fill(NaN);
+    this.partialTotal = new Float64Array(n);
+    this.flags = new Uint8Array(n);
+    this.ranWork = new Float64Array(n * 3);
+    this.wasted = new Float64Array(n * 3);
+    this.live = new LiveTasks(n);
+    this.startNodes = new StartNodes(n);
+    this.holds = new Int32Array(n);
+    this.multiPod = new Uint8Array(n);
+    for (let g = 0; g < n; g++) this.multiPod[g] = this.groups[g]!.pods !== undefined ? 1 : 0;
+    this.gangs = new GangTally(n, {
+      partialCpu: num.partial_cpu_s,
+      partialMemory: num.partial_memory_s,
+      partialGpu: num.partial_gpu_s,
+      full: num.full,
+      admitted: num.admitted,
+      timeouts: num.timeouts,
+      rejections: num.rejections,
+      evictions: num.evictions,
+    });
+    this.deadlock = new OpenRecords(n);
+    this.stall = new OpenRecords(n);
+    this.preemptor = new Int32Array(n).fill(-1);
+    this.victim = new Uint8Array(n);
+    this.early = new Uint8Array(n);
+  }
+
+  /** Takes in log entries [from, to), in order; the groups that finished among them go to `finished` (candidates for settle). */
+  see(log: EventLog, from: number, to: number, finished?: number[]): void {
+    const num = this.table.numbers;
+    const { pod_created: created, placed, started, finished: finishedAt, co_start_skew: skew, attempts, conflicts, rollbacks, preempted } = num;
+    const { held_cpu_s: heldCpu, held_memory_s: heldMemory, held_gpu_s: heldGpu } = num;
+    const { attemptFirst, partialFrom, partialTotal, flags, ranWork, wasted, live, startNodes, holdStarts, holds, multiPod, gangs, deadlock, stall, preemptor, victim, early } = this;
+    for (let i = from; i < to; i++) {
+      const t = log.t[i]!;
+      const g = log.group[i]!;
+      if (g >= 0 && early[g] === 1) early[g] = 0;
+      gangs.see(log, i);
+      switch (log.kind[i]) {
+        case Ev.Evicted:
+          // Kueue deleted its Pods: a new start is needed, and a preemption pending on them is moot.
+          started[g] = NaN;
+          startNodes.clear(g);
+          victim[g] = 0;
+          break;
+        case Ev.Created:
+          if (Number.isNaN(created[g]!)) created[g] = t;
+          break;
+        case Ev.Attempt:
+          attempts[g]!++;
+          break;
+        case Ev.Conflict:
+          conflicts[g]!++;
+          break;
+        case Ev.Rollback:
+          rollbacks[g]!++;
+          break;
+        case Ev.Unschedulable:
+          flags[g]! |= UNSCHEDULABLE;
+          break;
+        case Ev.Abandon:
+          flags[g]! |= ABANDONED;
+          break;
+        case Ev.GroupLost:
+          flags[g]! |= LOST;
+          started[g] = NaN;
+          startNodes.clear(g);
+          break;
+        case Ev.Preempted:
+          preempted[g]!++;
+          preemptor[g] = log.id[i]!;
+          victim[g] = 1;
+          break;
+        case Ev.Restart:
+          // A controller's replacement: a new attempt of the same group.
+          flags[g]! &= ~(LOST | PREEMPTED);
+          attempts[g]!++;
+          break;
+        case Ev.TaskStart: {
+          const id = log.id[i]!;
+          if (Number.isNaN(placed[g]!)) placed[g] = t;
+          if (live.size(g) === 0) {
+            attemptFirst[g] = t;
+            partialFrom[g] = t;
+          }
+          live.start(g, id, i);
+          break;
+        }
+        case Ev.TaskFinish:
+        case Ev.TaskKill:
+        case Ev.TaskLost: {
+          const id = log.id[i]!;
+          const at = live.end(g, id);
+          if (at < 0) throw new Error(`summary: task ${id} ended without starting`);
+          const t0 = log.t[at]!;
+          if (log.kind[i] === Ev.TaskKill && victim[g]) {
+            // A preemption victim's Pod was deleted after its grace period.
+            flags[g]! |= PREEMPTED;
+            victim[g] = 0;
+            started[g] = NaN;
+            startNodes.clear(g);
+          }
+          const dt = t - t0;
+          const work = log.kind[i] === Ev.TaskFinish ? ranWork : wasted;
+          work[g * 3]! += log.r0[i]! * dt;
+          work[g * 3 + 1]! += log.r1[i]! * dt;
+          work[g * 3 + 2]! += log.r2[i]! * dt;
+          if (live.size(g) === 0 && !Number.isNaN(partialFrom[g]!)) {
+            partialTotal[g]! += t - partialFrom[g]!;
+            partialFrom[g] = NaN;
+          }
+          break;
+        }
+        case Ev.GroupStart:
+          if (!Number.isNaN(partialFrom[g]!)) partialTotal[g]! += t - partialFrom[g]!;
+          partialFrom[g] = NaN;
+          started[g] = t;
+          // A gang or job with a Pod that fits no node may still start with its other Pods.
+          if (multiPod[g] === 1) flags[g]! &= ~UNSCHEDULABLE;
+          // A gang or job: the lifecycle's skew among the Pods running at its start.
+          skew[g] = multiPod[g] === 1 ? log.r0[i]! : t - attemptFirst[g]!;
+          startNodes.record(g, live, log);
+          break;
+        case Ev.GroupFinish:
+          finishedAt[g] = t;
+          victim[g] = 0; // it finished within its grace period
+          finished?.push(g);
+          break;
+        case Ev.HoldStart:
+          holdStarts.start(log.id[i]!, i);
+          holds[g]!++;
+          break;
+        case Ev.DeadlockJoin:
+          deadlock.join(g, log.id[i]!);
+          break;
+        case Ev.DeadlockLeave:
+          deadlock.leave(g, log.id[i]!);
+          break;
+        case Ev.DeadlockEnd:
+          deadlock.end(log.id[i]!);
+          break;
+        case Ev.StallJoin:
+          stall.join(g, log.id[i]!);
+          break;
+        case Ev.StallLeave:
+          stall.leave(g, log.id[i]!);
+          break;
+        case Ev.StallEnd:
+          stall.end(log.id[i]!);
+          break;
+        case Ev.HoldEnd: {
+          const j = holdStarts.end(log.id[i]!);
+          if (j < 0) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
+          holds[log.group[j]!]!--;
+          const dt = t - log.t[j]!;
+          heldCpu[g]! += log.r0[i]! * dt;
+          heldMemory[g]! += log.r1[i]! * dt;
+          heldGpu[g]! += log.r2[i]! * dt;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  /**
+   * Writes group g's row now if it is final unless a later event of g says
+   * otherwise (finished, no task, hold, deadlock or stall open); true if so.
+   */
+  settle(g: number, log: EventLog): boolean {
+    if (Number.isNaN(this.table.numbers.finished[g]!) || this.live.size(g) > 0 || this.holds[g]! > 0 || this.deadlock.isIn(g) || this.stall.isIn(g)) return false;
+    // Nothing open, so the end of the run enters no figure of the row: any end gives the same values.
+    this.writeRow(g, log, NaN);
+    this.early[g] = 1;
+    return true;
+  }
+
+  /** Whether group g's row written by settle() still stands (no event of g came after it). */
+  settled(g: number): boolean {
+    return this.early[g] === 1;
+  }
+
+  /** Every row, as the run ends at `end` (rows settled and still standing are kept as written). */
+  finish(log: EventLog, end: number): GroupTable {
+    const num = this.table.numbers;
+    // Holds still in place at the end count up to the end.
+    for (const i of this.holdStarts.open()) {
+      const g = log.group[i]!;
+      const dt = end - log.t[i]!;
+      num.held_cpu_s[g]! += log.r0[i]! * dt;
+      num.held_memory_s[g]! += log.r1[i]! * dt;
+      num.held_gpu_s[g]! += log.r2[i]! * dt;
+    }
+    this.gangs.close(end);
+    for (let g = 0; g < this.groups.length; g++) if (this.early[g] !== 1) this.writeRow(g, log, end);
+    return this.table;
+  }
+
+  /** Group g's outcome and the row's derived figures, as the run ends at `end`. */
+  private writeRow(g: number, log: EventLog, end: number): void {
+    const { table, run, live, flags, wasted, ranWork, partialFrom, partialTotal, gangs } = this;
+    const num = table.numbers;
+    const text = table.texts;
+    const flag = table.flags;
+    const group = this.groups[g]!;
+    const multiPod = group.pods !== undefined;
+    const placedNodes = this.startNodes.placed(g, live, log, this.placedNodes);
+    const started = num.started[g]!;
+    const finished = num.finished[g]!;
+    const isStarted = !Number.isNaN(started);
+    // A gang or job spans nodes by design: it is split only when one of its Pods is.
+    const split = multiPod ? gangs.splitPod[g] === 1 : isStarted && placedNodes.length > 1;
+    let outcome: Outcome;
+    if (flags[g]! & UNSCHEDULABLE) outcome = "unschedulable";
+    else if (flags[g]! & ABANDONED) outcome = "abandoned";
+    else if (flags[g]! & LOST) outcome = "lost";
+    else if (flags[g]! & PREEMPTED) outcome = "preempted";
+    else if (this.deadlock.isIn(g)) outcome = "deadlocked";
+    else if (this.stall.isIn(g)) outcome = "stalled";
+    else if (split) outcome = "split";
+    else if (!Number.isNaN(finished)) outcome = "completed";
+    else if (isStarted && live.size(g) > 0) outcome = "running";
+    else if (multiPod && !Number.isNaN(num.placed[g]!) && (!isStarted || group.kind === "job")) outcome = "partial";
+    else outcome = "pending";
+    let wastedCpu = wasted[g * 3]!;
+    let wastedMemory = wasted[g * 3 + 1]!;
+    let wastedGpu = wasted[g * 3 + 2]!;
+    if (split) {
+      // A split group's work is incorrect placement: all of it is wasted.
+      wastedCpu += ranWork[g * 3]!;
+      wastedMemory += ranWork[g * 3 + 1]!;
+      wastedGpu += ranWork[g * 3 + 2]!;
+      for (let task = live.first(g); task >= 0; task = live.after(task)) {
+        const j = live.startOf(task);
+        const dt = end - log.t[j]!;
+        wastedCpu += log.r0[j]! * dt;
+        wastedMemory += log.r1[j]! * dt;
+        wastedGpu += log.r2[j]! * dt;
+      }
+    }
+    num.wasted_cpu_s[g] = wastedCpu;
+    num.wasted_memory_s[g] = wastedMemory;
+    num.wasted_gpu_s[g] = wastedGpu;
+    const req = groupRequest(group);
+    text.group_id[g] = group.id;
+    text.class[g] = run.workload.classes[group.cls ?? 0]?.name ?? "default";
+    text.kind[g] = group.kind;
+    num.members[g] = memberCount(group);
+    num.cpu[g] = req.cpu;
+    num.memory[g] = req.memory;
+    num.gpu[g] = req.gpu;
+    num.submit[g] = group.submit;
+    num.latency[g] = started - group.submit;
+    text.nodes[g] = placedNodes.length === 1 ? run.cluster.name(placedNodes[0]!) : placedNodes.map((node) => run.cluster.name(node)).join(";");
+    text.outcome[g] = outcome;
+    flag.correct[g] = outcome === "completed" || outcome === "running" ? 1 : 0;
+    const preemptor = this.preemptor[g]!;
+    text.preemptor[g] = preemptor >= 0 ? (this.groups[preemptor]?.id ?? "") : "";
+    num.split_s[g] = partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!);
+    text.phase[g] = podPhase(outcome, !Number.isNaN(finished));
+    num.pods[g] = podCount(group);
+    num.min_member[g] = quorum(group);
+    flag.gang_ok[g] = gangs.everStarted[g] === 1 && !split ? 1 : 0;
+    if (group.kind === "job") {
+      // A job's Pods run on their own: no time is partial.
+      num.partial_cpu_s[g] = 0;
+      num.partial_memory_s[g] = 0;
+      num.partial_gpu_s[g] = 0;
+    }
+  }
+}
