@@ -3,13 +3,14 @@
 // command line starts without compiling TypeScript. bin/cosched.js falls back to the sources (through tsx)
 // when dist/ is missing or older than a source file.
 import { build } from "esbuild";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-await build({
+const result = await build({
   absWorkingDir: root,
+  metafile: true,
   entryPoints: { cli: "sim/cli/main.ts", "sweep-worker": "sim/sweep/worker.ts", "run-worker": "sim/execute/worker.ts", index: "sim/index.ts" },
   outdir: "dist",
   bundle: true,
@@ -25,6 +26,14 @@ await build({
   plugins: [yargsShimAtHome()],
   logLevel: "warning",
 });
+
+// Chunks (and lazily loaded commands) are named by content hash, so each build of changed sources leaves
+// the last build's behind: those this build did not write are removed (only files named as this build
+// names them, name-HASH.js; nothing else in dist/ is touched).
+const built = new Set(Object.keys(result.metafile.outputs).map((file) => relative("dist", file)));
+for (const name of await readdir(join(root, "dist"))) {
+  if (/^[a-z][a-z0-9-]*-[A-Z0-9]{8}\.js$/.test(name) && !built.has(name)) await rm(join(root, "dist", name));
+}
 
 /**
  * yargs' platform shim finds its locale files (y18n) and the program's folder (for --version's

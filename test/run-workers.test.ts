@@ -60,6 +60,21 @@ describe("cosched run on several worker threads", () => {
     }
     expect(started).toEqual([0, 1]);
   }, 60_000);
+
+  it("gives a loaded thread its first job in the caller's turn, not after it", async () => {
+    const threads = new JobThreads(1);
+    const job = (strategy: string) => ({ scenario: shipped("seed-two-nodes"), strategy, seed: 1, check: false, dir: mkdtempSync(join(work, "job-")), compress: false });
+    try {
+      await threads.runAll([job("kube")]); // its thread has loaded its code
+      const started: number[] = [];
+      const second = threads.runAll([job("omega")], { start: (i) => started.push(i) });
+      // Started before this test yields: the command line parser's work after `cosched run`'s handler returns overlaps the run.
+      expect(started).toEqual([0]);
+      expect((await second)[0]!.groups).toBe(1);
+    } finally {
+      await threads.terminate();
+    }
+  }, 60_000);
 });
 
 describe("joining runs written apart", () => {

@@ -55,6 +55,11 @@ const output = <T,>(y: Argv<T>) =>
     .option("compress", { type: "boolean", default: false, describe: "write *.csv.gz (pandas reads them as they are)" });
 const budget = <T,>(y: Argv<T>) => y.option("max-memory", { type: "string", describe: "refuse runs estimated to need more memory than this (e.g. 2GB; default: the Node heap limit)" });
 
+// `cosched run` has its command loaded before the line is parsed, so the handler reaches the run's
+// thread in its first turn (JobThreads): yargs' own work after the handler returns (it builds the whole
+// help text, ~40 ms) then overlaps the run instead of coming before it.
+const runModule = args[0] === "run" ? await import("./run-command.ts") : undefined;
+
 await yargs(args)
   .scriptName("cosched")
   .usage("$0 <command> [options]\n\nCompare how scheduler designs co-schedule groups of containers: kube, mesos, omega, naive.")
@@ -80,7 +85,7 @@ await yargs(args)
         .example("$0 run my.json --compress --out results/big", "write groups.csv.gz and the other tables compressed"),
     (argv) =>
       guard(async () => {
-        const { runCommand } = await import("./run-command.ts");
+        const { runCommand } = runModule ?? (await import("./run-command.ts"));
         await runCommand({ ...argv, command: args });
       }),
   )

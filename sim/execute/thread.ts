@@ -33,17 +33,21 @@ export class JobThread {
   private pending: { resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: ((fraction: number, events: number) => void) | undefined } | undefined;
   /** Settles when the thread has loaded its code (rejects if it dies first). */
   readonly ready: Promise<void>;
+  /** True once the thread has loaded its code (known without waiting for `ready`). */
+  private isLoaded: boolean;
 
   constructor() {
     const adopted = adoptPrewarmed();
     this.worker = adopted?.worker ?? new Worker(join(ROOT, "bin/run-worker.js"));
     let isReady = adopted?.ready ?? false;
+    this.isLoaded = isReady;
     let settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
     this.ready = isReady ? Promise.resolve() : new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     this.ready.catch(() => {}); // a thread never waited on may die unobserved
     const started = (err?: Error): void => {
       if (isReady) return;
       isReady = true;
+      this.isLoaded = err === undefined;
       if (err === undefined) settle?.resolve();
       else settle?.reject(err);
     };
@@ -72,6 +76,11 @@ export class JobThread {
       this.pending = undefined;
       p?.reject(new Error(`the run's worker thread exited (code ${code})`));
     });
+  }
+
+  /** Whether the thread has loaded its code: a job given now starts at once. */
+  get loaded(): boolean {
+    return this.isLoaded;
   }
 
   run(job: RunJob, onProgress?: (fraction: number, events: number) => void): Promise<JobResult> {

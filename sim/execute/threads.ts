@@ -30,7 +30,10 @@ export class JobThreads {
     // A thread takes jobs once its code is loaded, and stops waiting when none is left: a short command
     // is done by the first thread before another is ready, and does not wait for it.
     const drain = async (thread: JobThread): Promise<void> => {
-      await Promise.race([thread.ready, allTaken]);
+      // A thread already loaded (the one bin/cosched.js started early, as a rule) takes its first job now,
+      // in this turn: the command line parser's own work after the handler returns (yargs builds the whole
+      // help text, ~40 ms) then overlaps the run instead of delaying it.
+      if (!thread.loaded) await Promise.race([thread.ready, allTaken]);
       while (!failed && next < jobs.length) {
         const index = next++;
         if (next === jobs.length) lastTaken();
