@@ -1,6 +1,5 @@
 import { Phase, type Rng } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
-import { NodeLists } from "../../model/node-lists.ts";
 import { memberInit, memberRequest, podEnd, podFirst, podRequest, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { numFeasibleNodesToFind } from "../scoring.ts";
@@ -12,6 +11,7 @@ import { Reservations } from "./reservations.ts";
 import { findPreemption, type Candidate, type PreemptionView } from "./preemption.ts";
 import { NodeScan } from "./node-scan.ts";
 import { NonZeroExtras } from "./non-zero-extras.ts";
+import { BoundPods, preemptionPossible } from "./bound-pods.ts";
 import { compileProfile, nonZeroRequest } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
 
@@ -52,10 +52,8 @@ export class PodScheduler {
   private readonly podCount: Uint32Array;
   /** Per node, how far bound Pods' non-zero requests exceed their requests (for scoring). */
   private readonly extras: NonZeroExtras;
-  /** Per node: the Pods bound there, in bind order. */
-  private readonly boundOn: NodeLists<Pod>;
-  /** Bound Pods per priority: preemption is tried only when some bound Pod has a lower priority. */
-  private readonly boundPriorities = new Map<number, number>();
+  /** The bound Pods as preemption reads them; undefined where no Pod can preempt another. */
+  private readonly bound: BoundPods | undefined;
   private readonly nominatedOn = new Map<number, Set<Pod>>();
   /** Every live Pod, by group, so a lost or evicted group's Pods can be dropped. */
   private readonly podsOf: (Pod[] | undefined)[];
@@ -82,7 +80,7 @@ export class PodScheduler {
     // In the cluster's arena, where the scan kernel reads them.
     this.podCount = ctx.cluster.arena.u32();
     this.extras = new NonZeroExtras(ctx.cluster.arena);
-    this.boundOn = new NodeLists(n);
+    this.bound = preemptionPossible(params.preemption, ctx.groups) ? new BoundPods(n) : undefined;
     this.podsOf = new Array<Pod[] | undefined>(ctx.groups.length).fill(undefined);
     const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.extras.cpu, nonZeroExtraMemory: this.extras.memory });
     const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.extras.cpu, nonZeroExtraMemory: this.extras.memory, extraNodes: () => this.extras.nodes(), nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
@@ -101,7 +99,7 @@ export class PodScheduler {
     this.queue = new SchedulingQueue(ctx.sim, params, () => this.kick(), this.plugin?.sort);
     this.preemptionView = {
       cluster: ctx.cluster,
-      podsOn: (node) => this.boundOn.on(node),
+      podsOn: (node) => this.bound?.on(node) ?? [],
       nominatedUse: (node, priority, pod, out) => void this.nominatedUse(node, priority, pod, out),
       // A failed node is no candidate: nothing new is placed there (the node is tainted not-ready).
       possible: (node, pod) => ctx.cluster.up[node] === 1 && ctx.cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1),
@@ -240,9 +238,7 @@ export class PodScheduler {
     pod.boundAt = this.ctx.sim.now;
     this.podCount[node]!++;
     this.extras.add(node, pod.nonZero.cpu - pod.request.cpu, pod.nonZero.memory - pod.request.memory);
-    this.boundOn.add(pod);
-    const p = pod.group.priority;
-    this.boundPriorities.set(p, (this.boundPriorities.get(p) ?? 0) + 1);
+    this.bound?.add(pod);
   }
 
   private unbind(pod: Pod): void {
@@ -250,11 +246,7 @@ export class PodScheduler {
     this.podCount[node]!--;
     this.scan.podLeft(node);
     this.extras.add(node, -(pod.nonZero.cpu - pod.request.cpu), -(pod.nonZero.memory - pod.request.memory));
-    this.boundOn.remove(pod);
-    const p = pod.group.priority;
-    const left = (this.boundPriorities.get(p) ?? 1) - 1;
-    if (left === 0) this.boundPriorities.delete(p);
-    else this.boundPriorities.set(p, left);
+    this.bound?.remove(pod);
     pod.node = -1;
     pod.state = "forgotten";
   }
@@ -319,14 +311,13 @@ export class PodScheduler {
 
   /** Whether some bound Pod has a lower priority (else no node can have a victim: the dry run would find none). */
   private anyBoundBelow(priority: number): boolean {
-    for (const p of this.boundPriorities.keys()) if (p < priority) return true;
-    return false;
+    return this.bound?.anyBelow(priority) ?? false;
   }
 
   /** PodEligibleToPreemptOthers: not while victims of its own earlier preemption are still terminating on its nominated node. */
   private eligibleToPreempt(pod: Pod): boolean {
     if (pod.nominated < 0) return true;
-    for (const q of this.boundOn.on(pod.nominated)) if (q.terminating && q.group.priority < pod.group.priority) return false;
+    for (const q of this.bound?.on(pod.nominated) ?? []) if (q.terminating && q.group.priority < pod.group.priority) return false;
     return true;
   }
 
