@@ -1,19 +1,18 @@
 import { Phase } from "../engine/index.ts";
 import { DeadlockResolution, Ev } from "../metrics/log.ts";
-import { listedRequest, memberCount, type Group } from "../model/group.ts";
+import { memberCount, type Group } from "../model/group.ts";
 import { groupRequest } from "../model/group-store.ts";
-import { add, fitsIn, isZero, min, sub, subClamped, ZERO, type Resources } from "../model/resources.ts";
+import { add, sub, ZERO, type Resources } from "../model/resources.ts";
 import { Allocator } from "./mesos/allocator.ts";
 import type { Interest, OfferBatch, OfferSink } from "./mesos/offers.ts";
 import { Hoards } from "./mesos/hoards.ts";
 import { classifyStuck, DeadlockBook, DEADLOCK_EVENTS, STALL_EVENTS, type Waiter } from "./mesos/deadlock.ts";
-import { GangFrameworks, type GangAction } from "./mesos/gangs.ts";
+import { GangFrameworks } from "./mesos/gangs.ts";
 import type { GangWaiter } from "./mesos/gang-deadlock.ts";
 import { mesosParams, type MesosParams } from "./mesos/params.ts";
-import { NodeScratch, Scratch } from "./mesos/scratch.ts";
-import { planDecision, type Action, type GroupView } from "./mesos/plan.ts";
+import { FrameworkDecisions } from "./mesos/decision.ts";
 import { abortBackoffSeconds, insertByIndex, NO_OFFERS, removeByIndex, wholeGpus, type Framework, type GroupState, type Hold } from "./mesos/state.ts";
-import { assignOwners, decisionSeconds, type DecisionTime, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
+import { assignOwners, type DecisionTime, type Strategy, type StrategyContext, type StrategyDefinition } from "./strategy.ts";
 
 export { abortBackoffSeconds };
 
@@ -38,10 +37,8 @@ class Mesos implements Strategy, OfferSink {
   private readonly stalls: DeadlockBook;
   /** Where groups hoard: holder sets, hoard counts, unanswered offers. */
   private readonly hoards: Hoards;
-  /** Buffers of one decision's answer: what is left of each offer, and the nodes declined and what of each. */
-  private readonly remaining = new Scratch();
-  private readonly declined = new Scratch();
-  private readonly declinedNodes = new NodeScratch();
+  /** The frameworks' decisions on their offers (mesos/decision.ts). */
+  private readonly decide: FrameworkDecisions;
   private nextHold = 0;
   /** Each framework's decision time: its class's. */
   private readonly decisions: DecisionTime[];
@@ -90,6 +87,18 @@ class Mesos implements Strategy, OfferSink {
     this.allocator = new Allocator(ctx, params, this);
     for (const f of this.frameworks) ctx.log.push(0, Ev.SchedulerUp, -1, -1, f.id, owners.classOf[f.id]!);
     this.decisions = Array.from(owners.classOf, (c) => ctx.classes[c]!.decision);
+    this.decide = new FrameworkDecisions({
+      ctx,
+      params,
+      states: this.states,
+      hoards: this.hoards,
+      allocator: this.allocator,
+      gangs: this.gangs,
+      decisions: this.decisions,
+      launch: (g, node, fromOffer) => this.launch(g, node, fromOffer),
+      addHold: (g, node, take, offeredAt) => this.addHold(g, node, take, offeredAt),
+      checkDeadlock: (node, cause) => this.checkDeadlock(node, cause),
+    });
   }
 
   // --- Strategy -----------------------------------------------------------
@@ -175,7 +184,7 @@ class Mesos implements Strategy, OfferSink {
     this.hoards.track(batch, 1);
     const fw = this.frameworks[f]!;
     fw.work.push(batch);
-    if (!fw.busy) this.startDecision(fw);
+    if (!fw.busy) this.decide.start(fw);
   }
 
   offeredOn(node: number): Resources {
@@ -216,160 +225,7 @@ class Mesos implements Strategy, OfferSink {
     if (f.recheckQueued) return;
     f.recheckQueued = true;
     f.work.push(NO_OFFERS);
-    if (!f.busy) this.startDecision(f);
-  }
-
-  private view(g: GroupState): GroupView {
-    const allArrived = g.arrivedMembers.length === memberCount(g.group);
-    const target = this.params.target === "declared" || allArrived ? g.need : wholeGpus(listedRequest(g.group, g.arrivedMembers, this.ctx.podOverhead));
-    const selector = g.group.selector;
-    const mask = selector === undefined ? undefined : this.ctx.cluster.selectorMask(selector);
-    return { index: g.group.index, allArrived, need: g.need, target, holdNode: g.holdNode, held: g.held, mask };
-  }
-
-  /** Plans the answer to the next work item now; it takes effect after the decision time. */
-  private startDecision(f: Framework): void {
-    const offers = f.work.shift();
-    if (offers === undefined) {
-      f.busy = false;
-      this.allocator.schedule();
-      return;
-    }
-    // Only the groups this answer can affect, oldest first: on a re-check, the hoarders a
-    // member of which arrived; on offers, the groups holding nothing and the hoarders on
-    // an offered node.
-    let candidates: GroupState[];
-    if (offers === NO_OFFERS) {
-      f.recheckQueued = false;
-      candidates = [...new Set(f.rechecks)].filter((g) => g.status === "pending" && g.holdNode >= 0);
-      f.rechecks = [];
-    } else {
-      candidates = [...f.unbound];
-      for (let i = 0; i < offers.nodes.length; i++) {
-        const node = offers.nodes[i]!;
-        if (f.hoards[node] === 0) continue;
-        for (const g of this.hoards.holdersOn(node)) if (g.framework === f.id) candidates.push(g);
-      }
-    }
-    candidates.sort((a, b) => a.group.index - b.group.index);
-    const complete = candidates.filter((g) => g.holdNode >= 0 && !g.waiting && g.arrivedMembers.length === memberCount(g.group));
-    const views = candidates.map((g) => this.view(g));
-    const actions = planDecision(views, offers, this.params.hold);
-    let units = 0;
-    for (const a of actions) if (a.kind === "launch") units += memberCount(this.ctx.groups[a.group]!);
-    // Gangs and jobs plan on what the colocate groups' actions leave of the offers.
-    const gangActions = this.gangs.wants(f.id) && offers !== NO_OFFERS ? this.gangs.plan(f.id, offers, this.leftAfter(offers, actions)) : [];
-    units += gangActions.length;
-    const seconds = decisionSeconds(this.decisions[f.id]!, units);
-    f.busy = true;
-    this.ctx.sim.after(seconds, Phase.Decision, () => this.finishDecision(f, offers, actions, complete, seconds, units, gangActions));
-  }
-
-  /** The offers' amounts less what `actions` plan to take (a launch its whole need, a hold its take). */
-  private leftAfter(offers: OfferBatch, actions: readonly Action[]): Float64Array {
-    const left = Float64Array.from(offers.amounts);
-    for (const a of actions) {
-      const i = offers.nodes.indexOf(a.node);
-      if (i < 0) continue;
-      const r = a.kind === "launch" ? this.states[a.group]!.need : a.take;
-      left[3 * i] = Math.max(0, left[3 * i]! - r.cpu);
-      left[3 * i + 1] = Math.max(0, left[3 * i + 1]! - r.memory);
-      left[3 * i + 2] = Math.max(0, left[3 * i + 2]! - r.gpu);
-    }
-    return left;
-  }
-
-  private finishDecision(f: Framework, offers: OfferBatch, actions: Action[], complete: readonly GroupState[], seconds: number, units: number, gangActions: readonly GangAction[]): void {
-    const { sim, log } = this.ctx;
-    const now = sim.now;
-    this.hoards.track(offers, -1);
-    const remaining = this.remaining.take(offers.amounts.length, offers.amounts);
-    const slot = (node: number): number => offers.nodes.indexOf(node);
-    const rest = (i: number): Resources => (i < 0 ? ZERO : { cpu: remaining[3 * i]!, memory: remaining[3 * i + 1]!, gpu: remaining[3 * i + 2]! });
-    const consume = (i: number, r: Resources): void => {
-      remaining[3 * i]! -= r.cpu;
-      remaining[3 * i + 1]! -= r.memory;
-      remaining[3 * i + 2]! -= r.gpu;
-    };
-    const touched = new Set<number>();
-    for (const a of actions) {
-      const g = this.states[a.group]!;
-      if (g.status !== "pending" || (g.holdNode >= 0 && g.holdNode !== a.node)) continue;
-      if (this.ctx.cluster.up[a.node] === 0) continue; // failed while we decided
-      const i = slot(a.node);
-      log.push(now, Ev.Attempt, a.group, a.node, f.id);
-      if (a.kind === "launch") {
-        const missing = subClamped(g.need, g.held);
-        if (!fitsIn(missing, rest(i))) continue;
-        if (i >= 0) consume(i, missing);
-        this.launch(g, a.node, missing);
-      } else {
-        const take = min(a.take, rest(i));
-        if (i < 0 || isZero(take)) continue;
-        consume(i, take);
-        this.addHold(g, a.node, take, offers.offeredAt);
-      }
-      touched.add(a.node);
-    }
-    if (gangActions.length > 0) {
-      const take = (node: number, r: Resources): boolean => {
-        const i = slot(node);
-        if (i < 0 || !fitsIn(r, rest(i))) return false;
-        consume(i, r);
-        return true;
-      };
-      this.gangs.apply(f.id, gangActions, take, offers.offeredAt);
-    } else if (this.gangs.wants(f.id)) this.gangs.apply(f.id, [], () => false, offers.offeredAt);
-    this.declineRest(f, offers, remaining, touched);
-    this.allocator.answered(offers);
-    // Complete hoarders that still could not launch now wait on their node.
-    for (const g of complete) {
-      if (g.status === "pending" && g.holdNode >= 0 && !g.waiting) {
-        g.waiting = true;
-        touched.add(g.holdNode);
-      }
-    }
-    log.push(now, Ev.Busy, -1, -1, f.id, seconds, units);
-    for (const node of touched) this.checkDeadlock(node, DeadlockResolution.Released);
-    this.startDecision(f);
-  }
-
-  /**
-   * Declines what no action took: back to the nodes, filtered for this
-   * framework for refuseSeconds. Adds the offered nodes that are hoarded to
-   * `touched`: a declined offer there changes whether the node is starved.
-   */
-  private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array, touched: Set<number>): void {
-    const { sim, cluster, log } = this.ctx;
-    const nodes = offers.nodes;
-    const declined = this.declinedNodes.take(nodes.length);
-    const amounts = this.declined.take(offers.amounts.length);
-    let k = 0;
-    let cpu = 0;
-    let memory = 0;
-    let gpu = 0;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      if (this.hoarded(node)) touched.add(node);
-      const c = remaining[3 * i]!;
-      const m = remaining[3 * i + 1]!;
-      const g = remaining[3 * i + 2]!;
-      if (c === 0 && m === 0 && g === 0) continue;
-      cluster.releaseValues(node, c, m, g);
-      cpu += c;
-      memory += m;
-      gpu += g;
-      declined[k] = node;
-      amounts[3 * k] = c;
-      amounts[3 * k + 1] = m;
-      amounts[3 * k + 2] = g;
-      k++;
-    }
-    if (k === 0) return;
-    // (Not `sub` of a fresh literal: that sent declineRest into a loop of deoptimizations, 72 a run on OpenB.)
-    f.alloc = { cpu: f.alloc.cpu - cpu, memory: f.alloc.memory - memory, gpu: f.alloc.gpu - gpu };
-    log.push(sim.now, Ev.Decline, -1, -1, f.id, k);
-    this.allocator.refuse(f.id, declined.subarray(0, k), amounts);
+    if (!f.busy) this.decide.start(f);
   }
 
   private launch(g: GroupState, node: number, fromOffer: Resources): void {
