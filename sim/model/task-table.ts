@@ -1,3 +1,5 @@
+import { widened } from "./widened.ts";
+
 /** The end of a list. */
 export const END = -1;
 
@@ -142,27 +144,17 @@ export class TaskTable {
 
   /** Every per-slot array at `size` slots, keeping what they hold. */
   private resize(size: number): void {
-    const i32 = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(size);
-      b.set(a);
-      return b;
-    };
-    this.id = i32(this.id);
-    this.group = i32(this.group);
-    this.node = i32(this.node);
-    this.members = i32(this.members);
-    this.first = i32(this.first);
-    this.gpuHandle = i32(this.gpuHandle);
-    this.cpu = f64(this.cpu);
-    this.memory = f64(this.memory);
-    this.gpu = f64(this.gpu);
-    this.nextOfGroup = i32(this.nextOfGroup);
-    this.nextOnNode = i32(this.nextOnNode);
-    this.prevOnNode = i32(this.prevOnNode);
+    this.id = widened(this.id, size);
+    this.group = widened(this.group, size);
+    this.node = widened(this.node, size);
+    this.members = widened(this.members, size);
+    this.first = widened(this.first, size);
+    this.gpuHandle = widened(this.gpuHandle, size);
+    this.cpu = widened(this.cpu, size);
+    this.memory = widened(this.memory, size);
+    this.gpu = widened(this.gpu, size);
+    this.nextOfGroup = widened(this.nextOfGroup, size);
+    this.nextOnNode = widened(this.nextOnNode, size);
+    this.prevOnNode = widened(this.prevOnNode, size);
   }
 }

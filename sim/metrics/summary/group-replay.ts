@@ -53,8 +53,6 @@ export class GroupReplay {
   private readonly flags: Uint8Array;
   /** Resource-seconds of tasks that ended normally, wasted if the group turns out split. */
   private readonly ranWork: Float64Array;
-  /** Resource-seconds of tasks killed or lost (the table's wasted columns add a split group's work to them). */
-  private readonly wasted: Float64Array;
   private readonly live: LiveTasks;
   /** The nodes a group's tasks ran on when it started (tasks all on one node, as omega claims member by member, are that node). */
   private readonly startNodes: StartNodes;
@@ -81,7 +79,6 @@ export class GroupReplay {
     this.partialTotal = new Float64Array(n);
     this.flags = new Uint8Array(n);
     this.ranWork = new Float64Array(n * 3);
-    this.wasted = new Float64Array(n * 3);
     this.live = new LiveTasks(n);
     this.startNodes = new StartNodes(n);
     this.multiPod = new Uint8Array(n);
@@ -102,13 +99,14 @@ export class GroupReplay {
     this.victim = new Uint8Array(n);
   }
 
-  /** Takes in log entries [from, to), in order. */
-  see(log: EventLog, from: number, to: number): void {
+  /** Takes in the whole log, in order. */
+  see(log: EventLog): void {
     const num = this.table.numbers;
     const { pod_created: created, placed, started, finished: finishedAt, co_start_skew: skew, attempts, conflicts, rollbacks, preempted } = num;
     const { held_cpu_s: heldCpu, held_memory_s: heldMemory, held_gpu_s: heldGpu } = num;
-    const { attemptFirst, partialFrom, partialTotal, flags, ranWork, wasted, live, startNodes, holdStarts, multiPod, gangs, deadlock, stall, preemptor, victim } = this;
-    for (let i = from; i < to; i++) {
+    const { wasted_cpu_s: wastedCpu, wasted_memory_s: wastedMemory, wasted_gpu_s: wastedGpu } = num;
+    const { attemptFirst, partialFrom, partialTotal, flags, ranWork, live, startNodes, holdStarts, multiPod, gangs, deadlock, stall, preemptor, victim } = this;
+    for (let i = 0; i < log.length; i++) {
       const t = log.t[i]!;
       const g = log.group[i]!;
       gangs.see(log, i);
@@ -177,10 +175,15 @@ export class GroupReplay {
             startNodes.clear(g);
           }
           const dt = t - t0;
-          const work = log.kind[i] === Ev.TaskFinish ? ranWork : wasted;
-          work[g * 3]! += log.r0[i]! * dt;
-          work[g * 3 + 1]! += log.r1[i]! * dt;
-          work[g * 3 + 2]! += log.r2[i]! * dt;
+          if (log.kind[i] === Ev.TaskFinish) {
+            ranWork[g * 3]! += log.r0[i]! * dt;
+            ranWork[g * 3 + 1]! += log.r1[i]! * dt;
+            ranWork[g * 3 + 2]! += log.r2[i]! * dt;
+          } else {
+            wastedCpu[g]! += log.r0[i]! * dt;
+            wastedMemory[g]! += log.r1[i]! * dt;
+            wastedGpu[g]! += log.r2[i]! * dt;
+          }
           if (live.size(g) === 0 && !Number.isNaN(partialFrom[g]!)) {
             partialTotal[g]! += t - partialFrom[g]!;
             partialFrom[g] = NaN;
@@ -255,7 +258,7 @@ export class GroupReplay {
 
   /** Group g's outcome and the row's derived figures, as the run ends at `end`. */
   private writeRow(g: number, log: EventLog, end: number): void {
-    const { table, run, live, flags, wasted, ranWork, partialFrom, partialTotal, gangs } = this;
+    const { table, run, live, flags, ranWork, partialFrom, partialTotal, gangs } = this;
     const num = table.numbers;
     const text = table.texts;
     const flag = table.flags;
@@ -279,25 +282,19 @@ export class GroupReplay {
     else if (isStarted && live.size(g) > 0) outcome = "running";
     else if (multiPod && !Number.isNaN(num.placed[g]!) && (!isStarted || group.kind === "job")) outcome = "partial";
     else outcome = "pending";
-    let wastedCpu = wasted[g * 3]!;
-    let wastedMemory = wasted[g * 3 + 1]!;
-    let wastedGpu = wasted[g * 3 + 2]!;
     if (split) {
       // A split group's work is incorrect placement: all of it is wasted.
-      wastedCpu += ranWork[g * 3]!;
-      wastedMemory += ranWork[g * 3 + 1]!;
-      wastedGpu += ranWork[g * 3 + 2]!;
+      num.wasted_cpu_s[g]! += ranWork[g * 3]!;
+      num.wasted_memory_s[g]! += ranWork[g * 3 + 1]!;
+      num.wasted_gpu_s[g]! += ranWork[g * 3 + 2]!;
       for (let task = live.first(g); task >= 0; task = live.after(task)) {
         const j = live.startOf(task);
         const dt = end - log.t[j]!;
-        wastedCpu += log.r0[j]! * dt;
-        wastedMemory += log.r1[j]! * dt;
-        wastedGpu += log.r2[j]! * dt;
+        num.wasted_cpu_s[g]! += log.r0[j]! * dt;
+        num.wasted_memory_s[g]! += log.r1[j]! * dt;
+        num.wasted_gpu_s[g]! += log.r2[j]! * dt;
       }
     }
-    num.wasted_cpu_s[g] = wastedCpu;
-    num.wasted_memory_s[g] = wastedMemory;
-    num.wasted_gpu_s[g] = wastedGpu;
     const req = groupRequest(group);
     text.group_id[g] = group.id;
     text.class[g] = run.workload.classes[group.cls ?? 0]?.name ?? "default";

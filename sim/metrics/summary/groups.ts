@@ -12,7 +12,7 @@ export { podPhase } from "./group-replay.ts";
  */
 export function groupTable(run: RunRecord): GroupTable {
   const replay = new GroupReplay(run);
-  replay.see(run.log, 0, run.log.length);
+  replay.see(run.log);
   return replay.finish(run.log, run.end);
 }
 

@@ -1,3 +1,5 @@
+import { widened } from "../../model/widened.ts";
+
 /**
  * While the log is replayed: the log index of the HoldStart of each hold
  * still in place, by hold id, in a typed array rather than a Map (mesos
@@ -10,11 +12,7 @@ export class HoldStarts {
   /** Hold `id` started at log index i. */
   start(id: number, i: number): void {
     if (!(Number.isInteger(id) && id >= 0)) throw new Error(`summary: hold id ${id} is not a count from 0`);
-    if (id >= this.at.length) {
-      const grown = new Int32Array(Math.max(this.at.length * 2, id + 1)).fill(-1);
-      grown.set(this.at);
-      this.at = grown;
-    }
+    if (id >= this.at.length) this.at = widened(this.at, Math.max(this.at.length * 2, id + 1), -1);
     this.at[id] = i;
   }
 

@@ -1,3 +1,5 @@
+import { widened } from "../../model/widened.ts";
+
 /**
  * While the log is replayed: each group's running tasks in start order, as
  * linked lists in typed arrays indexed by task id (ids are dense from 0), and
@@ -9,10 +11,10 @@ export class LiveTasks {
   private readonly head: Int32Array;
   private readonly tail: Int32Array;
   private readonly count: Int32Array;
-  private next: Int32Array<ArrayBuffer> = new Int32Array(1024);
-  private prev: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  private next = new Int32Array(1024);
+  private prev = new Int32Array(1024);
   /** Log index of each running task's TaskStart; -1 when it is not running. */
-  private started: Int32Array<ArrayBuffer> = new Int32Array(1024).fill(-1);
+  private started = new Int32Array(1024).fill(-1);
 
   constructor(groups: number) {
     this.head = new Int32Array(groups).fill(-1);
@@ -68,18 +70,12 @@ export class LiveTasks {
     return this.started[task]!;
   }
 
-  /** Room for task ids up to `id` (they come in as the log is read, which may still be growing). */
+  /** Room for task ids up to `id` (sized as they come in, rather than by reading the whole log first). */
   private grow(id: number): void {
     if (!(Number.isInteger(id) && id >= 0)) throw new Error(`summary: task id ${id} is not a count from 0`);
     const size = Math.max(this.started.length * 2, id + 1);
-    const widen = (a: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(size);
-      b.fill(fill, a.length);
-      b.set(a);
-      return b;
-    };
-    this.next = widen(this.next, 0);
-    this.prev = widen(this.prev, 0);
-    this.started = widen(this.started, -1);
+    this.next = widened(this.next, size);
+    this.prev = widened(this.prev, size);
+    this.started = widened(this.started, size, -1);
   }
 }

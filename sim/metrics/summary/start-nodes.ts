@@ -1,3 +1,4 @@
+import { widened } from "../../model/widened.ts";
 import type { EventLog } from "../log.ts";
 import type { LiveTasks } from "./live-tasks.ts";
 
@@ -74,11 +75,7 @@ export class StartNodes {
   }
 
   private push(node: number): void {
-    if (this.used === this.pool.length) {
-      const grown = new Int32Array(this.pool.length * 2);
-      grown.set(this.pool);
-      this.pool = grown;
-    }
+    if (this.used === this.pool.length) this.pool = widened(this.pool, this.pool.length * 2);
     this.pool[this.used++] = node;
   }
 }
