@@ -19,7 +19,10 @@ export class GroupStore {
    */
   private readonly values: Float64Array[] = [];
   private readonly inits: Uint8Array[] = [];
+  /** Each member's name as an index into `names`: a workload has few distinct container names. */
+  private readonly nameCodes: Uint32Array[] = [];
   private readonly names: string[] = [];
+  private readonly codeOf = new Map<string, number>();
   private closed = 0;
   private memberTotal = 0;
 
@@ -41,6 +44,7 @@ export class GroupStore {
     if (at === 0) {
       this.values.push(new Float64Array(CHUNK * 4));
       this.inits.push(new Uint8Array(CHUNK));
+      this.nameCodes.push(new Uint32Array(CHUNK));
     }
     const values = this.values[k >>> CHUNK_BITS]!;
     values[at * 4] = cpu;
@@ -48,7 +52,12 @@ export class GroupStore {
     values[at * 4 + 2] = gpu;
     values[at * 4 + 3] = delay;
     this.inits[k >>> CHUNK_BITS]![at] = init ? 1 : 0;
-    this.names.push(name);
+    let code = this.codeOf.get(name);
+    if (code === undefined) {
+      code = this.names.push(name) - 1;
+      this.codeOf.set(name, code);
+    }
+    this.nameCodes[k >>> CHUNK_BITS]![at] = code;
   }
 
   /** Ends group `index` (it must be the next position) with the members pushed since the last one; returns its index. */
@@ -141,7 +150,7 @@ export class GroupStore {
         request = { cpu, memory, gpu };
         if (shared.length < SHARED_REQUESTS) shared.push(request);
       }
-      out[k - lo] = { name: this.names[k]!, request, delay: values[at * 4 + 3]!, init: this.inits[k >>> CHUNK_BITS]![at] === 1 };
+      out[k - lo] = { name: this.names[this.nameCodes[k >>> CHUNK_BITS]![at]!]!, request, delay: values[at * 4 + 3]!, init: this.inits[k >>> CHUNK_BITS]![at] === 1 };
     }
     return out;
   }

@@ -146,6 +146,7 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
   const podsDist = spec.pods === undefined ? undefined : loadDist(spec.pods, baseDir);
   const podDelayDist = loadDist(spec.podDelay, baseDir);
   const template = { cpu: new Float64Array(spec.members.max), memory: new Float64Array(spec.members.max), gpu: new Float64Array(spec.members.max), delay: new Float64Array(spec.members.max) };
+  const restart = spec.restart === "controller" ? ("controller" as const) : undefined;
   for (let index = 0; index < spec.groups; index++) {
     t = times === undefined ? t + rng.exponential(1 / spec.rate!) : times[index]!;
     const podsWanted = podsDist === undefined ? 0 : Math.min(MAX_PODS, Math.max(1, Math.round(sample(podsDist, rng))));
@@ -169,17 +170,24 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
     if (pods !== undefined) pods[podsWanted] = podsWanted * count;
     const id = `g${pad(index, spec.groups)}`;
     store.close(index, id);
+    const duration = sample(durationDist, rng);
+    const priority = Math.round(sample(spec.priority, rng));
+    // One literal of one shape (no spreads): 100,000 groups are built in a few hundred ms.
     groups.push(
       new StoredGroup(store, {
         index,
         id,
         submit: t,
         kind: spec.kind,
-        duration: sample(durationDist, rng),
-        priority: Math.round(sample(spec.priority, rng)),
-        ...(pods !== undefined ? { pods } : {}),
-        ...(spec.kind === "gang" ? { minMember: Math.max(1, Math.ceil(spec.minMemberFraction * podsWanted - 1e-9)) } : {}),
-        ...(spec.restart === "controller" ? { restart: "controller" as const } : {}),
+        duration,
+        priority,
+        pods,
+        minMember: spec.kind === "gang" ? Math.max(1, Math.ceil(spec.minMemberFraction * podsWanted - 1e-9)) : undefined,
+        restart: restart,
+        framework: undefined,
+        scheduler: undefined,
+        selector: undefined,
+        cls: undefined,
       }),
     );
   }
