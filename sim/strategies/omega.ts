@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Fifo, Phase } from "../engine/index.ts";
 import { Ev } from "../metrics/log.ts";
 import { ClaimDelta, COMMIT_MODES, commitTransaction, CONFLICT_MODES, oneNodeSync, type SyncedSeqs } from "../model/claims.ts";

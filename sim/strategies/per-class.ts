@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A count of scheduler instances: one number for every class, or one per class name. */
 export const perClassCount = z.union([

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { RngStreams, Simulator } from "../engine/index.ts";
 import type { EventLog } from "../metrics/log.ts";
 import type { Cluster } from "../model/cluster.ts";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { parseJsonText, readText } from "../workload/files.ts";
 import { assertWithinBudget, estimateRun, type Budget, type Estimate } from "../workload/estimate.ts";
 import { basename, dirname, join, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { parseSeeds, parseStrategies } from "../cli/args.ts";
 import { runId } from "../runner.ts";
 import { InputError } from "../workload/errors.ts";

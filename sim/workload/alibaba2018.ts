@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Group, Member } from "../model/group.ts";
 import { chunkToFit, groupAsSchema, wholeJob, type GroupAs } from "./chunk.ts";
 import { readCsvRows } from "./csv-rows.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Group, Member } from "../model/group.ts";
 import type { Resources } from "../model/resources.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Rng } from "../engine/index.ts";
 
 import { bounded, nonNegative, positive } from "./numbers.ts";

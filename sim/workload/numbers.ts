@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The numbers a scenario may hold, bounded so that every time the simulator

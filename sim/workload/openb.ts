@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Rng, RngStreams } from "../engine/index.ts";
 import type { NodeSpec } from "../model/cluster.ts";
 import type { Group, Member } from "../model/group.ts";

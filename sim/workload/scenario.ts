@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { SCENARIO_DIR } from "../paths.ts";
-import type { z } from "zod";
+import type * as z from "zod";
 import { findStrategy, strategyIds } from "../strategies/registry.ts";
 import { InputError, jsonPath } from "./errors.ts";
 import { assertSafeKeys, FORBIDDEN_KEYS } from "./json-keys.ts";

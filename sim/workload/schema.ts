@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { arrivalSchema } from "./arrivals.ts";
 import { distSchema } from "./distributions.ts";
 import { GROUP_KINDS } from "../model/group.ts";

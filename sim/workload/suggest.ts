@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * The closest of `candidates` to `word`, when close enough to be a likely

@@ -1,5 +1,5 @@
 import FastPriorityQueue from "fastpriorityqueue";
-import { z } from "zod";
+import * as z from "zod";
 import type { Group } from "../../model/group.ts";
 import { fitsIn, type Resources } from "../../model/resources.ts";
 import { interval, nonNegative } from "../../workload/numbers.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Simulator } from "../../engine/index.ts";
 import { quorum, type Group } from "../../model/group.ts";
 import { interval, nonNegative } from "../../workload/numbers.ts";

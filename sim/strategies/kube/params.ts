@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { interval, nonNegative } from "../../workload/numbers.ts";
 import { SCORING_STRATEGIES } from "../scoring.ts";
 import { DEFAULT_PROFILE, profileSchema, type Profile } from "./profile.ts";

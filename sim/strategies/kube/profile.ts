@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Cluster } from "../../model/cluster.ts";
 import type { Resources } from "../../model/resources.ts";
 import { MAX_NODE_SCORE } from "../scoring.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 import { interval, nonNegative } from "../../workload/numbers.ts";
 import { perClassCount } from "../per-class.ts";
