@@ -40,3 +40,17 @@ export function alternatedPairs<T extends { readonly wall_s: number }>(pairs: nu
   }
   return { a: medianBy(as, (r) => r.wall_s), b: medianBy(bs, (r) => r.wall_s), ratios, median: medianBy(ratios, (x) => x) };
 }
+
+/**
+ * Runs every job `rounds` times, in rounds (one run of each job per round,
+ * in list order), and gives each job's run of median wall time with the wall
+ * times of all its runs. Interleaved, a slow phase of the machine (minutes
+ * long on the shared machine this was written on) spreads over the jobs
+ * instead of deciding one of them, as it could with one timing of each.
+ */
+export function interleavedMedians<T extends { readonly wall_s: number }>(rounds: number, jobs: readonly (() => T)[]): { readonly median: T; readonly walls: readonly number[] }[] {
+  if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`interleavedMedians: rounds must be a whole number >= 1, got ${rounds}`);
+  const runs: T[][] = jobs.map(() => []);
+  for (let r = 0; r < rounds; r++) jobs.forEach((job, j) => runs[j]!.push(job()));
+  return runs.map((rs) => ({ median: medianBy(rs, (x) => x.wall_s), walls: rs.map((x) => x.wall_s) }));
+}

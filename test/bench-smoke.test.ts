@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bulkEngineQueue, holdEngineQueue, holdFastPriorityQueue, holdProcesses, holdTypedHeap, increments } from "../bench/engine-models.ts";
 import { runCheckCost } from "../bench/check-cost.ts";
-import { alternatedPairs } from "../bench/pairs.ts";
+import { alternatedPairs, interleavedMedians } from "../bench/pairs.ts";
 import { runPeer } from "../bench/peer.ts";
 import { TypedHeap } from "../bench/typed-heap.ts";
 import { EventQueue, Phase } from "../sim/engine/index.ts";
@@ -101,5 +101,22 @@ describe("benchmark models (smoke: the bench measures what it says)", () => {
     expect(p.a.wall_s).toBe(1);
     expect(p.b.wall_s).toBe(2);
     expect(() => alternatedPairs(0, run("kube", 1), run("mesos", 1))).toThrow(/pairs/);
+  });
+
+  it("times whole commands in interleaved rounds, so a slow phase does not decide one command's figure", () => {
+    // Scripted: a slow phase (x2) hits the 3rd to 5th runs, whichever command they are.
+    const speed = [1, 1, 2, 2, 2, 1, 1, 1, 1];
+    const calls: string[] = [];
+    const run = (name: string, seconds: number) => () => {
+      const wall_s = seconds * speed[calls.length]!;
+      calls.push(name);
+      return { name, wall_s };
+    };
+    const [kube, mesos, omega] = interleavedMedians(3, [run("kube", 3), run("mesos", 5), run("omega", 4)]);
+    expect(calls).toEqual(["kube", "mesos", "omega", "kube", "mesos", "omega", "kube", "mesos", "omega"]);
+    // Timed once each in a row, omega would have read 8 s; each median is its command's own time.
+    expect([kube!.median.wall_s, mesos!.median.wall_s, omega!.median.wall_s]).toEqual([3, 5, 4]);
+    expect(omega!.walls).toEqual([8, 4, 4]);
+    expect(() => interleavedMedians(0, [run("kube", 1)])).toThrow(/rounds/);
   });
 });
