@@ -13,14 +13,15 @@ export class GroupStore {
   private firsts = new Uint32Array(1025);
   /**
    * Members in chunks of CHUNK, each a Float64Array of (cpu, memory, gpu,
-   * delay) per member and a Uint8Array of init flags: filled in place and
-   * never copied, so building a large workload leaves no grown-out arrays
-   * behind.
+   * delay) per member, a Uint8Array of init flags and a Uint32Array of name
+   * codes: filled in place and never copied, so building a large workload
+   * leaves no grown-out arrays behind.
    */
   private readonly values: Float64Array[] = [];
   private readonly inits: Uint8Array[] = [];
   /** Each member's name as an index into `names`: a workload has few distinct container names. */
   private readonly nameCodes: Uint32Array[] = [];
+  /** The distinct names, each once, and each one's code. */
   private readonly names: string[] = [];
   private readonly codeOf = new Map<string, number>();
   private closed = 0;

@@ -183,7 +183,7 @@ function buildSource(spec: SourceSpec, streams: Streams, baseDir: string): Group
         priority,
         pods,
         minMember: spec.kind === "gang" ? Math.max(1, Math.ceil(spec.minMemberFraction * podsWanted - 1e-9)) : undefined,
-        restart: restart,
+        restart,
         framework: undefined,
         scheduler: undefined,
         selector: undefined,
