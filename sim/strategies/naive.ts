@@ -1,7 +1,7 @@
 import { Ev } from "../metrics/log.ts";
-import { listedRequest, memberCount, memberRequest, podOf, type Group } from "../model/group.ts";
+import { listedRequest, memberCount, podOf, type Group } from "../model/group.ts";
 import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
-import { nonZeroRequest } from "./kube/profile.ts";
+import { membersNonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
 import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.ts";
 
@@ -35,7 +35,7 @@ class Naive implements Strategy {
     if (this.rejected[group.index]) return;
     // The container alone as a Pod, its non-zero request counted as an app container's.
     const effective = listedRequest(group, [member], podOverhead);
-    const queued = this.scheduler.submit(group, member, 1, effective, nonZeroRequest([memberRequest(group, member)], [], podOverhead), podOf(group, member));
+    const queued = this.scheduler.submit(group, member, 1, effective, membersNonZeroRequest(group, member, member + 1, podOverhead, true), podOf(group, member));
     if (!queued) this.rejected[group.index] = 1;
   }
 

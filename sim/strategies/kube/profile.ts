@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { Cluster } from "../../model/cluster.ts";
+import { memberInit, memberRequest, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { MAX_NODE_SCORE } from "../scoring.ts";
 
@@ -245,20 +246,29 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
   };
 }
 
-/** The non-zero requests of a Pod made of these containers' requests (each missing cpu/memory counts as the default). */
-export function nonZeroRequest(containers: readonly Resources[], initContainers: readonly Resources[], overhead: Resources): Resources {
-  const nz = (r: Resources): Resources => ({ cpu: r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu, memory: r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory, gpu: r.gpu });
-  let cpu = 0;
-  let memory = 0;
-  for (const c of containers) {
-    const r = nz(c);
-    cpu += r.cpu;
-    memory += r.memory;
+/**
+ * The non-zero requests of a Pod made of members from..to-1 of the group
+ * (kube's NonZeroRequest: each missing cpu/memory request counts as the
+ * default; app containers summed in order, init containers as their
+ * maximum, or summed as app containers with `initsAsApps`), read from the
+ * group's columns in scalars, with no object per container.
+ */
+export function membersNonZeroRequest(group: Group, from: number, to: number, overhead: Resources, initsAsApps = false): Resources {
+  let appCpu = 0;
+  let appMemory = 0;
+  let initCpu = 0;
+  let initMemory = 0;
+  for (let j = from; j < to; j++) {
+    const r = memberRequest(group, j);
+    const cpu = r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu;
+    const memory = r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory;
+    if (!initsAsApps && memberInit(group, j)) {
+      initCpu = Math.max(initCpu, cpu);
+      initMemory = Math.max(initMemory, memory);
+    } else {
+      appCpu += cpu;
+      appMemory += memory;
+    }
   }
-  for (const c of initContainers) {
-    const r = nz(c);
-    cpu = Math.max(cpu, r.cpu);
-    memory = Math.max(memory, r.memory);
-  }
-  return { cpu: cpu + overhead.cpu, memory: memory + overhead.memory, gpu: 0 };
+  return { cpu: Math.max(appCpu, initCpu) + overhead.cpu, memory: Math.max(appMemory, initMemory) + overhead.memory, gpu: 0 };
 }

@@ -1,6 +1,6 @@
 import { Phase, type Rng } from "../../engine/index.ts";
 import { Ev } from "../../metrics/log.ts";
-import { memberInit, memberRequest, podEnd, podFirst, podRequest, type Group } from "../../model/group.ts";
+import { podEnd, podFirst, podRequest, type Group } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
 import { numFeasibleNodesToFind } from "../scoring.ts";
 import { decisionOf, decisionSeconds, type DecisionTime, type StrategyContext } from "../strategy.ts";
@@ -12,7 +12,7 @@ import { findPreemption, type Candidate, type PreemptionView } from "./preemptio
 import { NodeScan } from "./node-scan.ts";
 import { NonZeroExtras } from "./non-zero-extras.ts";
 import { BoundPods, preemptionPossible } from "./bound-pods.ts";
-import { compileProfile, nonZeroRequest } from "./profile.ts";
+import { compileProfile, membersNonZeroRequest } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
 
 /** What a cycle decided on its snapshot: a node, or a preemption, or neither (`preFiltered`: rejected before filtering). */
@@ -125,7 +125,8 @@ export class PodScheduler {
       firstMember,
       members,
       request,
-      nonZero,
+      // The same values when every container asks for cpu and memory (as a rule): one object then, kept as long as the Pod.
+      nonZero: nonZero.cpu === request.cpu && nonZero.memory === request.memory && request.gpu === 0 ? request : nonZero,
       mask: group.selector === undefined ? undefined : cluster.selectorMask(group.selector),
       order: this.nextOrder++,
       createdAt: sim.now,
@@ -155,10 +156,7 @@ export class PodScheduler {
     const overhead = this.ctx.podOverhead;
     const first = podFirst(group, p);
     const end = podEnd(group, p);
-    const apps: Resources[] = [];
-    const inits: Resources[] = [];
-    for (let j = first; j < end; j++) (memberInit(group, j) ? inits : apps).push(memberRequest(group, j));
-    return this.submit(group, first, end - first, podRequest(group, p, overhead), nonZeroRequest(apps, inits, overhead), p);
+    return this.submit(group, first, end - first, podRequest(group, p, overhead), membersNonZeroRequest(group, first, end, overhead), p);
   }
 
   /** Moves the Pods of `group` that wait in backoff or among the unschedulable straight to activeQ (PodsToActivate). */
