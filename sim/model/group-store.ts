@@ -11,6 +11,8 @@ import type { Resources } from "./resources.ts";
 export class GroupStore {
   /** Where each group's members begin; entry `count` is one past the last member. */
   private firsts = new Uint32Array(1025);
+  /** Each group's submit time and duration (2 per group, room for firsts.length - 1 groups), not number fields boxed on the heap. */
+  private times = new Float64Array(2 * 1024);
   /**
    * Members in chunks of CHUNK, each a Float64Array of (cpu, memory, gpu,
    * delay) per member, a Uint8Array of init flags and a Uint32Array of name
@@ -69,6 +71,9 @@ export class GroupStore {
       const firsts = new Uint32Array(this.firsts.length * 2);
       firsts.set(this.firsts);
       this.firsts = firsts;
+      const times = new Float64Array(2 * (firsts.length - 1));
+      times.set(this.times);
+      this.times = times;
     }
     this.closed = i + 1;
     this.firsts[i + 1] = this.memberTotal;
@@ -78,6 +83,22 @@ export class GroupStore {
   /** Drops the spare room left by growing the group offsets (call once every group is in). */
   trim(): void {
     this.firsts = this.firsts.slice(0, this.count + 1);
+    this.times = this.times.slice(0, this.count * 2);
+  }
+
+  /** Sets group i's submit time and duration (once it is closed). */
+  setTimes(i: number, submit: number, duration: number): void {
+    if (i >= this.closed) throw new Error(`group store: group ${i} is not closed`);
+    this.times[i * 2] = submit;
+    this.times[i * 2 + 1] = duration;
+  }
+
+  submit(i: number): number {
+    return this.times[i * 2]!;
+  }
+
+  duration(i: number): number {
+    return this.times[i * 2 + 1]!;
   }
 
   memberCount(i: number): number {
@@ -168,8 +189,10 @@ const SHARED_REQUESTS = 4;
 export type GroupFields = Omit<Group, "members" | "forgetMembers" | "memberCount" | "memberRequest" | "memberDelay" | "memberInit">;
 
 /**
- * A group whose members are held by a GroupStore: its own fields as a plain
- * object has them (absent ones undefined), its members built when first
+ * A group whose members are held by a GroupStore: its fields as a plain
+ * object has them (absent ones undefined), in fewer bytes: its submit time
+ * and duration are in the store's columns, and the fields most groups leave
+ * undefined share one object. Its members are built when first
  * asked for and kept while the group may still need them. `forgetMembers`
  * (called by the lifecycle once the group has run) lets them go; later asks
  * build them afresh without keeping them.
@@ -177,19 +200,12 @@ export type GroupFields = Omit<Group, "members" | "forgetMembers" | "memberCount
 export class StoredGroup implements Group {
   readonly index: number;
   readonly id: string;
-  readonly submit: number;
   readonly kind: GroupKind;
-  readonly duration: number;
   readonly priority: number;
-  readonly framework: number | undefined;
-  readonly scheduler: number | undefined;
-  readonly selector: Selector | undefined;
-  readonly restart: "controller" | undefined;
-  readonly cls: number | undefined;
-  readonly pods: Uint32Array | undefined;
-  readonly minMember: number | undefined;
-  private cached: readonly Member[] | undefined = undefined;
-  private forgotten = false;
+  /** The fields most groups leave undefined, in one object (one shared object when all are). */
+  private readonly rare: RareFields;
+  /** Its members once built; FORGOTTEN once the group has run (they are then built afresh when asked). */
+  private cached: readonly Member[] | undefined | typeof FORGOTTEN = undefined;
 
   /** A group of `store`, whose members it already holds (`g` gives its other fields). */
   constructor(
@@ -199,23 +215,54 @@ export class StoredGroup implements Group {
     if (g.index >= store.count) throw new Error(`group store: group ${g.id}'s members are not stored`);
     this.index = g.index;
     this.id = g.id;
-    this.submit = g.submit;
     this.kind = g.kind;
-    this.duration = g.duration;
     this.priority = g.priority;
-    this.framework = g.framework;
-    this.scheduler = g.scheduler;
-    this.selector = g.selector;
-    this.restart = g.restart;
-    this.cls = g.cls;
-    this.pods = g.pods;
-    this.minMember = g.minMember;
+    store.setTimes(g.index, g.submit, g.duration);
+    const rare = g.framework === undefined && g.scheduler === undefined && g.selector === undefined && g.restart === undefined && g.cls === undefined && g.pods === undefined && g.minMember === undefined;
+    this.rare = rare ? NO_RARE_FIELDS : { framework: g.framework, scheduler: g.scheduler, selector: g.selector, restart: g.restart, cls: g.cls, pods: g.pods, minMember: g.minMember };
+  }
+
+  get submit(): number {
+    return this.store.submit(this.index);
+  }
+
+  get duration(): number {
+    return this.store.duration(this.index);
+  }
+
+  get framework(): number | undefined {
+    return this.rare.framework;
+  }
+
+  get scheduler(): number | undefined {
+    return this.rare.scheduler;
+  }
+
+  get selector(): Selector | undefined {
+    return this.rare.selector;
+  }
+
+  get restart(): "controller" | undefined {
+    return this.rare.restart;
+  }
+
+  get cls(): number | undefined {
+    return this.rare.cls;
+  }
+
+  get pods(): Uint32Array | undefined {
+    return this.rare.pods;
+  }
+
+  get minMember(): number | undefined {
+    return this.rare.minMember;
   }
 
   get members(): readonly Member[] {
-    if (this.cached !== undefined) return this.cached;
+    const cached = this.cached;
+    if (cached !== undefined && cached !== FORGOTTEN) return cached;
     const members = this.store.members(this.index);
-    if (!this.forgotten) this.cached = members;
+    if (cached === undefined) this.cached = members;
     return members;
   }
 
@@ -242,10 +289,26 @@ export class StoredGroup implements Group {
   }
 
   forgetMembers(): void {
-    this.cached = undefined;
-    this.forgotten = true;
+    this.cached = FORGOTTEN;
   }
 }
+
+/** A StoredGroup's fields that most groups leave undefined. */
+interface RareFields {
+  readonly framework: number | undefined;
+  readonly scheduler: number | undefined;
+  readonly selector: Selector | undefined;
+  readonly restart: "controller" | undefined;
+  readonly cls: number | undefined;
+  readonly pods: Uint32Array | undefined;
+  readonly minMember: number | undefined;
+}
+
+// Not frozen: a frozen object would have another hidden class than a group's own RareFields, and every getter would see two.
+const NO_RARE_FIELDS: RareFields = { framework: undefined, scheduler: undefined, selector: undefined, restart: undefined, cls: undefined, pods: undefined, minMember: undefined };
+
+/** A StoredGroup's `cached` once the group has run. */
+const FORGOTTEN = Symbol("forgotten");
 
 /** Groups in workload order, held in columns; `groups[i].index` must be i. */
 export function storeGroups(groups: Iterable<Group>): StoredGroup[] {
