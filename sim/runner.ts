@@ -24,6 +24,8 @@ export interface RunOptions {
    * horizon simulated and the events so far.
    */
   readonly onProgress?: (fraction: number, events: number) => void;
+  /** Called once the workload is built and the log made, before the first event (the log's buffers may then be touched elsewhere). */
+  readonly onStart?: (log: EventLog, groups: number) => void;
 }
 
 /** Events per slice of a sliced run: tens of milliseconds of work, so a slice boundary is never far. */
@@ -115,6 +117,7 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
   const cluster = new Cluster(workload.nodes);
   const sim = new Simulator();
   const log = new EventLog();
+  options.onStart?.(log, workload.groups.length);
   const lifecycle = new Lifecycle(sim, cluster, workload.groups, log);
   let submissions: Submissions | undefined;
   const replace = (group: Group): void => {

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { RunJob } from "../execute/job.ts";
 import { JobThreads } from "../execute/threads.ts";
@@ -68,7 +69,9 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
   const progress = createProgress("cosched run", horizon, { quiet: !cmd.progress, unit: "s simulated", format: compact });
   // One thread appends every run to the tables in turn; several write each run apart, joined in plan order at the end.
   const parts = workers === 1 ? [] : plan.map((_, i) => join(out.temp, `part-${String(i).padStart(6, "0")}`));
-  const jobs = plan.map(({ scenario, strategy, seed }, i): RunJob => ({ scenario, strategy, seed, check: cmd.check, dir: parts[i] ?? out.temp, header: i === 0 || workers === 1, compress: cmd.compress ?? false }));
+  // With a core to spare, this thread touches the memory a run is about to fill while it waits (sim/execute/prefault.ts).
+  const prefault = workers < availableParallelism();
+  const jobs = plan.map(({ scenario, strategy, seed }, i): RunJob => ({ scenario, strategy, seed, check: cmd.check, dir: parts[i] ?? out.temp, header: i === 0 || workers === 1, compress: cmd.compress ?? false, prefault }));
   // Simulated seconds: of the runs done, and of each run under way.
   let simulatedDone = 0;
   const underWay = new Map<number, number>();

@@ -1,4 +1,5 @@
 import { assertOutcomes } from "../check/outcomes.ts";
+import { SharedColumns, summaryColumnBytes } from "../metrics/column-memory.ts";
 import { summarize } from "../metrics/report.ts";
 import type { RunRow } from "../metrics/summary.ts";
 import { TableWriter } from "../output/tables.ts";
@@ -19,6 +20,8 @@ export interface RunJob {
   readonly header?: boolean;
   /** Swept values by path: extra `param.<path>` columns (sweeps). */
   readonly params?: Readonly<Record<string, string>>;
+  /** Send the run's shared memory to the main thread to be touched there first (it has a core to spare). */
+  readonly prefault?: boolean;
 }
 
 export interface JobResult {
@@ -34,11 +37,25 @@ export interface JobResult {
   readonly writeMs: number;
 }
 
-/** Runs, summarises, checks and appends one run's tables to `job.dir`. */
-export function executeRunJob(job: RunJob, onProgress?: (fraction: number, events: number) => void): JobResult {
-  const result = runOnce(job.scenario, job.strategy, job.seed, { check: job.check, ...(onProgress ? { onProgress } : {}) });
+/**
+ * Runs, summarises, checks and appends one run's tables to `job.dir`.
+ * `onShared` is given the shared memory the run is about to fill (the event
+ * log's columns, and the summaries' per-group arrays), for another thread to
+ * touch first (sim/execute/prefault.ts).
+ */
+export function executeRunJob(job: RunJob, onProgress?: (fraction: number, events: number) => void, onShared?: (buffers: readonly SharedArrayBuffer[]) => void): JobResult {
+  // The summaries' per-group arrays come from one shared buffer made as the run starts, touched elsewhere meanwhile.
+  let memory: SharedColumns | undefined;
+  const onStart =
+    onShared === undefined
+      ? undefined
+      : (log: { readonly buffers: readonly SharedArrayBuffer[] }, groups: number) => {
+          memory = new SharedColumns(summaryColumnBytes(groups));
+          onShared([...log.buffers, memory.buffer]);
+        };
+  const result = runOnce(job.scenario, job.strategy, job.seed, { check: job.check, ...(onProgress ? { onProgress } : {}), ...(onStart ? { onStart } : {}) });
   const t0 = performance.now();
-  const tables = summarize(result);
+  const tables = summarize(result, memory);
   if (job.check) assertOutcomes(result, tables.groups);
   const t1 = performance.now();
   new TableWriter(job.dir, job.compress, job.header ?? true).append(tables, job.params);

@@ -4,6 +4,7 @@ import { ROOT } from "../paths.ts";
 import { InputError } from "../workload/errors.ts";
 import { fromThreadError, type ThreadError } from "./errors.ts";
 import type { JobResult, RunJob } from "./job.ts";
+import { Prefault } from "./prefault.ts";
 
 /** A run thread bin/cosched.js started before the command line was parsed (see there). */
 const PREWARMED = Symbol.for("cosched.runWorker");
@@ -21,7 +22,7 @@ function adoptPrewarmed(): { worker: Worker; ready: boolean } | undefined {
   return { worker: prewarmed.worker, ready: Atomics.load(prewarmed.ready, 0) === 1 };
 }
 
-type Message = { ready: true } | { progress: { fraction: number; events: number } } | { result: JobResult } | { error: ThreadError };
+type Message = { ready: true } | { progress: { fraction: number; events: number } } | { prefault: SharedArrayBuffer[] } | { result: JobResult } | { error: ThreadError };
 
 /**
  * Runs jobs one at a time on a worker thread, so the main thread stays free
@@ -30,7 +31,7 @@ type Message = { ready: true } | { progress: { fraction: number; events: number 
  */
 export class JobThread {
   private readonly worker: Worker;
-  private pending: { resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: ((fraction: number, events: number) => void) | undefined } | undefined;
+  private pending: { resolve: (r: JobResult) => void; reject: (e: Error) => void; onProgress?: ((fraction: number, events: number) => void) | undefined; prefault: Prefault } | undefined;
   /** Settles when the thread has loaded its code (rejects if it dies first). */
   readonly ready: Promise<void>;
   /** True once the thread has loaded its code (known without waiting for `ready`). */
@@ -56,7 +57,9 @@ export class JobThread {
       const p = this.pending;
       if (p === undefined) return;
       if ("progress" in m) p.onProgress?.(m.progress.fraction, m.progress.events);
+      else if ("prefault" in m) p.prefault.add(m.prefault);
       else {
+        p.prefault.stop();
         this.pending = undefined;
         if ("result" in m) p.resolve(m.result);
         else p.reject(fromThreadError(m.error));
@@ -66,6 +69,7 @@ export class JobThread {
       started(err);
       const p = this.pending;
       this.pending = undefined;
+      p?.prefault.stop();
       // The thread's heap limit stopped the run: the main thread lives on to say so and clean up.
       const oom = (err as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY";
       p?.reject(oom ? new InputError("the run ran out of memory in its thread (more than the memory estimate allowed for); make the scenario smaller, or raise the limit with NODE_OPTIONS=--max-old-space-size=MB") : err);
@@ -74,6 +78,7 @@ export class JobThread {
       started(new Error(`the run's worker thread exited (code ${code})`));
       const p = this.pending;
       this.pending = undefined;
+      p?.prefault.stop();
       p?.reject(new Error(`the run's worker thread exited (code ${code})`));
     });
   }
@@ -86,12 +91,13 @@ export class JobThread {
   run(job: RunJob, onProgress?: (fraction: number, events: number) => void): Promise<JobResult> {
     if (this.pending !== undefined) throw new Error("JobThread: one job at a time");
     return new Promise<JobResult>((resolve, reject) => {
-      this.pending = { resolve, reject, onProgress };
+      this.pending = { resolve, reject, onProgress, prefault: new Prefault() };
       this.worker.postMessage(job);
     });
   }
 
   async terminate(): Promise<void> {
+    this.pending?.prefault.stop();
     this.pending = undefined;
     await this.worker.terminate();
   }

@@ -9,12 +9,17 @@ const PROGRESS_EVERY_MS = 100;
 parentPort?.on("message", (job: RunJob) => {
   let last = 0;
   try {
-    const result = executeRunJob(job, (fraction, events) => {
-      const now = Date.now();
-      if (now - last < PROGRESS_EVERY_MS && fraction < 1) return;
-      last = now;
-      parentPort!.postMessage({ progress: { fraction, events } });
-    });
+    const onShared = job.prefault === true ? (buffers: readonly SharedArrayBuffer[]) => parentPort!.postMessage({ prefault: buffers }) : undefined;
+    const result = executeRunJob(
+      job,
+      (fraction, events) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS && fraction < 1) return;
+        last = now;
+        parentPort!.postMessage({ progress: { fraction, events } });
+      },
+      onShared,
+    );
     parentPort!.postMessage({ result });
   } catch (err) {
     parentPort!.postMessage({ error: toThreadError(err) });

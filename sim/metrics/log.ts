@@ -113,21 +113,41 @@ const INITIAL = 1024;
 const COLUMN_BYTES = [8, 1, 4, 4, 4, 8, 8, 8] as const;
 const EVENT_BYTES = COLUMN_BYTES.reduce((a, b) => a + b, 0);
 
-/** An ES2024 resizable ArrayBuffer (Node 20 has them; the ES2023 library the code is checked against does not describe them). */
+/**
+ * An ES2024 growable SharedArrayBuffer (Node 20 has them; the ES2023 library
+ * the code is checked against does not describe them), or failing that a
+ * resizable ArrayBuffer: either grows in place.
+ */
+interface GrowableShared extends SharedArrayBuffer {
+  grow(byteLength: number): void;
+}
 interface ResizableBuffer extends ArrayBuffer {
   resize(byteLength: number): void;
 }
+type GrowingBuffer = GrowableShared | ResizableBuffer;
+const GrowableShared = SharedArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => GrowableShared;
 const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
+/** Whether this runtime grows SharedArrayBuffers (Node 20 does). */
+const SHARED = typeof (SharedArrayBuffer.prototype as Partial<GrowableShared>).grow === "function";
+
+function growing(byteLength: number, maxByteLength: number): GrowingBuffer {
+  return SHARED ? new GrowableShared(byteLength, { maxByteLength }) : new Resizable(byteLength, { maxByteLength });
+}
+
+function grow(buffer: GrowingBuffer, byteLength: number): void {
+  if (SHARED) (buffer as GrowableShared).grow(byteLength);
+  else (buffer as ResizableBuffer).resize(byteLength);
+}
 
 /**
  * Room reserved per log, in events: address space only, memory is taken as
  * the log fills. 2^28 events (12 GB of address space per log); fewer where
  * the address space is limited (ulimit -v).
  */
-function reserve(): { buffers: ResizableBuffer[]; max: number } {
+function reserve(): { buffers: GrowingBuffer[]; max: number } {
   for (let max = 2 ** 28; ; max /= 4) {
     try {
-      return { buffers: COLUMN_BYTES.map((size) => new Resizable(INITIAL * size, { maxByteLength: max * size })), max };
+      return { buffers: COLUMN_BYTES.map((size) => growing(INITIAL * size, max * size)), max };
     } catch (err) {
       if (!(err instanceof RangeError) || max <= 2 ** 20) throw err;
     }
@@ -136,14 +156,16 @@ function reserve(): { buffers: ResizableBuffer[]; max: number } {
 
 /**
  * An append-only, columnar record of what happened. Columns are typed arrays
- * over resizable buffers that grow in place when full (no copy, and no
- * memory touched but the events', which on a VM page-faulting at ~2.7 ms per
- * MB was most of what a doubling cost); recording an event allocates nothing.
+ * over buffers that grow in place when full (no copy, and no memory touched
+ * but the events', which on a VM page-faulting at ~2.7 ms per MB was most of
+ * what a doubling cost); recording an event allocates nothing. The buffers
+ * are shared ones where the runtime grows them, so another thread may touch
+ * their memory first (`buffers`, sim/execute/prefault.ts).
  */
 export class EventLog {
   private cap = INITIAL;
   length = 0;
-  private readonly buffers: ResizableBuffer[];
+  private readonly columns: GrowingBuffer[];
   private readonly max: number;
   // The columns: views of the first `cap` events of each buffer, made anew when the buffers grow.
   t!: Float64Array;
@@ -156,13 +178,18 @@ export class EventLog {
   r2!: Float64Array;
 
   constructor() {
-    ({ buffers: this.buffers, max: this.max } = reserve());
+    ({ buffers: this.columns, max: this.max } = reserve());
     this.view();
   }
 
-  /** Bytes the columns hold now (process.memoryUsage() counts no resizable buffer). */
+  /** Bytes the columns hold now (process.memoryUsage() counts no growable buffer). */
   get bytes(): number {
     return this.cap * EVENT_BYTES;
+  }
+
+  /** The columns' shared buffers (they grow as the log does), or none where the runtime grows no shared buffer. */
+  get buffers(): readonly SharedArrayBuffer[] {
+    return SHARED ? (this.columns as SharedArrayBuffer[]) : [];
   }
 
   push(t: number, kind: EvKind, group: number, node = -1, id = -1, r0 = 0, r1 = 0, r2 = 0): void {
@@ -188,14 +215,14 @@ export class EventLog {
   private grow(): void {
     const cap = Math.min(this.cap * 2, this.max);
     if (cap === this.cap) throw new Error(`event log: a run of more than ${this.max} events`);
-    this.buffers.forEach((buffer, c) => buffer.resize(cap * COLUMN_BYTES[c]!));
+    this.columns.forEach((buffer, c) => grow(buffer, cap * COLUMN_BYTES[c]!));
     this.cap = cap;
     this.view();
   }
 
   private view(): void {
     const cap = this.cap;
-    const [t, kind, group, node, id, r0, r1, r2] = this.buffers as [ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer, ResizableBuffer];
+    const [t, kind, group, node, id, r0, r1, r2] = this.columns as [GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer];
     this.t = new Float64Array(t, 0, cap);
     this.kind = new Uint8Array(kind, 0, cap);
     this.group = new Int32Array(group, 0, cap);

@@ -14,6 +14,7 @@ import {
   type SchedulerRow,
   type TimeseriesRow,
 } from "./summary.ts";
+import { FRESH, type ColumnMemory } from "./column-memory.ts";
 
 /** Every table one run contributes. */
 export interface RunTables {
@@ -28,10 +29,10 @@ export interface RunTables {
   readonly classes: ClassRow[];
 }
 
-/** Pure: the tables of one run. */
-export function summarize(run: RunRecord): RunTables {
-  const groupTable = groupTableOf(run);
-  const occ = occupancy(run);
+/** Pure: the tables of one run (`memory`: where their per-group arrays come from). */
+export function summarize(run: RunRecord, memory: ColumnMemory = FRESH): RunTables {
+  const groupTable = groupTableOf(run, memory);
+  const occ = occupancy(run, memory);
   const schedulers = schedulerRows(run);
   let rows: GroupRow[] | undefined;
   return {

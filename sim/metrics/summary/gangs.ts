@@ -1,3 +1,4 @@
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import { Ev, type EventLog } from "../log.ts";
 
 /** The per-group figures GangTally writes, one column each. */
@@ -34,15 +35,16 @@ export class GangTally {
   constructor(
     groups: number,
     private readonly out: TallyColumns,
+    memory: ColumnMemory = FRESH,
   ) {
     out.full.fill(NaN);
     out.admitted.fill(NaN);
-    this.splitPod = new Uint8Array(groups);
-    this.everStarted = new Uint8Array(groups);
-    this.rate = new Float64Array(groups * 3);
-    this.since = new Float64Array(groups);
-    this.live = new Int32Array(groups);
-    this.startedNow = new Uint8Array(groups);
+    this.splitPod = memory.u8(groups);
+    this.everStarted = memory.u8(groups);
+    this.rate = memory.f64(groups * 3);
+    this.since = memory.f64(groups);
+    this.live = memory.i32(groups);
+    this.startedNow = memory.u8(groups);
   }
 
   /** Takes in log entry `i`. */

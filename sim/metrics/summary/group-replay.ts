@@ -1,5 +1,6 @@
 import { podCount, quorum, type Group } from "../../model/group.ts";
 import { groupRequest, memberCount } from "../../model/group-store.ts";
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import { Ev, type EventLog } from "../log.ts";
 import { GangTally } from "./gangs.ts";
 import { GroupTable, type PodPhase } from "./group-table.ts";
@@ -67,21 +68,22 @@ export class GroupReplay {
   private readonly victim: Uint8Array;
   private readonly placedNodes: number[] = [];
 
-  constructor(run: ReplayRun) {
+  /** `memory`: where its per-group arrays and its table's columns come from. */
+  constructor(run: ReplayRun, memory: ColumnMemory = FRESH) {
     this.run = run;
     this.groups = run.workload.groups;
     const n = this.groups.length;
-    const table = (this.table = new GroupTable(run, n));
+    const table = (this.table = new GroupTable(run, n, memory));
     const num = table.numbers;
     for (const c of ["pod_created", "placed", "started", "finished", "co_start_skew"] as const) num[c].fill(NaN);
-    this.attemptFirst = new Float64Array(n).fill(NaN);
-    this.partialFrom = new Float64Array(n).fill(NaN);
-    this.partialTotal = new Float64Array(n);
-    this.flags = new Uint8Array(n);
-    this.ranWork = new Float64Array(n * 3);
-    this.live = new LiveTasks(n);
-    this.startNodes = new StartNodes(n);
-    this.multiPod = new Uint8Array(n);
+    this.attemptFirst = memory.f64(n).fill(NaN);
+    this.partialFrom = memory.f64(n).fill(NaN);
+    this.partialTotal = memory.f64(n);
+    this.flags = memory.u8(n);
+    this.ranWork = memory.f64(n * 3);
+    this.live = new LiveTasks(n, memory);
+    this.startNodes = new StartNodes(n, memory);
+    this.multiPod = memory.u8(n);
     for (let g = 0; g < n; g++) this.multiPod[g] = this.groups[g]!.pods !== undefined ? 1 : 0;
     this.gangs = new GangTally(n, {
       partialCpu: num.partial_cpu_s,
@@ -92,11 +94,11 @@ export class GroupReplay {
       timeouts: num.timeouts,
       rejections: num.rejections,
       evictions: num.evictions,
-    });
-    this.deadlock = new OpenRecords(n);
-    this.stall = new OpenRecords(n);
-    this.preemptor = new Int32Array(n).fill(-1);
-    this.victim = new Uint8Array(n);
+    }, memory);
+    this.deadlock = new OpenRecords(n, memory);
+    this.stall = new OpenRecords(n, memory);
+    this.preemptor = memory.i32(n).fill(-1);
+    this.victim = memory.u8(n);
   }
 
   /** Takes in the whole log, in order. */

@@ -1,3 +1,4 @@
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import { csvField, formatNumber, sequential } from "../csv.ts";
 import type { Outcome } from "./record.ts";
 
@@ -95,12 +96,12 @@ export class GroupTable {
   readonly texts: Record<TextColumn, string[]>;
   readonly flags: Record<FlagColumn, Uint8Array>;
 
-  constructor(run: { readonly runId: string; readonly scenario: string; readonly strategy: string; readonly seed: number }, length: number) {
+  constructor(run: { readonly runId: string; readonly scenario: string; readonly strategy: string; readonly seed: number }, length: number, memory: ColumnMemory = FRESH) {
     this.run = { runId: run.runId, scenario: run.scenario, strategy: run.strategy, seed: run.seed };
     this.length = length;
-    this.numbers = Object.fromEntries(GROUP_NUMBERS.map((c) => [c, new Float64Array(length)])) as Record<NumberColumn, Float64Array>;
+    this.numbers = Object.fromEntries(GROUP_NUMBERS.map((c) => [c, memory.f64(length)])) as Record<NumberColumn, Float64Array>;
     this.texts = Object.fromEntries(GROUP_TEXTS.map((c) => [c, new Array<string>(length).fill("")])) as Record<TextColumn, string[]>;
-    this.flags = Object.fromEntries(GROUP_FLAGS.map((c) => [c, new Uint8Array(length)])) as Record<FlagColumn, Uint8Array>;
+    this.flags = Object.fromEntries(GROUP_FLAGS.map((c) => [c, memory.u8(length)])) as Record<FlagColumn, Uint8Array>;
   }
 
   /** Group g's row. */

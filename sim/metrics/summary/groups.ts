@@ -1,3 +1,4 @@
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import type { GroupTable } from "./group-table.ts";
 import { GroupReplay } from "./group-replay.ts";
 import type { RunRecord } from "./record.ts";
@@ -10,8 +11,8 @@ export { podPhase } from "./group-replay.ts";
  * groups.csv of a run, computed from the event log in one pass, held by
  * column. Pure: the same record always gives the same table.
  */
-export function groupTable(run: RunRecord): GroupTable {
-  const replay = new GroupReplay(run);
+export function groupTable(run: RunRecord, memory: ColumnMemory = FRESH): GroupTable {
+  const replay = new GroupReplay(run, memory);
   replay.see(run.log);
   return replay.finish(run.log, run.end);
 }

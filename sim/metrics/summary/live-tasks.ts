@@ -1,4 +1,5 @@
 import { widened } from "../../model/widened.ts";
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
 
 /**
  * While the log is replayed: each group's running tasks in start order, as
@@ -16,10 +17,10 @@ export class LiveTasks {
   /** Log index of each running task's TaskStart; -1 when it is not running. */
   private started = new Int32Array(1024).fill(-1);
 
-  constructor(groups: number) {
-    this.head = new Int32Array(groups).fill(-1);
-    this.tail = new Int32Array(groups).fill(-1);
-    this.count = new Int32Array(groups);
+  constructor(groups: number, memory: ColumnMemory = FRESH) {
+    this.head = memory.i32(groups).fill(-1);
+    this.tail = memory.i32(groups).fill(-1);
+    this.count = memory.i32(groups);
   }
 
   /** Task `id` of group g started at log index i. */

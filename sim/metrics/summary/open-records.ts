@@ -1,11 +1,13 @@
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
+
 /** The open deadlocks (or stalls) of a run as its log unfolds: which one each group is in. */
 export class OpenRecords {
   /** Per group: the open record it is in, or -1. */
   private readonly of: Int32Array;
   private readonly members = new Map<number, number[]>();
 
-  constructor(groups: number) {
-    this.of = new Int32Array(groups).fill(-1);
+  constructor(groups: number, memory: ColumnMemory = FRESH) {
+    this.of = memory.i32(groups).fill(-1);
   }
 
   join(group: number, id: number): void {

@@ -1,4 +1,5 @@
 import { widened } from "../../model/widened.ts";
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import type { EventLog } from "../log.ts";
 import type { LiveTasks } from "./live-tasks.ts";
 
@@ -22,10 +23,10 @@ export class StartNodes {
   private pool = new Int32Array(1024);
   private used = 0;
 
-  constructor(groups: number) {
-    this.at = new Int32Array(groups).fill(NONE);
-    this.from = new Int32Array(groups);
-    this.count = new Int32Array(groups);
+  constructor(groups: number, memory: ColumnMemory = FRESH) {
+    this.at = memory.i32(groups).fill(NONE);
+    this.from = memory.i32(groups);
+    this.count = memory.i32(groups);
   }
 
   /** Group g started: records the nodes of its running tasks (their starts in the log). */

@@ -1,4 +1,5 @@
 import type { Resources } from "../../model/resources.ts";
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import { Ev } from "../log.ts";
 import { ratio } from "../stats.ts";
 import type { RunRecord } from "./record.ts";
@@ -32,7 +33,7 @@ export interface Occupancy {
  * Samples the cluster every `sampleEvery` seconds from 0 to the end, each
  * sample taken after every event at that instant, and integrates usage.
  */
-export function occupancy(run: RunRecord): Occupancy {
+export function occupancy(run: RunRecord, memory: ColumnMemory = FRESH): Occupancy {
   const log = run.log;
   const groups = run.workload.groups;
   const total = run.cluster.total;
@@ -40,9 +41,9 @@ export function occupancy(run: RunRecord): Occupancy {
   const used = [0, 0, 0];
   const heldNow = [0, 0, 0];
   const area = [0, 0, 0];
-  const liveTasks = new Int32Array(groups.length);
-  const whole = new Uint8Array(groups.length);
-  const terminal = new Uint8Array(groups.length);
+  const liveTasks = memory.i32(groups.length);
+  const whole = memory.u8(groups.length);
+  const terminal = memory.u8(groups.length);
   let wholeCount = 0;
   let terminalCount = 0;
   let runningCount = 0;
