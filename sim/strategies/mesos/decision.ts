@@ -16,7 +16,7 @@ import { NO_OFFERS, wholeGpus, type Framework, type GroupState } from "./state.t
 export interface DecisionHost {
   readonly ctx: StrategyContext;
   readonly params: MesosParams;
-  readonly states: readonly GroupState[];
+  readonly states: readonly (GroupState | undefined)[];
   readonly hoards: Hoards;
   readonly allocator: Allocator;
   readonly gangs: GangFrameworks;
