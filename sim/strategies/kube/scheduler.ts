@@ -143,6 +143,7 @@ export class PodScheduler {
     };
     const pods = this.podsOf[group.index];
     if (pods === undefined) this.podsOf[group.index] = [pod];
+    else if (pods.length < EXACT_PODS) this.podsOf[group.index] = withOneMore(pods, pod);
     else pods.push(pod);
     this.plugin?.podCreated(pod);
     this.queue.add(pod);
@@ -381,4 +382,18 @@ export class PodScheduler {
   get lastExamined(): number {
     return this.scan.lastExamined;
   }
+}
+
+/**
+ * A group's Pod list grows by exact copies up to this length: a push gives an
+ * array room for 16 more, ~150 bytes per group where the naive baseline's
+ * groups of 3 containers (a Pod each) need 3 slots.
+ */
+const EXACT_PODS = 8;
+
+function withOneMore(pods: readonly Pod[], pod: Pod): Pod[] {
+  const out = new Array<Pod>(pods.length + 1);
+  for (let i = 0; i < pods.length; i++) out[i] = pods[i]!;
+  out[pods.length] = pod;
+  return out;
 }
