@@ -60,4 +60,15 @@ describe("the event log's buffers", () => {
     expect(new Uint8Array(kind!)[4321]).toBe(Ev.Busy);
     expect(new Int32Array(group!)[1234]).toBe(1234);
   });
+
+  it("grow by doubling, by at most 2^18 events at once (memory past the last event is touched by the prefaulting thread)", () => {
+    const log = new EventLog();
+    const capacity = (): number => log.bytes / 45;
+    for (let i = 0; i < 2 ** 18; i++) log.push(0, Ev.Busy, 0);
+    expect(capacity()).toBe(2 ** 18);
+    log.push(0, Ev.Busy, 0);
+    expect(capacity()).toBe(2 ** 19);
+    for (let i = log.length; i <= 2 ** 19; i++) log.push(0, Ev.Busy, 0);
+    expect(capacity()).toBe(2 ** 19 + 2 ** 18);
+  });
 });

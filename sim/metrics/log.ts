@@ -109,6 +109,8 @@ export const DeadlockResolution = {
 export type EvKind = (typeof Ev)[keyof typeof Ev];
 
 const INITIAL = 1024;
+/** The most events a log grows by at once (2^18: 11.25 MB over its columns). */
+const GROW_STEP = 2 ** 18;
 /** Bytes per event across the columns (t, kind, group, node, id, r0, r1, r2). */
 const COLUMN_BYTES = [8, 1, 4, 4, 4, 8, 8, 8] as const;
 const EVENT_BYTES = COLUMN_BYTES.reduce((a, b) => a + b, 0);
@@ -213,7 +215,8 @@ export class EventLog {
   }
 
   private grow(): void {
-    const cap = Math.min(this.cap * 2, this.max);
+    // Doubling, by at most GROW_STEP events: memory past the last event is touched by whoever prefaults the log.
+    const cap = Math.min(this.cap * 2, this.cap + GROW_STEP, this.max);
     if (cap === this.cap) throw new Error(`event log: a run of more than ${this.max} events`);
     this.columns.forEach((buffer, c) => grow(buffer, cap * COLUMN_BYTES[c]!));
     this.cap = cap;
