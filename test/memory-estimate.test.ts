@@ -33,9 +33,9 @@ describe("the memory budget", () => {
   const contention = loadScenario("contention-1k", ["workload.groups=300000", "workload.rate=1500", "cluster.count=10000"]);
 
   it("refuses a run whose estimate, with its margin, is over the per-run limit, naming the path that drives it", () => {
-    const budget = { total: 100e9, perRun: 1e9, source: "test" };
+    const budget = { total: 100e9, perRun: 0.8e9, source: "test" };
     expect(() => assertWithinBudget("x.json", contention.spec, ".", budget, ["omega"])).toThrow(InputError);
-    expect(() => assertWithinBudget("x.json", contention.spec, ".", budget, ["omega"])).toThrow(/^x\.json: \$\.workload\.groups: one run would need about 1\.\d GB .* plus 25 % for its error\), over the 1\.0 GB a run may use \(--max-memory\); make it smaller, or raise --max-memory$/);
+    expect(() => assertWithinBudget("x.json", contention.spec, ".", budget, ["omega"])).toThrow(/^x\.json: \$\.workload\.groups: one run would need about 9\d\d MB .* plus 25 % for its error\), over the 800 MB a run may use \(--max-memory\); make it smaller, or raise --max-memory$/);
   });
 
   it("counts runs at once against the total, and says how many workers would fit", () => {

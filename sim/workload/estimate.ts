@@ -24,20 +24,23 @@ export interface Estimate {
  * Bytes of peak RSS of a whole `cosched run` (main thread, run thread,
  * summaries and CSV writing), per item, fitted by non-negative least squares
  * on relative error to the measurements of bench/memory.ts
- * (results/bench/memory.csv, 2026-12-05: 25 runs from 10 nodes to 1M nodes,
+ * (results/bench/memory.csv, 2026-12-06: 25 runs from 10 nodes to 1M nodes,
  * 10 to 300k groups, 2-4 and 8-16 containers, up to 1M samples, 600k failure
- * events; every one within -16 % .. +28 % of its measured peak, see
+ * events; every one within -8 % .. +23 % of its measured peak, see
  * test/memory-estimate.test.ts). Containers cost more where each is
  * scheduled on its own (naive, and the container-level mesos and omega).
+ * Refitted after the main thread came to touch a run's memory while it
+ * simulates (sim/execute/prefault.ts: the summaries' arrays are resident from
+ * the start) and groups took less heap.
  */
-const BASE = 128e6;
-const PER_NODE: Record<string, number> = { mesos: 630 };
-const PER_NODE_OTHER = 390;
-const PER_GROUP: Record<string, number> = { kube: 330, mesos: 0, omega: 470, naive: 580 };
-const PER_MEMBER: Record<string, number> = { kube: 470 };
-const PER_MEMBER_OTHER = 815;
-const PER_SAMPLE = 240;
-const PER_FAULT = 105;
+const BASE = 119e6;
+const PER_NODE: Record<string, number> = { mesos: 695 };
+const PER_NODE_OTHER = 360;
+const PER_GROUP: Record<string, number> = { kube: 370, mesos: 0, omega: 0, naive: 645 };
+const PER_MEMBER: Record<string, number> = { kube: 400 };
+const PER_MEMBER_OTHER = 695;
+const PER_SAMPLE = 245;
+const PER_FAULT = 85;
 /** The estimate is held to the budget with this margin for its own error. */
 export const SAFETY = 1.25;
 
