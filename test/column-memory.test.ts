@@ -29,6 +29,11 @@ describe("the summaries' shared columns", () => {
     expect(shared.timeseries).toEqual(fresh.timeseries);
   });
 
+  it("are none where the buffer cannot be had (the summaries then take fresh arrays)", () => {
+    expect(SharedColumns.tryCreate(2 ** 60)).toBeUndefined();
+    expect(SharedColumns.tryCreate(64)?.buffer.byteLength).toBe(64);
+  });
+
   it("gives zero-filled arrays that do not overlap, then fresh ones once the buffer is used up", () => {
     const memory = new SharedColumns(40);
     const a = memory.u8(3);

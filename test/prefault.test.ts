@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { executeRunJob } from "../sim/execute/job.ts";
 import { Prefault } from "../sim/execute/prefault.ts";
+import { shipped } from "./support/fixtures.ts";
 
 const until = async (done: () => boolean): Promise<void> => {
   for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 2));
@@ -48,5 +53,29 @@ describe("prefault", () => {
     // 8 MB in slices of 1 MB: timers ran between them.
     expect(turns).toBeGreaterThan(0);
     p.stop();
+  });
+
+  it("is given a run's log and summary memory by its job, whose tables are the same bytes as without", () => {
+    const root = mkdtempSync(join(tmpdir(), "cosched-prefault-"));
+    try {
+      const scenario = shipped("contention-1k");
+      const job = (dir: string) => ({ scenario, strategy: "mesos", seed: 3, check: false, dir, compress: false });
+      const shared: SharedArrayBuffer[][] = [];
+      const [plain, helped] = [join(root, "plain"), join(root, "helped")];
+      for (const d of [plain, helped]) mkdirSync(d);
+      executeRunJob(job(plain));
+      const p = new Prefault();
+      executeRunJob(job(helped), undefined, (buffers) => {
+        shared.push([...buffers]);
+        p.add(buffers);
+      });
+      p.stop();
+      // The log's 8 columns and the summaries' one buffer, given once, before the run filled them.
+      expect(shared.map((b) => b.length)).toEqual([9]);
+      expect(readdirSync(helped).sort()).toEqual(readdirSync(plain).sort());
+      for (const f of readdirSync(plain)) expect(readFileSync(join(helped, f), "utf8")).toBe(readFileSync(join(plain, f), "utf8"));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

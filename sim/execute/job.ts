@@ -50,8 +50,8 @@ export function executeRunJob(job: RunJob, onProgress?: (fraction: number, event
     onShared === undefined
       ? undefined
       : (log: { readonly buffers: readonly SharedArrayBuffer[] }, groups: number) => {
-          memory = new SharedColumns(summaryColumnBytes(groups));
-          onShared([...log.buffers, memory.buffer]);
+          memory = SharedColumns.tryCreate(summaryColumnBytes(groups));
+          onShared(memory === undefined ? log.buffers : [...log.buffers, memory.buffer]);
         };
   const result = runOnce(job.scenario, job.strategy, job.seed, { check: job.check, ...(onProgress ? { onProgress } : {}), ...(onStart ? { onStart } : {}) });
   const t0 = performance.now();

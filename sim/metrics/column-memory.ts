@@ -29,6 +29,16 @@ export class SharedColumns implements ColumnMemory {
     this.buffer = new SharedArrayBuffer(bytes);
   }
 
+  /** Shared columns of `bytes`, or undefined where so much cannot be had at once (a limited address space): fresh arrays will do. */
+  static tryCreate(bytes: number): SharedColumns | undefined {
+    try {
+      return new SharedColumns(bytes);
+    } catch (err) {
+      if (err instanceof RangeError) return undefined;
+      throw err;
+    }
+  }
+
   f64(n: number): Float64Array {
     const at = this.take(n * 8);
     return at < 0 ? new Float64Array(n) : new Float64Array(this.buffer, at, n);
