@@ -250,8 +250,9 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
  * The non-zero requests of a Pod made of members from..to-1 of the group
  * (kube's NonZeroRequest: each missing cpu/memory request counts as the
  * default; app containers summed in order, init containers as their
- * maximum, or summed as app containers with `initsAsApps`), read from the
- * group's columns in scalars, with no object per container.
+ * maximum, or summed as app containers with `initsAsApps`), summed in
+ * scalars as the members are read (no arrays of per-container requests; a
+ * stored group still answers each member's request as a short-lived object).
  */
 export function membersNonZeroRequest(group: Group, from: number, to: number, overhead: Resources, initsAsApps = false): Resources {
   let appCpu = 0;
