@@ -11,6 +11,7 @@ import type { Strategy, StrategyContext } from "./strategies/strategy.ts";
 import { InputError } from "./workload/errors.ts";
 import { buildWorkload, type Workload } from "./workload/build.ts";
 import { fileDigest } from "./workload/inputs.ts";
+import type { WorkloadReuse } from "./workload/reuse.ts";
 import { scenarioName, type Scenario } from "./workload/scenario.ts";
 
 export interface RunOptions {
@@ -26,6 +27,8 @@ export interface RunOptions {
   readonly onProgress?: (fraction: number, events: number) => void;
   /** Called once the workload is built and the log made, before the first event (the log's buffers may then be touched elsewhere). */
   readonly onStart?: (log: EventLog, groups: number) => void;
+  /** Where the thread keeps its last workload: a run of the same scenario and seed takes it instead of building it again. */
+  readonly reuse?: WorkloadReuse;
 }
 
 /** Events per slice of a sliced run: tens of milliseconds of work, so a slice boundary is never far. */
@@ -113,7 +116,7 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
   const started = performance.now();
   const spec = scenario.spec;
   const rng = new RngStreams(seed);
-  const workload = buildWorkload(spec, rng, dirname(scenario.file));
+  const workload = options.reuse === undefined ? buildWorkload(spec, rng, dirname(scenario.file)) : options.reuse.workload(spec, rng, dirname(scenario.file));
   const cluster = new Cluster(workload.nodes);
   const sim = new Simulator();
   const log = new EventLog();

@@ -65,9 +65,11 @@ describe("prefault", () => {
       for (const d of [plain, helped]) mkdirSync(d);
       executeRunJob(job(plain));
       const p = new Prefault();
-      executeRunJob(job(helped), undefined, (buffers) => {
-        shared.push([...buffers]);
-        p.add(buffers);
+      executeRunJob(job(helped), {
+        onShared: (buffers) => {
+          shared.push([...buffers]);
+          p.add(buffers);
+        },
       });
       p.stop();
       // The log's 8 columns and the summaries' one buffer, given once, before the run filled them.

@@ -11,7 +11,12 @@ export class Rng {
   /** Alea's state (c, s0, s1, s2) in a typed array: fields would box c, an int32 beyond the small-integer range. */
   private readonly state = new Float64Array(4);
 
-  constructor(seed: string) {
+  /** `seed`: a string seed, or another stream whose state this one starts from (a copy: the two then draw apart). */
+  constructor(seed: string | Rng) {
+    if (seed instanceof Rng) {
+      this.state.set(seed.state);
+      return;
+    }
     const { c, s0, s1, s2 } = seedrandom.alea(seed, { state: true }).state();
     this.state.set([c, s0, s1, s2]);
   }
@@ -103,5 +108,15 @@ export class RngStreams {
       this.streams.set(name, rng);
     }
     return rng;
+  }
+
+  /** Copies of the streams made so far, as they stand: `restore` them into fresh streams of the same seed to draw on from here. */
+  snapshot(): ReadonlyMap<string, Rng> {
+    return new Map([...this.streams].map(([name, rng]) => [name, new Rng(rng)]));
+  }
+
+  /** Takes up the streams of a snapshot (each as a copy, so one snapshot can be restored again); streams made already are replaced. */
+  restore(snapshot: ReadonlyMap<string, Rng>): void {
+    for (const [name, rng] of snapshot) this.streams.set(name, new Rng(rng));
   }
 }

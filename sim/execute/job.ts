@@ -4,6 +4,7 @@ import { summarize } from "../metrics/report.ts";
 import type { RunRow } from "../metrics/summary.ts";
 import { TableWriter } from "../output/tables.ts";
 import { runOnce } from "../runner.ts";
+import type { WorkloadReuse } from "../workload/reuse.ts";
 import type { Scenario } from "../workload/scenario.ts";
 
 /** One run to execute and write: what `cosched run` and a sweep hand to a worker thread. */
@@ -37,13 +38,22 @@ export interface JobResult {
   readonly writeMs: number;
 }
 
-/**
- * Runs, summarises, checks and appends one run's tables to `job.dir`.
- * `onShared` is given the shared memory the run is about to fill (the event
- * log's columns, and the summaries' per-group arrays), for another thread to
- * touch first (sim/execute/prefault.ts).
- */
-export function executeRunJob(job: RunJob, onProgress?: (fraction: number, events: number) => void, onShared?: (buffers: readonly SharedArrayBuffer[]) => void): JobResult {
+/** What a job's caller may give it besides the job. */
+export interface JobHooks {
+  /** The run's progress (see RunOptions.onProgress). */
+  readonly onProgress?: (fraction: number, events: number) => void;
+  /**
+   * Given the shared memory the run is about to fill (the event log's
+   * columns, and the summaries' per-group arrays), for another thread to
+   * touch first (sim/execute/prefault.ts).
+   */
+  readonly onShared?: (buffers: readonly SharedArrayBuffer[]) => void;
+  /** The thread's last workload, for a run of the same scenario and seed (sim/workload/reuse.ts). */
+  readonly reuse?: WorkloadReuse;
+}
+
+/** Runs, summarises, checks and appends one run's tables to `job.dir`. */
+export function executeRunJob(job: RunJob, { onProgress, onShared, reuse }: JobHooks = {}): JobResult {
   // The summaries' per-group arrays come from one shared buffer made as the run starts, touched elsewhere meanwhile.
   let memory: SharedColumns | undefined;
   const onStart =
@@ -53,7 +63,7 @@ export function executeRunJob(job: RunJob, onProgress?: (fraction: number, event
           memory = SharedColumns.tryCreate(summaryColumnBytes(groups));
           onShared(memory === undefined ? log.buffers : [...log.buffers, memory.buffer]);
         };
-  const result = runOnce(job.scenario, job.strategy, job.seed, { check: job.check, ...(onProgress ? { onProgress } : {}), ...(onStart ? { onStart } : {}) });
+  const result = runOnce(job.scenario, job.strategy, job.seed, { check: job.check, ...(onProgress ? { onProgress } : {}), ...(onStart ? { onStart } : {}), ...(reuse ? { reuse } : {}) });
   const t0 = performance.now();
   const tables = summarize(result, memory);
   if (job.check) assertOutcomes(result, tables.groups);

@@ -3,25 +3,27 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { toThreadError } from "./errors.ts";
 import { executeRunJob, type RunJob } from "./job.ts";
+import { WorkloadReuse } from "../workload/reuse.ts";
 
 const PROGRESS_EVERY_MS = 100;
+
+// One workload kept between runs: `--strategy all` runs several strategies on each scenario and seed.
+const reuse = new WorkloadReuse();
 
 parentPort?.on("message", (job: RunJob) => {
   let last = 0;
   try {
     const onShared = job.prefault === true ? (buffers: readonly SharedArrayBuffer[]) => parentPort!.postMessage({ prefault: buffers }) : undefined;
-    const result = executeRunJob(
-      job,
-      (fraction, events) => {
-        const now = Date.now();
-        if (now - last < PROGRESS_EVERY_MS && fraction < 1) return;
-        last = now;
-        parentPort!.postMessage({ progress: { fraction, events } });
-      },
-      onShared,
-    );
+    const onProgress = (fraction: number, events: number): void => {
+      const now = Date.now();
+      if (now - last < PROGRESS_EVERY_MS && fraction < 1) return;
+      last = now;
+      parentPort!.postMessage({ progress: { fraction, events } });
+    };
+    const result = executeRunJob(job, { onProgress, ...(onShared ? { onShared } : {}), reuse });
     parentPort!.postMessage({ result });
   } catch (err) {
+    reuse.clear();
     parentPort!.postMessage({ error: toThreadError(err) });
   }
 });

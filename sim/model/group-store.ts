@@ -186,7 +186,7 @@ const CHUNK = 1 << CHUNK_BITS;
 const SHARED_REQUESTS = 4;
 
 /** A group's fields other than its members. */
-export type GroupFields = Omit<Group, "members" | "forgetMembers" | "memberCount" | "memberRequest" | "memberDelay" | "memberInit">;
+export type GroupFields = Omit<Group, "members" | "forgetMembers" | "resetMembers" | "memberCount" | "memberRequest" | "memberDelay" | "memberInit">;
 
 /**
  * A group whose members are held by a GroupStore: its fields as a plain
@@ -290,6 +290,10 @@ export class StoredGroup implements Group {
 
   forgetMembers(): void {
     this.cached = FORGOTTEN;
+  }
+
+  resetMembers(): void {
+    this.cached = undefined;
   }
 }
 

@@ -70,6 +70,8 @@ export interface Group {
    * compact workload, sim/model/group-store.ts, builds them again if asked).
    */
   forgetMembers?(): void;
+  /** Another run of the same workload begins: members are kept again once built (undoes forgetMembers). */
+  resetMembers?(): void;
   /**
    * A group of a compact workload (sim/model/group-store.ts) answers these
    * from its columns without building `members`; read them through
@@ -102,7 +104,7 @@ export function memberInit(g: Group, j: number): boolean {
 }
 
 /** A copy of the group as a plain object, with `changes` applied (fields the group lacks stay absent). */
-export function copyGroup(g: Group, changes: Partial<Omit<Group, "forgetMembers">> = {}): Group {
+export function copyGroup(g: Group, changes: Partial<Omit<Group, "forgetMembers" | "resetMembers">> = {}): Group {
   return {
     index: g.index,
     id: g.id,

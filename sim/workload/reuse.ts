@@ -1,0 +1,42 @@
+import type { Rng, RngStreams } from "../engine/index.ts";
+import { buildWorkload, type Workload } from "./build.ts";
+import type { ScenarioSpec } from "./schema.ts";
+
+/**
+ * The last workload a thread built, kept for its next run of the same
+ * scenario and seed: `cosched run --strategy all` runs one workload under
+ * each strategy, and a thread that runs two of them in turn builds it once
+ * (OpenB's trace is read and split again otherwise, ~150 ms a run).
+ *
+ * A run given a kept workload sees what it would have built: the same
+ * groups (their members kept afresh, as built ones are), and its random
+ * streams as the build left them (each stream the build drew from is
+ * restored from a copy taken after the build, so the run's draws are the
+ * same). Scenarios are told apart by their resolved spec, folder and seed;
+ * trace files are read again only for another scenario (a trace edited
+ * during one command is read once).
+ */
+export class WorkloadReuse {
+  private last: { readonly key: string; readonly workload: Workload; readonly streams: ReadonlyMap<string, Rng> } | undefined;
+
+  /** The workload of `spec` under `seed` (its traces read from `baseDir`): the one kept, or one built now with `rng` (kept then). */
+  workload(spec: ScenarioSpec, rng: RngStreams, baseDir: string): Workload {
+    const key = JSON.stringify([spec, baseDir, rng.seed]);
+    const last = this.last;
+    if (last !== undefined && last.key === key) {
+      rng.restore(last.streams);
+      for (const g of last.workload.groups) g.resetMembers?.();
+      return last.workload;
+    }
+    // The old one goes before the new one is built: a thread holds one workload at a time.
+    this.last = undefined;
+    const workload = buildWorkload(spec, rng, baseDir);
+    this.last = { key, workload, streams: rng.snapshot() };
+    return workload;
+  }
+
+  /** Lets the kept workload go. */
+  clear(): void {
+    this.last = undefined;
+  }
+}
