@@ -14,6 +14,8 @@ import { NonZeroExtras } from "./non-zero-extras.ts";
 import { BoundPods, preemptionPossible } from "./bound-pods.ts";
 import { compileProfile, membersNonZeroRequest } from "./profile.ts";
 import { SchedulingQueue } from "./queue.ts";
+import { GroupPods } from "./group-pods.ts";
+import { Nominations } from "./nominations.ts";
 
 /** What a cycle decided on its snapshot: a node, or a preemption, or neither (`preFiltered`: rejected before filtering). */
 type Decision = { readonly node: number; readonly preempt?: Candidate | undefined; readonly preFiltered?: boolean };
@@ -54,9 +56,8 @@ export class PodScheduler {
   private readonly extras: NonZeroExtras;
   /** The bound Pods as preemption reads them; undefined where no Pod can preempt another. */
   private readonly bound: BoundPods | undefined;
-  private readonly nominatedOn = new Map<number, Set<Pod>>();
-  /** Every live Pod, by group, so a lost or evicted group's Pods can be dropped. */
-  private readonly podsOf: (Pod[] | undefined)[];
+  private readonly nominations = new Nominations();
+  private readonly podsOf: GroupPods;
   /** single-path: the one decision time every Pod takes (the slowest class's); multi-path: undefined. */
   private readonly singlePath: DecisionTime | undefined;
   private readonly preemptRng: Rng;
@@ -81,14 +82,14 @@ export class PodScheduler {
     this.podCount = ctx.cluster.arena.u32();
     this.extras = new NonZeroExtras(ctx.cluster.arena);
     this.bound = preemptionPossible(params.preemption, ctx.groups) ? new BoundPods(n) : undefined;
-    this.podsOf = new Array<Pod[] | undefined>(ctx.groups.length).fill(undefined);
+    this.podsOf = new GroupPods(ctx.groups.length);
     const scorer = compileProfile(profileOf(params), { cluster: ctx.cluster, nonZeroExtraCpu: this.extras.cpu, nonZeroExtraMemory: this.extras.memory });
-    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.extras.cpu, nonZeroExtraMemory: this.extras.memory, extraNodes: () => this.extras.nodes(), nominatedOn: this.nominatedOn, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominatedUse(node, priority, pod, out) };
+    const nodes = { cluster: ctx.cluster, podCount: this.podCount, nonZeroExtraCpu: this.extras.cpu, nonZeroExtraMemory: this.extras.memory, extraNodes: () => this.extras.nodes(), nominatedOn: this.nominations.byNode, nominatedUse: (node: number, priority: number, pod: Pod, out: Float64Array) => this.nominations.use(node, priority, pod, out) };
     this.scan = new NodeScan(nodes, scorer, numFeasibleNodesToFind(n, params.percentageOfNodesToScore), ctx.rng.stream("kube/tie-break"));
     this.preemptRng = ctx.rng.stream("kube/preemption");
     this.waiting = new Reservations(ctx.sim, ctx.cluster, ctx.log);
     this.waitingPods = {
-      of: (group) => (this.podsOf[group.index] ?? []).filter((p) => p.state === "waiting"),
+      of: (group) => this.podsOf.of(group.index).filter((p) => p.state === "waiting"),
       allow: (pod) => this.allowWaiting(pod),
       reject: (pod) => {
         if (this.waiting.has(pod)) this.ctx.log.push(this.ctx.sim.now, Ev.PermitReject, pod.group.index, pod.node, pod.index);
@@ -100,7 +101,7 @@ export class PodScheduler {
     this.preemptionView = {
       cluster: ctx.cluster,
       podsOn: (node) => this.bound?.on(node) ?? [],
-      nominatedUse: (node, priority, pod, out) => void this.nominatedUse(node, priority, pod, out),
+      nominatedUse: (node, priority, pod, out) => void this.nominations.use(node, priority, pod, out),
       // A failed node is no candidate: nothing new is placed there (the node is tainted not-ready).
       possible: (node, pod) => ctx.cluster.up[node] === 1 && ctx.cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1),
     };
@@ -141,14 +142,11 @@ export class PodScheduler {
       prevOnNode: undefined,
       nextOnNode: undefined,
     };
-    const pods = this.podsOf[group.index];
-    if (pods === undefined) this.podsOf[group.index] = [pod];
-    else if (pods.length < EXACT_PODS) this.podsOf[group.index] = withOneMore(pods, pod);
-    else pods.push(pod);
+    const siblings = this.podsOf.add(pod);
     this.plugin?.podCreated(pod);
     this.queue.add(pod);
     // A sibling Pod was created: the group's Pods rejected for want of it may move (Coscheduling registers Pod/Add).
-    if (this.plugin !== undefined && pods !== undefined) this.queue.podAdded(group.index);
+    if (this.plugin !== undefined && siblings) this.queue.podAdded(group.index);
     return true;
   }
 
@@ -162,7 +160,7 @@ export class PodScheduler {
 
   /** Moves the Pods of `group` that wait in backoff or among the unschedulable straight to activeQ (PodsToActivate). */
   activateSiblings(group: Group, except: Pod): void {
-    for (const pod of this.podsOf[group.index] ?? []) if (pod !== except) this.queue.activate(pod);
+    for (const pod of this.podsOf.of(group.index)) if (pod !== except) this.queue.activate(pod);
   }
 
   /** The Pod's reservation at Permit becomes a binding: the hold is released and the Pod runs. */
@@ -207,7 +205,7 @@ export class PodScheduler {
       this.queue.nodeAdded((pod) => cluster.fitsCapacity(node, pod.request) && (pod.mask === undefined || pod.mask[node] === 1));
       return;
     }
-    for (const pod of this.podsOf[group.index] ?? []) {
+    for (const pod of this.podsOf.of(group.index)) {
       if (pod.state !== "bound" || pod.node !== node || (index !== undefined && pod.index !== index)) continue;
       this.unbind(pod);
       this.plugin?.podDeleted(pod);
@@ -218,20 +216,19 @@ export class PodScheduler {
 
   /** Drops every Pod of the group, wherever it is (its group was lost or evicted). */
   forget(group: Group): void {
-    const pods = this.podsOf[group.index];
+    const pods = this.podsOf.drop(group.index);
     if (pods === undefined) return;
-    this.podsOf[group.index] = undefined;
     for (const pod of pods) {
       this.waiting.release(pod);
       if (pod.state === "bound" || pod.state === "waiting") this.unbind(pod);
-      this.clearNomination(pod);
+      this.nominations.clear(pod);
       this.queue.forget(pod);
     }
     this.plugin?.forget(group);
   }
 
   private bind(pod: Pod, node: number): void {
-    this.clearNomination(pod);
+    this.nominations.clear(pod);
     pod.state = "bound";
     pod.node = node;
     pod.boundAt = this.ctx.sim.now;
@@ -248,36 +245,6 @@ export class PodScheduler {
     this.bound?.remove(pod);
     pod.node = -1;
     pod.state = "forgotten";
-  }
-
-  private nominate(pod: Pod, node: number): void {
-    this.clearNomination(pod);
-    pod.nominated = node;
-    let on = this.nominatedOn.get(node);
-    if (on === undefined) this.nominatedOn.set(node, (on = new Set()));
-    on.add(pod);
-  }
-
-  private clearNomination(pod: Pod): void {
-    if (pod.nominated < 0) return;
-    this.nominatedOn.get(pod.nominated)?.delete(pod);
-    pod.nominated = -1;
-  }
-
-  /** Resources of Pods nominated to `node` with priority >= `priority`, other than `pod` (RunFilterPluginsWithNominatedPods). */
-  private nominatedUse(node: number, priority: number, pod: Pod, out: Float64Array): number {
-    out[0] = out[1] = out[2] = 0;
-    let count = 0;
-    const on = this.nominatedOn.get(node);
-    if (on === undefined) return 0;
-    for (const q of on) {
-      if (q === pod || q.group.priority < priority) continue;
-      out[0]! += q.request.cpu;
-      out[1]! += q.request.memory;
-      out[2]! += q.request.gpu;
-      count++;
-    }
-    return count;
   }
 
   /** Starts a cycle at this instant, after every arrival of the instant is queued. */
@@ -355,7 +322,7 @@ export class PodScheduler {
   /** The victims start terminating; their resources are free after the grace period. The preemptor is nominated to the node. */
   private preempt(pod: Pod, c: Candidate): void {
     const { sim, log, lifecycle } = this.ctx;
-    this.nominate(pod, c.node);
+    this.nominations.nominate(pod, c.node);
     const groups = new Set<Group>();
     for (const victim of c.victims) {
       if (victim.terminating || victim.state !== "bound") continue;
@@ -366,7 +333,7 @@ export class PodScheduler {
       log.push(sim.now, Ev.Preempted, group.index, c.node, pod.group.index);
       sim.after(this.params.terminationGracePeriodSeconds, Phase.Release, () => {
         // Still running (it did not finish on its own meanwhile): the victim is deleted.
-        if (!(this.podsOf[group.index] ?? []).some((p) => p.terminating && p.state === "bound")) return;
+        if (!this.podsOf.of(group.index).some((p) => p.terminating && p.state === "bound")) return;
         lifecycle.killGroup(group);
         this.ctx.evicted(group);
       });
@@ -382,18 +349,4 @@ export class PodScheduler {
   get lastExamined(): number {
     return this.scan.lastExamined;
   }
-}
-
-/**
- * A group's Pod list grows by exact copies up to this length: a push gives an
- * array room for 16 more, ~150 bytes per group where the naive baseline's
- * groups of 3 containers (a Pod each) need 3 slots.
- */
-const EXACT_PODS = 8;
-
-function withOneMore(pods: readonly Pod[], pod: Pod): Pod[] {
-  const out = new Array<Pod>(pods.length + 1);
-  for (let i = 0; i < pods.length; i++) out[i] = pods[i]!;
-  out[pods.length] = pod;
-  return out;
 }
