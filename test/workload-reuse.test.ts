@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -53,7 +53,7 @@ describe("a thread's kept workload", () => {
     for (const strategy of strategyIds()) expect(job(s, strategy, 2, reuse), strategy).toEqual(job(s, strategy, 2));
   });
 
-  it("is taken only by the same scenario and seed", () => {
+  it("is taken only by the same scenario and seed, with its input files unchanged", () => {
     // (Identity compared as booleans: toBe on two distinct workloads would compare them deeply for its message.)
     const reuse = new WorkloadReuse();
     const s = shipped("contention-1k");
@@ -62,6 +62,18 @@ describe("a thread's kept workload", () => {
     const otherSeed = runOnce(s, "mesos", 2, { reuse }).workload;
     expect(otherSeed === first).toBe(false);
     expect(runOnce(shipped("contention-1k", ["workload.groups=300"]), "mesos", 2, { reuse }).workload === otherSeed).toBe(false);
+    // A trace edited between two runs is read again.
+    const copy = join(work, "openb-copy");
+    mkdirSync(copy);
+    for (const f of ["nodes.csv", "pods.csv"]) copyFileSync(join(resolve(import.meta.dirname, "fixtures/openb"), f), join(copy, f));
+    const file = join(work, "openb-copy.json");
+    writeFileSync(file, JSON.stringify({ name: "openb-copy", seed: 1, horizon: 5000, cluster: { type: "openb", nodes: join(copy, "nodes.csv") }, workload: { type: "openb", pods: join(copy, "pods.csv") } }));
+    const before = runOnce(loadScenario(file), "kube", 1, { reuse }).workload;
+    const pods = join(copy, "pods.csv");
+    writeFileSync(pods, readFileSync(pods, "utf8").replace("pod-c,", "pod-z,"));
+    const after = runOnce(loadScenario(file), "mesos", 1, { reuse }).workload;
+    expect(after === before).toBe(false);
+    expect(after.groups.map((g) => g.id)).toContain("pod-z");
     // Without a reuse, every run builds its own.
     expect(runOnce(s, "kube", 1).workload === runOnce(s, "kube", 1).workload).toBe(false);
   });

@@ -1,5 +1,6 @@
 import type { Rng, RngStreams } from "../engine/index.ts";
 import { buildWorkload, type Workload } from "./build.ts";
+import { fileDigest } from "./inputs.ts";
 import type { ScenarioSpec } from "./schema.ts";
 
 /**
@@ -12,16 +13,20 @@ import type { ScenarioSpec } from "./schema.ts";
  * groups (their members kept afresh, as built ones are), and its random
  * streams as the build left them (each stream the build drew from is
  * restored from a copy taken after the build, so the run's draws are the
- * same). Scenarios are told apart by their resolved spec, folder and seed;
- * trace files are read again only for another scenario (a trace edited
- * during one command is read once).
+ * same). Scenarios are told apart by their resolved spec, folder and seed,
+ * and by the contents of the files they read (the digests a run's id is
+ * made of): a trace edited between two runs is read again.
  */
 export class WorkloadReuse {
   private last: { readonly key: string; readonly workload: Workload; readonly streams: ReadonlyMap<string, Rng> } | undefined;
 
-  /** The workload of `spec` under `seed` (its traces read from `baseDir`): the one kept, or one built now with `rng` (kept then). */
-  workload(spec: ScenarioSpec, rng: RngStreams, baseDir: string): Workload {
-    const key = JSON.stringify([spec, baseDir, rng.seed]);
+  /**
+   * The workload of `spec` under `rng`'s seed (its traces read from
+   * `baseDir`; `files`, every file it reads): the one kept, or one built now
+   * with `rng` (kept then).
+   */
+  workload(spec: ScenarioSpec, rng: RngStreams, baseDir: string, files: readonly string[]): Workload {
+    const key = JSON.stringify([spec, baseDir, rng.seed, files.map((f) => fileDigest(f).sha256)]);
     const last = this.last;
     if (last !== undefined && last.key === key) {
       rng.restore(last.streams);
