@@ -116,7 +116,7 @@ function startRun(scenario: Scenario, strategyId: string, seed: number, options:
   const started = performance.now();
   const spec = scenario.spec;
   const rng = new RngStreams(seed);
-  const workload = options.reuse === undefined ? buildWorkload(spec, rng, dirname(scenario.file)) : options.reuse.workload(spec, rng, dirname(scenario.file), scenario.inputs.map((i) => i.file));
+  const workload = options.reuse?.workload(scenario, rng) ?? buildWorkload(spec, rng, dirname(scenario.file));
   const cluster = new Cluster(workload.nodes);
   const sim = new Simulator();
   const log = new EventLog();

@@ -1,7 +1,8 @@
+import { dirname } from "node:path";
 import type { Rng, RngStreams } from "../engine/index.ts";
 import { buildWorkload, type Workload } from "./build.ts";
 import { fileDigest } from "./inputs.ts";
-import type { ScenarioSpec } from "./schema.ts";
+import type { Scenario } from "./scenario.ts";
 
 /**
  * The last workload a thread built, kept for its next run of the same
@@ -20,13 +21,10 @@ import type { ScenarioSpec } from "./schema.ts";
 export class WorkloadReuse {
   private last: { readonly key: string; readonly workload: Workload; readonly streams: ReadonlyMap<string, Rng> } | undefined;
 
-  /**
-   * The workload of `spec` under `rng`'s seed (its traces read from
-   * `baseDir`; `files`, every file it reads): the one kept, or one built now
-   * with `rng` (kept then).
-   */
-  workload(spec: ScenarioSpec, rng: RngStreams, baseDir: string, files: readonly string[]): Workload {
-    const key = JSON.stringify([spec, baseDir, rng.seed, files.map((f) => fileDigest(f).sha256)]);
+  /** The workload of `scenario` under `rng`'s seed: the one kept, or one built now with `rng` (kept then). */
+  workload(scenario: Scenario, rng: RngStreams): Workload {
+    const baseDir = dirname(scenario.file);
+    const key = JSON.stringify([scenario.spec, baseDir, rng.seed, scenario.inputs.map((i) => fileDigest(i.file).sha256)]);
     const last = this.last;
     if (last !== undefined && last.key === key) {
       rng.restore(last.streams);
@@ -35,7 +33,7 @@ export class WorkloadReuse {
     }
     // The old one goes before the new one is built: a thread holds one workload at a time.
     this.last = undefined;
-    const workload = buildWorkload(spec, rng, baseDir);
+    const workload = buildWorkload(scenario.spec, rng, baseDir);
     this.last = { key, workload, streams: rng.snapshot() };
     return workload;
   }
