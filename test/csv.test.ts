@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { stringify } from "csv-stringify/sync";
-import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { GROUP_COLUMNS } from "../sim/metrics/columns.ts";
-import { csvRows, formatNumber, sequential, toCsv, type Column } from "../sim/metrics/csv.ts";
+import { csvField, csvRows, formatNumber, toCsv, type Column } from "../sim/metrics/csv.ts";
+import { CsvBytes, fieldBytes } from "../sim/metrics/csv-bytes.ts";
 import { GroupTable } from "../sim/metrics/summary/group-table.ts";
-import { run, shipped } from "./support/fixtures.ts";
+import { groupLines, run, shipped } from "./support/fixtures.ts";
 
 /** What cosched wrote with csv-stringify before its own writer: the reference the writer must match byte for byte. */
 function reference<T extends object>(rows: readonly T[], columns: readonly Column<T>[]): string {
@@ -72,43 +72,78 @@ describe("groups.csv from its columns", () => {
     ["gangs-mixed", "kube-coscheduling", ["workload.groups=60"]],
     ["gangs-mixed", "kube-kueue", ["workload.groups=60"]],
     ["contention-1k", "naive", ["workload.groups=300", "cluster.count=40"]],
-  ] as const)("writes %s under %s exactly as csvRows writes its row objects", (scenario, strategy, sets) => {
+  ] as const)("writes %s under %s as the bytes of what csvRows writes for its row objects", (scenario, strategy, sets) => {
     const { tables } = run(shipped(scenario, [...sets]), strategy);
     const table = tables.groupTable;
     const rows = tables.groups;
-    expect(table.csvLines(GROUP_COLUMNS, 0, table.length)).toBe(csvRows(rows, GROUP_COLUMNS));
-    // A chunk, with a sweep's extra fields (already CSV) at the end of each line.
-    const extra = ['"a,b"', "3"];
+    expect(groupLines(table)).toBe(csvRows(rows, GROUP_COLUMNS));
+    // A chunk, with a sweep's extra fields at the end of each line.
     const to = Math.min(25, table.length);
     const from = Math.min(1, to);
     const withExtra = rows.slice(from, to).map((r) => ({ ...r, __p0: "a,b", __p1: 3 }));
-    expect(table.csvLines(GROUP_COLUMNS, from, to, extra)).toBe(csvRows(withExtra, [...GROUP_COLUMNS, "__p0", "__p1"] as Column<(typeof withExtra)[number]>[]));
+    expect(groupLines(table, from, to, [fieldBytes("a,b"), fieldBytes(3)])).toBe(csvRows(withExtra, [...GROUP_COLUMNS, "__p0", "__p1"] as Column<(typeof withExtra)[number]>[]));
+  });
+
+  it("writes hostile group fields (commas, quotes, newlines, unicode, odd numbers) as csvRows writes them", () => {
+    const numbers = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(NaN, -0, 2 ** 31, -(2 ** 31), 1e21, 1e-7, 0.1 + 0.2, 99999999999.99999, 1e11 - 0.5));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(hostile, hostile, numbers, numbers, fc.boolean()), { minLength: 1, maxLength: 8 }), hostile, (groups, scenario) => {
+        const table = new GroupTable({ runId: "0123456789ab", scenario, strategy: "kube", seed: 7 }, groups.length);
+        groups.forEach(([id, nodes, latency, cpu, correct], g) => {
+          table.texts.group_id[g] = id;
+          table.texts.nodes[g] = nodes;
+          table.numbers.latency[g] = latency;
+          table.numbers.cpu[g] = cpu;
+          table.flags.correct[g] = correct ? 1 : 0;
+        });
+        expect(groupLines(table)).toBe(csvRows(table.rows(), GROUP_COLUMNS));
+      }),
+      { numRuns: 500, seed: 20261206 },
+    );
   });
 });
 
-describe("groups.csv chunks stay one-byte strings", () => {
-  // V8's serializer tags a string by how it is held: '"' one byte per character, 'c' two bytes.
-  const heldAsOneByte = (s: string): boolean => serialize(s)[2] === 0x22;
-  /** An ASCII string V8 holds as "thin": made afresh, then used as a property key. */
-  const thin = (text: string): string => {
-    const s = text.split("").join("");
-    const keys: Record<string, number> = {};
-    keys[s] = 1;
-    return s;
+describe("CSV fields as bytes (CsvBytes)", () => {
+  const bytesOf = (write: (out: CsvBytes) => void): string => {
+    const out = new CsvBytes();
+    write(out);
+    return Buffer.from(out.view()).toString("utf8");
   };
 
-  it("joins a key-used (thin) string into a two-byte string: the V8 behaviour this guards against", () => {
-    expect(heldAsOneByte(["x", "kube", "y"].join(","))).toBe(true);
-    expect(heldAsOneByte(["x", thin("kube"), "y"].join(","))).toBe(false);
-    expect(heldAsOneByte(["x", sequential(thin("kube")), "y"].join(","))).toBe(true);
-    expect(sequential(thin("kube"))).toBe("kube");
+  it("writes any value as the UTF-8 of csvField's text, on hostile values", () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(bytesOf((out) => out.field(v))).toBe(csvField(v));
+        expect(Buffer.from(fieldBytes(v)).toString("utf8")).toBe(csvField(v));
+      }),
+      { numRuns: 5000, seed: 20261206 },
+    );
   });
 
-  it("writes one-byte lines when the run's strategy and scenario were used as keys, and with a sweep's extra fields", () => {
-    const table = new GroupTable({ runId: "0123456789ab", scenario: thin("scale-10n-3g"), strategy: thin("mesos"), seed: 1 }, 3);
-    table.texts.group_id.fill("g0");
-    const lines = table.csvLines(GROUP_COLUMNS, 0, 3, [sequential(thin("0.5"))]);
-    expect(lines.split("\n")[0]!.startsWith("0123456789ab,scale-10n-3g,mesos,1,g0,")).toBe(true);
-    expect(heldAsOneByte(lines)).toBe(true);
+  it("writes a number as formatNumber does: whole numbers digit by digit, fractions from their 12 significant digits, and the rest through formatNumber", () => {
+    // Near-ties of the 12th digit, values just under powers of ten, and the edges of the digit-by-digit ranges.
+    const nearTie = fc.tuple(fc.integer({ min: 1e11, max: 1e12 - 1 }), fc.integer({ min: 0, max: 17 }), fc.constantFrom(0.5, 0.4999, 0.5001, 0.499, 0.501)).map(([n, k, f]) => (n + f) / 10 ** k);
+    const underPower = fc.tuple(fc.integer({ min: -8, max: 12 }), fc.integer({ min: 0, max: 8 })).map(([e, k]) => 10 ** e * (1 - k * 2 ** -52));
+    const scaled = fc.tuple(fc.double({ noNaN: true }), fc.integer({ min: -30, max: 30 })).map(([x, e]) => x * 10 ** e);
+    const edges = fc.constantFrom(0, -0, 9, 10, 2 ** 31 - 1, 2 ** 31, -1, 1e-6, 1e-6 / 3, 9.999999999995e-7, 1e11, 1e11 - 0.5, 99999999999.99999, 123.00000000005, 0.5, -0.5, 5e-324, Number.MAX_VALUE, Infinity, -Infinity, NaN);
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer(), scaled, nearTie, underPower, edges, fc.integer().map((i) => i / 1000)), (x) => {
+        expect(bytesOf((out) => out.number(x))).toBe(formatNumber(x));
+      }),
+      { numRuns: 100_000, seed: 20261206 },
+    );
+  });
+
+  it("keeps what it holds when it grows, and starts again empty after a reset", () => {
+    const out = new CsvBytes();
+    const long = "ü,".repeat(50_000);
+    out.text("a");
+    out.comma();
+    out.field(long);
+    expect(Buffer.from(out.view()).toString("utf8")).toBe(`a,${csvField(long)}`);
+    out.reset();
+    out.number(12);
+    out.newline();
+    expect(Buffer.from(out.view()).toString("utf8")).toBe("12\n");
   });
 });

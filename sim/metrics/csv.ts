@@ -48,18 +48,6 @@ export function csvField(value: unknown): string {
   }
 }
 
-/**
- * A sequential copy of a field written on every line. V8 turns a string used
- * as a property or Map key into a "thin" string, and Array.prototype.join
- * over one builds a two-byte string even when every character is ASCII: each
- * CSV chunk holding it took twice the memory and a UTF-16 to UTF-8
- * conversion when written. A slice of a concatenation is one-byte for
- * one-byte text.
- */
-export function sequential(s: string): string {
-  return s.length === 0 ? s : (s + " ").slice(0, -1);
-}
-
 const SPECIAL = /[",\n\r]/;
 
 function quoted(s: string): string {

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 const SIZE = 1 << 20;
 
 /**
- * Text written to a file through one reused 1 MiB buffer (gzip: one member
+ * Text or bytes written to a file through one reused 1 MiB buffer (gzip: one member
  * per buffer, a multi-member file gzip and pandas read as one stream). A big
  * table is written as many small strings, never one big one, so memory stays
  * flat however long the table: large strings outlive the young generation and
@@ -24,11 +24,22 @@ export class BufferedFile {
     this.fd = openSync(file, append ? "a" : "wx");
   }
 
-  write(text: string): void {
+  /** Text, as UTF-8; or bytes, as they are. */
+  write(data: string | Uint8Array): void {
+    if (typeof data !== "string") return this.writeBytes(data);
     // Up to 3 bytes per UTF-16 unit.
-    if (this.used + 3 * text.length > SIZE) this.flush();
-    if (3 * text.length > SIZE) this.out(Buffer.from(text, "utf8"));
-    else this.used += this.buffer.write(text, this.used, "utf8");
+    if (this.used + 3 * data.length > SIZE) this.flush();
+    if (3 * data.length > SIZE) this.out(Buffer.from(data, "utf8"));
+    else this.used += this.buffer.write(data, this.used, "utf8");
+  }
+
+  private writeBytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length > SIZE) this.flush();
+    if (bytes.length > SIZE) this.out(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    else {
+      this.buffer.set(bytes, this.used);
+      this.used += bytes.length;
+    }
   }
 
   close(): void {

@@ -3,13 +3,16 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { CLASS_COLUMNS, DEADLOCK_COLUMNS, GROUP_COLUMNS, RUN_COLUMNS, SCHEDULER_COLUMNS, TIMESERIES_COLUMNS } from "../metrics/columns.ts";
-import { csvField, csvHeader, csvRows, sequential, type Column } from "../metrics/csv.ts";
+import { csvHeader, csvRows, type Column } from "../metrics/csv.ts";
+import { CsvBytes, fieldBytes } from "../metrics/csv-bytes.ts";
 import type { RunTables } from "../metrics/report.ts";
 import { InputError } from "../workload/errors.ts";
 import { BufferedFile } from "./buffered-file.ts";
 
 /** Rows per string: a few tens of kilobytes, small enough to die young. */
 const CHUNK_ROWS = 256;
+/** Rows of groups.csv per chunk of bytes (a few hundred kilobytes, in one reused buffer). */
+const BYTE_CHUNK_ROWS = 2048;
 
 /** The tables every run writes, in file order. */
 export const TABLES = ["groups", "runs", "timeseries", "deadlocks", "schedulers", "classes"] as const;
@@ -59,14 +62,14 @@ export class TableWriter {
     this.writeChunks(table, csvHeader(columns), rows.length, (from, to) => csvRows(rows.slice(from, to), columns));
   }
 
-  /** Writes `count` rows, `lines(from, to)` giving the CSV lines of rows [from, to), CHUNK_ROWS at a time; the header if the file is new. */
-  private writeChunks(table: Table, header: string, count: number, lines: (from: number, to: number) => string): void {
+  /** Writes `count` rows, `lines(from, to)` giving the CSV lines of rows [from, to) as text or bytes, `chunk` rows at a time; the header if the file is new. */
+  private writeChunks(table: Table, header: string, count: number, lines: (from: number, to: number) => string | Uint8Array, chunk = CHUNK_ROWS): void {
     const file = join(this.dir, tableFile(table, this.compress));
     const exists = existsSync(file);
     const out = new BufferedFile(file, exists, this.compress);
     try {
       if (!exists && this.header) out.write(header);
-      for (let at = 0; at < count; at += CHUNK_ROWS) out.write(lines(at, Math.min(count, at + CHUNK_ROWS)));
+      for (let at = 0; at < count; at += chunk) out.write(lines(at, Math.min(count, at + chunk)));
     } finally {
       out.close();
     }
@@ -83,10 +86,16 @@ export class TableWriter {
     names.forEach((name, i) => (extra[`__p${i}`] = params[name]!));
     const extend = <T extends object>(rows: readonly T[]): (T & Record<string, string>)[] => (names.length === 0 ? (rows as (T & Record<string, string>)[]) : rows.map((r) => ({ ...r, ...extra })));
     const cols = <C extends string>(columns: readonly C[]): Column<Record<string, unknown>>[] => [...columns, ...names.map((name, i) => ({ key: `__p${i}`, header: `param.${name}` }))];
-    // groups.csv straight from its columns, no row objects.
+    // groups.csv straight from its columns into bytes: no row objects, no strings per field.
     const groups = tables.groupTable;
-    const extraFields = names.map((name) => sequential(csvField(params[name]!)));
-    this.writeChunks("groups", csvHeader(cols(GROUP_COLUMNS)), groups.length, (from, to) => groups.csvLines(GROUP_COLUMNS, from, to, extraFields));
+    const extraFields = names.map((name) => fieldBytes(params[name]!));
+    const bytes = new CsvBytes();
+    const lines = (from: number, to: number): Uint8Array => {
+      bytes.reset();
+      groups.csvBytes(GROUP_COLUMNS, from, to, extraFields, bytes);
+      return bytes.view();
+    };
+    this.writeChunks("groups", csvHeader(cols(GROUP_COLUMNS)), groups.length, lines, BYTE_CHUNK_ROWS);
     this.write("runs", extend([tables.run]), cols(RUN_COLUMNS));
     this.write("timeseries", extend(tables.timeseries), cols(TIMESERIES_COLUMNS));
     this.write("deadlocks", extend(tables.deadlocks), cols(DEADLOCK_COLUMNS));

@@ -1,5 +1,8 @@
 import { assertOutcomes } from "../../sim/check/outcomes.ts";
+import { GROUP_COLUMNS } from "../../sim/metrics/columns.ts";
+import { CsvBytes } from "../../sim/metrics/csv-bytes.ts";
 import { summarize, type RunTables } from "../../sim/metrics/report.ts";
+import type { GroupTable } from "../../sim/metrics/summary/group-table.ts";
 import type { GroupRow } from "../../sim/metrics/summary.ts";
 import type { Resources } from "../../sim/model/resources.ts";
 import { runOnce, type RunOptions, type RunResult } from "../../sim/runner.ts";
@@ -87,4 +90,11 @@ export function run(scenario: Scenario, strategy: string, seed = 1, options: Run
 export function scanPod(request: Resources, mask?: Uint8Array): Pod {
   const group = { index: 0, id: "p", submit: 0, kind: "colocate" as const, duration: 1, priority: 0, members: [{ name: "c", request, delay: 0, init: false }] };
   return { group, index: 0, firstMember: 0, members: 1, request, nonZero: request, mask, order: 0, createdAt: 0, timestamp: 0, attempts: 0, state: "inflight", token: 0, node: -1, boundAt: NaN, nominated: -1, terminating: false, prevOnNode: undefined, nextOnNode: undefined };
+}
+
+/** The CSV lines of groups [from, to) of a group table as groups.csv gets them (GroupTable.csvBytes), as text. */
+export function groupLines(table: GroupTable, from = 0, to = table.length, extra: readonly Uint8Array[] = []): string {
+  const out = new CsvBytes();
+  table.csvBytes(GROUP_COLUMNS, from, to, extra, out);
+  return new TextDecoder("utf-8", { fatal: true }).decode(out.view());
 }

@@ -1,5 +1,6 @@
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
-import { csvField, formatNumber, sequential } from "../csv.ts";
+import { csvField } from "../csv.ts";
+import { fieldBytes, type CsvBytes } from "../csv-bytes.ts";
 import type { Outcome } from "./record.ts";
 
 /** Kubernetes Pod phases, as the group ends the run. */
@@ -118,51 +119,83 @@ export class GroupTable {
   }
 
   /**
-   * The CSV lines of groups [from, to), each ending in "\n", with `columns`
-   * in order and `extra` (already CSV fields) appended to every line: what
-   * csvRows writes for the same rows (test/csv.test.ts holds them equal),
-   * with the run's own fields formatted once.
+   * Appends the CSV lines of groups [from, to) to `out`, each ending in "\n",
+   * with `columns` in order and `extra` (fields' bytes, fieldBytes) at the end
+   * of every line: the bytes of what csvRows writes for the same rows
+   * (test/csv.test.ts holds them equal). The run's own fields are encoded
+   * once per call.
    */
-  csvLines(columns: readonly (keyof GroupRow)[], from: number, to: number, extra: readonly string[] = []): string {
-    const count = Math.max(0, to - from);
-    if (count === 0) return "";
-    // Column by column (each a loop of one kind of cell), then joined row by row.
-    const cells = columns.map((c) => this.cells(c, from, count));
-    const n = cells.length;
-    const parts: string[] = new Array(n + extra.length);
-    for (let i = 0; i < extra.length; i++) parts[n + i] = extra[i]!;
-    const lines: string[] = new Array(count);
-    for (let r = 0; r < count; r++) {
-      for (let i = 0; i < n; i++) parts[i] = cells[i]![r]!;
-      lines[r] = parts.join(",");
+  csvBytes(columns: readonly (keyof GroupRow)[], from: number, to: number, extra: readonly Uint8Array[], out: CsvBytes): void {
+    const plan = this.plan(columns, extra);
+    const n = plan.length;
+    for (let g = from; g < to; g++) {
+      for (let i = 0; i < n; i++) {
+        const c = plan[i]!;
+        if (i > 0) out.comma();
+        switch (c.kind) {
+          case Cell.Raw:
+            out.raw(c.raw);
+            break;
+          case Cell.Number:
+            out.number(c.numbers[g]!);
+            break;
+          case Cell.Flag:
+            out.raw(c.flags[g] === 1 ? TRUE : FALSE);
+            break;
+          case Cell.Text:
+            out.text(csvField(c.texts[g]!));
+            break;
+        }
+      }
+      out.newline();
     }
-    return `${lines.join("\n")}\n`;
   }
 
-  /** One column's fields of groups from .. from + count - 1 (csvField's casts). */
-  private cells(column: keyof GroupRow, from: number, count: number): readonly string[] {
-    const out: string[] = new Array(count);
-    switch (column) {
-      case "run_id":
-      case "scenario":
-      case "strategy":
-        return out.fill(sequential(csvField(this.run[column === "run_id" ? "runId" : column])));
-      case "seed":
-        return out.fill(csvField(this.run.seed));
+  /** How each field of a line is written, in order; neighbouring fields the same on every line are joined into one. */
+  private plan(columns: readonly (keyof GroupRow)[], extra: readonly Uint8Array[]): PlannedCell[] {
+    const plan: PlannedCell[] = [];
+    const constant = (bytes: Uint8Array): void => {
+      const last = plan[plan.length - 1];
+      if (last?.kind !== Cell.Raw) plan.push({ ...NO_CELL, kind: Cell.Raw, raw: bytes });
+      else {
+        const joined = new Uint8Array(last.raw.length + 1 + bytes.length);
+        joined.set(last.raw);
+        joined[last.raw.length] = 0x2c; // ","
+        joined.set(bytes, last.raw.length + 1);
+        plan[plan.length - 1] = { ...NO_CELL, kind: Cell.Raw, raw: joined };
+      }
+    };
+    for (const column of columns) {
+      if (column === "run_id" || column === "scenario" || column === "strategy" || column === "seed") {
+        constant(fieldBytes(this.run[column === "run_id" ? "runId" : column]));
+      } else if ((GROUP_NUMBERS as readonly string[]).includes(column)) {
+        plan.push({ ...NO_CELL, kind: Cell.Number, numbers: this.numbers[column as NumberColumn] });
+      } else if ((GROUP_FLAGS as readonly string[]).includes(column)) {
+        plan.push({ ...NO_CELL, kind: Cell.Flag, flags: this.flags[column as FlagColumn] });
+      } else {
+        plan.push({ ...NO_CELL, kind: Cell.Text, texts: this.texts[column as TextColumn] });
+      }
     }
-    if ((GROUP_NUMBERS as readonly string[]).includes(column)) {
-      const values = this.numbers[column as NumberColumn];
-      for (let r = 0; r < count; r++) out[r] = formatNumber(values[from + r]!);
-    } else if ((GROUP_FLAGS as readonly string[]).includes(column)) {
-      const values = this.flags[column as FlagColumn];
-      for (let r = 0; r < count; r++) out[r] = values[from + r] === 1 ? "true" : "false";
-    } else {
-      const values = this.texts[column as TextColumn];
-      for (let r = 0; r < count; r++) out[r] = csvField(values[from + r]!);
-    }
-    return out;
+    for (const bytes of extra) constant(bytes);
+    return plan;
   }
 }
+
+/** How a field of groups.csv is written: bytes the same on every line, or from a number, flag or text column. */
+const Cell = { Raw: 0, Number: 1, Flag: 2, Text: 3 } as const;
+
+/** One shape for every kind (the fields it does not read are empty), so the loop over a line reads one kind of object. */
+interface PlannedCell {
+  readonly kind: (typeof Cell)[keyof typeof Cell];
+  readonly raw: Uint8Array;
+  readonly numbers: Float64Array;
+  readonly flags: Uint8Array;
+  readonly texts: readonly string[];
+}
+
+const NO_CELL: PlannedCell = { kind: Cell.Raw, raw: new Uint8Array(0), numbers: new Float64Array(0), flags: new Uint8Array(0), texts: [] };
+const TRUE = fieldBytes(true);
+const FALSE = fieldBytes(false);
 
 /** How many of groups 0..n-1 satisfy `test`. */
 export function countWhere(n: number, test: (g: number) => boolean): number {
