@@ -3,6 +3,7 @@ import { csvField, formatNumber } from "./csv.ts";
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const ZERO = 0x30;
+const POINT = 0x2e;
 
 /**
  * CSV written as UTF-8 bytes into one growable buffer, field by field: the
@@ -16,8 +17,6 @@ const ZERO = 0x30;
 export class CsvBytes {
   private buffer = new Uint8Array(1 << 16);
   private used = 0;
-  /** The 12 significant digits of the number being written. */
-  private readonly digits = new Uint8Array(12);
 
   /** The bytes written since the last reset (valid until the next write). */
   view(): Uint8Array {
@@ -114,41 +113,48 @@ export class CsvBytes {
     return false;
   }
 
-  /** -?d.ddd of the 12 digits of n (10^11 <= n < 10^12), the first one at 10^e (-6 <= e <= 10), less trailing zeros. */
+  /**
+   * -?d.ddd of the 12 digits of n (10^11 <= n < 10^12), the first one at
+   * 10^e (-6 <= e <= 10), less trailing zeros: each digit written once, in
+   * its place, from the last; the zeros then trimmed back to the point, and
+   * the point with them if nothing follows it (the first digit is never 0).
+   */
   private fixed(negative: boolean, n: number, e: number): void {
-    const d = this.digits;
-    // Two halves of six digits each, in int32 arithmetic.
-    let hi = Math.floor(n / 1e6);
-    let lo = n - hi * 1e6;
-    for (let i = 11; i >= 6; i--) {
-      const q = (lo / 10) | 0;
-      d[i] = lo - 10 * q;
-      lo = q;
-    }
-    for (let i = 5; i >= 0; i--) {
-      const q = (hi / 10) | 0;
-      d[i] = hi - 10 * q;
-      hi = q;
-    }
-    let last = 11;
-    while (d[last] === 0) last--;
     if (this.used + 20 > this.buffer.length) this.grow(20);
     const b = this.buffer;
     let at = this.used;
     if (negative) b[at++] = 0x2d; // "-"
+    let point: number;
+    let end: number;
     if (e >= 0) {
-      for (let i = 0; i <= e; i++) b[at++] = ZERO + d[i]!;
-      if (last > e) {
-        b[at++] = 0x2e; // "."
-        for (let i = e + 1; i <= last; i++) b[at++] = ZERO + d[i]!;
-      }
+      point = at + e + 1;
+      end = at + 13;
     } else {
-      b[at++] = ZERO;
-      b[at++] = 0x2e;
-      for (let i = e + 1; i < 0; i++) b[at++] = ZERO;
-      for (let i = 0; i <= last; i++) b[at++] = ZERO + d[i]!;
+      b[at] = ZERO;
+      point = at + 1;
+      for (let z = point + 1; z < point - e; z++) b[z] = ZERO;
+      end = point - e + 12;
     }
-    this.used = at;
+    b[point] = POINT;
+    // Two digits at a time from each half of six (int32s): the quotient by 100 as the product by 0.01
+    // truncated, which is exact below 2^31 (the double 0.01 is a little above 1/100, and the product of
+    // a multiple of 100 rounds to its integer).
+    const top = Math.floor(n / 1e6);
+    let low = (n - top * 1e6) | 0;
+    let place = end - 1;
+    for (let k = 0; k < 6; k++) {
+      if (k === 3) low = top | 0;
+      const q = (low * 0.01) | 0;
+      const r = low - 100 * q;
+      b[place--] = ONES[r]!;
+      if (place === point) place--;
+      b[place--] = TENS[r]!;
+      if (place === point) place--;
+      low = q;
+    }
+    while (b[end - 1] === ZERO) end--;
+    if (b[end - 1] === POINT) end--;
+    this.used = end;
   }
 
   /** A field of any value, as csvField writes it. */
@@ -196,6 +202,9 @@ export class CsvBytes {
 }
 
 const ENCODER = new TextEncoder();
+/** The ASCII tens and ones digits of 0 .. 99. */
+const TENS = Uint8Array.from({ length: 100 }, (_, r) => ZERO + Math.floor(r / 10));
+const ONES = Uint8Array.from({ length: 100 }, (_, r) => ZERO + (r % 10));
 /** 10^-6 .. 10^10, the decades of `fraction`'s range (the negative powers as near as a double gets). */
 const DECADES = Float64Array.from({ length: 17 }, (_, j) => Number(`1e${j - 6}`));
 /** 10^0 .. 10^17, each exact. */
