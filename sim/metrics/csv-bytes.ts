@@ -86,18 +86,12 @@ export class CsvBytes {
   private fraction(x: number): boolean {
     const a = x < 0 ? -x : x;
     if (!(a >= 1e-6 && a < 1e11)) return false;
-    // The decimal exponent of the first significant digit: the last of 10^-6 .. 10^10 at or below it (found by
-    // halving; the table's negative powers are not exact, so it may be one off), corrected once if it was off.
-    let lo = 0;
-    let hi = DECADES.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (DECADES[mid]! <= a) lo = mid;
-      else hi = mid - 1;
-    }
-    let e = lo - 6;
+    // The decimal exponent of the first significant digit, from the binary one (its floor times log10(2)):
+    // at most one below it, and corrected below when it is.
+    BITS[0] = a;
+    let e = Math.floor((((WORDS[HIGH]! >>> 20) & 0x7ff) - 1023) * Math.LOG10E * Math.LN2);
     for (let tries = 0; tries < 2; tries++) {
-      if (e < -6 || e > 10) return false;
+      if (e < -7 || e > 10) return false;
       const scaled = a * POW10[11 - e]!;
       const whole = Math.floor(scaled);
       const f = scaled - whole;
@@ -105,6 +99,7 @@ export class CsvBytes {
       const n = f > 0.5 ? whole + 1 : whole;
       if (n < 1e11) e--;
       else if (n >= 1e12) e++;
+      else if (e < -6) return false;
       else {
         this.fixed(x < 0, n, e);
         return true;
@@ -160,7 +155,26 @@ export class CsvBytes {
   /** A field of any value, as csvField writes it. */
   field(value: unknown): void {
     if (typeof value === "number") this.number(value);
+    else if (typeof value === "string") this.string(value);
     else this.text(csvField(value));
+  }
+
+  /**
+   * A string field as csvField writes it: as it is while it is ASCII with
+   * no quote, comma, CR or LF (looked at as it is copied); else quoted where
+   * it must be, and encoded, from its start again.
+   */
+  string(s: string): void {
+    const n = s.length;
+    if (this.used + n > this.buffer.length) this.grow(n);
+    const b = this.buffer;
+    let at = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80 || c === 0x22 || c === COMMA || c === NEWLINE || c === 0x0d) return this.text(csvField(s));
+      b[at++] = c;
+    }
+    this.used = at;
   }
 
   /** Text already in CSV form (quoted where it must be), as UTF-8. */
@@ -205,10 +219,12 @@ const ENCODER = new TextEncoder();
 /** The ASCII tens and ones digits of 0 .. 99. */
 const TENS = Uint8Array.from({ length: 100 }, (_, r) => ZERO + Math.floor(r / 10));
 const ONES = Uint8Array.from({ length: 100 }, (_, r) => ZERO + (r % 10));
-/** 10^-6 .. 10^10, the decades of `fraction`'s range (the negative powers as near as a double gets). */
-const DECADES = Float64Array.from({ length: 17 }, (_, j) => Number(`1e${j - 6}`));
-/** 10^0 .. 10^17, each exact. */
-const POW10 = Float64Array.from({ length: 18 }, (_, k) => Number(`1e${k}`));
+/** 10^0 .. 10^18, each exact. */
+const POW10 = Float64Array.from({ length: 19 }, (_, k) => Number(`1e${k}`));
+/** A double's bits: BITS[0] written, its sign, exponent and high mantissa bits read in WORDS[HIGH]. */
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+const HIGH = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
 
 /** A field's bytes made once (one written on every line: the run's id, scenario, strategy, seed, a sweep's values). */
 export function fieldBytes(value: unknown): Uint8Array {

@@ -1,5 +1,4 @@
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
-import { csvField } from "../csv.ts";
 import { fieldBytes, type CsvBytes } from "../csv-bytes.ts";
 import type { Outcome } from "./record.ts";
 
@@ -143,7 +142,7 @@ export class GroupTable {
             out.raw(c.flags[g] === 1 ? TRUE : FALSE);
             break;
           case Cell.Text:
-            out.text(csvField(c.texts[g]!));
+            out.string(c.texts[g]!);
             break;
         }
       }
