@@ -70,7 +70,7 @@ export class CsvBytes {
 
   /** A number other than NaN and a whole one from 0 to 2^31 - 1: a fraction in fixed notation (`fraction`), else as formatNumber writes it. */
   private other(x: number): void {
-    if (Number.isInteger(x) || !this.fraction(x)) this.ascii(formatNumber(x));
+    if (Number.isInteger(x) || !this.fraction(x)) this.text(formatNumber(x));
   }
 
   /**
@@ -159,46 +159,33 @@ export class CsvBytes {
     else this.text(csvField(value));
   }
 
-  /**
-   * A string field as csvField writes it: as it is while it is ASCII with
-   * no quote, comma, CR or LF (looked at as it is copied); else quoted where
-   * it must be, and encoded, from its start again.
-   */
+  /** A string field as csvField writes it: as it is when it is ASCII with no quote, comma, CR or LF; else quoted where it must be, and encoded. */
   string(s: string): void {
-    const n = s.length;
-    if (this.used + n > this.buffer.length) this.grow(n);
-    const b = this.buffer;
-    let at = this.used;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80 || c === 0x22 || c === COMMA || c === NEWLINE || c === 0x0d) return this.text(csvField(s));
-      b[at++] = c;
-    }
-    this.used = at;
+    if (!this.copied(s, true)) this.text(csvField(s));
   }
 
   /** Text already in CSV form (quoted where it must be), as UTF-8. */
   text(s: string): void {
+    if (!this.copied(s, false)) this.utf8(s);
+  }
+
+  /**
+   * Copies s as it is when every character is ASCII (and, with `plain`, none
+   * a quote, comma, CR or LF), looked at as it is copied; returns false,
+   * keeping nothing, at the first that is not.
+   */
+  private copied(s: string, plain: boolean): boolean {
     const n = s.length;
     if (this.used + n > this.buffer.length) this.grow(n);
     const b = this.buffer;
     let at = this.used;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80) return this.utf8(s);
+      if (c >= 0x80 || (plain && (c === 0x22 || c === COMMA || c === NEWLINE || c === 0x0d))) return false;
       b[at++] = c;
     }
     this.used = at;
-  }
-
-  /** Text of ASCII characters only (formatNumber's), as it is. */
-  private ascii(s: string): void {
-    const n = s.length;
-    if (this.used + n > this.buffer.length) this.grow(n);
-    const b = this.buffer;
-    let at = this.used;
-    for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i);
-    this.used = at;
+    return true;
   }
 
   /** Text with characters beyond ASCII: encoded whole (up to 3 bytes per UTF-16 unit). */
