@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { runOnce } from "../sim/runner.ts";
+import { Cluster } from "../sim/model/cluster.ts";
+import type { Resources } from "../sim/model/resources.ts";
 import { DrfRound } from "../sim/strategies/mesos/choice.ts";
+import { NodeFlag } from "../sim/strategies/mesos/node-list.ts";
+import { BatchBuffers, RoundBatches } from "../sim/strategies/mesos/scratch.ts";
+import { offerSolo } from "../sim/strategies/mesos/solo-round.ts";
 import { holdsBack, minOfferThresholds, mayOffer, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes, type Wanting } from "../sim/strategies/mesos/filters.ts";
 import { caseArb, numRuns, propertySeed } from "./support/random-scenario.ts";
 
@@ -186,6 +191,68 @@ describe("the nodes the wanting frameworks want at all (wantedNodes, wantedAt)",
 });
 
 describe("the allocator's round for the usual case (offerSolo, solo-round.ts)", () => {
+  const soloArb = fc.integer({ min: 1, max: 3 }).chain((n) =>
+    fc.record({
+      frameworks: fc.constant(n),
+      solo: fc.integer({ min: 0, max: n - 1 }),
+      hoards: fc.array(fc.array(fc.constantFrom(0, 0, 0, 1), { minLength: NODES, maxLength: NODES }), { minLength: n, maxLength: n }),
+      allocation: fc.array(fc.record({ cpu: fc.constantFrom(0, 1000, 2000), memory: fc.constantFrom(0, 2048, 4096), gpu: fc.constant(0) }), { minLength: n, maxLength: n }),
+      counts: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
+      free: fc.array(fc.constantFrom(0, 5, 500, 1000, 3000), { minLength: 3 * NODES, maxLength: 3 * NODES }),
+      order: fc.shuffledSubarray(Array.from({ length: NODES }, (_, i) => i), { minLength: 0, maxLength: NODES }),
+    }),
+  );
+
+  /** A round's state: the cluster, its DRF allocations, batches, and flags, set up from one case. */
+  const roundOf = (c: { frameworks: number; solo: number; hoards: number[][]; allocation: Resources[]; counts: number[]; free: number[] }) => {
+    const cluster = new Cluster(Array.from({ length: NODES }, (_, i) => ({ name: `n${i}`, capacity: { cpu: 3000, memory: 3000, gpu: 0 }, labels: {} })));
+    for (let node = 0; node < NODES; node++) {
+      cluster.allocateValues(node, 3000 - c.free[3 * node]!, 3000 - c.free[3 * node + 1]!, 0);
+    }
+    const filters = new RefuseFilters(c.frameworks, NODES);
+    const interests = Array.from({ length: c.frameworks }, (_, f) => ({ anyNode: f === c.solo, hoards: Uint32Array.from(f === c.solo ? new Array<number>(NODES).fill(0) : c.hoards[f]!) }));
+    const drf = new DrfRound(c.frameworks, { cpu: 18000, memory: 18000, gpu: 0 });
+    drf.allocations.set(c.counts);
+    drf.begin(filters.wanting(interests), (f) => c.allocation[f]!);
+    const batches = new RoundBatches(c.frameworks, new BatchBuffers(NODES));
+    batches.begin();
+    return { cluster, drf, batches, flags: new Uint8Array(NODES).fill(NodeFlag.Candidate) };
+  };
+
+  it("offers, counts and adds to each framework's allocation what choosing node by node does", () => {
+    fc.assert(
+      fc.property(soloArb, (c) => {
+        const minOffer = minOfferThresholds({ cpu: 10, memory: 32, gpu: 0 });
+        const nodes = Int32Array.from(c.order);
+        const fast = roundOf(c);
+        expect(fast.drf.openSolo()).toBe(c.solo);
+        offerSolo(fast.cluster, fast.drf, fast.batches, fast.flags, minOffer, NOW, c.solo, nodes);
+        // The twin: the allocator's loop for any round.
+        const slow = roundOf(c);
+        for (const node of nodes) {
+          slow.flags[node]! &= ~NodeFlag.Candidate;
+          const { cpu, memory, gpu } = slow.cluster.free(node);
+          if (!reachesMinOffer(cpu, memory, gpu, minOffer.cpu, minOffer.memory, minOffer.gpu)) continue;
+          const best = slow.drf.choose(node, NOW, cpu, memory, gpu);
+          slow.cluster.allocateValues(node, cpu, memory, gpu);
+          slow.drf.offered(best, cpu, memory, gpu);
+          slow.batches.add(best, node, cpu, memory, gpu);
+        }
+        expect(Array.from(fast.drf.allocations)).toEqual(Array.from(slow.drf.allocations));
+        expect(Array.from(fast.drf.allocated)).toEqual(Array.from(slow.drf.allocated));
+        expect(Array.from(fast.batches.size)).toEqual(Array.from(slow.batches.size));
+        for (let f = 0; f < c.frameworks; f++) {
+          const size = slow.batches.size[f]!;
+          const batchOf = (b: RoundBatches) => [Array.from(b.existing(f)?.nodes.subarray(0, size) ?? []), Array.from(b.existing(f)?.amounts.subarray(0, 3 * size) ?? [])];
+          expect(batchOf(fast.batches)).toEqual(batchOf(slow.batches));
+        }
+        expect(Array.from(fast.flags)).toEqual(Array.from(slow.flags));
+        expect(Array.from(fast.cluster.freeCpu)).toEqual(Array.from(slow.cluster.freeCpu));
+      }),
+      { numRuns: numRuns(300), seed: propertySeed(1606) },
+    );
+  });
+
   /** The run's whole event log, column by column. */
   const logOf = (c: { scenario: Parameters<typeof runOnce>[0]; seed: number }) => {
     const log = runOnce(c.scenario, "mesos", c.seed).log;

@@ -78,25 +78,13 @@ export class DrfRound {
     return this.others;
   }
 
-  /**
-   * `offered` for nodes [from, to) of a batch offered to f in order
-   * (amounts[3k..3k+2]): the same additions in the same order.
-   */
-  offeredAll(f: number, amounts: Float64Array | undefined, from: number, to: number): void {
-    if (amounts === undefined || to <= from) return;
+  /** Framework f was offered `count` nodes, its allocation summed with them in order coming to (cpu, memory, gpu). */
+  offeredSum(f: number, count: number, cpu: number, memory: number, gpu: number): void {
     const a = this.allocated;
-    let cpu = a[3 * f]!;
-    let memory = a[3 * f + 1]!;
-    let gpu = a[3 * f + 2]!;
-    for (let k = from; k < to; k++) {
-      cpu += amounts[3 * k]!;
-      memory += amounts[3 * k + 1]!;
-      gpu += amounts[3 * k + 2]!;
-    }
     a[3 * f] = cpu;
     a[3 * f + 1] = memory;
     a[3 * f + 2] = gpu;
-    this.allocations[f]! += to - from;
+    this.allocations[f]! += count;
     this.staleShare[f] = 1;
   }
 

@@ -64,7 +64,8 @@ export class FrameworkDecisions {
       f.rechecks = [];
     } else {
       candidates = [...f.unbound];
-      for (let i = 0; i < offers.nodes.length; i++) {
+      // (A framework hoarding nowhere has no hoarder on an offered node: thousands of nodes not looked at.)
+      for (let i = 0; i < offers.nodes.length && f.hoardNodeCount > 0; i++) {
         const node = offers.nodes[i]!;
         if (f.hoards[node] === 0) continue;
         for (const g of hoards.holdersOn(node)) if (g.framework === f.id) candidates.push(g);
@@ -180,9 +181,10 @@ export class FrameworkDecisions {
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
+    const anyHoarded = hoards.nodeCount > 0;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (hoards.hoarded(node)) touched.add(node);
+      if (anyHoarded && hoards.hoarded(node)) touched.add(node);
       const c = remaining[3 * i]!;
       const m = remaining[3 * i + 1]!;
       const g = remaining[3 * i + 2]!;

@@ -17,6 +17,8 @@ export class Hoards {
   private readonly isHoarded: Uint8Array;
   /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
   private readonly unanswered: Float64Array;
+  /** How many nodes have a holder set. */
+  private hoardedNodes = 0;
 
   constructor(nodes: number) {
     this.holders = new Array<Set<GroupState> | undefined>(nodes);
@@ -27,6 +29,11 @@ export class Hoards {
   /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
   hoarded(node: number): boolean {
     return this.isHoarded[node] === 1;
+  }
+
+  /** How many nodes some group hoards on (0: no node need be asked `hoarded`). */
+  get nodeCount(): number {
+    return this.hoardedNodes;
   }
 
   /** The groups hoarding on the node, in the order they began. */
@@ -40,6 +47,7 @@ export class Hoards {
     g.holdNode = node;
     if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
     (this.holders[node] ??= new Set()).add(g);
+    if (this.isHoarded[node] === 0) this.hoardedNodes++;
     this.isHoarded[node] = 1;
   }
 
@@ -53,6 +61,7 @@ export class Hoards {
     if (holders?.size === 0) {
       this.holders[node] = undefined;
       this.isHoarded[node] = 0;
+      this.hoardedNodes--;
     }
     g.holds = [];
     g.held = ZERO;

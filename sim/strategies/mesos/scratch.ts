@@ -105,8 +105,8 @@ export class RoundBatches {
     this.size.fill(0);
   }
 
-  /** Framework f's batch (taken from the pool if it has none yet). */
-  private of(f: number): BatchBuffer {
+  /** Framework f's batch (taken from the pool if it has none yet): a loop may write nodes at `size[f]` on, then move `size[f]` past them. */
+  of(f: number): BatchBuffer {
     return this.batches[f] ?? (this.batches[f] = this.pool.take());
   }
 

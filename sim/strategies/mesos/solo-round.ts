@@ -2,17 +2,18 @@ import type { Resources } from "../../model/resources.ts";
 import type { Cluster } from "../../model/cluster.ts";
 import type { DrfRound } from "./choice.ts";
 import { reachesMinOffer } from "./filters.ts";
-import type { RoundBatches } from "./scratch.ts";
+import type { BatchBuffer, RoundBatches } from "./scratch.ts";
 import { NodeFlag } from "./node-list.ts";
 
 /**
  * An offer round's loop in the usual case (DrfRound.openSolo: one framework,
  * `solo`, wants any node and set no filter since it revived; the others want
  * only their hoard nodes). A node no other framework hoards on goes to solo
- * without a comparison; solo's offers are added to its DRF allocation in one
- * go (`counted` of them so far) before any comparison and at the end. Each
- * visited node stops being a candidate; each one reaching the minimum offer
- * (`minOffer`: its thresholds, minOfferThresholds) is offered whole.
+ * without a comparison, written straight into solo's batch; solo's offers are
+ * added to its DRF allocation as they are made, in batch order (the additions
+ * `offered` would make), and stored before any comparison and at the end.
+ * Each visited node stops being a candidate; each one reaching the minimum
+ * offer (`minOffer`: its thresholds, minOfferThresholds) is offered whole.
  */
 export function offerSolo(
   cluster: Cluster,
@@ -30,7 +31,14 @@ export function offerSolo(
   // (Usually one other framework: its counts read straight.)
   const first = others.length > 0 ? others[0] : undefined;
   const { cpu: mc, memory: mm, gpu: mg } = minOffer;
-  let counted = 0;
+  const allocated = drf.allocated;
+  // Solo's batch (taken at its first node), how many nodes it holds, and its allocation so far.
+  let batch: BatchBuffer | undefined;
+  let k = size[solo]!;
+  let fromCount = k;
+  let sumCpu = allocated[3 * solo]!;
+  let sumMemory = allocated[3 * solo + 1]!;
+  let sumGpu = allocated[3 * solo + 2]!;
   for (let v = 0; v < nodes.length; v++) {
     const node = nodes[v]!;
     flags[node]! &= ~NodeFlag.Candidate;
@@ -38,18 +46,33 @@ export function offerSolo(
     const memory = freeMemory[node]!;
     const gpu = freeGpu[node]!;
     if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
-    let best = solo;
     let hoarded = first !== undefined && first[node]! > 0;
-    for (let k = 1; k < others.length && !hoarded; k++) hoarded = others[k]![node]! > 0;
-    if (hoarded) {
-      drf.offeredAll(solo, batches.existing(solo)?.amounts, counted, size[solo]!);
-      // Solo may always be offered the node (it set no filter), so someone is.
-      best = drf.compare(node, now, cpu, memory, gpu);
-      drf.offered(best, cpu, memory, gpu);
-      counted = size[solo]! + (best === solo ? 1 : 0);
-    }
+    for (let j = 1; j < others.length && !hoarded; j++) hoarded = others[j]![node]! > 0;
     cluster.allocateValues(node, cpu, memory, gpu);
+    if (!hoarded) {
+      batch ??= batches.of(solo);
+      batch.nodes[k] = node;
+      const amounts = batch.amounts;
+      amounts[3 * k] = cpu;
+      amounts[3 * k + 1] = memory;
+      amounts[3 * k + 2] = gpu;
+      k++;
+      sumCpu += cpu;
+      sumMemory += memory;
+      sumGpu += gpu;
+      continue;
+    }
+    // Solo may always be offered the node (it set no filter), so someone is: by DRF, on the allocations so far.
+    if (k > fromCount) drf.offeredSum(solo, k - fromCount, sumCpu, sumMemory, sumGpu);
+    size[solo] = k;
+    const best = drf.compare(node, now, cpu, memory, gpu);
+    drf.offered(best, cpu, memory, gpu);
     batches.add(best, node, cpu, memory, gpu);
+    k = fromCount = size[solo]!;
+    sumCpu = allocated[3 * solo]!;
+    sumMemory = allocated[3 * solo + 1]!;
+    sumGpu = allocated[3 * solo + 2]!;
   }
-  drf.offeredAll(solo, batches.existing(solo)?.amounts, counted, size[solo]!);
+  if (k > fromCount) drf.offeredSum(solo, k - fromCount, sumCpu, sumMemory, sumGpu);
+  size[solo] = k;
 }
