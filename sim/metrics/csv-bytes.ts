@@ -152,13 +152,6 @@ export class CsvBytes {
     this.used = end;
   }
 
-  /** A field of any value, as csvField writes it. */
-  field(value: unknown): void {
-    if (typeof value === "number") this.number(value);
-    else if (typeof value === "string") this.string(value);
-    else this.text(csvField(value));
-  }
-
   /** A string field as csvField writes it: as it is when it is ASCII with no quote, comma, CR or LF; else quoted where it must be, and encoded. */
   string(s: string): void {
     if (!this.copied(s, true)) this.text(csvField(s));
