@@ -21,6 +21,9 @@ const NODES = 6;
 const NOW = 15;
 const TOTAL = { cpu: 8000, memory: 16384, gpu: 0 };
 
+/** The hoard marks (OfferSink.hoardMarks) of frameworks with these hoard counts: 1 where any count is above 0. */
+const marksOf = (hoards: readonly ArrayLike<number>[]): Uint8Array => Uint8Array.from({ length: NODES }, (_, node) => (hoards.some((h) => h[node]! > 0) ? 1 : 0));
+
 const wantingArb = (f: number) =>
   fc.record({
     anyNode: fc.boolean(),
@@ -65,7 +68,7 @@ describe("DrfRound.choose", () => {
     let compared = 0;
     fc.assert(
       fc.property(roundArb, (r) => {
-        const drf = new DrfRound(r.frameworks, TOTAL);
+        const drf = new DrfRound(r.frameworks, TOTAL, marksOf(r.wanting.map((w) => w.hoards)));
         const wanting = r.wanting.filter((_, f) => r.wants[f]);
         r.counts.forEach((c, f) => (drf.allocations[f] = c));
         drf.begin(wanting, (f) => r.allocation[f]!);
@@ -92,7 +95,7 @@ describe("DrfRound.choose", () => {
   it("compares shares when another framework hoards on the node: the smaller dominant share wins", () => {
     const none = (n: number) => new Uint32Array(n);
     const mk = (f: number, anyNode: boolean, hoards: Uint32Array): Wanting => ({ f, anyNode, hoards, until: new Float64Array(2), epochs: new Uint32Array(2), epoch: 0, live: false, refused: new Float64Array(6) });
-    const drf = new DrfRound(2, TOTAL);
+    const drf = new DrfRound(2, TOTAL, Uint8Array.from([0, 1]));
     // Framework 0 wants any node; framework 1 hoards on node 1 and holds less.
     drf.begin([mk(0, true, none(2)), mk(1, false, Uint32Array.from([0, 1]))], (f) => (f === 0 ? { cpu: 4000, memory: 0, gpu: 0 } : { cpu: 1000, memory: 0, gpu: 0 }));
     expect(drf.choose(0, NOW, 1000, 1000, 0)).toBe(0);
@@ -211,12 +214,12 @@ describe("the allocator's round for the usual case (offerSolo, solo-round.ts)", 
     }
     const filters = new RefuseFilters(c.frameworks, NODES);
     const interests = Array.from({ length: c.frameworks }, (_, f) => ({ anyNode: f === c.solo, hoards: Uint32Array.from(f === c.solo ? new Array<number>(NODES).fill(0) : c.hoards[f]!) }));
-    const drf = new DrfRound(c.frameworks, { cpu: 18000, memory: 18000, gpu: 0 });
+    const drf = new DrfRound(c.frameworks, { cpu: 18000, memory: 18000, gpu: 0 }, marksOf(interests.map((i) => i.hoards)));
     drf.allocations.set(c.counts);
     drf.begin(filters.wanting(interests), (f) => c.allocation[f]!);
     const batches = new RoundBatches(c.frameworks, new BatchBuffers(NODES));
     batches.begin();
-    return { cluster, drf, batches, flags: new Uint8Array(NODES).fill(NodeFlag.Candidate) };
+    return { cluster, drf, batches, flags: new Uint8Array(NODES).fill(NodeFlag.Candidate), marks: marksOf(interests.map((i) => i.hoards)) };
   };
 
   it("offers, counts and adds to each framework's allocation what choosing node by node does", () => {
@@ -226,7 +229,7 @@ describe("the allocator's round for the usual case (offerSolo, solo-round.ts)", 
         const nodes = Int32Array.from(c.order);
         const fast = roundOf(c);
         expect(fast.drf.openSolo()).toBe(c.solo);
-        offerSolo(fast.cluster, fast.drf, fast.batches, fast.flags, minOffer, NOW, c.solo, nodes);
+        offerSolo(fast.cluster, fast.drf, fast.batches, fast.flags, fast.marks, minOffer, NOW, c.solo, nodes);
         // The twin: the allocator's loop for any round.
         const slow = roundOf(c);
         for (const node of nodes) {

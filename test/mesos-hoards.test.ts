@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Hoards } from "../sim/strategies/mesos/hoards.ts";
+import { holdsBack, RefuseFilters } from "../sim/strategies/mesos/filters.ts";
 import type { Group } from "../sim/model/group.ts";
 import { ZERO } from "../sim/model/resources.ts";
 import type { OfferBatch } from "../sim/strategies/mesos/offers.ts";
@@ -71,5 +72,44 @@ describe("Hoards: where groups hoard", () => {
     hoards.unbind(f, b);
     hoards.unbind(f, c);
     expect([hoards.nodeCount, f.hoardNodeCount, hoards.hoarded(1), hoards.hoarded(3)]).toEqual([0, 0, false, false]);
+  });
+
+  it("marks a node exactly while some framework's hoard count there is above 0", () => {
+    const hoards = new Hoards(4);
+    const [f, h] = [framework(), { ...framework(), id: 1, unbound: [], hoards: new Uint32Array(4) }];
+    const [a, b, c] = [groupState(0, f), groupState(1, h), groupState(2, h)];
+    const counted = () => Array.from({ length: 4 }, (_, node) => (f.hoards[node]! > 0 || h.hoards[node]! > 0 ? 1 : 0));
+    const steps: (() => void)[] = [() => hoards.bind(f, a, 2), () => hoards.bind(h, b, 2), () => hoards.bind(h, c, 0), () => hoards.unbind(f, a), () => hoards.unbind(h, c), () => hoards.unbind(h, b)];
+    const seen: number[][] = [];
+    for (const step of steps) {
+      step();
+      expect([...hoards.marks]).toEqual(counted());
+      seen.push([...hoards.marks]);
+    }
+    // Node 2 stays marked while either framework hoards there, and is unmarked when neither does.
+    expect(seen.map((m) => m[2])).toEqual([1, 1, 1, 1, 1, 0]);
+  });
+});
+
+describe("RefuseFilters.end: the nodes a filter's end lists", () => {
+  // Nodes 0..5: hoarded on (some framework's count above 0) and up.
+  const among = { hoarded: Uint8Array.from([0, 1, 0, 1, 0, 0]), up: Uint8Array.from([1, 1, 0, 1, 1, 0]) };
+  it.each([
+    { name: "lists every node whose filter ends, in order", among: undefined, listed: [4, 3, 2, 0, 1, 5] },
+    { name: "lists only hoarded and down nodes when asked, in order", among, listed: [3, 2, 1, 5] },
+  ])("$name; every filter ends all the same", ({ among, listed }) => {
+    const filters = new RefuseFilters(1, 6);
+    const nodes = Int32Array.from([4, 3, 2, 0, 1, 5]);
+    filters.set(0, nodes, new Float64Array(18).fill(1000), 20);
+    // Node 0's filter was set again since, until later: this end leaves it.
+    filters.set(0, Int32Array.from([0]), Float64Array.from([1000, 1000, 1000]), 25);
+    const out = new Int32Array(6);
+    const { ended, listed: n } = filters.end(0, nodes, 20, out, among);
+    expect(ended).toBe(5);
+    expect([...out.subarray(0, n)]).toEqual(listed.filter((node) => node !== 0));
+    const holding = (node: number, now: number) => holdsBack(filters.of(0), node, now, 1, 1, 1);
+    expect([0, 1, 2, 3, 4, 5].map((node) => holding(node, 20))).toEqual([true, false, false, false, false, false]);
+    // An end of the same time again, listing every node, lists none: every filter that ended is gone, listed or not.
+    expect(filters.end(0, nodes, 20, out)).toEqual({ ended: 0, listed: 0 });
   });
 });

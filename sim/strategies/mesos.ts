@@ -174,6 +174,10 @@ class Mesos implements Strategy, OfferSink {
     return !this.params.revive || fw.unbound.length > 0 || fw.hoardNodeCount > 0 || this.gangs.wants(f);
   }
 
+  get hoardMarks(): Uint8Array {
+    return this.hoards.marks;
+  }
+
   allocation(f: number): Resources {
     return this.frameworks[f]!.alloc;
   }

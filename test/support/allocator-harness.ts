@@ -35,6 +35,7 @@ export function allocatorHarness(shares: number[], nodes: number, opts: { shares
     count: shares.length,
     wantsOffers: () => true,
     interest: () => ({ anyNode: true, hoards: new Uint32Array(cluster.size) }),
+    hoardMarks: new Uint8Array(cluster.size),
     allocation: (f) => allocations[f]!,
     allocated: (f, cpu, memory, gpu) => (allocations[f] = { cpu, memory, gpu }),
     deliver: (f, batch) => got.push([f, [...batch.nodes]]),

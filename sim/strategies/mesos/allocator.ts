@@ -63,6 +63,10 @@ export class Allocator {
   private readonly minOffer: Resources;
   /** Zero hoard counts, as long as the cluster (WantedNodes' stand-in for a framework that is not there). */
   private readonly noHoards: Uint32Array;
+  /** Where some framework hoards (OfferSink.hoardMarks): a node without a mark is wanted only by frameworks that want any node. */
+  private readonly hoardMarks: Uint8Array;
+  /** The nodes an expiry lists while no framework wants any node: hoarded or down. */
+  private readonly expiryAmong: { readonly hoarded: Uint8Array; readonly up: Uint8Array };
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -75,7 +79,9 @@ export class Allocator {
     this.visiting = new NodeList(n);
     this.parked = new NodeList(n);
     this.filters = new RefuseFilters(sink.count, n);
-    this.drf = new DrfRound(sink.count, ctx.cluster.total);
+    this.hoardMarks = sink.hoardMarks;
+    this.expiryAmong = { hoarded: this.hoardMarks, up: ctx.cluster.up };
+    this.drf = new DrfRound(sink.count, ctx.cluster.total, this.hoardMarks);
     this.anyNode = new Uint8Array(sink.count);
     this.buffers = new BatchBuffers(n);
     this.filtered = new NodeBuffers(n);
@@ -173,9 +179,10 @@ export class Allocator {
     const filtered = buffer.subarray(0, nodes.length);
     sim.schedule(until, Phase.Arrival, () => {
       const ending = this.ending.take(filtered.length);
-      const count = this.filters.end(f, filtered, until, ending);
+      // While no framework wants any node, only hoarded or down nodes are looked at (changedAll): the others are not even listed.
+      const { ended, listed } = this.filters.end(f, filtered, until, ending, this.someWantAnyNode() ? undefined : this.expiryAmong);
       this.filtered.give(buffer);
-      this.changedAll(ending, count, true);
+      if (ended > 0) this.changedAll(ending, listed, true);
     });
   }
 
@@ -195,30 +202,38 @@ export class Allocator {
    * `parkingViolations`. Such a node's state changes only if some framework
    * may now be offered it, so when no framework wants any node, only the
    * nodes a wanting framework hoards on are looked at (a down node is always
-   * looked at: it may still be parked from before it failed).
+   * looked at: it may still be parked from before it failed). The expiry
+   * leaves the others out of `nodes` to begin with (RefuseFilters.end), and
+   * calls this whenever a filter ended, listed or not (`count` may be 0).
    */
   private changedAll(nodes: Int32Array, count: number, filtersEnded = false): void {
-    if (count === 0) return;
     if (this.params.offerScope === "cell") {
       for (let i = 0; i < count; i++) this.markChanged(nodes[i]!);
       return;
     }
     const now = this.ctx.sim.now;
-    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
     const interests = this.interests();
     // Parked nodes are the ones no framework wanted under the interests unpark last recorded: what
     // widened since is settled first, so that nodes parked now are parked under today's interests.
     this.unpark(now, interests, false);
+    if (count > 0) this.settleAll(nodes, count, filtersEnded, now, interests);
+    if (this.round === undefined) this.schedule(); // (unpark may have brought back parked nodes too.)
+  }
+
+  /** changedAll's look at each node, after unpark. */
+  private settleAll(nodes: Int32Array, count: number, filtersEnded: boolean, now: number, interests: readonly (Interest | null)[]): void {
+    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
     const wanting = this.filters.wanting(interests);
     // (A node that no wanting framework wants at all is not asked of each: most nodes, usually.)
     const { anyNode, first, second, rest } = wantedNodes(wanting, this.noHoards);
     const { flags: nodeFlags, candidates } = this;
     const { cpu: mc, memory: mm, gpu: mg } = this.minOffer;
     const up = this.ctx.cluster.up;
+    const marks = this.hoardMarks;
     const onlyHoards = filtersEnded && !anyNode;
     for (let i = 0; i < count; i++) {
       const node = nodes[i]!;
-      const mayWant = wantedAt(node, anyNode, first, second, rest);
+      const mayWant = marks[node] === 1 ? wantedAt(node, anyNode, first, second, rest) : anyNode;
       if (onlyHoards && up[node] === 1 && !mayWant) continue;
       const flags = nodeFlags[node]! & ~Parked;
       nodeFlags[node] = flags;
@@ -237,8 +252,6 @@ export class Allocator {
         candidates.push(node);
       } else this.park(node);
     }
-    // (unpark may have brought back parked nodes too.)
-    if (this.round === undefined) this.schedule();
   }
 
   /** Parks the node: a node parked again before it left the list keeps its place (the first entry is the one that counts). */
@@ -246,6 +259,12 @@ export class Allocator {
     const flags = this.flags[node]!;
     this.flags[node] = flags | Parked | Listed;
     if (!(flags & Listed)) this.parked.push(node);
+  }
+
+  /** Whether some framework that wants offers wants any node (changedAll's `anyNode`, from the interests as they stand). */
+  private someWantAnyNode(): boolean {
+    for (let f = 0; f < this.sink.count; f++) if (this.sink.wantsOffers(f) && this.sink.interest(f).anyNode) return true;
+    return false;
   }
 
   /** What each framework wants offered now (null: no offers at all). */
@@ -312,7 +331,7 @@ export class Allocator {
     const minOffer = this.minOffer;
     const { cpu: mc, memory: mm, gpu: mg } = minOffer;
     const solo = nodeScope ? drf.openSolo() : -1;
-    if (solo >= 0) offerSolo(cluster, drf, batches, flags, minOffer, now, solo, nodes);
+    if (solo >= 0) offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes);
     else {
       for (let v = 0; v < visits; v++) {
         const node = nodes[v]!;

@@ -23,9 +23,11 @@ export class DrfRound {
   private solo: Wanting | undefined;
   private others: Uint32Array[] = [];
 
+  /** `hoardMarks`: per node, 1 where some framework hoards (OfferSink.hoardMarks); unmarked nodes skip the others' hoard counts. */
   constructor(
     frameworks: number,
     private readonly total: Resources,
+    private readonly hoardMarks: Uint8Array,
   ) {
     this.allocations = new Float64Array(frameworks);
     this.allocated = new Float64Array(3 * frameworks);
@@ -94,7 +96,7 @@ export class DrfRound {
     if (solo !== undefined) {
       const others = this.others;
       let hoarded = false;
-      for (let k = 0; k < others.length && !hoarded; k++) hoarded = others[k]![node]! > 0;
+      if (this.hoardMarks[node] === 1) for (let k = 0; k < others.length && !hoarded; k++) hoarded = others[k]![node]! > 0;
       if (!hoarded) return holdsBack(solo, node, now, cpu, memory, gpu) ? -1 : solo.f;
     }
     return this.compare(node, now, cpu, memory, gpu);

@@ -74,18 +74,34 @@ export class RefuseFilters {
 
   /**
    * The filters framework f set until `until` on `nodes` end now, where no
-   * later decline replaced them: writes those nodes to `out`, returns how many.
+   * later decline replaced them: writes those nodes to `out`, in order.
+   * Given `among` (per node, 1 where some framework hoards, and the
+   * cluster's up flags), only the nodes hoarded on or down are written;
+   * every one of the filters ends all the same. Returns how many filters
+   * ended, and how many nodes were written.
    */
-  end(f: number, nodes: Int32Array, until: number, out: Int32Array): number {
+  end(f: number, nodes: Int32Array, until: number, out: Int32Array, among?: { readonly hoarded: Uint8Array; readonly up: Uint8Array }): { ended: number; listed: number } {
     const filtered = this.until[f]!;
     let ended = 0;
+    if (among === undefined) {
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
+        if (filtered[node] !== until) continue;
+        filtered[node] = 0;
+        out[ended++] = node;
+      }
+      return { ended, listed: ended };
+    }
+    const { hoarded, up } = among;
+    let listed = 0;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       if (filtered[node] !== until) continue;
       filtered[node] = 0;
-      out[ended++] = node;
+      ended++;
+      if (hoarded[node] === 1 || up[node] === 0) out[listed++] = node;
     }
-    return ended;
+    return { ended, listed };
   }
 
   /** The frameworks with an interest (null: wants no offers), in id order, with their filters. */

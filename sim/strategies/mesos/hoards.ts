@@ -13,8 +13,13 @@ import { removeByIndex, type Framework, type GroupState } from "./state.ts";
 export class Hoards {
   /** Per node: the groups hoarding there, or undefined when none (an array by node, read per offered node). */
   private readonly holders: (Set<GroupState> | undefined)[];
-  /** Per node: 1 while it has a holder set (a byte per node: declines ask it of thousands of nodes). */
-  private readonly isHoarded: Uint8Array;
+  /**
+   * Per node: 1 while it has a holder set, that is, while some framework's
+   * hoard count there is above 0 (0: every framework's count there is 0).
+   * A byte per node, read first by loops over thousands of nodes in place of
+   * each framework's counts (which take four bytes a node each). Read only.
+   */
+  readonly marks: Uint8Array;
   /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
   private readonly unanswered: Float64Array;
   /** How many nodes have a holder set. */
@@ -22,13 +27,13 @@ export class Hoards {
 
   constructor(nodes: number) {
     this.holders = new Array<Set<GroupState> | undefined>(nodes);
-    this.isHoarded = new Uint8Array(nodes);
+    this.marks = new Uint8Array(nodes);
     this.unanswered = new Float64Array(nodes * 3);
   }
 
   /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
   hoarded(node: number): boolean {
-    return this.isHoarded[node] === 1;
+    return this.marks[node] === 1;
   }
 
   /** How many nodes some group hoards on (0: no node need be asked `hoarded`). */
@@ -47,8 +52,8 @@ export class Hoards {
     g.holdNode = node;
     if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
     (this.holders[node] ??= new Set()).add(g);
-    if (this.isHoarded[node] === 0) this.hoardedNodes++;
-    this.isHoarded[node] = 1;
+    if (this.marks[node] === 0) this.hoardedNodes++;
+    this.marks[node] = 1;
   }
 
   /** Group g of framework f no longer hoards: it holds nothing, and waits for nothing. */
@@ -60,7 +65,7 @@ export class Hoards {
     // An empty set is dropped: a node is hoarded exactly when it has one.
     if (holders?.size === 0) {
       this.holders[node] = undefined;
-      this.isHoarded[node] = 0;
+      this.marks[node] = 0;
       this.hoardedNodes--;
     }
     g.holds = [];

@@ -24,6 +24,8 @@ export interface OfferSink {
   allocation(f: number): Resources;
   /** A round's offers brought framework f's allocation to (cpu, memory, gpu): each offer added in turn. */
   allocated(f: number, cpu: number, memory: number, gpu: number): void;
+  /** Per node, 1 where some framework hoards (0: every framework's `hoards` count there is 0); read only. */
+  readonly hoardMarks: Uint8Array;
   /** Hands framework f the offers it got in one round. */
   deliver(f: number, batch: OfferBatch): void;
 }

@@ -20,6 +20,7 @@ export function offerSolo(
   drf: DrfRound,
   batches: RoundBatches,
   flags: Uint8Array,
+  hoardMarks: Uint8Array,
   minOffer: Resources,
   now: number,
   solo: number,
@@ -46,8 +47,11 @@ export function offerSolo(
     const memory = freeMemory[node]!;
     const gpu = freeGpu[node]!;
     if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
-    let hoarded = first !== undefined && first[node]! > 0;
-    for (let j = 1; j < others.length && !hoarded; j++) hoarded = others[j]![node]! > 0;
+    let hoarded = false;
+    if (hoardMarks[node] === 1) {
+      hoarded = first !== undefined && first[node]! > 0;
+      for (let j = 1; j < others.length && !hoarded; j++) hoarded = others[j]![node]! > 0;
+    }
     cluster.allocateValues(node, cpu, memory, gpu);
     if (!hoarded) {
       batch ??= batches.of(solo);
