@@ -14,6 +14,8 @@ import { NodeFlag } from "./node-list.ts";
  * `offered` would make), and stored before any comparison and at the end.
  * Each visited node stops being a candidate; each one reaching the minimum
  * offer (`minOffer`: its thresholds, minOfferThresholds) is offered whole.
+ * The others' counts are read only on nodes `hoardMarks` marks (where some
+ * framework hoards: OfferSink.hoardMarks).
  */
 export function offerSolo(
   cluster: Cluster,
