@@ -229,7 +229,11 @@ describe("the allocator's round for the usual case (offerSolo, solo-round.ts)", 
         const nodes = Int32Array.from(c.order);
         const fast = roundOf(c);
         expect(fast.drf.openSolo()).toBe(c.solo);
-        offerSolo(fast.cluster, fast.drf, fast.batches, fast.flags, fast.marks, minOffer, NOW, c.solo, nodes);
+        const free = (node: number) => fast.cluster.free(node);
+        const offerable = nodes.filter((node) => reachesMinOffer(free(node).cpu, free(node).memory, free(node).gpu, minOffer.cpu, minOffer.memory, minOffer.gpu));
+        const sawMarked = offerSolo(fast.cluster, fast.drf, fast.batches, fast.flags, fast.marks, minOffer, NOW, c.solo, nodes);
+        // It says whether any node it offered was marked.
+        expect(sawMarked).toBe(offerable.some((node) => fast.marks[node] === 1));
         // The twin: the allocator's loop for any round.
         const slow = roundOf(c);
         for (const node of nodes) {

@@ -81,13 +81,57 @@ describe("Hoards: where groups hoard", () => {
     const counted = () => Array.from({ length: 4 }, (_, node) => (f.hoards[node]! > 0 || h.hoards[node]! > 0 ? 1 : 0));
     const steps: (() => void)[] = [() => hoards.bind(f, a, 2), () => hoards.bind(h, b, 2), () => hoards.bind(h, c, 0), () => hoards.unbind(f, a), () => hoards.unbind(h, c), () => hoards.unbind(h, b)];
     const seen: number[][] = [];
+    const markings: number[] = [];
     for (const step of steps) {
       step();
       expect([...hoards.marks]).toEqual(counted());
       seen.push([...hoards.marks]);
+      markings.push(hoards.markings);
     }
     // Node 2 stays marked while either framework hoards there, and is unmarked when neither does.
     expect(seen.map((m) => m[2])).toEqual([1, 1, 1, 1, 1, 0]);
+    // The count of markings moves only when a node goes from unmarked to marked (nodes 2 and 0), never back.
+    expect(markings).toEqual([1, 1, 2, 2, 2, 2]);
+  });
+});
+
+describe("Hoards.pushHoardersOn: a framework's hoarders on offered nodes", () => {
+  const framework = (id: number): Framework => ({ id, unbound: [], hoards: new Uint32Array(4), hoardNodeCount: 0, rechecks: [], work: [], busy: false, recheckQueued: false, alloc: ZERO });
+  const groupState = (index: number, f: Framework): GroupState => {
+    const g = { group: { index } as Group, framework: f.id, need: ZERO, arrivedMembers: [], status: "pending", holdNode: -1, holds: [], held: ZERO, waiting: false, aborts: 0 } satisfies GroupState;
+    f.unbound.push(g);
+    return g;
+  };
+  const batchOf = (nodes: number[], markingsAt: number): OfferBatch => ({ nodes: Int32Array.from(nodes), amounts: new Float64Array(3 * nodes.length), offeredAt: 0, markingsAt });
+  const hoardersOn = (hoards: Hoards, f: Framework, batch: OfferBatch) => {
+    const out: GroupState[] = [];
+    hoards.pushHoardersOn(f, batch, out);
+    return out.map((g) => g.group.index);
+  };
+
+  it("finds a hoarder that began on an offered node after an unmarked batch was made", () => {
+    const hoards = new Hoards(4);
+    const [f, h] = [framework(0), framework(1)];
+    const [a, b, c] = [groupState(0, f), groupState(1, h), groupState(2, f)];
+    hoards.bind(f, c, 0);
+    // Made while none of its nodes was marked: it says so with the count of markings then.
+    const batch = batchOf([3, 2, 1], hoards.markings);
+    expect(hoardersOn(hoards, f, batch)).toEqual([]);
+    hoards.bind(f, a, 2);
+    hoards.bind(h, b, 1);
+    // f's own hoarder on node 2 is found; h's on node 1 is not f's.
+    expect(hoardersOn(hoards, f, batch)).toEqual([0]);
+    expect(hoardersOn(hoards, h, batch)).toEqual([1]);
+  });
+
+  it("looks at every offered node of a batch made with a marked node, in the offers' order", () => {
+    const hoards = new Hoards(4);
+    const f = framework(0);
+    const [a, b] = [groupState(0, f), groupState(1, f)];
+    hoards.bind(f, a, 3);
+    hoards.bind(f, b, 1);
+    expect(hoardersOn(hoards, f, batchOf([1, 2, 3], -1))).toEqual([1, 0]);
+    expect(hoardersOn(hoards, f, batchOf([0, 2], -1))).toEqual([]);
   });
 });
 

@@ -178,6 +178,10 @@ class Mesos implements Strategy, OfferSink {
     return this.hoards.marks;
   }
 
+  get hoardMarkings(): number {
+    return this.hoards.markings;
+  }
+
   allocation(f: number): Resources {
     return this.frameworks[f]!.alloc;
   }

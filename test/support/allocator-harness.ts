@@ -36,6 +36,7 @@ export function allocatorHarness(shares: number[], nodes: number, opts: { shares
     wantsOffers: () => true,
     interest: () => ({ anyNode: true, hoards: new Uint32Array(cluster.size) }),
     hoardMarks: new Uint8Array(cluster.size),
+    hoardMarkings: 0,
     allocation: (f) => allocations[f]!,
     allocated: (f, cpu, memory, gpu) => (allocations[f] = { cpu, memory, gpu }),
     deliver: (f, batch) => got.push([f, [...batch.nodes]]),

@@ -63,7 +63,7 @@ export class Allocator {
   private readonly minOffer: Resources;
   /** Zero hoard counts, as long as the cluster (WantedNodes' stand-in for a framework that is not there). */
   private readonly noHoards: Uint32Array;
-  /** Where some framework hoards (OfferSink.hoardMarks): a node without a mark is wanted only by frameworks that want any node. */
+  /** Where some framework hoards (OfferSink.hoardMarks): an unmarked node is wanted only by frameworks wanting any node. */
   private readonly hoardMarks: Uint8Array;
   /** The nodes an expiry lists while no framework wants any node: hoarded or down. */
   private readonly expiryAmong: { readonly hoarded: Uint8Array; readonly up: Uint8Array };
@@ -327,12 +327,12 @@ export class Allocator {
     const cellFramework = nodeScope ? -1 : drf.compare(-1, now, 0, 0, 0);
     const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
     // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
-    const flags = this.flags;
-    const minOffer = this.minOffer;
+    const { flags, minOffer } = this;
     const { cpu: mc, memory: mm, gpu: mg } = minOffer;
     const solo = nodeScope ? drf.openSolo() : -1;
-    if (solo >= 0) offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes);
-    else {
+    // The usual loop reads each offered node's hoard mark: the batches of a round in which it saw none say so.
+    const unmarked = solo >= 0 && !offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes);
+    if (solo < 0) {
       for (let v = 0; v < visits; v++) {
         const node = nodes[v]!;
         flags[node]! &= ~Candidate;
@@ -367,7 +367,7 @@ export class Allocator {
       const batch = batches.existing(f);
       if (size === 0 || batch === undefined) continue;
       log.push(now, Ev.Offer, -1, -1, f, size);
-      this.sink.deliver(f, { nodes: batch.nodes.subarray(0, size), amounts: batch.amounts.subarray(0, 3 * size), offeredAt: now });
+      this.sink.deliver(f, { nodes: batch.nodes.subarray(0, size), amounts: batch.amounts.subarray(0, 3 * size), offeredAt: now, markingsAt: unmarked ? this.sink.hoardMarkings : -1 });
     }
   }
 

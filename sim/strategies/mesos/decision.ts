@@ -64,14 +64,7 @@ export class FrameworkDecisions {
       f.rechecks = [];
     } else {
       candidates = [...f.unbound];
-      // (A framework hoarding nowhere has no hoarder on an offered node: thousands of nodes not looked at.
-      // A node without a hoard mark has no hoarder at all: its byte is read, not f's count.)
-      const marks = hoards.marks;
-      for (let i = 0; i < offers.nodes.length && f.hoardNodeCount > 0; i++) {
-        const node = offers.nodes[i]!;
-        if (marks[node] === 0 || f.hoards[node] === 0) continue;
-        for (const g of hoards.holdersOn(node)) if (g.framework === f.id) candidates.push(g);
-      }
+      hoards.pushHoardersOn(f, offers, candidates);
     }
     candidates.sort((a, b) => a.group.index - b.group.index);
     const complete = candidates.filter((g) => g.holdNode >= 0 && !g.waiting && g.arrivedMembers.length === memberCount(g.group));

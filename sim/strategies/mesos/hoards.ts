@@ -22,6 +22,8 @@ export class Hoards {
   readonly marks: Uint8Array;
   /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
   private readonly unanswered: Float64Array;
+  /** How many times a node was marked (went from 0 to 1): a node unmarked when this read n is unmarked while it still reads n. */
+  markings = 0;
   /** How many nodes have a holder set. */
   private hoardedNodes = 0;
 
@@ -46,13 +48,33 @@ export class Hoards {
     return this.holders[node] ?? [];
   }
 
+  /**
+   * Pushes to `out` framework f's groups that hoard on nodes of `offers`, in
+   * the offers' order. Thousands of offered nodes are not looked at when f
+   * hoards nowhere, or when no node of the batch was marked as it was made
+   * and none was marked since (`markingsAt`); a node without a mark is not
+   * asked f's count.
+   */
+  pushHoardersOn(f: Framework, offers: OfferBatch, out: GroupState[]): void {
+    if (f.hoardNodeCount === 0 || offers.markingsAt === this.markings) return;
+    const { marks } = this;
+    for (let i = 0; i < offers.nodes.length; i++) {
+      const node = offers.nodes[i]!;
+      if (marks[node] === 0 || f.hoards[node] === 0) continue;
+      for (const g of this.holdersOn(node)) if (g.framework === f.id) out.push(g);
+    }
+  }
+
   /** Group g of framework f starts hoarding on `node`: it leaves f's groups that hold nothing. */
   bind(f: Framework, g: GroupState, node: number): void {
     removeByIndex(f.unbound, g);
     g.holdNode = node;
     if (f.hoards[node]!++ === 0) f.hoardNodeCount++;
     (this.holders[node] ??= new Set()).add(g);
-    if (this.marks[node] === 0) this.hoardedNodes++;
+    if (this.marks[node] === 0) {
+      this.hoardedNodes++;
+      this.markings++;
+    }
     this.marks[node] = 1;
   }
 

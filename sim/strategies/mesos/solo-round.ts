@@ -15,7 +15,8 @@ import { NodeFlag } from "./node-list.ts";
  * Each visited node stops being a candidate; each one reaching the minimum
  * offer (`minOffer`: its thresholds, minOfferThresholds) is offered whole.
  * The others' counts are read only on nodes `hoardMarks` marks (where some
- * framework hoards: OfferSink.hoardMarks).
+ * framework hoards: OfferSink.hoardMarks). Returns whether any node offered
+ * was marked.
  */
 export function offerSolo(
   cluster: Cluster,
@@ -27,7 +28,7 @@ export function offerSolo(
   now: number,
   solo: number,
   nodes: Int32Array,
-): void {
+): boolean {
   const { freeCpu, freeMemory, freeGpu } = cluster;
   const size = batches.size;
   const others = drf.othersHoards;
@@ -42,6 +43,7 @@ export function offerSolo(
   let sumCpu = allocated[3 * solo]!;
   let sumMemory = allocated[3 * solo + 1]!;
   let sumGpu = allocated[3 * solo + 2]!;
+  let marked = false;
   for (let v = 0; v < nodes.length; v++) {
     const node = nodes[v]!;
     flags[node]! &= ~NodeFlag.Candidate;
@@ -51,6 +53,7 @@ export function offerSolo(
     if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
     let hoarded = false;
     if (hoardMarks[node] === 1) {
+      marked = true;
       hoarded = first !== undefined && first[node]! > 0;
       for (let j = 1; j < others.length && !hoarded; j++) hoarded = others[j]![node]! > 0;
     }
@@ -81,4 +84,5 @@ export function offerSolo(
   }
   if (k > fromCount) drf.offeredSum(solo, k - fromCount, sumCpu, sumMemory, sumGpu);
   size[solo] = k;
+  return marked;
 }

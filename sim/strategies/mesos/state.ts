@@ -6,7 +6,7 @@ import type { OfferBatch } from "./offers.ts";
 
 /** What the mesos strategy keeps per group and per framework, and small helpers on it. */
 
-export const NO_OFFERS: OfferBatch = { nodes: new Int32Array(0), amounts: new Float64Array(0), offeredAt: 0 };
+export const NO_OFFERS: OfferBatch = { nodes: new Int32Array(0), amounts: new Float64Array(0), offeredAt: 0, markingsAt: -1 };
 
 export type Status = "unknown" | "pending" | "backoff" | "launched" | "unschedulable";
 
