@@ -179,10 +179,12 @@ export class Allocator {
     const filtered = buffer.subarray(0, nodes.length);
     sim.schedule(until, Phase.Arrival, () => {
       const ending = this.ending.take(filtered.length);
+      const interests = this.interests();
       // While no framework wants any node, only hoarded or down nodes are looked at (changedAll): the others are not even listed.
-      const { ended, listed } = this.filters.end(f, filtered, until, ending, this.someWantAnyNode() ? undefined : this.expiryAmong);
+      const anyNode = interests.some((interest) => interest !== null && interest.anyNode);
+      const { ended, listed } = this.filters.end(f, filtered, until, ending, anyNode ? undefined : this.expiryAmong);
       this.filtered.give(buffer);
-      if (ended > 0) this.changedAll(ending, listed, true);
+      if (ended > 0) this.changedAll(ending, listed, true, interests);
     });
   }
 
@@ -204,15 +206,16 @@ export class Allocator {
    * nodes a wanting framework hoards on are looked at (a down node is always
    * looked at: it may still be parked from before it failed). The expiry
    * leaves the others out of `nodes` to begin with (RefuseFilters.end), and
-   * calls this whenever a filter ended, listed or not (`count` may be 0).
+   * calls this whenever a filter ended, listed or not (`count` may be 0),
+   * with the interests it read (`asked`; read here when not given).
    */
-  private changedAll(nodes: Int32Array, count: number, filtersEnded = false): void {
+  private changedAll(nodes: Int32Array, count: number, filtersEnded = false, asked?: readonly (Interest | null)[]): void {
     if (this.params.offerScope === "cell") {
       for (let i = 0; i < count; i++) this.markChanged(nodes[i]!);
       return;
     }
     const now = this.ctx.sim.now;
-    const interests = this.interests();
+    const interests = asked ?? this.interests();
     // Parked nodes are the ones no framework wanted under the interests unpark last recorded: what
     // widened since is settled first, so that nodes parked now are parked under today's interests.
     this.unpark(now, interests, false);
@@ -259,12 +262,6 @@ export class Allocator {
     const flags = this.flags[node]!;
     this.flags[node] = flags | Parked | Listed;
     if (!(flags & Listed)) this.parked.push(node);
-  }
-
-  /** Whether some framework that wants offers wants any node (changedAll's `anyNode`, from the interests as they stand). */
-  private someWantAnyNode(): boolean {
-    for (let f = 0; f < this.sink.count; f++) if (this.sink.wantsOffers(f) && this.sink.interest(f).anyNode) return true;
-    return false;
   }
 
   /** What each framework wants offered now (null: no offers at all). */
@@ -331,8 +328,9 @@ export class Allocator {
     const { cpu: mc, memory: mm, gpu: mg } = minOffer;
     const solo = nodeScope ? drf.openSolo() : -1;
     // The usual loop reads each offered node's hoard mark: the batches of a round in which it saw none say so.
-    const unmarked = solo >= 0 && !offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes);
-    if (solo < 0) {
+    let unmarked = false;
+    if (solo >= 0) unmarked = !offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes);
+    else {
       for (let v = 0; v < visits; v++) {
         const node = nodes[v]!;
         flags[node]! &= ~Candidate;

@@ -82,24 +82,16 @@ export class RefuseFilters {
    */
   end(f: number, nodes: Int32Array, until: number, out: Int32Array, among?: { readonly hoarded: Uint8Array; readonly up: Uint8Array }): { ended: number; listed: number } {
     const filtered = this.until[f]!;
+    const hoarded = among?.hoarded;
+    const up = among?.up;
     let ended = 0;
-    if (among === undefined) {
-      for (let i = 0; i < nodes.length; i++) {
-        const node = nodes[i]!;
-        if (filtered[node] !== until) continue;
-        filtered[node] = 0;
-        out[ended++] = node;
-      }
-      return { ended, listed: ended };
-    }
-    const { hoarded, up } = among;
     let listed = 0;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       if (filtered[node] !== until) continue;
       filtered[node] = 0;
       ended++;
-      if (hoarded[node] === 1 || up[node] === 0) out[listed++] = node;
+      if (hoarded === undefined || hoarded[node] === 1 || up![node] === 0) out[listed++] = node;
     }
     return { ended, listed };
   }

@@ -22,8 +22,8 @@ export class Hoards {
   readonly marks: Uint8Array;
   /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
   private readonly unanswered: Float64Array;
-  /** How many times a node was marked (went from 0 to 1): a node unmarked when this read n is unmarked while it still reads n. */
-  markings = 0;
+  /** How many times a node was marked (see `markings`). */
+  private marked = 0;
   /** How many nodes have a holder set. */
   private hoardedNodes = 0;
 
@@ -36,6 +36,11 @@ export class Hoards {
   /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
   hoarded(node: number): boolean {
     return this.marks[node] === 1;
+  }
+
+  /** How many times a node was marked (went from 0 to 1): a node unmarked when this read n is unmarked while it still reads n. */
+  get markings(): number {
+    return this.marked;
   }
 
   /** How many nodes some group hoards on (0: no node need be asked `hoarded`). */
@@ -73,7 +78,7 @@ export class Hoards {
     (this.holders[node] ??= new Set()).add(g);
     if (this.marks[node] === 0) {
       this.hoardedNodes++;
-      this.markings++;
+      this.marked++;
     }
     this.marks[node] = 1;
   }
