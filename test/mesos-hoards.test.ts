@@ -3,6 +3,7 @@ import { Hoards } from "../sim/strategies/mesos/hoards.ts";
 import { holdsBack, RefuseFilters } from "../sim/strategies/mesos/filters.ts";
 import type { Group } from "../sim/model/group.ts";
 import { ZERO } from "../sim/model/resources.ts";
+import { Cluster } from "../sim/model/cluster.ts";
 import type { OfferBatch } from "../sim/strategies/mesos/offers.ts";
 import type { Framework, GroupState } from "../sim/strategies/mesos/state.ts";
 
@@ -47,6 +48,22 @@ describe("Hoards: unanswered offers", () => {
     expect(hoards.offeredOn(1)).toEqual(first === "a" ? { cpu: 0, memory: 0, gpu: 0 } : { cpu: 1000, memory: 2048, gpu: 0 });
     hoards.track(first === "a" ? b : a, -1);
     expect(hoards.offeredOn(2)).toEqual({ cpu: 0, memory: 0, gpu: 0 });
+  });
+
+  it("sees no unanswered offer of a node once each of its batches is answered, where the amounts do not cancel in floating point", () => {
+    // 0.1 + 0.2 - 0.1 - 0.2 is 2.8e-17 in doubles: a running sum would still show an offer there.
+    const cluster = new Cluster([{ name: "n0", capacity: { cpu: 1, memory: 1, gpu: 0 }, labels: {} }]);
+    const hoards = new Hoards(1);
+    const starved = () => hoards.starvedOn(0, cluster, () => false);
+    const [a, b] = [batch([[0, 0.1, 0]]), batch([[0, 0.2, 0]])];
+    expect(starved()).toBe(true);
+    const seen: boolean[] = [];
+    for (const [offers, sign] of [[a, 1], [b, 1], [a, -1], [b, -1]] as const) {
+      hoards.track(offers, sign);
+      seen.push(starved());
+    }
+    expect(seen).toEqual([false, false, false, true]);
+    expect(hoards.offeredOn(0)).toEqual({ cpu: 0, memory: 0, gpu: 0 });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Cluster } from "../../model/cluster.ts";
-import { add, isZero, sub, ZERO, type Resources } from "../../model/resources.ts";
+import { add, sub, ZERO, type Resources } from "../../model/resources.ts";
 import type { OfferBatch } from "./offers.ts";
 import type { Waiter } from "./deadlock.ts";
 import { removeByIndex, type Framework, type GroupState } from "./state.ts";
@@ -20,8 +20,13 @@ export class Hoards {
    * each framework's counts (which take four bytes a node each). Read only.
    */
   readonly marks: Uint8Array;
-  /** Per node (cpu, memory, gpu): what offers delivered but not yet answered lock there. */
-  private readonly unanswered: Float64Array;
+  /** Per node: how many offers delivered but not yet answered hold it. */
+  private readonly unanswered: Uint32Array;
+  /** The offers delivered but not yet answered, whose amounts `offeredOn` sums when asked. */
+  private readonly outstanding = new Set<OfferBatch>();
+  /** offeredOn's sums per node (cpu, memory, gpu), valid while `summed` (no offer delivered or answered since). */
+  private sums: Float64Array | undefined;
+  private summed = false;
   /** How many times a node was marked (see `markings`). */
   private marked = 0;
   /** How many nodes have a holder set. */
@@ -30,7 +35,7 @@ export class Hoards {
   constructor(nodes: number) {
     this.holders = new Array<Set<GroupState> | undefined>(nodes);
     this.marks = new Uint8Array(nodes);
-    this.unanswered = new Float64Array(nodes * 3);
+    this.unanswered = new Uint32Array(nodes);
   }
 
   /** Whether some group hoards on the node (it has a holder set: unbind drops an emptied one). */
@@ -108,22 +113,36 @@ export class Hoards {
     return out;
   }
 
-  /** Adds (sign 1) or removes (sign -1) a batch's amounts from the unanswered offers. */
+  /**
+   * The batch is delivered (sign 1) or answered (sign -1). Only a count per
+   * node is kept as offers come and go: the amounts are summed when asked.
+   */
   track(batch: OfferBatch, sign: 1 | -1): void {
+    if (sign === 1) this.outstanding.add(batch);
+    else this.outstanding.delete(batch);
+    this.summed = false;
     const u = this.unanswered;
-    const { nodes, amounts } = batch;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      u[3 * node]! += sign * amounts[3 * i]!;
-      u[3 * node + 1]! += sign * amounts[3 * i + 1]!;
-      u[3 * node + 2]! += sign * amounts[3 * i + 2]!;
-    }
+    const nodes = batch.nodes;
+    for (let i = 0; i < nodes.length; i++) u[nodes[i]!]! += sign;
   }
 
-  /** What unanswered offers lock on the node. */
+  /** What unanswered offers lock on the node: summed over them (for the validating observer and tests; not a hot path). */
   offeredOn(node: number): Resources {
-    const u = this.unanswered;
-    return { cpu: u[3 * node]!, memory: u[3 * node + 1]!, gpu: u[3 * node + 2]! };
+    if (this.unanswered[node] === 0) return ZERO;
+    const sums = (this.sums ??= new Float64Array(3 * this.unanswered.length));
+    if (!this.summed) {
+      sums.fill(0);
+      for (const { nodes, amounts } of this.outstanding) {
+        for (let i = 0; i < nodes.length; i++) {
+          const n = nodes[i]!;
+          sums[3 * n]! += amounts[3 * i]!;
+          sums[3 * n + 1]! += amounts[3 * i + 1]!;
+          sums[3 * n + 2]! += amounts[3 * i + 2]!;
+        }
+      }
+      this.summed = true;
+    }
+    return { cpu: sums[3 * node]!, memory: sums[3 * node + 1]!, gpu: sums[3 * node + 2]! };
   }
 
   /**
@@ -139,7 +158,7 @@ export class Hoards {
       if (!g.waiting) return false;
       held = add(held, g.held);
     }
-    if (!isZero(this.offeredOn(node))) return false; // an unanswered offer comes back, and the node is looked at again
+    if (this.unanswered[node] !== 0) return false; // an unanswered offer comes back, and the node is looked at again
     const busy = sub(sub(cluster.capacity(node), cluster.free(node)), held);
     return busy.cpu <= 1e-9 && busy.memory <= 1e-9 && busy.gpu <= 1e-9;
   }
