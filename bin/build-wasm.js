@@ -11,7 +11,10 @@ import wabtInit from "wabt";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The kernels: text, and the module written from it (with the name of the constant holding the bytes). */
-export const KERNELS = [{ wat: "sim/strategies/kube/scan-kernel.wat", out: "sim/strategies/kube/scan-kernel.wasm.ts", name: "SCAN_KERNEL_WASM" }];
+export const KERNELS = [
+  { wat: "sim/strategies/kube/scan-kernel.wat", out: "sim/strategies/kube/scan-kernel.wasm.ts", name: "SCAN_KERNEL_WASM" },
+  { wat: "sim/model/release-kernel.wat", out: "sim/model/release-kernel.wasm.ts", name: "RELEASE_KERNEL_WASM" },
+];
 
 /** The TypeScript module for one kernel: its bytes in base64. */
 export async function kernelModule(kernel) {

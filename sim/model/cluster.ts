@@ -1,4 +1,5 @@
 import { GainJournal } from "./gain-journal.ts";
+import { ReleaseKernel, type ReleaseArrays } from "./release-kernel.ts";
 import type { Selector } from "./group.ts";
 import { GpuDevices } from "./gpu-devices.ts";
 import { NodeArena } from "./node-arena.ts";
@@ -57,6 +58,8 @@ export class Cluster {
   private journal: GainJournal | undefined = undefined;
   /** Counts every change of any node's free resources or state (allocate, release, down, recover): equal counts, the same cluster. */
   changes = 0;
+  /** releaseAll's WebAssembly loop: undefined until first asked, null where the arrays are not all in the arena. */
+  private releaser: ReleaseKernel | null | undefined = undefined;
   /** Called with every node whose free resources change (for the validating observer); unset otherwise. */
   onChange: ((node: number) => void) | undefined = undefined;
   readonly total: Resources;
@@ -73,9 +76,7 @@ export class Cluster {
     this.capCpu = this.arena.f64();
     this.capMemory = this.arena.f64();
     this.capGpu = this.arena.f64();
-    this.seq = new Float64Array(n);
     this.claimSeq = new Float64Array(n);
-    this.up = new Uint8Array(n).fill(1);
     this.maxPods = this.arena.u32();
     specs.forEach((s, i) => (this.maxPods[i] = s.pods ?? DEFAULT_MAX_PODS));
     this.downFree = new Float64Array(n * 3);
@@ -101,6 +102,9 @@ export class Cluster {
     this.freeMemory.set(this.capMemory);
     this.freeGpu = this.arena.f64();
     this.freeGpu.set(this.capGpu);
+    // In the arena too: the release kernel (releaseAll) reads them there.
+    this.seq = this.arena.f64();
+    this.up = this.arena.u8().fill(1);
     this.gpus = new GpuDevices(this.capGpu);
     this.tightenFreeBound();
     this.total = { cpu, memory, gpu };
@@ -271,6 +275,39 @@ export class Cluster {
     this.releaseValues(node, cpu, memory, gpu);
   }
 
+  /**
+   * releaseValues of amounts[3i..3i+2] on nodes[i] for each i < count, in
+   * order: the thousands of nodes a declined mesos offer gives back. When
+   * both lists lie in the arena and no journal or listener wants each node,
+   * in WebAssembly (ReleaseKernel: the same arithmetic, down nodes released
+   * here after it); else node by node.
+   */
+  releaseAll(nodes: Int32Array, amounts: Float64Array, count: number): void {
+    const direct = this.journal === undefined && this.onChange === undefined && this.arena.holds(nodes) && this.arena.holds(amounts);
+    const kernel = direct ? (this.releaser ??= ReleaseKernel.create(this.arena, this.releaseArrays()) ?? null) : null;
+    if (kernel === null) {
+      for (let i = 0; i < count; i++) this.releaseValues(nodes[i]!, amounts[3 * i]!, amounts[3 * i + 1]!, amounts[3 * i + 2]!);
+      return;
+    }
+    const through = kernel.release(nodes, amounts, count, this.freeBound);
+    const downs = kernel.downCount;
+    this.changes += through - downs;
+    for (let j = 0; j < downs; j++) {
+      const i = kernel.downs[j]!;
+      this.releaseValues(nodes[i]!, amounts[3 * i]!, amounts[3 * i + 1]!, amounts[3 * i + 2]!);
+    }
+    if (through < count) throw this.overCapacity(nodes[through]!, amounts[3 * through]!, amounts[3 * through + 1]!, amounts[3 * through + 2]!);
+  }
+
+  private releaseArrays(): ReleaseArrays {
+    const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, capGpu, seq, up } = this;
+    return { freeCpu, freeMemory, freeGpu, capCpu, capMemory, capGpu, seq, up };
+  }
+
+  private overCapacity(node: number, dCpu: number, dMemory: number, dGpu: number): Error {
+    return new Error(`cluster: releasing cpu=${dCpu} memory=${dMemory} gpu=${dGpu} on ${this.name(node)} exceeds its capacity`);
+  }
+
   /** release() without a Resources object or GPU devices, for hot paths. */
   releaseValues(node: number, dCpu: number, dMemory: number, dGpu: number): void {
     if (this.up[node] === 0) {
@@ -285,7 +322,7 @@ export class Cluster {
     const memory = this.freeMemory[node]! + dMemory;
     const gpu = this.freeGpu[node]! + dGpu;
     if (cpu > this.capCpu[node]! || memory > this.capMemory[node]! || gpu > this.capGpu[node]!) {
-      throw new Error(`cluster: releasing cpu=${dCpu} memory=${dMemory} gpu=${dGpu} on ${this.name(node)} exceeds its capacity`);
+      throw this.overCapacity(node, dCpu, dMemory, dGpu);
     }
     this.freeCpu[node] = cpu;
     this.freeMemory[node] = memory;

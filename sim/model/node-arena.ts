@@ -22,10 +22,16 @@ export class NodeArena {
     this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(this.capacity / 65536)) });
   }
 
-  /** A new zeroed Float64Array of one element per node. */
-  f64(): Float64Array {
-    const at = this.take(8 * this.nodes);
-    return at < 0 ? new Float64Array(this.nodes) : new Float64Array(this.memory.buffer, at, this.nodes);
+  /** A new zeroed Float64Array of `length` elements (one per node unless given). */
+  f64(length = this.nodes): Float64Array {
+    const at = this.take(8 * length);
+    return at < 0 ? new Float64Array(length) : new Float64Array(this.memory.buffer, at, length);
+  }
+
+  /** A new zeroed Uint8Array of one element per node. */
+  u8(): Uint8Array {
+    const at = this.take(this.nodes);
+    return at < 0 ? new Uint8Array(this.nodes) : new Uint8Array(this.memory.buffer, at, this.nodes);
   }
 
   /** A new zeroed Uint32Array of one element per node. */

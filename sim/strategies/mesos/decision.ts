@@ -40,8 +40,9 @@ export interface DecisionHost {
 export class FrameworkDecisions {
   /** Buffers of one decision's answer: what is left of each offer, and the nodes declined and what of each. */
   private readonly remaining = new Scratch();
-  private readonly declined = new Scratch();
-  private readonly declinedNodes = new NodeScratch();
+  /** Hoarded nodes seen by a decline, and (taken at the first decline) its lists, in the cluster's arena where they fit (Cluster.releaseAll). */
+  private readonly hoardedNodes = new NodeScratch();
+  private declineLists: { readonly nodes: Int32Array; readonly amounts: Float64Array } | undefined;
 
   constructor(private readonly host: DecisionHost) {}
 
@@ -170,21 +171,25 @@ export class FrameworkDecisions {
     const { ctx, hoards, allocator } = this.host;
     const { sim, cluster, log } = ctx;
     const nodes = offers.nodes;
-    const declined = this.declinedNodes.take(nodes.length);
-    const amounts = this.declined.take(offers.amounts.length);
+    const arena = cluster.arena;
+    const lists = (this.declineLists ??= { nodes: arena.i32(arena.nodes), amounts: arena.f64(3 * arena.nodes) });
+    const declined = lists.nodes;
+    const amounts = lists.amounts;
     let k = 0;
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
-    const anyHoarded = hoards.nodeCount > 0;
+    // The hoarded nodes are added to `touched` after the loop, in the same order; the release comes after it too.
+    const marks = hoards.nodeCount > 0 ? hoards.marks : undefined;
+    const hoarded = this.hoardedNodes.take(nodes.length);
+    let h = 0;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (anyHoarded && hoards.hoarded(node)) touched.add(node);
+      if (marks !== undefined && marks[node] === 1) hoarded[h++] = node;
       const c = remaining[3 * i]!;
       const m = remaining[3 * i + 1]!;
       const g = remaining[3 * i + 2]!;
       if (c === 0 && m === 0 && g === 0) continue;
-      cluster.releaseValues(node, c, m, g);
       cpu += c;
       memory += m;
       gpu += g;
@@ -194,7 +199,9 @@ export class FrameworkDecisions {
       amounts[3 * k + 2] = g;
       k++;
     }
+    for (let j = 0; j < h; j++) touched.add(hoarded[j]!);
     if (k === 0) return;
+    cluster.releaseAll(declined, amounts, k);
     // (Not `sub` of a fresh literal: that sent declineRest into a loop of deoptimizations, 72 a run on OpenB.)
     f.alloc = { cpu: f.alloc.cpu - cpu, memory: f.alloc.memory - memory, gpu: f.alloc.gpu - gpu };
     log.push(sim.now, Ev.Decline, -1, -1, f.id, k);
