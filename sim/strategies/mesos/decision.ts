@@ -9,7 +9,7 @@ import type { Hoards } from "./hoards.ts";
 import type { OfferBatch } from "./offers.ts";
 import type { MesosParams } from "./params.ts";
 import { planDecision, type Action, type GroupView } from "./plan.ts";
-import { NodeScratch, Scratch } from "./scratch.ts";
+import { Scratch } from "./scratch.ts";
 import { NO_OFFERS, wholeGpus, type Framework, type GroupState } from "./state.ts";
 
 /** What a framework's decisions read and act through: the rest of the mesos strategy. */
@@ -38,10 +38,9 @@ export interface DecisionHost {
  * framework), then its next item.
  */
 export class FrameworkDecisions {
-  /** Buffers of one decision's answer: what is left of each offer, and the nodes declined and what of each. */
+  /** What is left of each offer as one decision's answer takes effect. */
   private readonly remaining = new Scratch();
-  /** Hoarded nodes seen by a decline, and (taken at the first decline) its lists, in the cluster's arena where they fit (Cluster.releaseAll). */
-  private readonly hoardedNodes = new NodeScratch();
+  /** A decline's nodes and what of each, in the cluster's arena where they fit (Cluster.releaseAll); taken at the first decline. */
   private declineLists: { readonly nodes: Int32Array; readonly amounts: Float64Array } | undefined;
 
   constructor(private readonly host: DecisionHost) {}
@@ -179,13 +178,10 @@ export class FrameworkDecisions {
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
-    // The hoarded nodes are added to `touched` after the loop, in the same order; the release comes after it too.
     const marks = hoards.nodeCount > 0 ? hoards.marks : undefined;
-    const hoarded = this.hoardedNodes.take(nodes.length);
-    let h = 0;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
-      if (marks !== undefined && marks[node] === 1) hoarded[h++] = node;
+      if (marks !== undefined && marks[node] === 1) touched.add(node);
       const c = remaining[3 * i]!;
       const m = remaining[3 * i + 1]!;
       const g = remaining[3 * i + 2]!;
@@ -199,8 +195,8 @@ export class FrameworkDecisions {
       amounts[3 * k + 2] = g;
       k++;
     }
-    for (let j = 0; j < h; j++) touched.add(hoarded[j]!);
     if (k === 0) return;
+    // Released after the loop, in one call (in WebAssembly where the lists lie in the arena).
     cluster.releaseAll(declined, amounts, k);
     // (Not `sub` of a fresh literal: that sent declineRest into a loop of deoptimizations, 72 a run on OpenB.)
     f.alloc = { cpu: f.alloc.cpu - cpu, memory: f.alloc.memory - memory, gpu: f.alloc.gpu - gpu };
