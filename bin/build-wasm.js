@@ -13,7 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The kernels: text, and the module written from it (with the name of the constant holding the bytes). */
 export const KERNELS = [
   { wat: "sim/strategies/kube/scan-kernel.wat", out: "sim/strategies/kube/scan-kernel.wasm.ts", name: "SCAN_KERNEL_WASM" },
-  { wat: "sim/model/release-kernel.wat", out: "sim/model/release-kernel.wasm.ts", name: "RELEASE_KERNEL_WASM" },
+  { wat: "sim/model/cluster-kernel.wat", out: "sim/model/cluster-kernel.wasm.ts", name: "CLUSTER_KERNEL_WASM" },
+  { wat: "sim/strategies/mesos/offer-kernel.wat", out: "sim/strategies/mesos/offer-kernel.wasm.ts", name: "OFFER_KERNEL_WASM" },
 ];
 
 /** The TypeScript module for one kernel: its bytes in base64. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { NodeArena } from "../sim/model/node-arena.ts";
 import { BatchBuffers, Scratch } from "../sim/strategies/mesos/scratch.ts";
 
 describe("the mesos allocator's reused buffers", () => {
@@ -24,6 +25,21 @@ describe("the mesos allocator's reused buffers", () => {
     expect(first).toBe(a);
     expect(second).not.toBe(a);
     expect(second.amounts.buffer).not.toBe(a.amounts.buffer);
+  });
+
+  it("tells apart the buffers it lent from one arena, which share its memory", () => {
+    const arena = new NodeArena(4);
+    const pool = new BatchBuffers(4, arena);
+    const a = pool.take();
+    const b = pool.take();
+    expect(arena.holds(a.amounts) && arena.holds(b.nodes)).toBe(true);
+    pool.give(arena.f64(12)); // the arena's, not the pool's: nothing comes back
+    const c = pool.take();
+    expect(c !== a && c !== b).toBe(true);
+    pool.give(b.amounts.subarray(0, 3));
+    pool.give(a.amounts);
+    const again = [pool.take(), pool.take()];
+    expect(again.includes(a) && again.includes(b)).toBe(true);
   });
 
   it("gives a scratch buffer holding the values asked for, growing when needed", () => {

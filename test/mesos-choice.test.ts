@@ -7,6 +7,7 @@ import { DrfRound } from "../sim/strategies/mesos/choice.ts";
 import { NodeFlag } from "../sim/strategies/mesos/node-list.ts";
 import { BatchBuffers, RoundBatches } from "../sim/strategies/mesos/scratch.ts";
 import { offerSolo } from "../sim/strategies/mesos/solo-round.ts";
+import { OfferKernel } from "../sim/strategies/mesos/offer-kernel.ts";
 import { holdsBack, minOfferThresholds, mayOffer, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes, type Wanting } from "../sim/strategies/mesos/filters.ts";
 import { caseArb, numRuns, propertySeed } from "./support/random-scenario.ts";
 
@@ -20,6 +21,7 @@ import { caseArb, numRuns, propertySeed } from "./support/random-scenario.ts";
 const NODES = 6;
 const NOW = 15;
 const TOTAL = { cpu: 8000, memory: 16384, gpu: 0 };
+const MIN_OFFER = minOfferThresholds({ cpu: 10, memory: 32, gpu: 0 });
 
 /** The hoard marks (OfferSink.hoardMarks) of frameworks with these hoard counts: 1 where any count is above 0. */
 const marksOf = (hoards: readonly ArrayLike<number>[]): Uint8Array => Uint8Array.from({ length: NODES }, (_, node) => (hoards.some((h) => h[node]! > 0) ? 1 : 0));
@@ -207,7 +209,7 @@ describe("the allocator's round for the usual case (offerSolo, solo-round.ts)", 
   );
 
   /** A round's state: the cluster, its DRF allocations, batches, and flags, set up from one case. */
-  const roundOf = (c: { frameworks: number; solo: number; hoards: number[][]; allocation: Resources[]; counts: number[]; free: number[] }) => {
+  const roundOf = (c: { frameworks: number; solo: number; hoards: number[][]; allocation: Resources[]; counts: number[]; free: number[] }, inArena = false) => {
     const cluster = new Cluster(Array.from({ length: NODES }, (_, i) => ({ name: `n${i}`, capacity: { cpu: 3000, memory: 3000, gpu: 0 }, labels: {} })));
     for (let node = 0; node < NODES; node++) {
       cluster.allocateValues(node, 3000 - c.free[3 * node]!, 3000 - c.free[3 * node + 1]!, 0);
@@ -217,21 +219,36 @@ describe("the allocator's round for the usual case (offerSolo, solo-round.ts)", 
     const drf = new DrfRound(c.frameworks, { cpu: 18000, memory: 18000, gpu: 0 }, marksOf(interests.map((i) => i.hoards)));
     drf.allocations.set(c.counts);
     drf.begin(filters.wanting(interests), (f) => c.allocation[f]!);
-    const batches = new RoundBatches(c.frameworks, new BatchBuffers(NODES));
+    // In the arena the offer kernel runs the stretches between marked nodes; out of it, soloStretch does.
+    const arena = cluster.arena;
+    const batches = new RoundBatches(c.frameworks, new BatchBuffers(NODES, inArena ? arena : undefined));
     batches.begin();
-    return { cluster, drf, batches, flags: new Uint8Array(NODES).fill(NodeFlag.Candidate), marks: marksOf(interests.map((i) => i.hoards)) };
+    const flags = inArena ? arena.u8().fill(NodeFlag.Candidate) : new Uint8Array(NODES).fill(NodeFlag.Candidate);
+    const marks = inArena ? arena.u8() : new Uint8Array(NODES);
+    marks.set(marksOf(interests.map((i) => i.hoards)));
+    const { freeCpu, freeMemory, freeGpu } = cluster;
+    const kernel = inArena ? OfferKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags, marks }, MIN_OFFER) : undefined;
+    if (inArena) expect(kernel).toBeDefined();
+    return { cluster, drf, batches, flags, marks, kernel };
   };
 
-  it("offers, counts and adds to each framework's allocation what choosing node by node does", () => {
+  it.each([
+    ["in WebAssembly (the offer kernel)", true],
+    ["in JavaScript (soloStretch)", false],
+  ])("offers, counts and adds to each framework's allocation what choosing node by node does, %s", (_, inArena) => {
+    let kernelRounds = 0;
     fc.assert(
       fc.property(soloArb, (c) => {
-        const minOffer = minOfferThresholds({ cpu: 10, memory: 32, gpu: 0 });
-        const nodes = Int32Array.from(c.order);
-        const fast = roundOf(c);
+        const minOffer = MIN_OFFER;
+        const fast = roundOf(c, inArena);
+        const nodes = inArena ? fast.cluster.arena.i32(c.order.length) : new Int32Array(c.order.length);
+        nodes.set(c.order);
         expect(fast.drf.openSolo()).toBe(c.solo);
         const free = (node: number) => fast.cluster.free(node);
         const offerable = nodes.filter((node) => reachesMinOffer(free(node).cpu, free(node).memory, free(node).gpu, minOffer.cpu, minOffer.memory, minOffer.gpu));
-        const sawMarked = offerSolo(fast.cluster, fast.drf, fast.batches, fast.flags, fast.marks, minOffer, NOW, c.solo, nodes);
+        if (fast.kernel !== undefined && fast.kernel.reaches(nodes, fast.batches.of(c.solo))) kernelRounds++;
+        fast.batches.dropEmpty(c.solo);
+        const sawMarked = offerSolo(fast.cluster, fast.drf, fast.batches, fast.flags, fast.marks, minOffer, NOW, c.solo, nodes, fast.kernel);
         // It says whether any node it offered was marked.
         expect(sawMarked).toBe(offerable.some((node) => fast.marks[node] === 1));
         // The twin: the allocator's loop for any round.
@@ -254,10 +271,14 @@ describe("the allocator's round for the usual case (offerSolo, solo-round.ts)", 
           expect(batchOf(fast.batches)).toEqual(batchOf(slow.batches));
         }
         expect(Array.from(fast.flags)).toEqual(Array.from(slow.flags));
-        expect(Array.from(fast.cluster.freeCpu)).toEqual(Array.from(slow.cluster.freeCpu));
+        for (const a of ["freeCpu", "freeMemory", "freeGpu", "seq", "claimSeq"] as const) expect(Array.from(fast.cluster[a])).toEqual(Array.from(slow.cluster[a]));
+        expect(fast.cluster.changes).toBe(slow.cluster.changes);
+        // A framework that got no node has no batch (solo's, taken ahead, was given back).
+        for (let f = 0; f < c.frameworks; f++) expect(fast.batches.existing(f) === undefined).toBe(slow.batches.existing(f) === undefined);
       }),
       { numRuns: numRuns(300), seed: propertySeed(1606) },
     );
+    expect(kernelRounds).toBe(inArena ? numRuns(300) : 0);
   });
 
   /** The run's whole event log, column by column. */

@@ -1,5 +1,5 @@
 import { GainJournal } from "./gain-journal.ts";
-import { ReleaseKernel, type ReleaseArrays } from "./release-kernel.ts";
+import { ClusterKernel } from "./cluster-kernel.ts";
 import type { Selector } from "./group.ts";
 import { GpuDevices } from "./gpu-devices.ts";
 import { NodeArena } from "./node-arena.ts";
@@ -58,8 +58,8 @@ export class Cluster {
   private journal: GainJournal | undefined = undefined;
   /** Counts every change of any node's free resources or state (allocate, release, down, recover): equal counts, the same cluster. */
   changes = 0;
-  /** releaseAll's WebAssembly loop: undefined until first asked, null where the arrays are not all in the arena. */
-  private releaser: ReleaseKernel | null | undefined = undefined;
+  /** releaseAll's and allocateAll's WebAssembly loops: undefined until first asked, null where the arrays are not all in the arena. */
+  private bulk: ClusterKernel | null | undefined = undefined;
   /** Called with every node whose free resources change (for the validating observer); unset otherwise. */
   onChange: ((node: number) => void) | undefined = undefined;
   readonly total: Resources;
@@ -76,7 +76,7 @@ export class Cluster {
     this.capCpu = this.arena.f64();
     this.capMemory = this.arena.f64();
     this.capGpu = this.arena.f64();
-    this.claimSeq = new Float64Array(n);
+
     this.maxPods = this.arena.u32();
     specs.forEach((s, i) => (this.maxPods[i] = s.pods ?? DEFAULT_MAX_PODS));
     this.downFree = new Float64Array(n * 3);
@@ -102,8 +102,9 @@ export class Cluster {
     this.freeMemory.set(this.capMemory);
     this.freeGpu = this.arena.f64();
     this.freeGpu.set(this.capGpu);
-    // In the arena too: the release kernel (releaseAll) reads them there.
+    // In the arena too: the cluster's kernel (releaseAll, allocateAll) reads them there.
     this.seq = this.arena.f64();
+    this.claimSeq = this.arena.f64();
     this.up = this.arena.u8().fill(1);
     this.gpus = new GpuDevices(this.capGpu);
     this.tightenFreeBound();
@@ -181,9 +182,7 @@ export class Cluster {
 
   /** allocate() of aggregate amounts, without devices (mesos offers and holds, which count whole GPUs only), for hot paths. */
   allocateValues(node: number, cpu: number, memory: number, gpu: number): void {
-    if (cpu > this.freeCpu[node]! || memory > this.freeMemory[node]! || gpu > this.freeGpu[node]!) {
-      throw new Error(`cluster: allocating cpu=${cpu} memory=${memory} gpu=${gpu} on ${this.name(node)} exceeds its free resources`);
-    }
+    if (cpu > this.freeCpu[node]! || memory > this.freeMemory[node]! || gpu > this.freeGpu[node]!) throw this.overFree(node, cpu, memory, gpu);
     this.freeCpu[node]! -= cpu;
     this.freeMemory[node]! -= memory;
     this.freeGpu[node]! -= gpu;
@@ -284,7 +283,7 @@ export class Cluster {
    */
   releaseAll(nodes: Int32Array, amounts: Float64Array, count: number): void {
     const direct = this.journal === undefined && this.onChange === undefined && this.arena.holds(nodes) && this.arena.holds(amounts);
-    const kernel = direct ? (this.releaser ??= ReleaseKernel.create(this.arena, this.releaseArrays()) ?? null) : null;
+    const kernel = direct ? this.kernel() : null;
     if (kernel === null) {
       for (let i = 0; i < count; i++) this.releaseValues(nodes[i]!, amounts[3 * i]!, amounts[3 * i + 1]!, amounts[3 * i + 2]!);
       return;
@@ -299,9 +298,37 @@ export class Cluster {
     if (through < count) throw this.overCapacity(nodes[through]!, amounts[3 * through]!, amounts[3 * through + 1]!, amounts[3 * through + 2]!);
   }
 
-  private releaseArrays(): ReleaseArrays {
-    const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, capGpu, seq, up } = this;
-    return { freeCpu, freeMemory, freeGpu, capCpu, capMemory, capGpu, seq, up };
+  /**
+   * allocateValues of amounts[3i..3i+2] on nodes[i] for each i < count, in
+   * order: the thousands of nodes a mesos offer round takes whole. When both
+   * lists lie in the arena and no listener wants each node, in WebAssembly
+   * (ClusterKernel: the same arithmetic); else node by node. An allocation
+   * past a node's free resources throws allocateValues' error, the nodes
+   * before it allocated.
+   */
+  allocateAll(nodes: Int32Array, amounts: Float64Array, count: number): void {
+    const direct = this.onChange === undefined && this.arena.holds(nodes) && this.arena.holds(amounts);
+    const kernel = direct ? this.kernel() : null;
+    if (kernel === null) {
+      for (let i = 0; i < count; i++) this.allocateValues(nodes[i]!, amounts[3 * i]!, amounts[3 * i + 1]!, amounts[3 * i + 2]!);
+      return;
+    }
+    const through = kernel.allocate(nodes, amounts, count);
+    this.changes += through;
+    if (through < count) throw this.overFree(nodes[through]!, amounts[3 * through]!, amounts[3 * through + 1]!, amounts[3 * through + 2]!);
+  }
+
+  /** The bulk loops' kernel, made at the first call (null where the cluster's arrays are not all in the arena). */
+  private kernel(): ClusterKernel | null {
+    if (this.bulk === undefined) {
+      const { freeCpu, freeMemory, freeGpu, capCpu, capMemory, capGpu, seq, claimSeq, up } = this;
+      this.bulk = ClusterKernel.create(this.arena, { freeCpu, freeMemory, freeGpu, capCpu, capMemory, capGpu, seq, claimSeq, up }) ?? null;
+    }
+    return this.bulk;
+  }
+
+  private overFree(node: number, cpu: number, memory: number, gpu: number): Error {
+    return new Error(`cluster: allocating cpu=${cpu} memory=${memory} gpu=${gpu} on ${this.name(node)} exceeds its free resources`);
   }
 
   private overCapacity(node: number, dCpu: number, dMemory: number, dGpu: number): Error {

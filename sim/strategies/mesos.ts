@@ -51,7 +51,7 @@ class Mesos implements Strategy, OfferSink {
     const owners = assignOwners(ctx, params.frameworks, "strategies.mesos.frameworks", (g) => g.framework);
     this.count = owners.classOf.length;
     this.failureDetection = params.agentPingTimeout * params.maxAgentPingTimeouts;
-    this.hoards = new Hoards(ctx.cluster.size);
+    this.hoards = new Hoards(ctx.cluster.size, ctx.cluster.arena.u8());
     this.frameworks = Array.from({ length: this.count }, (_, id) => ({
       id,
       unbound: [],

@@ -7,6 +7,7 @@ import { NodeFlag, NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
+import { OfferKernel } from "./offer-kernel.ts";
 import { holdsBack, mayOffer, minOfferThresholds, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
@@ -65,6 +66,8 @@ export class Allocator {
   private readonly noHoards: Uint32Array;
   /** Where some framework hoards (OfferSink.hoardMarks): an unmarked node is wanted only by frameworks wanting any node. */
   private readonly hoardMarks: Uint8Array;
+  /** The usual round's loop in WebAssembly (undefined where its arrays are not in the arena). */
+  private readonly kernel: OfferKernel | undefined;
   /** The nodes an expiry lists while no framework wants any node: hoarded or down. */
   private readonly expiryAmong: { readonly hoarded: Uint8Array; readonly up: Uint8Array };
 
@@ -74,21 +77,25 @@ export class Allocator {
     private readonly sink: OfferSink,
   ) {
     const n = ctx.cluster.size;
-    this.flags = new Uint8Array(n);
-    this.candidates = new NodeList(n);
-    this.visiting = new NodeList(n);
+    const arena = ctx.cluster.arena;
+    // The flags and the lists a round visits in the arena: the offer kernel reads them there.
+    this.flags = arena.u8();
+    this.candidates = new NodeList(n, arena.i32(n));
+    this.visiting = new NodeList(n, arena.i32(n));
     this.parked = new NodeList(n);
     this.filters = new RefuseFilters(sink.count, n);
     this.hoardMarks = sink.hoardMarks;
     this.expiryAmong = { hoarded: this.hoardMarks, up: ctx.cluster.up };
     this.drf = new DrfRound(sink.count, ctx.cluster.total, this.hoardMarks);
     this.anyNode = new Uint8Array(sink.count);
-    this.buffers = new BatchBuffers(n);
+    this.buffers = new BatchBuffers(n, arena);
     this.filtered = new NodeBuffers(n);
     this.batches = new RoundBatches(sink.count, this.buffers);
     this.order = ctx.rng.stream("mesos/offer-order");
     this.noHoards = new Uint32Array(n);
     this.minOffer = minOfferThresholds(params.minOffer);
+    const { freeCpu, freeMemory, freeGpu } = ctx.cluster;
+    this.kernel = OfferKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks }, this.minOffer);
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
 
@@ -329,7 +336,7 @@ export class Allocator {
     const solo = nodeScope ? drf.openSolo() : -1;
     // The usual loop reads each offered node's hoard mark: the batches of a round in which it saw none say so.
     let unmarked = false;
-    if (solo >= 0) unmarked = !offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes);
+    if (solo >= 0) unmarked = !offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes, this.kernel);
     else {
       for (let v = 0; v < visits; v++) {
         const node = nodes[v]!;

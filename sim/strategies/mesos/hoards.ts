@@ -32,9 +32,10 @@ export class Hoards {
   /** How many nodes have a holder set. */
   private hoardedNodes = 0;
 
-  constructor(nodes: number) {
+  /** `marks`: zeroed, one per node (the offer kernel reads them in the cluster's arena). */
+  constructor(nodes: number, marks: Uint8Array = new Uint8Array(nodes)) {
     this.holders = new Array<Set<GroupState> | undefined>(nodes);
-    this.marks = new Uint8Array(nodes);
+    this.marks = marks;
     this.unanswered = new Uint32Array(nodes);
   }
 

@@ -8,8 +8,9 @@ export class NodeList {
   readonly items: Int32Array;
   length = 0;
 
-  constructor(capacity: number) {
-    this.items = new Int32Array(capacity);
+  /** `items`: where the list is kept (an array as large as the cluster: the offer kernel reads one in the arena). */
+  constructor(capacity: number, items: Int32Array = new Int32Array(capacity)) {
+    this.items = items;
   }
 
   push(node: number): void {

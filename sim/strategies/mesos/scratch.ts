@@ -1,3 +1,5 @@
+import type { NodeArena } from "../../model/node-arena.ts";
+
 /**
  * A reusable Float64Array for work that ends before the next use (one
  * decision's arithmetic on a batch of offers): allocating a typed array per
@@ -61,22 +63,28 @@ export interface BatchBuffer {
  */
 export class BatchBuffers {
   private readonly free: BatchBuffer[] = [];
-  /** The lent buffers, by the memory under their amounts. */
-  private readonly lent = new Map<ArrayBufferLike, BatchBuffer>();
+  /** The lent buffers (a few: one per framework with a batch out). Buffers in the arena share its memory, so a view is matched by memory and offset. */
+  private readonly lent: BatchBuffer[] = [];
 
-  constructor(private readonly nodes: number) {}
+  /** New buffers are laid out in `arena`, where given, while it has room (the offer kernel writes them there). */
+  constructor(
+    private readonly nodes: number,
+    private readonly arena?: NodeArena,
+  ) {}
 
   take(): BatchBuffer {
-    const buffer = this.free.pop() ?? { nodes: new Int32Array(this.nodes), amounts: new Float64Array(3 * this.nodes) };
-    this.lent.set(buffer.amounts.buffer, buffer);
+    const n = this.nodes;
+    const buffer = this.free.pop() ?? { nodes: this.arena?.i32(n) ?? new Int32Array(n), amounts: this.arena?.f64(3 * n) ?? new Float64Array(3 * n) };
+    this.lent.push(buffer);
     return buffer;
   }
 
   /** Gives back the buffers under a batch's `amounts` (views of ones lent by this pool; anything else is left alone). */
   give(amounts: Float64Array): void {
-    const buffer = this.lent.get(amounts.buffer);
-    if (buffer === undefined) return;
-    this.lent.delete(amounts.buffer);
+    const i = this.lent.findIndex((b) => b.amounts.buffer === amounts.buffer && b.amounts.byteOffset === amounts.byteOffset);
+    if (i < 0) return;
+    const buffer = this.lent[i]!;
+    this.lent.splice(i, 1);
     this.free.push(buffer);
   }
 }
@@ -108,6 +116,14 @@ export class RoundBatches {
   /** Framework f's batch (taken from the pool if it has none yet): a loop may write nodes at `size[f]` on, then move `size[f]` past them. */
   of(f: number): BatchBuffer {
     return this.batches[f] ?? (this.batches[f] = this.pool.take());
+  }
+
+  /** Gives back framework f's batch if it holds no node (taken ahead of a loop that then offered it none). */
+  dropEmpty(f: number): void {
+    const batch = this.batches[f];
+    if (batch === undefined || this.size[f] !== 0) return;
+    this.pool.give(batch.amounts);
+    this.batches[f] = undefined;
   }
 
   /** Framework f's batch if it has one. */

@@ -1,8 +1,8 @@
 import type { NodeArena } from "./node-arena.ts";
-import { RELEASE_KERNEL_WASM } from "./release-kernel.wasm.ts";
+import { CLUSTER_KERNEL_WASM } from "./cluster-kernel.wasm.ts";
 
 /** The cluster's arrays the kernel reads and writes: every one of them in the arena's memory. */
-export interface ReleaseArrays {
+export interface KernelArrays {
   readonly freeCpu: Float64Array;
   readonly freeMemory: Float64Array;
   readonly freeGpu: Float64Array;
@@ -10,12 +10,14 @@ export interface ReleaseArrays {
   readonly capMemory: Float64Array;
   readonly capGpu: Float64Array;
   readonly seq: Float64Array;
+  readonly claimSeq: Float64Array;
   readonly up: Uint8Array;
 }
 
 interface KernelExports {
   readonly arrays: (...offsets: number[]) => void;
   readonly release: (nodes: number, amounts: number, count: number) => number;
+  readonly allocate: (nodes: number, amounts: number, count: number) => number;
   readonly boundCpu: WebAssembly.Global;
   readonly boundMemory: WebAssembly.Global;
   readonly boundGpu: WebAssembly.Global;
@@ -25,30 +27,33 @@ interface KernelExports {
 let compiled: WebAssembly.Module | undefined;
 
 /**
- * Cluster.releaseAll's loop in WebAssembly (release-kernel.wat): the
+ * The cluster's bulk changes in WebAssembly (cluster-kernel.wat): the
  * thousands of nodes a declined mesos offer gives back, released in order
- * with the arithmetic of releaseValues. Optimized JavaScript checked each
+ * with the arithmetic of releaseValues (Cluster.releaseAll), and the
+ * thousands a mesos offer round takes whole, allocated with that of
+ * allocateValues (Cluster.allocateAll). Optimized JavaScript checked each
  * typed array at each element (~170 instructions a node on OpenB); here a
- * read or write is an instruction. Down nodes are left to the caller.
+ * read or write is an instruction. Down nodes are left to the caller of a
+ * release.
  */
-export class ReleaseKernel {
+export class ClusterKernel {
   /** After a release: the indexes (into its list) of the down nodes it left to the caller. */
   readonly downs: Int32Array;
   private readonly kernel: KernelExports;
 
   /** Undefined when an array, or the kernel's own list, is not in the arena's memory (the caller then releases in JavaScript). */
-  static create(arena: NodeArena, arrays: ReleaseArrays): ReleaseKernel | undefined {
+  static create(arena: NodeArena, arrays: KernelArrays): ClusterKernel | undefined {
     if (!Object.values(arrays).every((a: ArrayBufferView) => arena.holds(a))) return undefined;
     const downs = arena.i32(arena.nodes);
-    return arena.holds(downs) ? new ReleaseKernel(arena, arrays, downs) : undefined;
+    return arena.holds(downs) ? new ClusterKernel(arena, arrays, downs) : undefined;
   }
 
-  private constructor(arena: NodeArena, arrays: ReleaseArrays, downs: Int32Array) {
-    compiled ??= new WebAssembly.Module(Buffer.from(RELEASE_KERNEL_WASM, "base64"));
+  private constructor(arena: NodeArena, arrays: KernelArrays, downs: Int32Array) {
+    compiled ??= new WebAssembly.Module(Buffer.from(CLUSTER_KERNEL_WASM, "base64"));
     this.kernel = new WebAssembly.Instance(compiled, { env: { memory: arena.memory } }).exports as unknown as KernelExports;
     this.downs = downs;
     const a = arrays;
-    this.kernel.arrays(a.freeCpu.byteOffset, a.freeMemory.byteOffset, a.freeGpu.byteOffset, a.capCpu.byteOffset, a.capMemory.byteOffset, a.capGpu.byteOffset, a.seq.byteOffset, a.up.byteOffset, downs.byteOffset);
+    this.kernel.arrays(a.freeCpu.byteOffset, a.freeMemory.byteOffset, a.freeGpu.byteOffset, a.capCpu.byteOffset, a.capMemory.byteOffset, a.capGpu.byteOffset, a.seq.byteOffset, a.claimSeq.byteOffset, a.up.byteOffset, downs.byteOffset);
   }
 
   /**
@@ -68,6 +73,15 @@ export class ReleaseKernel {
     bound[1] = k.boundMemory.value as number;
     bound[2] = k.boundGpu.value as number;
     return through;
+  }
+
+  /**
+   * Allocates amounts[3i..3i+2] on nodes[i] for i < count (both in the
+   * arena). Returns how many it went through: count, or the index of the
+   * node whose free resources the amounts exceed (nothing of it changed).
+   */
+  allocate(nodes: Int32Array, amounts: Float64Array, count: number): number {
+    return this.kernel.allocate(nodes.byteOffset, amounts.byteOffset, count);
   }
 
   /** How many down nodes the last release left to the caller. */
