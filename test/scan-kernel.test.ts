@@ -165,10 +165,10 @@ describe("the node arena", () => {
   });
 
   it("leaves a scheduler whose arrays no longer fit in the arena to the JavaScript scan, choosing alike", () => {
-    // 2,000 nodes: the cluster's arrays and seven schedulers' fill most of the arena; the later ones scan in JavaScript.
+    // 2,000 nodes: the cluster's arrays and twelve schedulers' fill most of the arena; the later ones scan in JavaScript.
     const shapes = Array.from({ length: 2000 }, (_, i) => ({ cpu: 8000 + 1000 * (i % 3), memory: 32768, pods: 110 }));
     const cluster = new Cluster(shapes.map((s, i) => ({ name: `n${i}`, capacity: resources(s.cpu, s.memory), pods: s.pods, labels: {} })));
-    const scans = Array.from({ length: 10 }, () => {
+    const scans = Array.from({ length: 16 }, () => {
       const nodes = { cluster, podCount: cluster.arena.u32(), nonZeroExtraCpu: cluster.arena.f64(), nonZeroExtraMemory: cluster.arena.f64(), extraNodes: () => 0, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
       return new NodeScan(nodes, compileProfile(DEFAULT_PROFILE, nodes), 100, new RngStreams(5).stream("t"));
     });

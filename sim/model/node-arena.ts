@@ -10,7 +10,7 @@
  */
 export class NodeArena {
   /** Per-node arrays of 8 bytes per node (or two of 4) the arena holds. */
-  static readonly SLOTS = 32;
+  static readonly SLOTS = 48;
   /** Room beyond the per-node arrays, for small buffers (bytes). */
   static readonly EXTRA_BYTES = 8192;
   readonly memory: WebAssembly.Memory;

@@ -3,12 +3,14 @@ import { Ev } from "../../metrics/log.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
-import { NodeFlag, NodeList } from "./node-list.ts";
-import { BatchBuffers, NodeBuffers, NodeScratch, RoundBatches } from "./scratch.ts";
+import { NodeFlag, NodeList, parkNode } from "./node-list.ts";
+import { BatchBuffers, NodeBuffers, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
 import { OfferKernel } from "./offer-kernel.ts";
-import { holdsBack, mayOffer, minOfferThresholds, reachesMinOffer, RefuseFilters, wantedAt, wantedNodes } from "./filters.ts";
+import { FilterKernel } from "./filter-kernel.ts";
+import { settleAll } from "./settle.ts";
+import { holdsBack, minOfferThresholds, reachesMinOffer, RefuseFilters } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
 const { Candidate, Parked, Listed } = NodeFlag;
@@ -56,8 +58,8 @@ export class Allocator {
   /** The buffers the batches are written in, and the round's batches. */
   private readonly buffers: BatchBuffers;
   private readonly batches: RoundBatches;
-  /** The nodes whose filter ends, in one expiry: read at once. */
-  private readonly ending = new NodeScratch();
+  /** The nodes whose filter ends, in one expiry: read at once (in the arena, for the filter kernel). */
+  private readonly ending: Int32Array;
   /** Each pending filter expiry's copy of its nodes. */
   private readonly filtered: NodeBuffers;
   /** The minimum offer's thresholds (minOfferThresholds). */
@@ -66,8 +68,9 @@ export class Allocator {
   private readonly noHoards: Uint32Array;
   /** Where some framework hoards (OfferSink.hoardMarks): an unmarked node is wanted only by frameworks wanting any node. */
   private readonly hoardMarks: Uint8Array;
-  /** The usual round's loop in WebAssembly (undefined where its arrays are not in the arena). */
+  /** The usual round's loop, and the passes over a decline's nodes, in WebAssembly (undefined where their arrays are not in the arena). */
   private readonly kernel: OfferKernel | undefined;
+  private readonly filterKernel: FilterKernel | undefined;
   /** The nodes an expiry lists while no framework wants any node: hoarded or down. */
   private readonly expiryAmong: { readonly hoarded: Uint8Array; readonly up: Uint8Array };
 
@@ -82,8 +85,8 @@ export class Allocator {
     this.flags = arena.u8();
     this.candidates = new NodeList(n, arena.i32(n));
     this.visiting = new NodeList(n, arena.i32(n));
-    this.parked = new NodeList(n);
-    this.filters = new RefuseFilters(sink.count, n);
+    this.parked = new NodeList(n, arena.i32(n));
+    this.filters = new RefuseFilters(sink.count, n, arena);
     this.hoardMarks = sink.hoardMarks;
     this.expiryAmong = { hoarded: this.hoardMarks, up: ctx.cluster.up };
     this.drf = new DrfRound(sink.count, ctx.cluster.total, this.hoardMarks);
@@ -96,6 +99,8 @@ export class Allocator {
     this.minOffer = minOfferThresholds(params.minOffer);
     const { freeCpu, freeMemory, freeGpu } = ctx.cluster;
     this.kernel = OfferKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks }, this.minOffer);
+    this.filterKernel = FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks, up: ctx.cluster.up, parked: this.parked.items }, this.minOffer, sink.count);
+    this.ending = arena.i32(n);
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
 
@@ -177,7 +182,7 @@ export class Allocator {
     const seconds = this.params.refuseSeconds;
     const filters = seconds > 0 && this.params.offerScope === "node";
     const until = sim.now + Math.max(seconds, this.params.allocationInterval);
-    if (filters) this.filters.set(f, nodes, amounts, until);
+    if (filters) this.filters.set(f, nodes, amounts, until, this.filterKernel);
     this.changedAll(nodes, nodes.length);
     if (!filters) return;
     // The expiry reads the nodes later: its own copy (`nodes` may be a caller's scratch), in a lent buffer.
@@ -185,7 +190,7 @@ export class Allocator {
     buffer.set(nodes);
     const filtered = buffer.subarray(0, nodes.length);
     sim.schedule(until, Phase.Arrival, () => {
-      const ending = this.ending.take(filtered.length);
+      const ending = this.ending;
       const interests = this.interests();
       // While no framework wants any node, only hoarded or down nodes are looked at (changedAll): the others are not even listed.
       const anyNode = interests.some((interest) => interest !== null && interest.anyNode);
@@ -226,49 +231,16 @@ export class Allocator {
     // Parked nodes are the ones no framework wanted under the interests unpark last recorded: what
     // widened since is settled first, so that nodes parked now are parked under today's interests.
     this.unpark(now, interests, false);
-    if (count > 0) this.settleAll(nodes, count, filtersEnded, now, interests);
+    if (count > 0) {
+      const lists = { flags: this.flags, candidates: this.candidates, parked: this.parked, marks: this.hoardMarks, noHoards: this.noHoards, minOffer: this.minOffer };
+      settleAll(this.ctx.cluster, lists, this.filters.wanting(interests), nodes, count, filtersEnded, now, this.filterKernel);
+    }
     if (this.round === undefined) this.schedule(); // (unpark may have brought back parked nodes too.)
   }
 
-  /** changedAll's look at each node, after unpark. */
-  private settleAll(nodes: Int32Array, count: number, filtersEnded: boolean, now: number, interests: readonly (Interest | null)[]): void {
-    const { freeCpu, freeMemory, freeGpu } = this.ctx.cluster;
-    const wanting = this.filters.wanting(interests);
-    // (A node that no wanting framework wants at all is not asked of each: most nodes, usually.)
-    const { anyNode, first, second, rest } = wantedNodes(wanting, this.noHoards);
-    const { flags: nodeFlags, candidates } = this;
-    const { cpu: mc, memory: mm, gpu: mg } = this.minOffer;
-    const up = this.ctx.cluster.up;
-    const marks = this.hoardMarks;
-    const onlyHoards = filtersEnded && !anyNode;
-    for (let i = 0; i < count; i++) {
-      const node = nodes[i]!;
-      const mayWant = marks[node] === 1 ? wantedAt(node, anyNode, first, second, rest) : anyNode;
-      if (onlyHoards && up[node] === 1 && !mayWant) continue;
-      const flags = nodeFlags[node]! & ~Parked;
-      nodeFlags[node] = flags;
-      if (flags & Candidate) continue;
-      const cpu = freeCpu[node]!;
-      const memory = freeMemory[node]!;
-      const gpu = freeGpu[node]!;
-      if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
-      let wanted = false;
-      for (let k = 0; k < wanting.length && mayWant && !wanted; k++) {
-        const w = wanting[k]!;
-        wanted = mayOffer(w, node, now, cpu, memory, gpu);
-      }
-      if (wanted) {
-        nodeFlags[node] = flags | Candidate;
-        candidates.push(node);
-      } else this.park(node);
-    }
-  }
-
-  /** Parks the node: a node parked again before it left the list keeps its place (the first entry is the one that counts). */
+  /** Parks the node (parkNode). */
   private park(node: number): void {
-    const flags = this.flags[node]!;
-    this.flags[node] = flags | Parked | Listed;
-    if (!(flags & Listed)) this.parked.push(node);
+    parkNode(this.flags, this.parked, node);
   }
 
   /** What each framework wants offered now (null: no offers at all). */

@@ -1,5 +1,7 @@
 import type { Resources } from "../../model/resources.ts";
 import type { Interest } from "./offers.ts";
+import type { NodeArena } from "../../model/node-arena.ts";
+import type { FilterKernel } from "./filter-kernel.ts";
 
 /**
  * A framework's refuse filters: per node until when, the revive epoch each
@@ -36,10 +38,11 @@ export class RefuseFilters {
   /** Per framework: 1 once it set a filter in its current epoch. */
   private readonly live: Uint8Array;
 
-  constructor(frameworks: number, nodes: number) {
-    this.until = Array.from({ length: frameworks }, () => new Float64Array(nodes));
-    this.refused = Array.from({ length: frameworks }, () => new Float64Array(3 * nodes));
-    this.epochs = Array.from({ length: frameworks }, () => new Uint32Array(nodes));
+  /** The arrays are laid out in `arena`, where given, while it has room (the filter kernel reads them there). */
+  constructor(frameworks: number, nodes: number, arena?: NodeArena) {
+    this.until = Array.from({ length: frameworks }, () => arena?.f64(nodes) ?? new Float64Array(nodes));
+    this.refused = Array.from({ length: frameworks }, () => arena?.f64(3 * nodes) ?? new Float64Array(3 * nodes));
+    this.epochs = Array.from({ length: frameworks }, () => (arena !== undefined && arena.nodes === nodes ? arena.u32() : new Uint32Array(nodes)));
     this.epoch = new Uint32Array(frameworks);
     this.live = new Uint8Array(frameworks);
   }
@@ -55,13 +58,14 @@ export class RefuseFilters {
     this.live[f] = 0;
   }
 
-  /** Framework f declined amounts[3i..3i+2] of nodes[i]: filtered until `until`. */
-  set(f: number, nodes: Int32Array, amounts: Float64Array, until: number): void {
+  /** Framework f declined amounts[3i..3i+2] of nodes[i]: filtered until `until` (in `kernel` where its arrays lie in the arena). */
+  set(f: number, nodes: Int32Array, amounts: Float64Array, until: number, kernel?: FilterKernel): void {
     const filtered = this.until[f]!;
     const refused = this.refused[f]!;
     const epochs = this.epochs[f]!;
     const epoch = this.epoch[f]!;
     if (nodes.length > 0) this.live[f] = 1;
+    if (kernel !== undefined && kernel.set({ until: filtered, epochs, refused }, nodes, amounts, until, epoch)) return;
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       filtered[node] = until;

@@ -26,3 +26,10 @@ export class NodeList {
  * the node changed since, and leaves at the next unpark).
  */
 export const NodeFlag = { Candidate: 1, Parked: 2, Listed: 4 } as const;
+
+/** Parks the node: Parked and Listed set, and into the parked list unless it is still there (a node parked again before it left the list keeps its place: the first entry is the one that counts). */
+export function parkNode(flags: Uint8Array, parked: NodeList, node: number): void {
+  const f = flags[node]!;
+  flags[node] = f | NodeFlag.Parked | NodeFlag.Listed;
+  if (!(f & NodeFlag.Listed)) parked.push(node);
+}

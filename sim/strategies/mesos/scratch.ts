@@ -17,16 +17,6 @@ export class Scratch {
   }
 }
 
-/** Scratch for node ids, as Scratch is for values: `take(n)` gives room for at least n, valid until the next take. */
-export class NodeScratch {
-  private buffer = new Int32Array(64);
-
-  take(n: number): Int32Array {
-    if (this.buffer.length < n) this.buffer = new Int32Array(Math.max(n, 2 * this.buffer.length));
-    return this.buffer;
-  }
-}
-
 /**
  * Node id buffers as long as the cluster, lent and given back, for lists
  * that outlive a call (a refuse filter's expiry reads its nodes seconds

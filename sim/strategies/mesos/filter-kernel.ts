@@ -1,0 +1,124 @@
+import type { NodeArena } from "../../model/node-arena.ts";
+import type { Resources } from "../../model/resources.ts";
+import type { Wanting } from "./filters.ts";
+import { FILTER_KERNEL_WASM } from "./filter-kernel.wasm.ts";
+import type { NodeList } from "./node-list.ts";
+
+/** The arrays the kernel reads and writes throughout: every one in the arena (the parked list's items among them). */
+export interface FilterArrays {
+  readonly freeCpu: Float64Array;
+  readonly freeMemory: Float64Array;
+  readonly freeGpu: Float64Array;
+  readonly flags: Uint8Array;
+  readonly marks: Uint8Array;
+  readonly up: Uint8Array;
+  readonly parked: Int32Array;
+}
+
+/** One framework's filter arrays (RefuseFilters'). */
+export interface FilterTables {
+  readonly until: Float64Array;
+  readonly epochs: Uint32Array;
+  readonly refused: Float64Array;
+}
+
+interface KernelExports {
+  readonly setup: (freeCpu: number, freeMemory: number, freeGpu: number, flags: number, marks: number, up: number, parked: number, minCpu: number, minMemory: number, minGpu: number) => void;
+  readonly set: (nodes: number, amounts: number, count: number, until: number, epochs: number, refused: number, untilTime: number, epoch: number) => void;
+  readonly settle: (nodes: number, start: number, count: number, candidates: number, table: number, frameworks: number, now: number, anyNode: number, onlyHoards: number, open: number) => number;
+  readonly candidateCount: WebAssembly.Global;
+  readonly parkedCount: WebAssembly.Global;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/**
+ * The allocator's passes over a decline's nodes in WebAssembly
+ * (filter-kernel.wat): setting a framework's refuse filters on them
+ * (RefuseFilters.set), and settling the ones no framework hoards on
+ * (settleAll: candidate or parked). Optimized JavaScript spent ~90 and
+ * ~110 instructions a node there on OpenB, most of them checks of typed
+ * arrays.
+ */
+export class FilterKernel {
+  private readonly kernel: KernelExports;
+  /** The filters settle asks, 4 i32 per framework (until, epochs and refused offsets, epoch). */
+  private readonly table: Int32Array;
+
+  /** Undefined when an array, or the kernel's table, is not in the arena's memory (the passes then run in JavaScript). */
+  static create(arena: NodeArena, arrays: FilterArrays, minOffer: Resources, frameworks: number): FilterKernel | undefined {
+    if (!Object.values(arrays).every((a: ArrayBufferView) => arena.holds(a))) return undefined;
+    const table = arena.i32(4 * frameworks);
+    return arena.holds(table) ? new FilterKernel(arena, arrays, minOffer, table) : undefined;
+  }
+
+  private constructor(
+    private readonly arena: NodeArena,
+    arrays: FilterArrays,
+    minOffer: Resources,
+    table: Int32Array,
+  ) {
+    compiled ??= new WebAssembly.Module(Buffer.from(FILTER_KERNEL_WASM, "base64"));
+    this.kernel = new WebAssembly.Instance(compiled, { env: { memory: arena.memory } }).exports as unknown as KernelExports;
+    this.table = table;
+    const a = arrays;
+    this.kernel.setup(a.freeCpu.byteOffset, a.freeMemory.byteOffset, a.freeGpu.byteOffset, a.flags.byteOffset, a.marks.byteOffset, a.up.byteOffset, a.parked.byteOffset, minOffer.cpu, minOffer.memory, minOffer.gpu);
+  }
+
+  /** Whether the filter's arrays all lie in the arena. */
+  private holds(filter: FilterTables): boolean {
+    return this.arena.holds(filter.until) && this.arena.holds(filter.epochs) && this.arena.holds(filter.refused);
+  }
+
+  /**
+   * RefuseFilters.set's loop for one framework's `filter`, in epoch `epoch`;
+   * false, having done nothing, where an array is not in the arena.
+   */
+  set(filter: FilterTables, nodes: Int32Array, amounts: Float64Array, until: number, epoch: number): boolean {
+    if (!this.holds(filter) || !this.arena.holds(nodes) || !this.arena.holds(amounts)) return false;
+    this.kernel.set(nodes.byteOffset, amounts.byteOffset, nodes.length, filter.until.byteOffset, filter.epochs.byteOffset, filter.refused.byteOffset, until, epoch);
+    return true;
+  }
+
+  /**
+   * Writes the filters settle asks for `wanting` (the live ones of the
+   * frameworks that want any node); returns whether settle may run: every
+   * one of them, and the lists, in the arena. `open`: some framework that
+   * wants any node set no filter since it revived.
+   */
+  prepare(wanting: readonly Wanting[], nodes: Int32Array, candidates: NodeList): { frameworks: number; open: boolean } | undefined {
+    if (!this.arena.holds(nodes) || !this.arena.holds(candidates.items)) return undefined;
+    let frameworks = 0;
+    let open = false;
+    for (const w of wanting) {
+      if (!w.anyNode) continue;
+      if (!w.live) {
+        open = true;
+        continue;
+      }
+      if (!this.holds(w)) return undefined;
+      const at = 4 * frameworks++;
+      this.table[at] = w.until.byteOffset;
+      this.table[at + 1] = w.epochs.byteOffset;
+      this.table[at + 2] = w.refused.byteOffset;
+      this.table[at + 3] = w.epoch;
+    }
+    return { frameworks, open };
+  }
+
+  /**
+   * settleAll's stretch over nodes[start..count) no framework hoards on, after
+   * `prepare` (see filter-kernel.wat); appends to `candidates` and `parked`
+   * (whose items the kernel was set up with). Returns where it stopped:
+   * count, or a node with a hoard mark.
+   */
+  settle(nodes: Int32Array, start: number, count: number, candidates: NodeList, parked: NodeList, prepared: { frameworks: number; open: boolean }, now: number, anyNode: boolean, onlyHoards: boolean): number {
+    const k = this.kernel;
+    k.candidateCount.value = candidates.length;
+    k.parkedCount.value = parked.length;
+    const v = k.settle(nodes.byteOffset, start, count, candidates.items.byteOffset, this.table.byteOffset, prepared.frameworks, now, anyNode ? 1 : 0, onlyHoards ? 1 : 0, prepared.open ? 1 : 0);
+    candidates.length = k.candidateCount.value as number;
+    parked.length = k.parkedCount.value as number;
+    return v;
+  }
+}

@@ -1,0 +1,138 @@
+;; The mesos allocator's passes over a decline's thousands of nodes (filters.ts, settle.ts), on arrays that
+;; live in this memory (node-arena.ts):
+;;
+;; - `set`, RefuseFilters.set's loop: framework f declined amounts[3i..3i+2] of nodes[i]; its filter on the
+;;   node holds until `until`, in revive epoch `epoch`, with what was declined.
+;; - `settle`, settleAll's loop over the nodes no framework hoards on: for v from `start` on, node =
+;;   nodes[v]; a node with a hoard mark stops the loop, for the caller (v is returned). Else, as settleAll
+;;   does: with `onlyHoards` (a filter ended, and no framework wants any node) an up node is passed over;
+;;   the node's Parked bit (2) is cleared; a candidate (bit 1) stays one; a node whose free resources reach
+;;   no threshold of the minimum offer is left out; a node some framework may be offered (one that wants
+;;   any node: `anyNode`, and has not filtered it: `open`, one of them set no filter since it revived, or
+;;   the filters listed in `table` hold it back not) becomes a candidate (bit 1, appended to the candidate
+;;   list); any other is parked (bits 2 and 4; appended to the parked list unless bit 4 said it is there).
+;;   A filter holds a node back while set until after `now`, in the framework's epoch, and the node's free
+;;   resources are contained in what was declined (filters.ts holdsBack).
+;;
+;; Build: `npm run build:wasm` compiles this file (wabt) into filter-kernel.wasm.ts; a test holds the
+;; committed bytes to this text.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; In and out: the lengths of the candidate list (at settle's $candidates) and of the parked list.
+  (global $candidateCount (export "candidateCount") (mut i32) (i32.const 0))
+  (global $parkedCount (export "parkedCount") (mut i32) (i32.const 0))
+
+  ;; Byte offsets of the arrays read and written, and the minimum offer's thresholds, set once.
+  (global $freeCpu (mut i32) (i32.const 0))
+  (global $freeMemory (mut i32) (i32.const 0))
+  (global $freeGpu (mut i32) (i32.const 0))
+  (global $flags (mut i32) (i32.const 0))
+  (global $marks (mut i32) (i32.const 0))
+  (global $up (mut i32) (i32.const 0))
+  (global $parked (mut i32) (i32.const 0))
+  (global $minCpu (mut f64) (f64.const 0))
+  (global $minMemory (mut f64) (f64.const 0))
+  (global $minGpu (mut f64) (f64.const 0))
+
+  (func (export "setup")
+    (param $freeCpu i32) (param $freeMemory i32) (param $freeGpu i32) (param $flags i32) (param $marks i32) (param $up i32) (param $parked i32)
+    (param $minCpu f64) (param $minMemory f64) (param $minGpu f64)
+    (global.set $freeCpu (local.get $freeCpu))
+    (global.set $freeMemory (local.get $freeMemory))
+    (global.set $freeGpu (local.get $freeGpu))
+    (global.set $flags (local.get $flags))
+    (global.set $marks (local.get $marks))
+    (global.set $up (local.get $up))
+    (global.set $parked (local.get $parked))
+    (global.set $minCpu (local.get $minCpu))
+    (global.set $minMemory (local.get $minMemory))
+    (global.set $minGpu (local.get $minGpu)))
+
+  ;; One framework's filters ($until: f64 per node; $epochs: i32 per node; $refused: 3 f64 per node) on
+  ;; nodes[i] (i32 at $nodes) for i < $count, declining amounts[3i..3i+2] (f64 at $amounts).
+  (func (export "set") (param $nodes i32) (param $amounts i32) (param $count i32)
+    (param $untilAt i32) (param $epochs i32) (param $refused i32) (param $until f64) (param $epoch i32)
+    (local $i i32) (local $node i32) (local $from i32) (local $to i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $node (i32.load (i32.add (local.get $nodes) (i32.shl (local.get $i) (i32.const 2)))))
+        (f64.store (i32.add (local.get $untilAt) (i32.shl (local.get $node) (i32.const 3))) (local.get $until))
+        (i32.store (i32.add (local.get $epochs) (i32.shl (local.get $node) (i32.const 2))) (local.get $epoch))
+        (local.set $from (i32.add (local.get $amounts) (i32.mul (local.get $i) (i32.const 24))))
+        (local.set $to (i32.add (local.get $refused) (i32.mul (local.get $node) (i32.const 24))))
+        (f64.store (local.get $to) (f64.load (local.get $from)))
+        (f64.store offset=8 (local.get $to) (f64.load offset=8 (local.get $from)))
+        (f64.store offset=16 (local.get $to) (f64.load offset=16 (local.get $from)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; settleAll's loop over nodes[v] (i32 at $nodes) for v from $start while v < $count; $candidates: the
+  ;; candidate list's items; $table: $frameworks entries of 4 i32 (until, epochs and refused offsets, and
+  ;; the epoch) for the filters to ask. Returns where it stopped: $count, or a node with a hoard mark.
+  (func (export "settle") (param $nodes i32) (param $start i32) (param $count i32) (param $candidates i32)
+    (param $table i32) (param $frameworks i32) (param $now f64) (param $anyNode i32) (param $onlyHoards i32) (param $open i32)
+    (result i32)
+    (local $v i32) (local $node i32) (local $at8 i32) (local $flag i32) (local $f i32) (local $wanted i32)
+    (local $t i32) (local $entry i32) (local $refused i32)
+    (local $cpu f64) (local $memory f64) (local $gpu f64)
+    (local $candidateCount i32) (local $parkedCount i32)
+    (local.set $candidateCount (global.get $candidateCount))
+    (local.set $parkedCount (global.get $parkedCount))
+    (local.set $v (local.get $start))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $v) (local.get $count)))
+        (local.set $node (i32.load (i32.add (local.get $nodes) (i32.shl (local.get $v) (i32.const 2)))))
+        (br_if $done (i32.eq (i32.load8_u (i32.add (global.get $marks) (local.get $node))) (i32.const 1)))
+        (block $skip
+          (br_if $skip (i32.and (local.get $onlyHoards) (i32.eq (i32.load8_u (i32.add (global.get $up) (local.get $node))) (i32.const 1))))
+          (local.set $flag (i32.add (global.get $flags) (local.get $node)))
+          (local.set $f (i32.and (i32.load8_u (local.get $flag)) (i32.const -3)))
+          (i32.store8 (local.get $flag) (local.get $f))
+          (br_if $skip (i32.and (local.get $f) (i32.const 1)))
+          (local.set $at8 (i32.shl (local.get $node) (i32.const 3)))
+          (local.set $cpu (f64.load (i32.add (global.get $freeCpu) (local.get $at8))))
+          (local.set $memory (f64.load (i32.add (global.get $freeMemory) (local.get $at8))))
+          (local.set $gpu (f64.load (i32.add (global.get $freeGpu) (local.get $at8))))
+          (br_if $skip (i32.eqz (i32.or
+            (i32.or (f64.ge (local.get $cpu) (global.get $minCpu)) (f64.ge (local.get $memory) (global.get $minMemory)))
+            (f64.ge (local.get $gpu) (global.get $minGpu)))))
+          (local.set $wanted (i32.and (local.get $anyNode) (local.get $open)))
+          (if (i32.and (local.get $anyNode) (i32.eqz (local.get $open)))
+            (then
+              (local.set $t (i32.const 0))
+              (block $asked
+                (loop $ask
+                  (br_if $asked (i32.ge_u (local.get $t) (local.get $frameworks)))
+                  (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $t) (i32.const 4))))
+                  (local.set $refused (i32.add (i32.load offset=8 (local.get $entry)) (i32.mul (local.get $node) (i32.const 24))))
+                  ;; Not held back: the filter ended, is of an older epoch, or the node has more free than was declined.
+                  (if (i32.or
+                        (i32.or
+                          (f64.le (f64.load (i32.add (i32.load (local.get $entry)) (local.get $at8))) (local.get $now))
+                          (i32.ne (i32.load (i32.add (i32.load offset=4 (local.get $entry)) (i32.shl (local.get $node) (i32.const 2)))) (i32.load offset=12 (local.get $entry))))
+                        (i32.eqz (i32.and
+                          (i32.and (f64.le (local.get $cpu) (f64.load (local.get $refused))) (f64.le (local.get $memory) (f64.load offset=8 (local.get $refused))))
+                          (f64.le (local.get $gpu) (f64.load offset=16 (local.get $refused))))))
+                    (then (local.set $wanted (i32.const 1)) (br $asked)))
+                  (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                  (br $ask)))))
+          (if (local.get $wanted)
+            (then
+              (i32.store8 (local.get $flag) (i32.or (local.get $f) (i32.const 1)))
+              (i32.store (i32.add (local.get $candidates) (i32.shl (local.get $candidateCount) (i32.const 2))) (local.get $node))
+              (local.set $candidateCount (i32.add (local.get $candidateCount) (i32.const 1))))
+            (else
+              (i32.store8 (local.get $flag) (i32.or (local.get $f) (i32.const 6)))
+              (if (i32.eqz (i32.and (local.get $f) (i32.const 4)))
+                (then
+                  (i32.store (i32.add (global.get $parked) (i32.shl (local.get $parkedCount) (i32.const 2))) (local.get $node))
+                  (local.set $parkedCount (i32.add (local.get $parkedCount) (i32.const 1))))))))
+        (local.set $v (i32.add (local.get $v) (i32.const 1)))
+        (br $next)))
+    (global.set $candidateCount (local.get $candidateCount))
+    (global.set $parkedCount (local.get $parkedCount))
+    (local.get $v))
+)

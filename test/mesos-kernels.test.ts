@@ -1,0 +1,134 @@
+import fc from "fast-check";
+import { describe, expect, it, vi } from "vitest";
+import { runOnce } from "../sim/runner.ts";
+import { OfferKernel } from "../sim/strategies/mesos/offer-kernel.ts";
+import { FilterKernel } from "../sim/strategies/mesos/filter-kernel.ts";
+import { caseArb, numRuns, propertySeed } from "./support/random-scenario.ts";
+import { Cluster } from "../sim/model/cluster.ts";
+import { minOfferThresholds, RefuseFilters } from "../sim/strategies/mesos/filters.ts";
+import { NodeList } from "../sim/strategies/mesos/node-list.ts";
+import { settleAll } from "../sim/strategies/mesos/settle.ts";
+
+/**
+ * The mesos allocator's WebAssembly kernels (offer-kernel.wat: the usual
+ * round's loop; filter-kernel.wat: setting filters and settling a decline's
+ * nodes) against the JavaScript they stand for: whole runs log the same
+ * events with them as without them.
+ */
+
+/** The run's whole event log, column by column. */
+const logOf = (c: { scenario: Parameters<typeof runOnce>[0]; seed: number }) => {
+  const log = runOnce(c.scenario, "mesos", c.seed).log;
+  return [log.t, log.kind, log.group, log.node, log.id, log.r0, log.r1, log.r2].map((col) => Array.from(col.subarray(0, log.length)));
+};
+
+describe("the mesos allocator's WebAssembly kernels", () => {
+  it("log what the allocator's JavaScript logs, on random scenarios", () => {
+    const used = { solo: 0, set: 0, settle: 0 };
+    fc.assert(
+      fc.property(caseArb("mesos"), (c) => {
+        const solo = vi.spyOn(OfferKernel.prototype, "solo");
+        const set = vi.spyOn(FilterKernel.prototype, "set");
+        const settle = vi.spyOn(FilterKernel.prototype, "settle");
+        let fast: number[][];
+        try {
+          fast = logOf(c);
+          used.solo += solo.mock.calls.length;
+          used.set += set.mock.results.filter((r) => r.type === "return" && r.value === true).length;
+          used.settle += settle.mock.calls.length;
+        } finally {
+          vi.restoreAllMocks();
+        }
+        // The twin: neither kernel is made, so every pass runs in JavaScript.
+        const offers = vi.spyOn(OfferKernel, "create").mockReturnValue(undefined);
+        const filters = vi.spyOn(FilterKernel, "create").mockReturnValue(undefined);
+        try {
+          expect(logOf(c)).toEqual(fast);
+          expect(offers).toHaveBeenCalled();
+          expect(filters).toHaveBeenCalled();
+        } finally {
+          vi.restoreAllMocks();
+        }
+      }),
+      { numRuns: numRuns(80), seed: propertySeed(20261207) },
+    );
+    // Each kernel did the work in many of the runs.
+    expect(used.solo).toBeGreaterThan(100);
+    expect(used.set).toBeGreaterThan(100);
+    expect(used.settle).toBeGreaterThan(100);
+  });
+});
+
+const NODES = 7;
+const NOW = 20;
+
+/** A random allocator state to settle: free resources, failures, filters, wants, flags. */
+const settleArb = fc.record({
+  free: fc.array(fc.tuple(fc.constantFrom(0, 5, 500, 1000), fc.constantFrom(0, 16, 512, 1024), fc.constantFrom(0, 500, 1000)), { minLength: NODES, maxLength: NODES }),
+  down: fc.array(fc.constantFrom(false, false, false, true), { minLength: NODES, maxLength: NODES }),
+  frameworks: fc.array(
+    fc.record({
+      anyNode: fc.boolean(),
+      wants: fc.boolean(),
+      hoards: fc.array(fc.constantFrom(0, 0, 0, 1), { minLength: NODES, maxLength: NODES }),
+      // Declines before now (per node: until when, and what was declined), and whether it revived after them.
+      declines: fc.array(fc.record({ node: fc.nat(NODES - 1), until: fc.constantFrom(10, 20, 30), cpu: fc.constantFrom(0, 500, 1000), memory: fc.constantFrom(0, 512, 1024), gpu: fc.constantFrom(0, 500, 1000) }), { maxLength: NODES }),
+      revived: fc.boolean(),
+      declinesAfter: fc.array(fc.record({ node: fc.nat(NODES - 1), until: fc.constantFrom(10, 30), cpu: fc.constantFrom(500, 1000), memory: fc.constantFrom(512, 1024), gpu: fc.constantFrom(0, 1000) }), { maxLength: 3 }),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+  flags: fc.array(fc.constantFrom(0, 0, 0, 2, 4, 6, 1), { minLength: NODES, maxLength: NODES }),
+  extraMarks: fc.array(fc.boolean(), { minLength: NODES, maxLength: NODES }),
+  order: fc.shuffledSubarray([...Array(NODES).keys()], { minLength: 0, maxLength: NODES }),
+  filtersEnded: fc.boolean(),
+});
+
+type SettleCase = typeof settleArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** settleAll on the case's state, with the filter kernel (everything in the arena) or without it. */
+function settled(c: SettleCase, withKernel: boolean): { flags: number[]; candidates: number[]; parked: number[] } {
+  const cluster = new Cluster(Array.from({ length: NODES }, (_, i) => ({ name: `n${i}`, capacity: { cpu: 1000, memory: 1024, gpu: 1000 }, labels: {} })));
+  c.free.forEach(([cpu, memory, gpu], node) => cluster.allocateValues(node, 1000 - cpu, 1024 - memory, 1000 - gpu));
+  c.down.forEach((d, node) => d && cluster.down(node));
+  const arena = cluster.arena;
+  const filters = new RefuseFilters(c.frameworks.length, NODES, arena);
+  const declineInto = (f: number, ds: readonly { node: number; until: number; cpu: number; memory: number; gpu: number }[]) => {
+    for (const d of ds) filters.set(f, Int32Array.of(d.node), Float64Array.of(d.cpu, d.memory, d.gpu), d.until);
+  };
+  c.frameworks.forEach((fw, f) => {
+    declineInto(f, fw.declines);
+    if (fw.revived) filters.revive(f);
+    declineInto(f, fw.declinesAfter);
+  });
+  const interests = c.frameworks.map((fw) => (fw.wants ? { anyNode: fw.anyNode, hoards: Uint32Array.from(fw.hoards) } : null));
+  // Marked where any framework hoards (the invariant the kernel relies on), and on some nodes no wanting framework hoards.
+  const marks = arena.u8();
+  for (let node = 0; node < NODES; node++) marks[node] = c.extraMarks[node] || c.frameworks.some((fw) => fw.hoards[node]! > 0) ? 1 : 0;
+  const flags = arena.u8();
+  flags.set(c.flags);
+  const lists = { flags, candidates: new NodeList(NODES, arena.i32(NODES)), parked: new NodeList(NODES, arena.i32(NODES)), marks, noHoards: new Uint32Array(NODES), minOffer: minOfferThresholds({ cpu: 10, memory: 32, gpu: 0 }) };
+  const nodes = arena.i32(NODES);
+  nodes.set(c.order);
+  const { freeCpu, freeMemory, freeGpu, up } = cluster;
+  const kernel = withKernel ? FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags, marks, up, parked: lists.parked.items }, lists.minOffer, c.frameworks.length) : undefined;
+  if (withKernel) expect(kernel).toBeDefined();
+  settleAll(cluster, lists, filters.wanting(interests), nodes, c.order.length, c.filtersEnded, NOW, kernel);
+  return { flags: Array.from(flags), candidates: Array.from(lists.candidates.items.subarray(0, lists.candidates.length)), parked: Array.from(lists.parked.items.subarray(0, lists.parked.length)) };
+}
+
+describe("settleAll", () => {
+  it("makes the same candidates and parks the same nodes in the filter kernel as in JavaScript, on random filters, wants and flags", () => {
+    let changed = 0;
+    fc.assert(
+      fc.property(settleArb, (c) => {
+        const fast = settled(c, true);
+        expect(fast).toEqual(settled(c, false));
+        if (fast.candidates.length + fast.parked.length > 0) changed++;
+      }),
+      { numRuns: numRuns(400), seed: propertySeed(20261207) },
+    );
+    // Many cases made candidates or parked nodes (the others had no node to settle, or none wanted).
+    expect(changed).toBeGreaterThan(120);
+  });
+});
