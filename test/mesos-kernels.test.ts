@@ -11,8 +11,8 @@ import { settleAll } from "../sim/strategies/mesos/settle.ts";
 
 /**
  * The mesos allocator's WebAssembly kernels (offer-kernel.wat: the usual
- * round's loop; filter-kernel.wat: setting filters and settling a decline's
- * nodes) against the JavaScript they stand for: whole runs log the same
+ * round's loop; filter-kernel.wat: setting filters, settling a decline's
+ * nodes, bringing parked nodes back) against the JavaScript they stand for: whole runs log the same
  * events with them as without them.
  */
 
@@ -24,18 +24,20 @@ const logOf = (c: { scenario: Parameters<typeof runOnce>[0]; seed: number }) => 
 
 describe("the mesos allocator's WebAssembly kernels", () => {
   it("log what the allocator's JavaScript logs, on random scenarios", () => {
-    const used = { solo: 0, set: 0, settle: 0 };
+    const used = { solo: 0, set: 0, settle: 0, unpark: 0 };
     fc.assert(
       fc.property(caseArb("mesos"), (c) => {
         const solo = vi.spyOn(OfferKernel.prototype, "solo");
         const set = vi.spyOn(FilterKernel.prototype, "set");
         const settle = vi.spyOn(FilterKernel.prototype, "settle");
+        const unpark = vi.spyOn(FilterKernel.prototype, "unpark");
         let fast: number[][];
         try {
           fast = logOf(c);
           used.solo += solo.mock.calls.length;
           used.set += set.mock.results.filter((r) => r.type === "return" && r.value === true).length;
           used.settle += settle.mock.calls.length;
+          used.unpark += unpark.mock.results.filter((r) => r.type === "return" && r.value === true).length;
         } finally {
           vi.restoreAllMocks();
         }
@@ -56,6 +58,7 @@ describe("the mesos allocator's WebAssembly kernels", () => {
     expect(used.solo).toBeGreaterThan(100);
     expect(used.set).toBeGreaterThan(100);
     expect(used.settle).toBeGreaterThan(100);
+    expect(used.unpark).toBeGreaterThan(20);
   });
 });
 

@@ -147,6 +147,7 @@ export class Allocator {
     const filters = widened.map((f) => this.filters.of(f));
     // A widened framework that revived and has set no filter since may be offered every parked node.
     const open = cell || filters.some((filter) => !filter.live);
+    if (this.filterKernel !== undefined && this.filterKernel.unpark(this.parked, this.candidates, filters, now, open)) return;
     const nodeFlags = this.flags;
     let kept = 0;
     for (let i = 0; i < this.parked.length; i++) {

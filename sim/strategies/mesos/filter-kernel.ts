@@ -1,6 +1,6 @@
 import type { NodeArena } from "../../model/node-arena.ts";
 import type { Resources } from "../../model/resources.ts";
-import type { Wanting } from "./filters.ts";
+import type { Filter, Wanting } from "./filters.ts";
 import { FILTER_KERNEL_WASM } from "./filter-kernel.wasm.ts";
 import type { NodeList } from "./node-list.ts";
 
@@ -26,6 +26,7 @@ interface KernelExports {
   readonly setup: (freeCpu: number, freeMemory: number, freeGpu: number, flags: number, marks: number, up: number, parked: number, minCpu: number, minMemory: number, minGpu: number) => void;
   readonly set: (nodes: number, amounts: number, count: number, until: number, epochs: number, refused: number, untilTime: number, epoch: number) => void;
   readonly settle: (nodes: number, start: number, count: number, candidates: number, table: number, frameworks: number, now: number, anyNode: number, onlyHoards: number, open: number) => number;
+  readonly unpark: (count: number, candidates: number, table: number, frameworks: number, now: number, open: number) => number;
   readonly candidateCount: WebAssembly.Global;
   readonly parkedCount: WebAssembly.Global;
 }
@@ -35,10 +36,11 @@ let compiled: WebAssembly.Module | undefined;
 /**
  * The allocator's passes over a decline's nodes in WebAssembly
  * (filter-kernel.wat): setting a framework's refuse filters on them
- * (RefuseFilters.set), and settling the ones no framework hoards on
- * (settleAll: candidate or parked). Optimized JavaScript spent ~90 and
- * ~110 instructions a node there on OpenB, most of them checks of typed
- * arrays.
+ * (RefuseFilters.set), settling the ones no framework hoards on
+ * (settleAll: candidate or parked), and bringing parked nodes back for
+ * frameworks that widened (Allocator.unpark). Optimized JavaScript spent
+ * ~90-110 instructions a node in each on OpenB, most of them checks of
+ * typed arrays.
  */
 export class FilterKernel {
   private readonly kernel: KernelExports;
@@ -81,6 +83,24 @@ export class FilterKernel {
   }
 
   /**
+   * Writes the live ones of `filters` into the table the kernel asks;
+   * returns how many, or undefined where one's arrays are not in the arena.
+   */
+  private tableOf(filters: readonly Filter[]): number | undefined {
+    let frameworks = 0;
+    for (const filter of filters) {
+      if (!filter.live) continue;
+      if (!this.holds(filter)) return undefined;
+      const at = 4 * frameworks++;
+      this.table[at] = filter.until.byteOffset;
+      this.table[at + 1] = filter.epochs.byteOffset;
+      this.table[at + 2] = filter.refused.byteOffset;
+      this.table[at + 3] = filter.epoch;
+    }
+    return frameworks;
+  }
+
+  /**
    * Writes the filters settle asks for `wanting` (the live ones of the
    * frameworks that want any node); returns whether settle may run: every
    * one of them, and the lists, in the arena. `open`: some framework that
@@ -88,22 +108,26 @@ export class FilterKernel {
    */
   prepare(wanting: readonly Wanting[], nodes: Int32Array, candidates: NodeList): { frameworks: number; open: boolean } | undefined {
     if (!this.arena.holds(nodes) || !this.arena.holds(candidates.items)) return undefined;
-    let frameworks = 0;
-    let open = false;
-    for (const w of wanting) {
-      if (!w.anyNode) continue;
-      if (!w.live) {
-        open = true;
-        continue;
-      }
-      if (!this.holds(w)) return undefined;
-      const at = 4 * frameworks++;
-      this.table[at] = w.until.byteOffset;
-      this.table[at + 1] = w.epochs.byteOffset;
-      this.table[at + 2] = w.refused.byteOffset;
-      this.table[at + 3] = w.epoch;
-    }
-    return { frameworks, open };
+    const anyNode = wanting.filter((w) => w.anyNode);
+    const frameworks = this.tableOf(anyNode);
+    return frameworks === undefined ? undefined : { frameworks, open: anyNode.some((w) => !w.live) };
+  }
+
+  /**
+   * Allocator.unpark's loop over `parked` (whose items the kernel was set up
+   * with) for frameworks whose `filters` widened; `open`: every parked node
+   * goes back. Returns false, having done nothing, where the candidate list
+   * or a filter is not in the arena.
+   */
+  unpark(parked: NodeList, candidates: NodeList, filters: readonly Filter[], now: number, open: boolean): boolean {
+    if (!this.arena.holds(candidates.items)) return false;
+    const frameworks = open ? 0 : this.tableOf(filters);
+    if (frameworks === undefined) return false;
+    const k = this.kernel;
+    k.candidateCount.value = candidates.length;
+    parked.length = k.unpark(parked.length, candidates.items.byteOffset, this.table.byteOffset, frameworks, now, open ? 1 : 0);
+    candidates.length = k.candidateCount.value as number;
+    return true;
   }
 
   /**

@@ -3,6 +3,8 @@
 ;;
 ;; - `set`, RefuseFilters.set's loop: framework f declined amounts[3i..3i+2] of nodes[i]; its filter on the
 ;;   node holds until `until`, in revive epoch `epoch`, with what was declined.
+;; - `unpark`, Allocator.unpark's loop over the parked list: nodes some widened framework may be offered
+;;   become candidates again.
 ;; - `settle`, settleAll's loop over the nodes no framework hoards on: for v from `start` on, node =
 ;;   nodes[v]; a node with a hoard mark stops the loop, for the caller (v is returned). Else, as settleAll
 ;;   does: with `onlyHoards` (a filter ended, and no framework wants any node) an up node is passed over;
@@ -75,7 +77,6 @@
     (param $table i32) (param $frameworks i32) (param $now f64) (param $anyNode i32) (param $onlyHoards i32) (param $open i32)
     (result i32)
     (local $v i32) (local $node i32) (local $at8 i32) (local $flag i32) (local $f i32) (local $wanted i32)
-    (local $t i32) (local $entry i32) (local $refused i32)
     (local $cpu f64) (local $memory f64) (local $gpu f64)
     (local $candidateCount i32) (local $parkedCount i32)
     (local.set $candidateCount (global.get $candidateCount))
@@ -101,24 +102,7 @@
             (f64.ge (local.get $gpu) (global.get $minGpu)))))
           (local.set $wanted (i32.and (local.get $anyNode) (local.get $open)))
           (if (i32.and (local.get $anyNode) (i32.eqz (local.get $open)))
-            (then
-              (local.set $t (i32.const 0))
-              (block $asked
-                (loop $ask
-                  (br_if $asked (i32.ge_u (local.get $t) (local.get $frameworks)))
-                  (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $t) (i32.const 4))))
-                  (local.set $refused (i32.add (i32.load offset=8 (local.get $entry)) (i32.mul (local.get $node) (i32.const 24))))
-                  ;; Not held back: the filter ended, is of an older epoch, or the node has more free than was declined.
-                  (if (i32.or
-                        (i32.or
-                          (f64.le (f64.load (i32.add (i32.load (local.get $entry)) (local.get $at8))) (local.get $now))
-                          (i32.ne (i32.load (i32.add (i32.load offset=4 (local.get $entry)) (i32.shl (local.get $node) (i32.const 2)))) (i32.load offset=12 (local.get $entry))))
-                        (i32.eqz (i32.and
-                          (i32.and (f64.le (local.get $cpu) (f64.load (local.get $refused))) (f64.le (local.get $memory) (f64.load offset=8 (local.get $refused))))
-                          (f64.le (local.get $gpu) (f64.load offset=16 (local.get $refused))))))
-                    (then (local.set $wanted (i32.const 1)) (br $asked)))
-                  (local.set $t (i32.add (local.get $t) (i32.const 1)))
-                  (br $ask)))))
+            (then (local.set $wanted (call $unfiltered (local.get $table) (local.get $frameworks) (local.get $node) (local.get $cpu) (local.get $memory) (local.get $gpu) (local.get $now)))))
           (if (local.get $wanted)
             (then
               (i32.store8 (local.get $flag) (i32.or (local.get $f) (i32.const 1)))
@@ -135,4 +119,70 @@
     (global.set $candidateCount (local.get $candidateCount))
     (global.set $parkedCount (local.get $parkedCount))
     (local.get $v))
+
+  ;; Whether some filter of the $frameworks in $table (4 i32 each: until, epochs and refused offsets, the
+  ;; epoch) does not hold back $node, whose free resources are ($cpu, $memory, $gpu): it ended by $now, is
+  ;; of an older epoch, or the node has more free than was declined (filters.ts holdsBack).
+  (func $unfiltered (param $table i32) (param $frameworks i32) (param $node i32) (param $cpu f64) (param $memory f64) (param $gpu f64) (param $now f64)
+    (result i32)
+    (local $t i32) (local $entry i32) (local $refused i32)
+    (block $asked
+      (loop $ask
+        (br_if $asked (i32.ge_u (local.get $t) (local.get $frameworks)))
+        (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $t) (i32.const 4))))
+        (local.set $refused (i32.add (i32.load offset=8 (local.get $entry)) (i32.mul (local.get $node) (i32.const 24))))
+        (if (i32.or
+              (i32.or
+                (f64.le (f64.load (i32.add (i32.load (local.get $entry)) (i32.shl (local.get $node) (i32.const 3)))) (local.get $now))
+                (i32.ne (i32.load (i32.add (i32.load offset=4 (local.get $entry)) (i32.shl (local.get $node) (i32.const 2)))) (i32.load offset=12 (local.get $entry))))
+              (i32.eqz (i32.and
+                (i32.and (f64.le (local.get $cpu) (f64.load (local.get $refused))) (f64.le (local.get $memory) (f64.load offset=8 (local.get $refused))))
+                (f64.le (local.get $gpu) (f64.load offset=16 (local.get $refused))))))
+          (then (return (i32.const 1))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $ask)))
+    (i32.const 0))
+
+  ;; Allocator.unpark's loop over the parked list (its items, $count of them): a node no longer parked
+  ;; (bit 2 clear) leaves the list (bit 4 cleared); a parked node that some widened framework may be
+  ;; offered (`open`: one of them set no filter since it revived; else one of the $frameworks filters in
+  ;; $table does not hold it back) becomes a candidate (bits 2 and 4 cleared, bit 1 set; appended to the
+  ;; candidate list at $candidates); the others stay, moved to the front of the list in order. Returns how
+  ;; many stay.
+  (func (export "unpark") (param $count i32) (param $candidates i32) (param $table i32) (param $frameworks i32) (param $now f64) (param $open i32)
+    (result i32)
+    (local $i i32) (local $kept i32) (local $node i32) (local $at8 i32) (local $flag i32) (local $f i32) (local $offer i32)
+    (local $parked i32) (local $candidateCount i32)
+    (local.set $parked (global.get $parked))
+    (local.set $candidateCount (global.get $candidateCount))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $node (i32.load (i32.add (local.get $parked) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $flag (i32.add (global.get $flags) (local.get $node)))
+        (local.set $f (i32.load8_u (local.get $flag)))
+        (if (i32.eqz (i32.and (local.get $f) (i32.const 2)))
+          (then (i32.store8 (local.get $flag) (i32.and (local.get $f) (i32.const -5))))
+          (else
+            (local.set $offer (local.get $open))
+            (if (i32.eqz (local.get $offer))
+              (then
+                (local.set $at8 (i32.shl (local.get $node) (i32.const 3)))
+                (local.set $offer (call $unfiltered (local.get $table) (local.get $frameworks) (local.get $node)
+                  (f64.load (i32.add (global.get $freeCpu) (local.get $at8)))
+                  (f64.load (i32.add (global.get $freeMemory) (local.get $at8)))
+                  (f64.load (i32.add (global.get $freeGpu) (local.get $at8)))
+                  (local.get $now)))))
+            (if (local.get $offer)
+              (then
+                (i32.store8 (local.get $flag) (i32.or (i32.and (local.get $f) (i32.const -7)) (i32.const 1)))
+                (i32.store (i32.add (local.get $candidates) (i32.shl (local.get $candidateCount) (i32.const 2))) (local.get $node))
+                (local.set $candidateCount (i32.add (local.get $candidateCount) (i32.const 1))))
+              (else
+                (i32.store (i32.add (local.get $parked) (i32.shl (local.get $kept) (i32.const 2))) (local.get $node))
+                (local.set $kept (i32.add (local.get $kept) (i32.const 1)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (global.set $candidateCount (local.get $candidateCount))
+    (local.get $kept))
 )
