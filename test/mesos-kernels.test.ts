@@ -11,7 +11,7 @@ import { settleAll } from "../sim/strategies/mesos/settle.ts";
 
 /**
  * The mesos allocator's WebAssembly kernels (offer-kernel.wat: the usual
- * round's loop; filter-kernel.wat: setting filters, settling a decline's
+ * round's loop and the decline's; filter-kernel.wat: setting filters, settling a decline's
  * nodes, bringing parked nodes back) against the JavaScript they stand for: whole runs log the same
  * events with them as without them.
  */
@@ -24,13 +24,14 @@ const logOf = (c: { scenario: Parameters<typeof runOnce>[0]; seed: number }) => 
 
 describe("the mesos allocator's WebAssembly kernels", () => {
   it("log what the allocator's JavaScript logs, on random scenarios", () => {
-    const used = { solo: 0, set: 0, settle: 0, unpark: 0 };
+    const used = { solo: 0, set: 0, settle: 0, unpark: 0, decline: 0 };
     fc.assert(
       fc.property(caseArb("mesos"), (c) => {
         const solo = vi.spyOn(OfferKernel.prototype, "solo");
         const set = vi.spyOn(FilterKernel.prototype, "set");
         const settle = vi.spyOn(FilterKernel.prototype, "settle");
         const unpark = vi.spyOn(FilterKernel.prototype, "unpark");
+        const decline = vi.spyOn(OfferKernel.prototype, "decline");
         let fast: number[][];
         try {
           fast = logOf(c);
@@ -38,6 +39,7 @@ describe("the mesos allocator's WebAssembly kernels", () => {
           used.set += set.mock.results.filter((r) => r.type === "return" && r.value === true).length;
           used.settle += settle.mock.calls.length;
           used.unpark += unpark.mock.results.filter((r) => r.type === "return" && r.value === true).length;
+          used.decline += decline.mock.results.filter((r) => r.type === "return" && r.value !== undefined).length;
         } finally {
           vi.restoreAllMocks();
         }
@@ -59,6 +61,7 @@ describe("the mesos allocator's WebAssembly kernels", () => {
     expect(used.set).toBeGreaterThan(100);
     expect(used.settle).toBeGreaterThan(100);
     expect(used.unpark).toBeGreaterThan(20);
+    expect(used.decline).toBeGreaterThan(100);
   });
 });
 
@@ -133,5 +136,64 @@ describe("settleAll", () => {
     );
     // Many cases made candidates or parked nodes (the others had no node to settle, or none wanted).
     expect(changed).toBeGreaterThan(120);
+  });
+});
+
+describe("the decline's loop", () => {
+  it("declines in the offer kernel what the loop written out declines: the nodes with something left, in order, their sums, and the hoarded nodes touched", () => {
+    let declinedSome = 0;
+    let touchedSome = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          order: fc.shuffledSubarray([...Array(NODES).keys()], { minLength: 0, maxLength: NODES }),
+          left: fc.array(fc.tuple(fc.constantFrom(0, -0, 0.1, 500), fc.constantFrom(0, 0.2, 512), fc.constantFrom(0, 0, 1000)), { minLength: NODES, maxLength: NODES }),
+          marks: fc.array(fc.constantFrom(0, 0, 1), { minLength: NODES, maxLength: NODES }),
+          marked: fc.boolean(),
+        }),
+        ({ order, left, marks, marked }) => {
+          const cluster = new Cluster(Array.from({ length: NODES }, (_, i) => ({ name: `n${i}`, capacity: { cpu: 1000, memory: 1024, gpu: 1000 }, labels: {} })));
+          const arena = cluster.arena;
+          const marksIn = arena.u8();
+          marksIn.set(marks);
+          const flags = arena.u8();
+          const kernel = OfferKernel.create(arena, { freeCpu: cluster.freeCpu, freeMemory: cluster.freeMemory, freeGpu: cluster.freeGpu, flags, marks: marksIn }, minOfferThresholds({ cpu: 0, memory: 0, gpu: 0 }))!;
+          const offered = arena.i32(order.length);
+          offered.set(order);
+          const remaining = arena.f64(3 * order.length);
+          order.forEach((node, i) => remaining.set(left[node]!, 3 * i));
+          const declined = arena.i32(NODES);
+          const amounts = arena.f64(3 * NODES);
+          const touched = arena.i32(NODES);
+          const got = kernel.decline(offered, remaining, declined, amounts, touched, marked)!;
+          // The loop written out.
+          const want = { nodes: [] as number[], amounts: [] as number[], sums: [0, 0, 0], touched: [] as number[] };
+          order.forEach((node, i) => {
+            if (marked && marks[node] === 1) want.touched.push(node);
+            const [c, m, g] = [remaining[3 * i]!, remaining[3 * i + 1]!, remaining[3 * i + 2]!];
+            if (c === 0 && m === 0 && g === 0) return;
+            want.nodes.push(node);
+            want.amounts.push(c, m, g);
+            want.sums = [want.sums[0]! + c, want.sums[1]! + m, want.sums[2]! + g];
+          });
+          expect(Array.from(declined.subarray(0, got.declined))).toEqual(want.nodes);
+          expect(Array.from(amounts.subarray(0, 3 * got.declined))).toEqual(want.amounts);
+          expect([got.cpu, got.memory, got.gpu]).toEqual(want.sums);
+          expect(Array.from(touched.subarray(0, got.touched))).toEqual(want.touched);
+          if (want.nodes.length > 0) declinedSome++;
+          if (want.touched.length > 0) touchedSome++;
+        },
+      ),
+      { numRuns: numRuns(300), seed: propertySeed(20261207) },
+    );
+    expect(declinedSome).toBeGreaterThan(150);
+    expect(touchedSome).toBeGreaterThan(50);
+  });
+
+  it("declines nothing in the kernel where a list is not in the arena", () => {
+    const cluster = new Cluster([{ name: "n0", capacity: { cpu: 1000, memory: 1024, gpu: 0 }, labels: {} }]);
+    const arena = cluster.arena;
+    const kernel = OfferKernel.create(arena, { freeCpu: cluster.freeCpu, freeMemory: cluster.freeMemory, freeGpu: cluster.freeGpu, flags: arena.u8(), marks: arena.u8() }, minOfferThresholds({ cpu: 0, memory: 0, gpu: 0 }))!;
+    expect(kernel.decline(Int32Array.of(0), arena.f64(3), arena.i32(1), arena.f64(3), arena.i32(1), false)).toBeUndefined();
   });
 });

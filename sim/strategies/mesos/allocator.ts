@@ -68,8 +68,8 @@ export class Allocator {
   private readonly noHoards: Uint32Array;
   /** Where some framework hoards (OfferSink.hoardMarks): an unmarked node is wanted only by frameworks wanting any node. */
   private readonly hoardMarks: Uint8Array;
-  /** The usual round's loop, and the passes over a decline's nodes, in WebAssembly (undefined where their arrays are not in the arena). */
-  private readonly kernel: OfferKernel | undefined;
+  /** The usual round's loop and the decline's (FrameworkDecisions), and the passes over a decline's nodes, in WebAssembly (undefined where their arrays are not in the arena). */
+  readonly kernel: OfferKernel | undefined;
   private readonly filterKernel: FilterKernel | undefined;
   /** The nodes an expiry lists while no framework wants any node: hoarded or down. */
   private readonly expiryAmong: { readonly hoarded: Uint8Array; readonly up: Uint8Array };

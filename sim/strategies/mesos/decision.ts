@@ -9,7 +9,6 @@ import type { Hoards } from "./hoards.ts";
 import type { OfferBatch } from "./offers.ts";
 import type { MesosParams } from "./params.ts";
 import { planDecision, type Action, type GroupView } from "./plan.ts";
-import { Scratch } from "./scratch.ts";
 import { NO_OFFERS, wholeGpus, type Framework, type GroupState } from "./state.ts";
 
 /** What a framework's decisions read and act through: the rest of the mesos strategy. */
@@ -38,12 +37,22 @@ export interface DecisionHost {
  * framework), then its next item.
  */
 export class FrameworkDecisions {
-  /** What is left of each offer as one decision's answer takes effect. */
-  private readonly remaining = new Scratch();
-  /** A decline's nodes and what of each, in the cluster's arena where they fit (Cluster.releaseAll); taken at the first decline. */
-  private declineLists: { readonly nodes: Int32Array; readonly amounts: Float64Array } | undefined;
+  /**
+   * What is left of each offer as one decision's answer takes effect, a
+   * decline's nodes and what of each, and the offered nodes it touched: in
+   * the cluster's arena where they fit (the offer kernel's decline,
+   * Cluster.releaseAll); taken at the first decision.
+   */
+  private lists: { readonly remaining: Float64Array; readonly nodes: Int32Array; readonly amounts: Float64Array; readonly touched: Int32Array } | undefined;
 
   constructor(private readonly host: DecisionHost) {}
+
+  /** The decisions' lists (see `lists`), in the arena while it has room. */
+  private listsOf(): { readonly remaining: Float64Array; readonly nodes: Int32Array; readonly amounts: Float64Array; readonly touched: Int32Array } {
+    const arena = this.host.ctx.cluster.arena;
+    const n = arena.nodes;
+    return (this.lists ??= { remaining: arena.f64(3 * n), nodes: arena.i32(n), amounts: arena.f64(3 * n), touched: arena.i32(n) });
+  }
 
   /** Plans the framework's answer to its next work item now; it takes effect after the decision time. */
   start(f: Framework): void {
@@ -110,7 +119,8 @@ export class FrameworkDecisions {
     const { sim, log } = host.ctx;
     const now = sim.now;
     host.hoards.track(offers, -1);
-    const remaining = this.remaining.take(offers.amounts.length, offers.amounts);
+    const remaining = this.listsOf().remaining;
+    remaining.set(offers.amounts);
     const slot = (node: number): number => offers.nodes.indexOf(node);
     const rest = (i: number): Resources => (i < 0 ? ZERO : { cpu: remaining[3 * i]!, memory: remaining[3 * i + 1]!, gpu: remaining[3 * i + 2]! });
     const consume = (i: number, r: Resources): void => {
@@ -165,35 +175,43 @@ export class FrameworkDecisions {
    * Declines what no action took: back to the nodes, filtered for this
    * framework for refuseSeconds. Adds the offered nodes that are hoarded to
    * `touched`: a declined offer there changes whether the node is starved.
+   * The loop runs in the offer kernel (WebAssembly) where the lists lie in
+   * the arena, else here.
    */
   private declineRest(f: Framework, offers: OfferBatch, remaining: Float64Array, touched: Set<number>): void {
     const { ctx, hoards, allocator } = this.host;
     const { sim, cluster, log } = ctx;
     const nodes = offers.nodes;
-    const arena = cluster.arena;
-    const lists = (this.declineLists ??= { nodes: arena.i32(arena.nodes), amounts: arena.f64(3 * arena.nodes) });
+    const lists = this.listsOf();
     const declined = lists.nodes;
     const amounts = lists.amounts;
+    const marked = hoards.nodeCount > 0;
+    const inKernel = allocator.kernel?.decline(nodes, remaining.subarray(0, 3 * nodes.length), declined, amounts, lists.touched, marked);
     let k = 0;
     let cpu = 0;
     let memory = 0;
     let gpu = 0;
-    const marks = hoards.nodeCount > 0 ? hoards.marks : undefined;
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      if (marks !== undefined && marks[node] === 1) touched.add(node);
-      const c = remaining[3 * i]!;
-      const m = remaining[3 * i + 1]!;
-      const g = remaining[3 * i + 2]!;
-      if (c === 0 && m === 0 && g === 0) continue;
-      cpu += c;
-      memory += m;
-      gpu += g;
-      declined[k] = node;
-      amounts[3 * k] = c;
-      amounts[3 * k + 1] = m;
-      amounts[3 * k + 2] = g;
-      k++;
+    if (inKernel !== undefined) {
+      ({ declined: k, cpu, memory, gpu } = inKernel);
+      for (let t = 0; t < inKernel.touched; t++) touched.add(lists.touched[t]!);
+    } else {
+      const marks = marked ? hoards.marks : undefined;
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
+        if (marks !== undefined && marks[node] === 1) touched.add(node);
+        const c = remaining[3 * i]!;
+        const m = remaining[3 * i + 1]!;
+        const g = remaining[3 * i + 2]!;
+        if (c === 0 && m === 0 && g === 0) continue;
+        cpu += c;
+        memory += m;
+        gpu += g;
+        declined[k] = node;
+        amounts[3 * k] = c;
+        amounts[3 * k + 1] = m;
+        amounts[3 * k + 2] = g;
+        k++;
+      }
     }
     if (k === 0) return;
     // Released after the loop, in one call (in WebAssembly where the lists lie in the arena).

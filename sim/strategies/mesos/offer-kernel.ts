@@ -27,6 +27,8 @@ interface KernelExports {
   readonly sumCpu: WebAssembly.Global;
   readonly sumMemory: WebAssembly.Global;
   readonly sumGpu: WebAssembly.Global;
+  readonly decline: (nodes: number, remaining: number, count: number, declined: number, amounts: number, touched: number, marked: number) => number;
+  readonly touchedCount: WebAssembly.Global;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -61,6 +63,21 @@ export class OfferKernel {
   /** Whether a stretch over `nodes` into `batch` can run here: both lie in the arena. */
   reaches(nodes: Int32Array, batch: BatchBuffer): boolean {
     return this.arena.holds(nodes) && this.arena.holds(batch.nodes) && this.arena.holds(batch.amounts);
+  }
+
+  /**
+   * The decline's loop (FrameworkDecisions.declineRest) where every list lies
+   * in the arena: declines remaining[3i..3i+2] of offered[i] unless all zero,
+   * written to `declined` and `amounts` in order; with `marked`, the offered
+   * nodes with a hoard mark are written to `touched`. Returns how many were
+   * declined, the sums of what was, and how many were touched; undefined,
+   * having done nothing, where a list is not in the arena.
+   */
+  decline(offered: Int32Array, remaining: Float64Array, declined: Int32Array, amounts: Float64Array, touched: Int32Array, marked: boolean): { declined: number; cpu: number; memory: number; gpu: number; touched: number } | undefined {
+    if (![offered, remaining, declined, amounts, touched].every((a) => this.arena.holds(a))) return undefined;
+    const k = this.kernel;
+    const count = k.decline(offered.byteOffset, remaining.byteOffset, offered.length, declined.byteOffset, amounts.byteOffset, touched.byteOffset, marked ? 1 : 0);
+    return { declined: count, cpu: k.sumCpu.value as number, memory: k.sumMemory.value as number, gpu: k.sumGpu.value as number, touched: k.touchedCount.value as number };
   }
 
   /** soloStretch in WebAssembly (see there); `reaches(nodes, batch)` must hold. */

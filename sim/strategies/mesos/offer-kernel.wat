@@ -7,6 +7,10 @@
 ;; those amounts, in batch order. The nodes are not allocated here: the caller allocates the batch's new
 ;; entries (Cluster.allocateAll) before it offers a node itself.
 ;;
+;; `decline`, the decline's loop (decision.ts declineRest): what is left of each offered node after a
+;; decision (remaining[3i..3i+2], f64) is declined unless all zero: written in order, with its node, to the
+;; declined lists, and summed; nodes with a hoard mark are listed in `touched` (where `marked`).
+;;
 ;; Build: `npm run build:wasm` compiles this file (wabt) into offer-kernel.wasm.ts; a test holds the
 ;; committed bytes to this text.
 (module
@@ -17,6 +21,8 @@
   (global $sumCpu (export "sumCpu") (mut f64) (f64.const 0))
   (global $sumMemory (export "sumMemory") (mut f64) (f64.const 0))
   (global $sumGpu (export "sumGpu") (mut f64) (f64.const 0))
+  ;; Out: how many nodes the last decline listed in its `touched`.
+  (global $touchedCount (export "touchedCount") (mut i32) (i32.const 0))
 
   ;; Byte offsets of the arrays read (the cluster's free resources, the allocator's flags, the hoard
   ;; marks) and the minimum offer's thresholds (filters.ts minOfferThresholds), set once.
@@ -95,4 +101,43 @@
     (global.set $sumMemory (local.get $sumMemory))
     (global.set $sumGpu (local.get $sumGpu))
     (local.get $v))
+
+  ;; Declines remaining[3i..3i+2] (f64 at $remaining) of nodes[i] (i32 at $nodes) for i < $count, unless
+  ;; all zero: writes them to $declined (i32) and $amounts (3 f64 each) in order, and their sums to the sum
+  ;; globals (from 0); with $marked, the nodes with a hoard mark go to $touched (i32). Returns how many
+  ;; were declined.
+  (func (export "decline") (param $nodes i32) (param $remaining i32) (param $count i32) (param $declined i32) (param $amounts i32) (param $touched i32) (param $marked i32)
+    (result i32)
+    (local $i i32) (local $k i32) (local $t i32) (local $node i32) (local $from i32) (local $to i32)
+    (local $cpu f64) (local $memory f64) (local $gpu f64) (local $sumCpu f64) (local $sumMemory f64) (local $sumGpu f64)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $node (i32.load (i32.add (local.get $nodes) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.and (local.get $marked) (i32.eq (i32.load8_u (i32.add (global.get $marks) (local.get $node))) (i32.const 1)))
+          (then
+            (i32.store (i32.add (local.get $touched) (i32.shl (local.get $t) (i32.const 2))) (local.get $node))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))))
+        (local.set $from (i32.add (local.get $remaining) (i32.mul (local.get $i) (i32.const 24))))
+        (local.set $cpu (f64.load (local.get $from)))
+        (local.set $memory (f64.load offset=8 (local.get $from)))
+        (local.set $gpu (f64.load offset=16 (local.get $from)))
+        (if (i32.eqz (i32.and (i32.and (f64.eq (local.get $cpu) (f64.const 0)) (f64.eq (local.get $memory) (f64.const 0))) (f64.eq (local.get $gpu) (f64.const 0))))
+          (then
+            (local.set $sumCpu (f64.add (local.get $sumCpu) (local.get $cpu)))
+            (local.set $sumMemory (f64.add (local.get $sumMemory) (local.get $memory)))
+            (local.set $sumGpu (f64.add (local.get $sumGpu) (local.get $gpu)))
+            (i32.store (i32.add (local.get $declined) (i32.shl (local.get $k) (i32.const 2))) (local.get $node))
+            (local.set $to (i32.add (local.get $amounts) (i32.mul (local.get $k) (i32.const 24))))
+            (f64.store (local.get $to) (local.get $cpu))
+            (f64.store offset=8 (local.get $to) (local.get $memory))
+            (f64.store offset=16 (local.get $to) (local.get $gpu))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (global.set $sumCpu (local.get $sumCpu))
+    (global.set $sumMemory (local.get $sumMemory))
+    (global.set $sumGpu (local.get $sumGpu))
+    (global.set $touchedCount (local.get $t))
+    (local.get $k))
 )
