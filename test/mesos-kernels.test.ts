@@ -8,11 +8,14 @@ import { Cluster } from "../sim/model/cluster.ts";
 import { minOfferThresholds, RefuseFilters } from "../sim/strategies/mesos/filters.ts";
 import { NodeList } from "../sim/strategies/mesos/node-list.ts";
 import { settleAll } from "../sim/strategies/mesos/settle.ts";
+import { offerEach } from "../sim/strategies/mesos/round.ts";
+import { DrfRound } from "../sim/strategies/mesos/choice.ts";
+import { BatchBuffers, RoundBatches } from "../sim/strategies/mesos/scratch.ts";
 
 /**
  * The mesos allocator's WebAssembly kernels (offer-kernel.wat: the usual
  * round's loop and the decline's; filter-kernel.wat: setting filters, settling a decline's
- * nodes, bringing parked nodes back) against the JavaScript they stand for: whole runs log the same
+ * nodes, bringing parked nodes back, any other round's loop) against the JavaScript they stand for: whole runs log the same
  * events with them as without them.
  */
 
@@ -24,7 +27,7 @@ const logOf = (c: { scenario: Parameters<typeof runOnce>[0]; seed: number }) => 
 
 describe("the mesos allocator's WebAssembly kernels", () => {
   it("log what the allocator's JavaScript logs, on random scenarios", () => {
-    const used = { solo: 0, set: 0, settle: 0, unpark: 0, decline: 0 };
+    const used = { solo: 0, set: 0, settle: 0, unpark: 0, decline: 0, round: 0 };
     fc.assert(
       fc.property(caseArb("mesos"), (c) => {
         const solo = vi.spyOn(OfferKernel.prototype, "solo");
@@ -32,6 +35,7 @@ describe("the mesos allocator's WebAssembly kernels", () => {
         const settle = vi.spyOn(FilterKernel.prototype, "settle");
         const unpark = vi.spyOn(FilterKernel.prototype, "unpark");
         const decline = vi.spyOn(OfferKernel.prototype, "decline");
+        const round = vi.spyOn(FilterKernel.prototype, "round");
         let fast: number[][];
         try {
           fast = logOf(c);
@@ -40,6 +44,7 @@ describe("the mesos allocator's WebAssembly kernels", () => {
           used.settle += settle.mock.calls.length;
           used.unpark += unpark.mock.results.filter((r) => r.type === "return" && r.value === true).length;
           used.decline += decline.mock.results.filter((r) => r.type === "return" && r.value !== undefined).length;
+          used.round += round.mock.calls.length;
         } finally {
           vi.restoreAllMocks();
         }
@@ -62,6 +67,7 @@ describe("the mesos allocator's WebAssembly kernels", () => {
     expect(used.settle).toBeGreaterThan(100);
     expect(used.unpark).toBeGreaterThan(20);
     expect(used.decline).toBeGreaterThan(100);
+    expect(used.round).toBeGreaterThan(50);
   });
 });
 
@@ -92,8 +98,8 @@ const settleArb = fc.record({
 
 type SettleCase = typeof settleArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** settleAll on the case's state, with the filter kernel (everything in the arena) or without it. */
-function settled(c: SettleCase, withKernel: boolean): { flags: number[]; candidates: number[]; parked: number[] } {
+/** The case's cluster (free resources, failures), filters (declines, revives), interests, hoard marks and flags, all in the cluster's arena. */
+function stateOf(c: SettleCase) {
   const cluster = new Cluster(Array.from({ length: NODES }, (_, i) => ({ name: `n${i}`, capacity: { cpu: 1000, memory: 1024, gpu: 1000 }, labels: {} })));
   c.free.forEach(([cpu, memory, gpu], node) => cluster.allocateValues(node, 1000 - cpu, 1024 - memory, 1000 - gpu));
   c.down.forEach((d, node) => d && cluster.down(node));
@@ -108,18 +114,24 @@ function settled(c: SettleCase, withKernel: boolean): { flags: number[]; candida
     declineInto(f, fw.declinesAfter);
   });
   const interests = c.frameworks.map((fw) => (fw.wants ? { anyNode: fw.anyNode, hoards: Uint32Array.from(fw.hoards) } : null));
-  // Marked where any framework hoards (the invariant the kernel relies on), and on some nodes no wanting framework hoards.
+  // Marked where any framework hoards (the invariant the kernels rely on), and on some nodes no wanting framework hoards.
   const marks = arena.u8();
   for (let node = 0; node < NODES; node++) marks[node] = c.extraMarks[node] || c.frameworks.some((fw) => fw.hoards[node]! > 0) ? 1 : 0;
   const flags = arena.u8();
   flags.set(c.flags);
-  const lists = { flags, candidates: new NodeList(NODES, arena.i32(NODES)), parked: new NodeList(NODES, arena.i32(NODES)), marks, noHoards: new Uint32Array(NODES), minOffer: minOfferThresholds({ cpu: 10, memory: 32, gpu: 0 }) };
   const nodes = arena.i32(NODES);
   nodes.set(c.order);
+  return { cluster, arena, filters, wanting: filters.wanting(interests), marks, flags, nodes: nodes.subarray(0, c.order.length), minOffer: minOfferThresholds({ cpu: 10, memory: 32, gpu: 0 }) };
+}
+
+/** settleAll on the case's state, with the filter kernel (everything in the arena) or without it. */
+function settled(c: SettleCase, withKernel: boolean): { flags: number[]; candidates: number[]; parked: number[] } {
+  const { cluster, arena, wanting, marks, flags, nodes, minOffer } = stateOf(c);
+  const lists = { flags, candidates: new NodeList(NODES, arena.i32(NODES)), parked: new NodeList(NODES, arena.i32(NODES)), marks, noHoards: new Uint32Array(NODES), minOffer };
   const { freeCpu, freeMemory, freeGpu, up } = cluster;
-  const kernel = withKernel ? FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags, marks, up, parked: lists.parked.items }, lists.minOffer, c.frameworks.length) : undefined;
+  const kernel = withKernel ? FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags, marks, up, parked: lists.parked.items }, lists.minOffer, cluster.total, c.frameworks.length) : undefined;
   if (withKernel) expect(kernel).toBeDefined();
-  settleAll(cluster, lists, filters.wanting(interests), nodes, c.order.length, c.filtersEnded, NOW, kernel);
+  settleAll(cluster, lists, wanting, nodes, c.order.length, c.filtersEnded, NOW, kernel);
   return { flags: Array.from(flags), candidates: Array.from(lists.candidates.items.subarray(0, lists.candidates.length)), parked: Array.from(lists.parked.items.subarray(0, lists.parked.length)) };
 }
 
@@ -195,5 +207,61 @@ describe("the decline's loop", () => {
     const arena = cluster.arena;
     const kernel = OfferKernel.create(arena, { freeCpu: cluster.freeCpu, freeMemory: cluster.freeMemory, freeGpu: cluster.freeGpu, flags: arena.u8(), marks: arena.u8() }, minOfferThresholds({ cpu: 0, memory: 0, gpu: 0 }))!;
     expect(kernel.decline(Int32Array.of(0), arena.f64(3), arena.i32(1), arena.f64(3), arena.i32(1), false)).toBeUndefined();
+  });
+});
+
+/** A random round: the settle cases' cluster, filters and wants, with DRF allocations and offer counts so far. */
+const roundArb = fc.record({
+  // The first two frameworks want any node: most rounds have two competing for each node.
+  state: settleArb.map((s) => ({ ...s, frameworks: s.frameworks.map((fw, i) => (i < 2 ? { ...fw, wants: true, anyNode: true } : fw)) })),
+  allocations: fc.array(fc.tuple(fc.constantFrom(0, 1000, 2000), fc.constantFrom(0, 1024, 4096), fc.constantFrom(0, 0, 1000)), { minLength: 3, maxLength: 3 }),
+  counts: fc.array(fc.constantFrom(0, 1, 2), { minLength: 3, maxLength: 3 }),
+});
+
+/** offerEach over the case's visited nodes (node scope), with the filter kernel's round (everything in the arena) or without it. */
+function offeredEach(c: typeof roundArb extends fc.Arbitrary<infer T> ? T : never, withKernel: boolean) {
+  const s = c.state;
+  const frameworks = s.frameworks.length;
+  const { cluster, arena, wanting, marks, flags, nodes, minOffer } = stateOf(s);
+  const parked = new NodeList(NODES, arena.i32(NODES));
+  const total = { cpu: 7000, memory: 7168, gpu: 7000 };
+  const drf = new DrfRound(frameworks, total, marks, arena);
+  drf.begin(wanting, (f) => ({ cpu: c.allocations[f]![0], memory: c.allocations[f]![1], gpu: c.allocations[f]![2] }));
+  drf.allocations.set(c.counts.slice(0, frameworks));
+  const batches = new RoundBatches(frameworks, new BatchBuffers(NODES, arena), arena);
+  batches.begin();
+  const { freeCpu, freeMemory, freeGpu, up } = cluster;
+  const kernel = withKernel ? FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags, marks, up, parked: parked.items }, minOffer, total, frameworks) : undefined;
+  offerEach(cluster, { drf, batches, flags, parked, minOffer }, nodes, NOW, wanting, undefined, kernel);
+  const batchOf = (f: number) => {
+    const size = batches.size[f]!;
+    const b = batches.existing(f);
+    return b === undefined ? null : [Array.from(b.nodes.subarray(0, size)), Array.from(b.amounts.subarray(0, 3 * size))];
+  };
+  return {
+    batches: Array.from({ length: frameworks }, (_, f) => batchOf(f)),
+    allocated: Array.from(drf.allocated),
+    counts: Array.from(drf.allocations),
+    flags: Array.from(flags),
+    parked: Array.from(parked.items.subarray(0, parked.length)),
+    free: Array.from({ length: NODES }, (_, node) => cluster.free(node)),
+    seqs: [Array.from(cluster.seq), Array.from(cluster.claimSeq)],
+    changes: cluster.changes,
+  };
+}
+
+describe("an offer round's loop (offerEach)", () => {
+  it("offers, counts and parks in the filter kernel what DrfRound.choose does node by node, on random filters, wants, allocations and flags", () => {
+    let contested = 0;
+    fc.assert(
+      fc.property(roundArb, (c) => {
+        const fast = offeredEach(c, true);
+        expect(fast).toEqual(offeredEach(c, false));
+        if (fast.batches.filter((b) => b !== null && b[0]!.length > 0).length > 1) contested++;
+      }),
+      { numRuns: numRuns(400), seed: propertySeed(20261207) },
+    );
+    // Rounds that offered to more than one framework (where DRF order decides).
+    expect(contested).toBeGreaterThan(50);
   });
 });

@@ -34,10 +34,10 @@ export class NodeArena {
     return at < 0 ? new Uint8Array(this.nodes) : new Uint8Array(this.memory.buffer, at, this.nodes);
   }
 
-  /** A new zeroed Uint32Array of one element per node. */
-  u32(): Uint32Array {
-    const at = this.take(4 * this.nodes);
-    return at < 0 ? new Uint32Array(this.nodes) : new Uint32Array(this.memory.buffer, at, this.nodes);
+  /** A new zeroed Uint32Array of `length` elements (one per node unless given). */
+  u32(length = this.nodes): Uint32Array {
+    const at = this.take(4 * length);
+    return at < 0 ? new Uint32Array(length) : new Uint32Array(this.memory.buffer, at, length);
   }
 
   /** A new zeroed Int32Array of `length` elements. */

@@ -3,13 +3,14 @@ import { Ev } from "../../metrics/log.ts";
 import type { Resources } from "../../model/resources.ts";
 import type { StrategyContext } from "../strategy.ts";
 import type { MesosParams } from "./params.ts";
-import { NodeFlag, NodeList, parkNode } from "./node-list.ts";
+import { NodeFlag, NodeList } from "./node-list.ts";
 import { BatchBuffers, NodeBuffers, RoundBatches } from "./scratch.ts";
 import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
 import { OfferKernel } from "./offer-kernel.ts";
 import { FilterKernel } from "./filter-kernel.ts";
 import { settleAll } from "./settle.ts";
+import { offerEach, type RoundState } from "./round.ts";
 import { holdsBack, minOfferThresholds, reachesMinOffer, RefuseFilters } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
 
@@ -71,6 +72,8 @@ export class Allocator {
   /** The usual round's loop and the decline's (FrameworkDecisions), and the passes over a decline's nodes, in WebAssembly (undefined where their arrays are not in the arena). */
   readonly kernel: OfferKernel | undefined;
   private readonly filterKernel: FilterKernel | undefined;
+  /** What a round's loop over every node reads and writes (offerEach). */
+  private readonly roundState: RoundState;
   /** The nodes an expiry lists while no framework wants any node: hoarded or down. */
   private readonly expiryAmong: { readonly hoarded: Uint8Array; readonly up: Uint8Array };
 
@@ -89,18 +92,19 @@ export class Allocator {
     this.filters = new RefuseFilters(sink.count, n, arena);
     this.hoardMarks = sink.hoardMarks;
     this.expiryAmong = { hoarded: this.hoardMarks, up: ctx.cluster.up };
-    this.drf = new DrfRound(sink.count, ctx.cluster.total, this.hoardMarks);
+    this.drf = new DrfRound(sink.count, ctx.cluster.total, this.hoardMarks, arena);
     this.anyNode = new Uint8Array(sink.count);
     this.buffers = new BatchBuffers(n, arena);
     this.filtered = new NodeBuffers(n);
-    this.batches = new RoundBatches(sink.count, this.buffers);
+    this.batches = new RoundBatches(sink.count, this.buffers, arena);
     this.order = ctx.rng.stream("mesos/offer-order");
     this.noHoards = new Uint32Array(n);
     this.minOffer = minOfferThresholds(params.minOffer);
     const { freeCpu, freeMemory, freeGpu } = ctx.cluster;
     this.kernel = OfferKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks }, this.minOffer);
-    this.filterKernel = FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks, up: ctx.cluster.up, parked: this.parked.items }, this.minOffer, sink.count);
+    this.filterKernel = FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks, up: ctx.cluster.up, parked: this.parked.items }, this.minOffer, ctx.cluster.total, sink.count);
     this.ending = arena.i32(n);
+    this.roundState = { drf: this.drf, batches: this.batches, flags: this.flags, parked: this.parked, minOffer: this.minOffer };
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
 
@@ -239,11 +243,6 @@ export class Allocator {
     if (this.round === undefined) this.schedule(); // (unpark may have brought back parked nodes too.)
   }
 
-  /** Parks the node (parkNode). */
-  private park(node: number): void {
-    parkNode(this.flags, this.parked, node);
-  }
-
   /** What each framework wants offered now (null: no offers at all). */
   private interests(): (Interest | null)[] {
     const out: (Interest | null)[] = [];
@@ -296,41 +295,19 @@ export class Allocator {
     // Each framework's offers go straight into lent buffers, taken when it gets its first node.
     const batches = this.batches;
     batches.begin();
-    const { freeCpu, freeMemory, freeGpu } = cluster;
     const nodeScope = this.params.offerScope === "node";
     const drf = this.drf;
-    drf.begin(this.filters.wanting(interests), (f) => this.sink.allocation(f));
-    // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
-    const cellFramework = nodeScope ? -1 : drf.compare(-1, now, 0, 0, 0);
-    const cellInterest = cellFramework < 0 ? undefined : interests[cellFramework]!;
-    // Nothing the loop calls marks nodes changed, so each visited node stops being a candidate as it is visited.
-    const { flags, minOffer } = this;
-    const { cpu: mc, memory: mm, gpu: mg } = minOffer;
+    const wanting = this.filters.wanting(interests);
+    drf.begin(wanting, (f) => this.sink.allocation(f));
     const solo = nodeScope ? drf.openSolo() : -1;
     // The usual loop reads each offered node's hoard mark: the batches of a round in which it saw none say so.
     let unmarked = false;
-    if (solo >= 0) unmarked = !offerSolo(cluster, drf, batches, flags, this.hoardMarks, minOffer, now, solo, nodes, this.kernel);
+    if (solo >= 0) unmarked = !offerSolo(cluster, drf, batches, this.flags, this.hoardMarks, this.minOffer, now, solo, nodes, this.kernel);
     else {
-      for (let v = 0; v < visits; v++) {
-        const node = nodes[v]!;
-        flags[node]! &= ~Candidate;
-        const cpu = freeCpu[node]!;
-        const memory = freeMemory[node]!;
-        const gpu = freeGpu[node]!;
-        if (!reachesMinOffer(cpu, memory, gpu, mc, mm, mg)) continue;
-        let best: number;
-        if (nodeScope) best = drf.choose(node, now, cpu, memory, gpu);
-        // The cell's framework takes only the nodes it wants (drf.choose checks them in the node scope).
-        else best = cellInterest !== undefined && (cellInterest.anyNode || cellInterest.hoards[node]! > 0) ? cellFramework : -1;
-        if (best < 0) {
-          if (!(flags[node]! & Parked)) this.park(node);
-          continue;
-        }
-        cluster.allocateValues(node, cpu, memory, gpu);
-        // The framework's share grows before the next node is placed.
-        drf.offered(best, cpu, memory, gpu);
-        batches.add(best, node, cpu, memory, gpu);
-      }
+      // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
+      const cellFramework = nodeScope ? -1 : drf.compare(-1, now, 0, 0, 0);
+      const cell = nodeScope ? undefined : { framework: cellFramework, interest: cellFramework < 0 ? undefined : interests[cellFramework]! };
+      offerEach(cluster, this.roundState, nodes, now, wanting, cell, this.filterKernel);
     }
     const offers = batches.total();
     list.length = 0;

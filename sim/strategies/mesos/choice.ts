@@ -1,5 +1,6 @@
 import { dominantShareOf, type Resources } from "../../model/resources.ts";
 import { holdsBack, mayOffer, type Wanting } from "./filters.ts";
+import type { NodeArena } from "../../model/node-arena.ts";
 
 /**
  * Which framework each node is offered to in one allocation round, by
@@ -23,14 +24,19 @@ export class DrfRound {
   private solo: Wanting | undefined;
   private others: Uint32Array[] = [];
 
-  /** `hoardMarks`: per node, 1 where some framework hoards (OfferSink.hoardMarks); unmarked nodes skip the others' hoard counts. */
+  /**
+   * `hoardMarks`: per node, 1 where some framework hoards (OfferSink.hoardMarks); unmarked nodes skip the
+   * others' hoard counts. The counts and allocations are laid out in `arena`, where given (the filter
+   * kernel's round reads and adds to them there).
+   */
   constructor(
     frameworks: number,
     private readonly total: Resources,
     private readonly hoardMarks: Uint8Array,
+    arena?: NodeArena,
   ) {
-    this.allocations = new Float64Array(frameworks);
-    this.allocated = new Float64Array(3 * frameworks);
+    this.allocations = arena?.f64(frameworks) ?? new Float64Array(frameworks);
+    this.allocated = arena?.f64(3 * frameworks) ?? new Float64Array(3 * frameworks);
     this.shares = new Float64Array(frameworks);
     this.staleShare = new Uint8Array(frameworks);
   }
@@ -133,6 +139,11 @@ export class DrfRound {
       }
     }
     return best;
+  }
+
+  /** The counts or allocations changed behind `offered` (the filter kernel's round): every share is worked out again when asked. */
+  allocationsChanged(): void {
+    this.staleShare.fill(1);
   }
 
   /** Framework f was offered (cpu, memory, gpu): its count and allocation grow before the next node is placed. */

@@ -89,12 +89,14 @@ export class RoundBatches {
   /** How many nodes each framework's batch holds this round. */
   readonly size: Uint32Array;
 
+  /** `arena`: where the sizes are laid out, where given (the filter kernel's round appends to the batches). */
   constructor(
     frameworks: number,
     private readonly pool: BatchBuffers,
+    arena?: NodeArena,
   ) {
     this.batches = new Array<BatchBuffer | undefined>(frameworks).fill(undefined);
-    this.size = new Uint32Array(frameworks);
+    this.size = arena?.u32(frameworks) ?? new Uint32Array(frameworks);
   }
 
   /** A new round: no batches. */
