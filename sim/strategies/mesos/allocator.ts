@@ -33,8 +33,10 @@ const { Candidate, Parked, Listed } = NodeFlag;
  * Omega simulator's Mesos) a round offers every offerable node to the one
  * framework first in DRF order. No round is scheduled while no framework
  * wants offers or no node changed, so an idle cluster costs nothing per
- * tick. Per-node state lives in typed arrays; the declines of one answer
- * share one filter-expiry event.
+ * tick. Per-node state lives in typed arrays, in the cluster's arena where
+ * it fits, and the passes over thousands of nodes run there in WebAssembly
+ * (offer-kernel.wat, filter-kernel.wat; the same loops in JavaScript
+ * otherwise); the declines of one answer share one filter-expiry event.
  */
 export class Allocator {
   private candidates: NodeList;
@@ -70,7 +72,7 @@ export class Allocator {
   /** Where some framework hoards (OfferSink.hoardMarks): an unmarked node is wanted only by frameworks wanting any node. */
   private readonly hoardMarks: Uint8Array;
   /** The usual round's loop and the decline's (FrameworkDecisions), and the passes over a decline's nodes, in WebAssembly (undefined where their arrays are not in the arena). */
-  readonly kernel: OfferKernel | undefined;
+  readonly offerKernel: OfferKernel | undefined;
   private readonly filterKernel: FilterKernel | undefined;
   /** What a round's loop over every node reads and writes (offerEach). */
   private readonly roundState: RoundState;
@@ -101,7 +103,7 @@ export class Allocator {
     this.noHoards = new Uint32Array(n);
     this.minOffer = minOfferThresholds(params.minOffer);
     const { freeCpu, freeMemory, freeGpu } = ctx.cluster;
-    this.kernel = OfferKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks }, this.minOffer);
+    this.offerKernel = OfferKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks }, this.minOffer);
     this.filterKernel = FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks, up: ctx.cluster.up, parked: this.parked.items }, this.minOffer, ctx.cluster.total, sink.count);
     this.ending = arena.i32(n);
     this.roundState = { drf: this.drf, batches: this.batches, flags: this.flags, parked: this.parked, minOffer: this.minOffer };
@@ -302,7 +304,7 @@ export class Allocator {
     const solo = nodeScope ? drf.openSolo() : -1;
     // The usual loop reads each offered node's hoard mark: the batches of a round in which it saw none say so.
     let unmarked = false;
-    if (solo >= 0) unmarked = !offerSolo(cluster, drf, batches, this.flags, this.hoardMarks, this.minOffer, now, solo, nodes, this.kernel);
+    if (solo >= 0) unmarked = !offerSolo(cluster, drf, batches, this.flags, this.hoardMarks, this.minOffer, now, solo, nodes, this.offerKernel);
     else {
       // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
       const cellFramework = nodeScope ? -1 : drf.compare(-1, now, 0, 0, 0);

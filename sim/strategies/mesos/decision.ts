@@ -28,6 +28,14 @@ export interface DecisionHost {
   checkDeadlock(node: number, cause: number): void;
 }
 
+/** A decision's lists: what is left of each offer (3 per node), the declined nodes and amounts, the touched nodes. */
+interface DecisionLists {
+  readonly remaining: Float64Array;
+  readonly nodes: Int32Array;
+  readonly amounts: Float64Array;
+  readonly touched: Int32Array;
+}
+
 /**
  * The frameworks' side of two-level scheduling: each framework answers its
  * work items (offer batches, and re-checks of its hoarders) one at a time.
@@ -43,12 +51,12 @@ export class FrameworkDecisions {
    * the cluster's arena where they fit (the offer kernel's decline,
    * Cluster.releaseAll); taken at the first decision.
    */
-  private lists: { readonly remaining: Float64Array; readonly nodes: Int32Array; readonly amounts: Float64Array; readonly touched: Int32Array } | undefined;
+  private lists: DecisionLists | undefined;
 
   constructor(private readonly host: DecisionHost) {}
 
   /** The decisions' lists (see `lists`), in the arena while it has room. */
-  private listsOf(): { readonly remaining: Float64Array; readonly nodes: Int32Array; readonly amounts: Float64Array; readonly touched: Int32Array } {
+  private listsOf(): DecisionLists {
     const arena = this.host.ctx.cluster.arena;
     const n = arena.nodes;
     return (this.lists ??= { remaining: arena.f64(3 * n), nodes: arena.i32(n), amounts: arena.f64(3 * n), touched: arena.i32(n) });
@@ -186,7 +194,7 @@ export class FrameworkDecisions {
     const declined = lists.nodes;
     const amounts = lists.amounts;
     const marked = hoards.nodeCount > 0;
-    const inKernel = allocator.kernel?.decline(nodes, remaining.subarray(0, 3 * nodes.length), declined, amounts, lists.touched, marked);
+    const inKernel = allocator.offerKernel?.decline(nodes, remaining.subarray(0, 3 * nodes.length), declined, amounts, lists.touched, marked);
     let k = 0;
     let cpu = 0;
     let memory = 0;
