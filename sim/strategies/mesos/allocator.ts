@@ -9,7 +9,7 @@ import { DrfRound } from "./choice.ts";
 import { offerSolo } from "./solo-round.ts";
 import { OfferKernel } from "./offer-kernel.ts";
 import { FilterKernel } from "./filter-kernel.ts";
-import { settleAll } from "./settle.ts";
+import { settleAll, type SettleLists } from "./settle.ts";
 import { offerEach, type RoundState } from "./round.ts";
 import { holdsBack, minOfferThresholds, reachesMinOffer, RefuseFilters } from "./filters.ts";
 import type { Interest, OfferBatch, OfferSink } from "./offers.ts";
@@ -74,8 +74,8 @@ export class Allocator {
   /** The usual round's loop and the decline's (FrameworkDecisions), and the passes over a decline's nodes, in WebAssembly (undefined where their arrays are not in the arena). */
   readonly offerKernel: OfferKernel | undefined;
   private readonly filterKernel: FilterKernel | undefined;
-  /** What a round's loop over every node reads and writes (offerEach). */
-  private readonly roundState: RoundState;
+  /** The per-node state a round's loop over every node (offerEach) and a settle (settleAll) read and write: one object, made once. */
+  private readonly passState: RoundState & SettleLists;
   /** The nodes an expiry lists while no framework wants any node: hoarded or down. */
   private readonly expiryAmong: { readonly hoarded: Uint8Array; readonly up: Uint8Array };
 
@@ -106,7 +106,20 @@ export class Allocator {
     this.offerKernel = OfferKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks }, this.minOffer);
     this.filterKernel = FilterKernel.create(arena, { freeCpu, freeMemory, freeGpu, flags: this.flags, marks: this.hoardMarks, up: ctx.cluster.up, parked: this.parked.items }, this.minOffer, ctx.cluster.total, sink.count);
     this.ending = arena.i32(n);
-    this.roundState = { drf: this.drf, batches: this.batches, flags: this.flags, parked: this.parked, minOffer: this.minOffer };
+    const allocator = this;
+    this.passState = {
+      drf: this.drf,
+      batches: this.batches,
+      flags: this.flags,
+      parked: this.parked,
+      minOffer: this.minOffer,
+      marks: this.hoardMarks,
+      noHoards: this.noHoards,
+      // The list the next round visits: a round swaps it with the one it visits.
+      get candidates(): NodeList {
+        return allocator.candidates;
+      },
+    };
     for (let node = 0; node < n; node++) this.markChanged(node);
   }
 
@@ -239,8 +252,7 @@ export class Allocator {
     // widened since is settled first, so that nodes parked now are parked under today's interests.
     this.unpark(now, interests, false);
     if (count > 0) {
-      const lists = { flags: this.flags, candidates: this.candidates, parked: this.parked, marks: this.hoardMarks, noHoards: this.noHoards, minOffer: this.minOffer };
-      settleAll(this.ctx.cluster, lists, this.filters.wanting(interests), nodes, count, filtersEnded, now, this.filterKernel);
+      settleAll(this.ctx.cluster, this.passState, this.filters.wanting(interests), nodes, count, filtersEnded, now, this.filterKernel);
     }
     if (this.round === undefined) this.schedule(); // (unpark may have brought back parked nodes too.)
   }
@@ -309,7 +321,7 @@ export class Allocator {
       // The cell scope: one framework, first in DRF order, gets every offerable node it wants.
       const cellFramework = nodeScope ? -1 : drf.compare(-1, now, 0, 0, 0);
       const cell = nodeScope ? undefined : { framework: cellFramework, interest: cellFramework < 0 ? undefined : interests[cellFramework]! };
-      offerEach(cluster, this.roundState, nodes, now, wanting, cell, this.filterKernel);
+      offerEach(cluster, this.passState, nodes, now, wanting, cell, this.filterKernel);
     }
     const offers = batches.total();
     list.length = 0;

@@ -194,7 +194,7 @@ export class FrameworkDecisions {
     const declined = lists.nodes;
     const amounts = lists.amounts;
     const marked = hoards.nodeCount > 0;
-    const inKernel = allocator.offerKernel?.decline(nodes, remaining.subarray(0, 3 * nodes.length), declined, amounts, lists.touched, marked);
+    const inKernel = allocator.offerKernel?.decline(nodes, remaining, declined, amounts, lists.touched, marked);
     let k = 0;
     let cpu = 0;
     let memory = 0;

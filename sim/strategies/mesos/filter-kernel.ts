@@ -17,11 +17,7 @@ export interface FilterArrays {
 }
 
 /** One framework's filter arrays (RefuseFilters'). */
-export interface FilterTables {
-  readonly until: Float64Array;
-  readonly epochs: Uint32Array;
-  readonly refused: Float64Array;
-}
+export type FilterTables = Pick<Filter, "until" | "epochs" | "refused">;
 
 interface KernelExports {
   readonly setup: (freeCpu: number, freeMemory: number, freeGpu: number, flags: number, marks: number, up: number, parked: number, minCpu: number, minMemory: number, minGpu: number, totalCpu: number, totalMemory: number, totalGpu: number) => void;

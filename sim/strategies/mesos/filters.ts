@@ -42,7 +42,7 @@ export class RefuseFilters {
   constructor(frameworks: number, nodes: number, arena?: NodeArena) {
     this.until = Array.from({ length: frameworks }, () => arena?.f64(nodes) ?? new Float64Array(nodes));
     this.refused = Array.from({ length: frameworks }, () => arena?.f64(3 * nodes) ?? new Float64Array(3 * nodes));
-    this.epochs = Array.from({ length: frameworks }, () => (arena !== undefined && arena.nodes === nodes ? arena.u32() : new Uint32Array(nodes)));
+    this.epochs = Array.from({ length: frameworks }, () => arena?.u32(nodes) ?? new Uint32Array(nodes));
     this.epoch = new Uint32Array(frameworks);
     this.live = new Uint8Array(frameworks);
   }
