@@ -22,7 +22,7 @@ export const KERNELS = [
 export async function kernelModule(kernel) {
   const wabt = await wabtInit();
   const text = await readFile(join(root, kernel.wat), "utf8");
-  const parsed = wabt.parseWat(kernel.wat, text, { saturating_float_to_int: true });
+  const parsed = wabt.parseWat(kernel.wat, text, { saturating_float_to_int: true, simd: true });
   try {
     parsed.validate();
     const { buffer } = parsed.toBinary({ log: false, write_debug_names: false });

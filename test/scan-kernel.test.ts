@@ -9,6 +9,7 @@ import { NodeArena } from "../sim/model/node-arena.ts";
 import { resources, type Resources } from "../sim/model/resources.ts";
 import type { Pod } from "../sim/strategies/kube/pod.ts";
 import { NodeScan } from "../sim/strategies/kube/node-scan.ts";
+import type { ScanKernel, ScanLoop } from "../sim/strategies/kube/scan-kernel.ts";
 import { compileProfile, DEFAULT_PROFILE, profileSchema, type Profile } from "../sim/strategies/kube/profile.ts";
 
 const PROFILES: Record<string, Profile> = {
@@ -28,7 +29,7 @@ interface NodeShape {
 }
 
 /** A scan over the given nodes, its per-node arrays in the cluster's arena (as kube's scheduler allocates them). */
-function twin(shapes: readonly NodeShape[], profile: Profile, useKernel: boolean, want: number) {
+function twin(shapes: readonly NodeShape[], profile: Profile, useKernel: boolean, want: number, loop: ScanLoop = "auto") {
   const cluster = new Cluster(shapes.map((s, i) => ({ name: `n${i}`, capacity: resources(s.cpu, s.memory), pods: s.pods, labels: {} })));
   const podCount = cluster.arena.u32();
   const nonZeroExtraCpu = cluster.arena.f64();
@@ -38,6 +39,8 @@ function twin(shapes: readonly NodeShape[], profile: Profile, useKernel: boolean
   const nodes = { cluster, podCount, nonZeroExtraCpu, nonZeroExtraMemory, extraNodes, nominatedOn: new Map<number, unknown>(), nominatedUse: () => 0 };
   const tieBreak = new RngStreams(11).stream("kube/tie-break");
   const scan = new NodeScan(nodes, compileProfile(profile, nodes), want, tieBreak, useKernel);
+  const kernel = (scan as unknown as { kernel: ScanKernel | undefined }).kernel;
+  if (kernel !== undefined) kernel.loop = loop;
   const bound: { node: number; pod: Pod }[] = [];
   return {
     cluster,
@@ -97,11 +100,13 @@ describe("kube's scan kernel (WebAssembly)", () => {
     expect(outside.select(scanPod(resources(1000, 1024)))).toBeGreaterThanOrEqual(0);
   });
 
-  it("chooses what the JavaScript scan chooses, examines as many nodes and makes the same tie draws", () => {
+  // Node by node, in blocks scored two at a time (64 nodes each, up to 150 nodes here), or as the
+  // last scan's share of fitting nodes says.
+  it.each(["nodes", "blocks", "auto"] as const)("chooses what the JavaScript scan chooses, examines as many nodes and makes the same tie draws (loop: %s)", (loop) => {
     fc.assert(
-      fc.property(fc.array(node, { minLength: 1, maxLength: 40 }), fc.constantFrom(...Object.keys(PROFILES)), fc.integer({ min: 1, max: 45 }), fc.array(step, { maxLength: 120 }), (shapes, profileName, want, steps) => {
+      fc.property(fc.array(node, { minLength: 1, maxLength: 150 }), fc.constantFrom(...Object.keys(PROFILES)), fc.integer({ min: 1, max: 160 }), fc.array(step, { maxLength: 120 }), (shapes, profileName, want, steps) => {
         const profile = PROFILES[profileName]!;
-        const twins = [twin(shapes, profile, true, want), twin(shapes, profile, false, want)] as const;
+        const twins = [twin(shapes, profile, true, want, loop), twin(shapes, profile, false, want)] as const;
         const n = shapes.length;
         for (const s of steps) {
           if (s.kind === "pod") {
