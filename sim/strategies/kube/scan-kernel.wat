@@ -64,13 +64,14 @@
   (global $fitted (mut i32) (i32.const 0))      ;; i32 x fitsKept: the first feasible nodes
   (global $fitsKept (mut i32) (i32.const 0))
   (global $ties (mut i32) (i32.const 0))        ;; i32 per node: the final group of equal best scores
-  (global $scores (mut i32) (i32.const 0))      ;; f64 x 64: a block's scores ($scanBlocks)
-  (global $masks (mut i32) (i32.const 0))       ;; i32 x 32: a block's pairs of feasibility bits
+  (global $scores (mut i32) (i32.const 0))      ;; f64 x $block: a block's scores ($scanBlocks)
+  (global $masks (mut i32) (i32.const 0))       ;; i32 x $block / 2: a block's pairs of feasibility bits
+  (global $block (mut i32) (i32.const 0))       ;; nodes in a block (even)
 
   (func (export "arrays")
     (param $freeCpu i32) (param $freeMemory i32) (param $freeGpu i32) (param $capCpu i32) (param $capMemory i32)
     (param $podCount i32) (param $maxPods i32) (param $extraCpu i32) (param $extraMemory i32)
-    (param $fitted i32) (param $fitsKept i32) (param $ties i32) (param $scores i32) (param $masks i32)
+    (param $fitted i32) (param $fitsKept i32) (param $ties i32) (param $scores i32) (param $masks i32) (param $block i32)
     (global.set $freeCpu (local.get $freeCpu))
     (global.set $freeMemory (local.get $freeMemory))
     (global.set $freeGpu (local.get $freeGpu))
@@ -84,7 +85,8 @@
     (global.set $fitsKept (local.get $fitsKept))
     (global.set $ties (local.get $ties))
     (global.set $scores (local.get $scores))
-    (global.set $masks (local.get $masks)))
+    (global.set $masks (local.get $masks))
+    (global.set $block (local.get $block)))
 
 ;; The usual profile (LeastAllocated over cpu and memory with a power-of-two total weight, and
 ;; BalancedAllocation over both), set by `profile`: such scans take the loop written out for it.
@@ -370,8 +372,8 @@
     (global.set $groupLength (local.get $group))
     (local.get $examined))
 
-  ;; $scanUsual's scan again, for when most nodes examined fit (the caller decides), in blocks of up to 64 nodes
-  ;; that do not wrap. First each block's nodes are scored two at a time (SIMD lanes, the first node in
+  ;; $scanUsual's scan again, for when most nodes examined fit (the caller decides), in blocks of up to
+  ;; $block nodes that do not wrap. First each block's nodes are scored two at a time (SIMD lanes, the first node in
   ;; lane 0): $score's arithmetic written out for a node with cpu and memory capacity, into $scores,
   ;; with each pair's feasibility in $masks. Then the block is walked in scan order, as $scanAny walks
   ;; nodes, until `want` feasible ones are found; the nodes scored in vain after that are not counted
@@ -430,8 +432,8 @@
       (loop $block
         (br_if $done (i32.ge_u (local.get $examined) (local.get $n)))
         (br_if $done (i32.ge_u (local.get $found) (local.get $want)))
-        ;; The block: up to 64 nodes, neither past the last node nor past those left to examine.
-        (local.set $len (i32.const 64))
+        ;; The block: up to $block nodes, neither past the last node nor past those left to examine.
+        (local.set $len (global.get $block))
         (if (i32.lt_u (i32.sub (local.get $n) (local.get $node)) (local.get $len)) (then (local.set $len (i32.sub (local.get $n) (local.get $node)))))
         (if (i32.lt_u (i32.sub (local.get $n) (local.get $examined)) (local.get $len)) (then (local.set $len (i32.sub (local.get $n) (local.get $examined)))))
         ;; Scored two at a time.
