@@ -13,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The kernels: text, and the module written from it (with the name of the constant holding the bytes). */
 export const KERNELS = [
   { wat: "sim/strategies/kube/scan-kernel.wat", out: "sim/strategies/kube/scan-kernel.wasm.ts", name: "SCAN_KERNEL_WASM" },
+  { wat: "sim/strategies/kube/scan-blocks.wat", out: "sim/strategies/kube/scan-blocks.wasm.ts", name: "SCAN_BLOCKS_WASM" },
   { wat: "sim/model/cluster-kernel.wat", out: "sim/model/cluster-kernel.wasm.ts", name: "CLUSTER_KERNEL_WASM" },
   { wat: "sim/strategies/mesos/offer-kernel.wat", out: "sim/strategies/mesos/offer-kernel.wasm.ts", name: "OFFER_KERNEL_WASM" },
   { wat: "sim/strategies/mesos/filter-kernel.wat", out: "sim/strategies/mesos/filter-kernel.wasm.ts", name: "FILTER_KERNEL_WASM" },

@@ -10,6 +10,9 @@
 ;; draws of the groups that ended (`drawsBefore`) and lists the final group's nodes in scan order
 ;; (`ties`), and the caller makes the draws in the scan's order.
 ;;
+;; Where nearly every node fits, the usual scan runs in scan-blocks.wat instead, a module that reads this
+;; one's profile and arrays and writes its results through the globals this one exports.
+;;
 ;; Build: `npm run build:wasm` compiles this file (wabt) into scan-kernel.wasm.ts; a test holds the
 ;; committed bytes to this text.
 (module
@@ -22,14 +25,14 @@
 
   ;; The profile, set once per scheduler (InlineProfile, and the power-of-two total of the fit weights
   ;; or -1).
-  (global $fitWeight (mut f64) (f64.const 0))
+  (global $fitWeight (export "fitWeight") (mut f64) (f64.const 0))
   (global $most (mut i32) (i32.const 0))
-  (global $cpuWeight (mut f64) (f64.const 0))
-  (global $memoryWeight (mut f64) (f64.const 0))
-  (global $balancedWeight (mut f64) (f64.const 0))
+  (global $cpuWeight (export "cpuWeight") (mut f64) (f64.const 0))
+  (global $memoryWeight (export "memoryWeight") (mut f64) (f64.const 0))
+  (global $balancedWeight (export "balancedWeight") (mut f64) (f64.const 0))
   (global $balancedBoth (mut i32) (i32.const 0))
   (global $bothWeights (mut f64) (f64.const 0))
-  (global $perBothWeights (mut f64) (f64.const 0))
+  (global $perBothWeights (export "perBothWeights") (mut f64) (f64.const 0))
 
   (func (export "profile")
     (param $fitWeight f64) (param $most i32) (param $cpuWeight f64) (param $memoryWeight f64)
@@ -52,26 +55,23 @@
           (f64.eq (f64.add (local.get $cpuWeight) (local.get $memoryWeight)) (local.get $bothWeights))))))
 
   ;; The byte offsets of the per-node arrays (f64 unless said), set once per scheduler.
-  (global $freeCpu (mut i32) (i32.const 0))
-  (global $freeMemory (mut i32) (i32.const 0))
+  (global $freeCpu (export "freeCpu") (mut i32) (i32.const 0))
+  (global $freeMemory (export "freeMemory") (mut i32) (i32.const 0))
   (global $freeGpu (mut i32) (i32.const 0))
-  (global $capCpu (mut i32) (i32.const 0))
-  (global $capMemory (mut i32) (i32.const 0))
-  (global $podCount (mut i32) (i32.const 0))    ;; u32
-  (global $maxPods (mut i32) (i32.const 0))     ;; u32
-  (global $extraCpu (mut i32) (i32.const 0))    ;; non-zero request above the request, per node
-  (global $extraMemory (mut i32) (i32.const 0))
-  (global $fitted (mut i32) (i32.const 0))      ;; i32 x fitsKept: the first feasible nodes
-  (global $fitsKept (mut i32) (i32.const 0))
-  (global $ties (mut i32) (i32.const 0))        ;; i32 per node: the final group of equal best scores
-  (global $scores (mut i32) (i32.const 0))      ;; f64 x $block: a block's scores ($scanBlocks)
-  (global $masks (mut i32) (i32.const 0))       ;; i32 x $block / 2: a block's pairs of feasibility bits
-  (global $block (mut i32) (i32.const 0))       ;; nodes in a block (even)
+  (global $capCpu (export "capCpu") (mut i32) (i32.const 0))
+  (global $capMemory (export "capMemory") (mut i32) (i32.const 0))
+  (global $podCount (export "podCount") (mut i32) (i32.const 0))    ;; u32
+  (global $maxPods (export "maxPods") (mut i32) (i32.const 0))     ;; u32
+  (global $extraCpu (export "extraCpu") (mut i32) (i32.const 0))    ;; non-zero request above the request, per node
+  (global $extraMemory (export "extraMemory") (mut i32) (i32.const 0))
+  (global $fitted (export "fitted") (mut i32) (i32.const 0))      ;; i32 x fitsKept: the first feasible nodes
+  (global $fitsKept (export "fitsKept") (mut i32) (i32.const 0))
+  (global $ties (export "ties") (mut i32) (i32.const 0))        ;; i32 per node: the final group of equal best scores
 
   (func (export "arrays")
     (param $freeCpu i32) (param $freeMemory i32) (param $freeGpu i32) (param $capCpu i32) (param $capMemory i32)
     (param $podCount i32) (param $maxPods i32) (param $extraCpu i32) (param $extraMemory i32)
-    (param $fitted i32) (param $fitsKept i32) (param $ties i32) (param $scores i32) (param $masks i32) (param $block i32)
+    (param $fitted i32) (param $fitsKept i32) (param $ties i32)
     (global.set $freeCpu (local.get $freeCpu))
     (global.set $freeMemory (local.get $freeMemory))
     (global.set $freeGpu (local.get $freeGpu))
@@ -83,33 +83,27 @@
     (global.set $extraMemory (local.get $extraMemory))
     (global.set $fitted (local.get $fitted))
     (global.set $fitsKept (local.get $fitsKept))
-    (global.set $ties (local.get $ties))
-    (global.set $scores (local.get $scores))
-    (global.set $masks (local.get $masks))
-    (global.set $block (local.get $block)))
+    (global.set $ties (local.get $ties)))
 
 ;; The usual profile (LeastAllocated over cpu and memory with a power-of-two total weight, and
 ;; BalancedAllocation over both), set by `profile`: such scans take the loop written out for it.
-  (global $usual (mut i32) (i32.const 0))
+  (global $usual (export "usual") (mut i32) (i32.const 0))
 
   ;; Examines nodes from `start` on, in turn (wrapping at n), until `want` feasible ones are found or
   ;; all n were examined; returns how many were examined. A node is feasible when it holds fewer Pods
   ;; than its maximum and the request (rc, rm, rg) fits its free resources (a down node's read -1).
-  ;; `extras` 0: every node's non-zero extras are 0, and the usual scan does not read them. `blocks`
-  ;; 1: the usual scan takes $scanBlocks' loop (the same result).
+  ;; `extras` 0: every node's non-zero extras are 0, and the usual scan does not read them.
   (func (export "scan")
     (param $n i32) (param $start i32) (param $want i32)
     (param $rc f64) (param $rm f64) (param $rg f64) (param $nzc f64) (param $nzm f64) (param $bestEffort i32)
-    (param $extras i32) (param $blocks i32)
+    (param $extras i32)
     (result i32)
-    (if (i32.and (i32.and (global.get $usual) (i32.eqz (local.get $bestEffort))) (local.get $blocks))
-      (then (return (call $scanBlocks (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $nzc) (local.get $nzm) (local.get $extras)))))
     (if (i32.and (global.get $usual) (i32.eqz (local.get $bestEffort)))
       (then (return (call $scanUsual (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $nzc) (local.get $nzm) (local.get $extras)))))
     (call $scanAny (local.get $n) (local.get $start) (local.get $want) (local.get $rc) (local.get $rm) (local.get $rg) (local.get $nzc) (local.get $nzm) (local.get $bestEffort)))
 
   ;; The score of feasible node (byte offset at8 in the f64 arrays) for any inline profile.
-  (func $score
+  (func $score (export "score")
     (param $at8 i32) (param $rc f64) (param $rm f64) (param $nzc f64) (param $nzm f64) (param $bestEffort i32)
     (result f64)
     (local $capC f64) (local $capM f64) (local $usedC f64) (local $usedM f64) (local $req f64)
@@ -367,187 +361,6 @@
         (local.set $node (i32.add (local.get $node) (i32.const 1)))
         (if (i32.eq (local.get $node) (local.get $n)) (then (local.set $node (i32.const 0))))
         (br $next)))
-    (global.set $found (local.get $found))
-    (global.set $drawsBefore (local.get $draws))
-    (global.set $groupLength (local.get $group))
-    (local.get $examined))
-
-  ;; $scanUsual's scan again, for when most nodes examined fit (the caller decides), in blocks of up to
-  ;; $block nodes that do not wrap. First each block's nodes are scored two at a time (SIMD lanes, the first node in
-  ;; lane 0): $score's arithmetic written out for a node with cpu and memory capacity, into $scores,
-  ;; with each pair's feasibility in $masks. Then the block is walked in scan order, as $scanAny walks
-  ;; nodes, until `want` feasible ones are found; the nodes scored in vain after that are not counted
-  ;; as examined. A node without cpu or memory capacity, or a block's odd last node, is marked to be
-  ;; checked and scored there, node by node, by $score.
-  ;;
-  ;; Why the arithmetic is $score's: with the request at most the capacity, LeastAllocated's quotient
-  ;; lies in [0, 100], where f64.trunc is the truncation to a whole number $score makes; the total
-  ;; weight is the sum of the two, multiplied by its reciprocal; `select(1, f, f > 1)` is f64x2.pmin(f,
-  ;; 1), NaN included. Reads whose answer is known are skipped: NodeScan gives the kernel only Pods
-  ;; asking no GPU, which fit any node's free GPUs once they fit its free cpu (a down node's cpu reads
-  ;; -1). The non-zero extras are always read: with none anywhere (`extras` 0) each is 0, and adding it
-  ;; changes nothing.
-  (func $scanBlocks
-    (param $n i32) (param $start i32) (param $want i32)
-    (param $rc f64) (param $rm f64) (param $nzc f64) (param $nzm f64) (param $extras i32)
-    (result i32)
-    (local $node i32) (local $examined i32) (local $found i32) (local $len i32) (local $k i32) (local $at i32)
-    (local $mask i32) (local $special i32) (local $feasible i32) (local $pair i32) (local $pairs i32)
-    (local $at8 i32) (local $at4 i32) (local $score f64) (local $best f64) (local $draws i32) (local $group i32)
-    (local $freeC v128) (local $freeM v128) (local $capC v128) (local $capM v128) (local $usedC v128) (local $usedM v128)
-    (local $reqC v128) (local $reqM v128)
-    (local $rc2 v128) (local $rm2 v128) (local $nzc2 v128) (local $nzm2 v128)
-    (local $zero2 v128) (local $one2 v128) (local $hundred2 v128)
-    (local $fitWeight2 v128) (local $cpuWeight2 v128) (local $memoryWeight2 v128) (local $balancedWeight2 v128) (local $perBothWeights2 v128)
-    (local $freeCpu i32) (local $freeMemory i32) (local $capCpu i32) (local $capMemory i32)
-    (local $podCount i32) (local $maxPods i32) (local $extraCpu i32) (local $extraMemory i32)
-    (local $fitted i32) (local $fitsKept i32) (local $ties i32) (local $scores i32) (local $masks i32)
-    (local.set $rc2 (f64x2.splat (local.get $rc)))
-    (local.set $rm2 (f64x2.splat (local.get $rm)))
-    (local.set $nzc2 (f64x2.splat (local.get $nzc)))
-    (local.set $nzm2 (f64x2.splat (local.get $nzm)))
-    (local.set $one2 (f64x2.splat (f64.const 1)))
-    (local.set $hundred2 (f64x2.splat (f64.const 100)))
-    (local.set $fitWeight2 (f64x2.splat (global.get $fitWeight)))
-    (local.set $cpuWeight2 (f64x2.splat (global.get $cpuWeight)))
-    (local.set $memoryWeight2 (f64x2.splat (global.get $memoryWeight)))
-    (local.set $balancedWeight2 (f64x2.splat (global.get $balancedWeight)))
-    (local.set $perBothWeights2 (f64x2.splat (global.get $perBothWeights)))
-    (local.set $freeCpu (global.get $freeCpu))
-    (local.set $freeMemory (global.get $freeMemory))
-    (local.set $capCpu (global.get $capCpu))
-    (local.set $capMemory (global.get $capMemory))
-    (local.set $podCount (global.get $podCount))
-    (local.set $maxPods (global.get $maxPods))
-    (local.set $extraCpu (global.get $extraCpu))
-    (local.set $extraMemory (global.get $extraMemory))
-    (local.set $fitted (global.get $fitted))
-    (local.set $fitsKept (global.get $fitsKept))
-    (local.set $ties (global.get $ties))
-    (local.set $scores (global.get $scores))
-    (local.set $masks (global.get $masks))
-    (local.set $node (local.get $start))
-    (local.set $best (f64.const -inf))
-    (block $done
-      (loop $block
-        (br_if $done (i32.ge_u (local.get $examined) (local.get $n)))
-        (br_if $done (i32.ge_u (local.get $found) (local.get $want)))
-        ;; The block: up to $block nodes, neither past the last node nor past those left to examine.
-        (local.set $len (global.get $block))
-        (if (i32.lt_u (i32.sub (local.get $n) (local.get $node)) (local.get $len)) (then (local.set $len (i32.sub (local.get $n) (local.get $node)))))
-        (if (i32.lt_u (i32.sub (local.get $n) (local.get $examined)) (local.get $len)) (then (local.set $len (i32.sub (local.get $n) (local.get $examined)))))
-        ;; Scored two at a time.
-        (local.set $pairs (i32.shr_u (local.get $len) (i32.const 1)))
-        (local.set $pair (i32.const 0))
-        (local.set $at (local.get $node))
-        (block $scored
-          (loop $score
-            (br_if $scored (i32.ge_u (local.get $pair) (local.get $pairs)))
-            (local.set $at8 (i32.shl (local.get $at) (i32.const 3)))
-            (local.set $at4 (i32.shl (local.get $at) (i32.const 2)))
-            (local.set $freeC (v128.load (i32.add (local.get $freeCpu) (local.get $at8))))
-            (local.set $freeM (v128.load (i32.add (local.get $freeMemory) (local.get $at8))))
-            (local.set $capC (v128.load (i32.add (local.get $capCpu) (local.get $at8))))
-            (local.set $capM (v128.load (i32.add (local.get $capMemory) (local.get $at8))))
-            ;; Bits 0-1: the lane's node is feasible; bits 2-3: it lacks cpu or memory capacity.
-            (local.set $mask (i32.or
-              (i64x2.bitmask (v128.and
-                (i64x2.extend_low_i32x4_s (i32x4.lt_u
-                  (v128.load64_zero (i32.add (local.get $podCount) (local.get $at4)))
-                  (v128.load64_zero (i32.add (local.get $maxPods) (local.get $at4)))))
-                (v128.and (f64x2.le (local.get $rc2) (local.get $freeC)) (f64x2.le (local.get $rm2) (local.get $freeM)))))
-              (i32.shl
-                (i32.xor (i64x2.bitmask (v128.and (f64x2.gt (local.get $capC) (local.get $zero2)) (f64x2.gt (local.get $capM) (local.get $zero2)))) (i32.const 3))
-                (i32.const 2))))
-            (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pair) (i32.const 2))) (local.get $mask))
-            (if (i32.and (local.get $mask) (i32.const 3))
-              (then
-                (local.set $usedC (f64x2.sub (local.get $capC) (local.get $freeC)))
-                (local.set $usedM (f64x2.sub (local.get $capM) (local.get $freeM)))
-                (local.set $reqC (f64x2.add (f64x2.add (local.get $usedC) (v128.load (i32.add (local.get $extraCpu) (local.get $at8)))) (local.get $nzc2)))
-                (local.set $reqM (f64x2.add (f64x2.add (local.get $usedM) (v128.load (i32.add (local.get $extraMemory) (local.get $at8)))) (local.get $nzm2)))
-                (v128.store (i32.add (local.get $scores) (i32.shl (local.get $pair) (i32.const 4)))
-                  (f64x2.add
-                    (f64x2.mul
-                      (f64x2.trunc (f64x2.mul
-                        (f64x2.add
-                          (f64x2.mul
-                            (v128.andnot
-                              (f64x2.trunc (f64x2.div (f64x2.mul (f64x2.sub (local.get $capC) (local.get $reqC)) (local.get $hundred2)) (local.get $capC)))
-                              (f64x2.gt (local.get $reqC) (local.get $capC)))
-                            (local.get $cpuWeight2))
-                          (f64x2.mul
-                            (v128.andnot
-                              (f64x2.trunc (f64x2.div (f64x2.mul (f64x2.sub (local.get $capM) (local.get $reqM)) (local.get $hundred2)) (local.get $capM)))
-                              (f64x2.gt (local.get $reqM) (local.get $capM)))
-                            (local.get $memoryWeight2)))
-                        (local.get $perBothWeights2)))
-                      (local.get $fitWeight2))
-                    (f64x2.mul
-                      (f64x2.trunc (f64x2.mul
-                        (f64x2.sub (local.get $one2)
-                          (f64x2.abs (f64x2.div
-                            (f64x2.sub
-                              (f64x2.pmin (f64x2.div (f64x2.add (local.get $usedC) (local.get $rc2)) (local.get $capC)) (local.get $one2))
-                              (f64x2.pmin (f64x2.div (f64x2.add (local.get $usedM) (local.get $rm2)) (local.get $capM)) (local.get $one2)))
-                            (f64x2.splat (f64.const 2)))))
-                        (local.get $hundred2)))
-                      (local.get $balancedWeight2))))))
-            (local.set $at (i32.add (local.get $at) (i32.const 2)))
-            (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
-            (br $score)))
-        ;; An odd last node: checked and scored node by node.
-        (if (i32.and (local.get $len) (i32.const 1))
-          (then (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pairs) (i32.const 2))) (i32.const 4))))
-        ;; Walked in scan order.
-        (local.set $k (i32.const 0))
-        (block $walked
-          (loop $walk
-            (br_if $walked (i32.ge_u (local.get $k) (local.get $len)))
-            (local.set $at (i32.add (local.get $node) (local.get $k)))
-            (local.set $mask (i32.shr_u
-              (i32.load (i32.add (local.get $masks) (i32.shl (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 2))))
-              (i32.and (local.get $k) (i32.const 1))))
-            (if (i32.and (local.get $mask) (i32.const 4))
-              (then
-                (local.set $at8 (i32.shl (local.get $at) (i32.const 3)))
-                (local.set $at4 (i32.shl (local.get $at) (i32.const 2)))
-                (local.set $feasible (i32.and
-                  (i32.and
-                    (i32.lt_u (i32.load (i32.add (local.get $podCount) (local.get $at4)))
-                              (i32.load (i32.add (local.get $maxPods) (local.get $at4))))
-                    (f64.le (local.get $rc) (f64.load (i32.add (local.get $freeCpu) (local.get $at8)))))
-                  (f64.le (local.get $rm) (f64.load (i32.add (local.get $freeMemory) (local.get $at8))))))
-                (if (local.get $feasible)
-                  (then (local.set $score (call $score (local.get $at8) (local.get $rc) (local.get $rm) (local.get $nzc) (local.get $nzm) (i32.const 0))))))
-              (else
-                (local.set $feasible (i32.and (local.get $mask) (i32.const 1)))
-                (local.set $score (f64.load (i32.add (local.get $scores) (i32.shl (local.get $k) (i32.const 3)))))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (if (local.get $feasible)
-              (then
-                (if (i32.lt_u (local.get $found) (local.get $fitsKept))
-                  (then (i32.store (i32.add (local.get $fitted) (i32.shl (local.get $found) (i32.const 2))) (local.get $at))))
-                (local.set $found (i32.add (local.get $found) (i32.const 1)))
-                (if (f64.gt (local.get $score) (local.get $best))
-                  (then
-                    ;; A higher score ends the group: its draws were (length - 1).
-                    (if (local.get $group) (then (local.set $draws (i32.add (local.get $draws) (i32.sub (local.get $group) (i32.const 1))))))
-                    (local.set $best (local.get $score))
-                    (i32.store (local.get $ties) (local.get $at))
-                    (local.set $group (i32.const 1)))
-                  (else
-                    (if (f64.eq (local.get $score) (local.get $best))
-                      (then
-                        (i32.store (i32.add (local.get $ties) (i32.shl (local.get $group) (i32.const 2))) (local.get $at))
-                        (local.set $group (i32.add (local.get $group) (i32.const 1)))))))
-                (br_if $walked (i32.ge_u (local.get $found) (local.get $want)))))
-            (br $walk)))
-        ;; The nodes walked ($k of them) were examined.
-        (local.set $examined (i32.add (local.get $examined) (local.get $k)))
-        (local.set $node (i32.add (local.get $node) (local.get $k)))
-        (if (i32.eq (local.get $node) (local.get $n)) (then (local.set $node (i32.const 0))))
-        (br $block)))
     (global.set $found (local.get $found))
     (global.set $drawsBefore (local.get $draws))
     (global.set $groupLength (local.get $group))
