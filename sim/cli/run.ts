@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { RunJob } from "../execute/job.ts";
 import { JobThreads } from "../execute/threads.ts";
+import { LOG_SHAREABLE } from "../metrics/log.ts";
 import type { RunRow } from "../metrics/summary.ts";
 import { OutputFolder } from "../output/folder.ts";
 import { joinParts } from "../output/parts.ts";
@@ -69,9 +70,12 @@ export async function executeRuns(cmd: RunCommand): Promise<RunRow[]> {
   const progress = createProgress("cosched run", horizon, { quiet: !cmd.progress, unit: "s simulated", format: compact });
   // One thread appends every run to the tables in turn; several write each run apart, joined in plan order at the end.
   const parts = workers === 1 ? [] : plan.map((_, i) => join(out.temp, `part-${String(i).padStart(6, "0")}`));
-  // With a core to spare, this thread touches the memory a run is about to fill while it waits (sim/execute/prefault.ts).
-  const prefault = workers < availableParallelism();
-  const jobs = plan.map(({ scenario, strategy, seed }, i): RunJob => ({ scenario, strategy, seed, check: cmd.check, dir: parts[i] ?? out.temp, header: i === 0 || workers === 1, compress: cmd.compress ?? false, prefault }));
+  // With a core to spare, this thread touches the memory a run is about to fill while it waits (sim/execute/prefault.ts),
+  // and summarises the run's log as it is written, then writes the tables (sim/execute/follow.ts). The
+  // validating checks need the run's own objects: such runs are summarised on their thread.
+  const spare = workers < availableParallelism();
+  const follow = spare && !cmd.check && LOG_SHAREABLE;
+  const jobs = plan.map(({ scenario, strategy, seed }, i): RunJob => ({ scenario, strategy, seed, check: cmd.check, dir: parts[i] ?? out.temp, header: i === 0 || workers === 1, compress: cmd.compress ?? false, prefault: spare, follow }));
   // Simulated seconds: of the runs done, and of each run under way.
   let simulatedDone = 0;
   const underWay = new Map<number, number>();

@@ -1,5 +1,7 @@
 import { assertOutcomes } from "../check/outcomes.ts";
 import { SharedColumns, summaryColumnBytes } from "../metrics/column-memory.ts";
+import type { EventLog } from "../metrics/log.ts";
+import { LogLength } from "../metrics/log-reader.ts";
 import { summarize } from "../metrics/report.ts";
 import type { RunRow } from "../metrics/summary.ts";
 import { TableWriter } from "../output/tables.ts";
@@ -23,6 +25,27 @@ export interface RunJob {
   readonly params?: Readonly<Record<string, string>>;
   /** Send the run's shared memory to the main thread to be touched there first (it has a core to spare). */
   readonly prefault?: boolean;
+  /**
+   * Only simulate (simulateRunJob): the thread that gave the job follows the
+   * event log as it is written, and makes and writes the tables itself
+   * (sim/execute/follow.ts), on a core the run leaves spare.
+   */
+  readonly follow?: boolean;
+}
+
+/** What simulateRunJob tells the thread that follows the run's log. */
+export interface SimulatedRun {
+  readonly runId: string;
+  readonly events: number;
+  /** Entries in the log at the end (published before this is sent). */
+  readonly logLength: number;
+  readonly simulateMs: number;
+}
+
+/** A run's log as another thread reads it: its columns' shared buffers, and a cell holding the length written so far (LogLength). */
+export interface SharedLog {
+  readonly buffers: readonly SharedArrayBuffer[];
+  readonly length: SharedArrayBuffer;
 }
 
 export interface JobResult {
@@ -50,6 +73,36 @@ export interface JobHooks {
   readonly onShared?: (buffers: readonly SharedArrayBuffer[]) => void;
   /** The thread's last workload, for a run of the same scenario and seed (sim/workload/reuse.ts). */
   readonly reuse?: WorkloadReuse;
+}
+
+/** What simulateRunJob's caller gives it besides the job. */
+export interface SimulateHooks {
+  readonly onProgress?: (fraction: number, events: number) => void;
+  /** Given the run's log as it starts, for another thread to follow. */
+  readonly onLog: (log: SharedLog) => void;
+  readonly reuse?: WorkloadReuse;
+}
+
+/**
+ * Simulates a job's run only (a `follow` job), publishing the log's length
+ * after every slice of events and at the end: the summaries and the tables
+ * are made by whoever follows the log (sim/execute/follow.ts).
+ */
+export function simulateRunJob(job: RunJob, { onProgress, onLog, reuse }: SimulateHooks): SimulatedRun {
+  const length = new LogLength();
+  let log: EventLog | undefined;
+  const onStart = (started: EventLog): void => {
+    if (started.buffers.length === 0) throw new Error("simulateRunJob: this runtime shares no event log between threads");
+    log = started;
+    onLog({ buffers: started.buffers, length: length.buffer });
+  };
+  const published = (fraction: number, events: number): void => {
+    length.publish(log!.length);
+    onProgress?.(fraction, events);
+  };
+  const result = runOnce(job.scenario, job.strategy, job.seed, { onProgress: published, onStart, ...(reuse ? { reuse } : {}) });
+  length.publish(result.log.length);
+  return { runId: result.runId, events: result.events, logLength: result.log.length, simulateMs: result.wallMs };
 }
 
 /** Runs, summarises, checks and appends one run's tables to `job.dir`. */

@@ -2,7 +2,7 @@
 // at a time, posting progress and results.
 import { parentPort, workerData } from "node:worker_threads";
 import { toThreadError } from "./errors.ts";
-import { executeRunJob, type RunJob } from "./job.ts";
+import { executeRunJob, simulateRunJob, type RunJob, type SharedLog } from "./job.ts";
 import { WorkloadReuse } from "../workload/reuse.ts";
 
 const PROGRESS_EVERY_MS = 100;
@@ -20,6 +20,11 @@ parentPort?.on("message", (job: RunJob) => {
       last = now;
       parentPort!.postMessage({ progress: { fraction, events } });
     };
+    if (job.follow === true) {
+      const onLog = (log: SharedLog): void => parentPort!.postMessage({ follow: log });
+      parentPort!.postMessage({ simulated: simulateRunJob(job, { onProgress, onLog, reuse }) });
+      return;
+    }
     const result = executeRunJob(job, { onProgress, ...(onShared ? { onShared } : {}), reuse });
     parentPort!.postMessage({ result });
   } catch (err) {

@@ -131,6 +131,8 @@ const GrowableShared = SharedArrayBuffer as unknown as new (byteLength: number, 
 const Resizable = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => ResizableBuffer;
 /** Whether this runtime grows SharedArrayBuffers (Node 20 does). */
 const SHARED = typeof (SharedArrayBuffer.prototype as Partial<GrowableShared>).grow === "function";
+/** Whether a log's columns are shared buffers, which another thread can read as the log grows (LogReader). */
+export const LOG_SHAREABLE = SHARED;
 
 function growing(byteLength: number, maxByteLength: number): GrowingBuffer {
   return SHARED ? new GrowableShared(byteLength, { maxByteLength }) : new Resizable(byteLength, { maxByteLength });
@@ -156,6 +158,22 @@ function reserve(): { buffers: GrowingBuffer[]; max: number } {
   }
 }
 
+/** The log's columns as its readers see them: the first `length` entries of each are the events so far. */
+export interface LogColumns {
+  readonly length: number;
+  readonly t: Float64Array;
+  readonly kind: Uint8Array;
+  readonly group: Int32Array;
+  readonly node: Int32Array;
+  readonly id: Int32Array;
+  readonly r0: Float64Array;
+  readonly r1: Float64Array;
+  readonly r2: Float64Array;
+}
+
+/** Bytes per entry of each column, in the order of `EventLog.buffers`. */
+export const LOG_COLUMN_BYTES = COLUMN_BYTES;
+
 /**
  * An append-only, columnar record of what happened. Columns are typed arrays
  * over buffers that grow in place when full (no copy, and no memory touched
@@ -164,7 +182,7 @@ function reserve(): { buffers: GrowingBuffer[]; max: number } {
  * are shared ones where the runtime grows them, so another thread may touch
  * their memory first (`buffers`, sim/execute/prefault.ts).
  */
-export class EventLog {
+export class EventLog implements LogColumns {
   private cap = INITIAL;
   length = 0;
   private readonly columns: GrowingBuffer[];

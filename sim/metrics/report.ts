@@ -1,9 +1,7 @@
 import {
   classRows,
   deadlockRows,
-  groupTable as groupTableOf,
   type GroupTable,
-  occupancy,
   runRow,
   schedulerRows,
   type ClassRow,
@@ -15,6 +13,9 @@ import {
   type TimeseriesRow,
 } from "./summary.ts";
 import { FRESH, type ColumnMemory } from "./column-memory.ts";
+import type { LogColumns } from "./log.ts";
+import { GroupReplay } from "./summary/group-replay.ts";
+import { OccupancyReplay } from "./summary/timeseries.ts";
 
 /** Every table one run contributes. */
 export interface RunTables {
@@ -31,19 +32,56 @@ export interface RunTables {
 
 /** Pure: the tables of one run (`memory`: where their per-group arrays come from). */
 export function summarize(run: RunRecord, memory: ColumnMemory = FRESH): RunTables {
-  const groupTable = groupTableOf(run, memory);
-  const occ = occupancy(run, memory);
-  const schedulers = schedulerRows(run);
-  let rows: GroupRow[] | undefined;
-  return {
-    groupTable,
-    get groups() {
-      return (rows ??= groupTable.rows());
-    },
-    run: runRow(run, groupTable, occ),
-    timeseries: occ.rows,
-    deadlocks: deadlockRows(run),
-    schedulers,
-    classes: classRows(run, groupTable, schedulers),
-  };
+  return new RunSummary(run, memory).finish(run);
+}
+
+/**
+ * summarize() fed the log in pieces, in order, as the run writes it (from
+ * another thread, say): `see` takes in the entries so far, `finish` the rest
+ * and every table. The tables are those summarize() makes of the whole log.
+ */
+export class RunSummary {
+  private readonly replay: GroupReplay;
+  private readonly occupancy: OccupancyReplay;
+  /** Log entries taken in so far. */
+  private seen = 0;
+
+  /** `run`: everything of the record but its log and count of events, which come later. */
+  constructor(run: Omit<RunRecord, "log" | "events">, memory: ColumnMemory = FRESH) {
+    this.replay = new GroupReplay(run, memory);
+    this.occupancy = new OccupancyReplay(run, memory);
+  }
+
+  /** Entries taken in so far. */
+  get entries(): number {
+    return this.seen;
+  }
+
+  /** Takes in the log's entries from the last one seen up to `to` (every one so far by default). */
+  see(log: LogColumns, to = log.length): void {
+    if (to < this.seen || to > log.length) throw new Error(`RunSummary: entries up to ${to} after ${this.seen}, of a log of ${log.length}`);
+    this.replay.see(log, this.seen, to);
+    this.occupancy.see(log, this.seen, to);
+    this.seen = to;
+  }
+
+  /** Takes in the rest of the run's log and makes every table. */
+  finish(run: RunRecord): RunTables {
+    this.see(run.log);
+    const groupTable = this.replay.finish(run.log, run.end);
+    const occ = this.occupancy.finish();
+    const schedulers = schedulerRows(run);
+    let rows: GroupRow[] | undefined;
+    return {
+      groupTable,
+      get groups() {
+        return (rows ??= groupTable.rows());
+      },
+      run: runRow(run, groupTable, occ),
+      timeseries: occ.rows,
+      deadlocks: deadlockRows(run),
+      schedulers,
+      classes: classRows(run, groupTable, schedulers),
+    };
+  }
 }

@@ -6,6 +6,19 @@ import { NodeArena } from "./node-arena.ts";
 import type { Resources } from "./resources.ts";
 
 /** A node as a scenario describes it. */
+/** The nodes' capacities added up, in node order (the cluster's `total`). */
+export function totalCapacity(specs: readonly NodeSpec[]): Resources {
+  let cpu = 0;
+  let memory = 0;
+  let gpu = 0;
+  for (const { capacity } of specs) {
+    cpu += capacity.cpu;
+    memory += capacity.memory;
+    gpu += capacity.gpu;
+  }
+  return { cpu, memory, gpu };
+}
+
 export interface NodeSpec {
   readonly name: string;
   readonly capacity: Resources;
@@ -81,9 +94,6 @@ export class Cluster {
     specs.forEach((s, i) => (this.maxPods[i] = s.pods ?? DEFAULT_MAX_PODS));
     this.downFree = new Float64Array(n * 3);
     const shapes = new Map<string, { capacity: Resources; labels: Readonly<Record<string, string>> }>();
-    let cpu = 0;
-    let memory = 0;
-    let gpu = 0;
     specs.forEach((spec, i) => {
       if (this.index.has(spec.name)) throw new Error(`cluster: duplicate node name "${spec.name}"`);
       this.index.set(spec.name, i);
@@ -91,9 +101,6 @@ export class Cluster {
       this.capCpu[i] = c.cpu;
       this.capMemory[i] = c.memory;
       this.capGpu[i] = c.gpu;
-      cpu += c.cpu;
-      memory += c.memory;
-      gpu += c.gpu;
       shapes.set(`${c.cpu}/${c.memory}/${c.gpu}/${JSON.stringify(Object.entries(spec.labels).sort())}`, { capacity: c, labels: spec.labels });
     });
     this.freeCpu = this.arena.f64();
@@ -108,7 +115,7 @@ export class Cluster {
     this.up = this.arena.u8().fill(1);
     this.gpus = new GpuDevices(this.capGpu);
     this.tightenFreeBound();
-    this.total = { cpu, memory, gpu };
+    this.total = totalCapacity(specs);
     this.shapes = [...shapes.values()];
   }
 

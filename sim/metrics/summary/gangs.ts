@@ -1,5 +1,5 @@
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
-import { Ev, type EventLog } from "../log.ts";
+import { Ev, type LogColumns } from "../log.ts";
 
 /** The per-group figures GangTally writes, one column each. */
 export interface TallyColumns {
@@ -48,7 +48,7 @@ export class GangTally {
   }
 
   /** Takes in log entry `i`. */
-  see(log: EventLog, i: number): void {
+  see(log: LogColumns, i: number): void {
     const g = log.group[i]!;
     const t = log.t[i]!;
     switch (log.kind[i]) {
@@ -110,7 +110,7 @@ export class GangTally {
     this.since[g] = t;
   }
 
-  private change(g: number, log: EventLog, i: number, sign: number): void {
+  private change(g: number, log: LogColumns, i: number, sign: number): void {
     this.rate[g * 3]! += sign * log.r0[i]!;
     this.rate[g * 3 + 1]! += sign * log.r1[i]!;
     this.rate[g * 3 + 2]! += sign * log.r2[i]!;

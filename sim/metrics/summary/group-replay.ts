@@ -1,7 +1,7 @@
 import { podCount, quorum, type Group } from "../../model/group.ts";
 import { groupRequest, memberCount } from "../../model/group-store.ts";
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
-import { Ev, type EventLog } from "../log.ts";
+import { Ev, type LogColumns } from "../log.ts";
 import { GangTally } from "./gangs.ts";
 import { GroupTable, type PodPhase } from "./group-table.ts";
 import { HoldStarts } from "./hold-starts.ts";
@@ -101,14 +101,14 @@ export class GroupReplay {
     this.victim = memory.u8(n);
   }
 
-  /** Takes in the whole log, in order. */
-  see(log: EventLog): void {
+  /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
+  see(log: LogColumns, from = 0, to = log.length): void {
     const num = this.table.numbers;
     const { pod_created: created, placed, started, finished: finishedAt, co_start_skew: skew, attempts, conflicts, rollbacks, preempted } = num;
     const { held_cpu_s: heldCpu, held_memory_s: heldMemory, held_gpu_s: heldGpu } = num;
     const { wasted_cpu_s: wastedCpu, wasted_memory_s: wastedMemory, wasted_gpu_s: wastedGpu } = num;
     const { attemptFirst, partialFrom, partialTotal, flags, ranWork, live, startNodes, holdStarts, multiPod, gangs, deadlock, stall, preemptor, victim } = this;
-    for (let i = 0; i < log.length; i++) {
+    for (let i = from; i < to; i++) {
       const t = log.t[i]!;
       const g = log.group[i]!;
       gangs.see(log, i);
@@ -243,7 +243,7 @@ export class GroupReplay {
   }
 
   /** Every row, as the run ends at `end`. */
-  finish(log: EventLog, end: number): GroupTable {
+  finish(log: LogColumns, end: number): GroupTable {
     const num = this.table.numbers;
     // Holds still in place at the end count up to the end.
     for (const i of this.holdStarts.open()) {
@@ -259,7 +259,7 @@ export class GroupReplay {
   }
 
   /** Group g's outcome and the row's derived figures, as the run ends at `end`. */
-  private writeRow(g: number, log: EventLog, end: number): void {
+  private writeRow(g: number, log: LogColumns, end: number): void {
     const { table, run, live, flags, ranWork, partialFrom, partialTotal, gangs } = this;
     const num = table.numbers;
     const text = table.texts;

@@ -1,6 +1,6 @@
 import type { Group, SchedulerClass } from "../../model/group.ts";
 import type { Resources } from "../../model/resources.ts";
-import type { EventLog } from "../log.ts";
+import type { LogColumns } from "../log.ts";
 
 /** What the summaries need to know about a run; RunResult provides it. */
 export interface RunRecord {
@@ -10,7 +10,7 @@ export interface RunRecord {
   readonly seed: number;
   readonly workload: { readonly groups: readonly Group[]; readonly classes: readonly SchedulerClass[] };
   readonly cluster: { readonly total: Resources; name(node: number): string };
-  readonly log: EventLog;
+  readonly log: LogColumns;
   readonly end: number;
   readonly sampleEvery: number;
   readonly events: number;

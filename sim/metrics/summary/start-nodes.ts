@@ -1,6 +1,6 @@
 import { widened } from "../../model/widened.ts";
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
-import type { EventLog } from "../log.ts";
+import type { LogColumns } from "../log.ts";
 import type { LiveTasks } from "./live-tasks.ts";
 
 /** at[g]: no start recorded; started on several nodes (or on none: no task ran). */
@@ -30,7 +30,7 @@ export class StartNodes {
   }
 
   /** Group g started: records the nodes of its running tasks (their starts in the log). */
-  record(g: number, live: LiveTasks, log: EventLog): void {
+  record(g: number, live: LiveTasks, log: LogColumns): void {
     const first = live.first(g);
     const node0 = first >= 0 ? log.node[live.startOf(first)]! : NONE;
     let same = first >= 0;
@@ -62,7 +62,7 @@ export class StartNodes {
    * first): those of its last start if one stands, else those of its running
    * tasks now.
    */
-  placed(g: number, live: LiveTasks, log: EventLog, out: number[]): number[] {
+  placed(g: number, live: LiveTasks, log: LogColumns, out: number[]): number[] {
     out.length = 0;
     const at = this.at[g]!;
     if (at >= 0) out.push(at);

@@ -1,6 +1,6 @@
 import type { Resources } from "../../model/resources.ts";
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
-import { Ev } from "../log.ts";
+import { Ev, type LogColumns } from "../log.ts";
 import { ratio } from "../stats.ts";
 import type { RunRecord } from "./record.ts";
 
@@ -29,37 +29,136 @@ export interface Occupancy {
   readonly fill: { readonly groups: number; readonly cpu: number; readonly memory: number; readonly gpu: number } | undefined;
 }
 
+/** What the occupancy replay needs of a run: everything of RunRecord but the log it is fed and its count of events. */
+export type OccupancyRun = Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "cluster" | "end" | "sampleEvery">;
+
 /**
  * Samples the cluster every `sampleEvery` seconds from 0 to the end, each
  * sample taken after every event at that instant, and integrates usage.
  */
 export function occupancy(run: RunRecord, memory: ColumnMemory = FRESH): Occupancy {
-  const log = run.log;
-  const groups = run.workload.groups;
-  const total = run.cluster.total;
-  const rows: TimeseriesRow[] = [];
-  const used = [0, 0, 0];
-  const heldNow = [0, 0, 0];
-  const area = [0, 0, 0];
-  const liveTasks = memory.i32(groups.length);
-  const whole = memory.u8(groups.length);
-  const terminal = memory.u8(groups.length);
-  let wholeCount = 0;
-  let terminalCount = 0;
-  let runningCount = 0;
-  let submitted = 0;
-  let lastT = 0;
-  let k = 0;
-  let fill: Occupancy["fill"];
-  const step = run.sampleEvery;
+  const replay = new OccupancyReplay(run, memory);
+  replay.see(run.log);
+  return replay.finish();
+}
 
-  const advance = (t: number): void => {
-    for (let d = 0; d < 3; d++) area[d]! += used[d]! * (t - lastT);
-    lastT = t;
-  };
-  const emit = (time: number): void => {
-    while (submitted < groups.length && groups[submitted]!.submit <= time) submitted++;
-    rows.push({
+/**
+ * occupancy() fed the log in pieces, in order (`see`), as another thread
+ * writes it; `finish` takes the samples up to the end. Either way the same
+ * rows: a sample at time s is taken when the first entry after s is seen, or
+ * at the finish.
+ */
+export class OccupancyReplay {
+  private readonly rows: TimeseriesRow[] = [];
+  private readonly used = [0, 0, 0];
+  private readonly heldNow = [0, 0, 0];
+  private readonly area = [0, 0, 0];
+  private readonly liveTasks: Int32Array;
+  private readonly whole: Uint8Array;
+  private readonly terminal: Uint8Array;
+  private wholeCount = 0;
+  private terminalCount = 0;
+  private runningCount = 0;
+  private submitted = 0;
+  private lastT = 0;
+  /** The next sample is the k-th (at k * sampleEvery). */
+  private k = 0;
+  private fill: Occupancy["fill"];
+
+  constructor(
+    private readonly run: OccupancyRun,
+    memory: ColumnMemory = FRESH,
+  ) {
+    const n = run.workload.groups.length;
+    this.liveTasks = memory.i32(n);
+    this.whole = memory.u8(n);
+    this.terminal = memory.u8(n);
+  }
+
+  /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
+  see(log: LogColumns, from = 0, to = log.length): void {
+    const { used, heldNow, liveTasks, whole, run } = this;
+    const total = run.cluster.total;
+    const step = run.sampleEvery;
+    for (let i = from; i < to; i++) {
+      const t = log.t[i]!;
+      while (this.k * step < t && this.k * step <= run.end) this.sample();
+      this.advance(t);
+      const g = log.group[i]!;
+      const kind = log.kind[i]!;
+      const sign = kind === Ev.TaskStart || kind === Ev.HoldStart ? 1 : -1;
+      switch (kind) {
+        case Ev.TaskStart:
+        case Ev.TaskFinish:
+        case Ev.TaskKill:
+        case Ev.TaskLost:
+          used[0]! += sign * log.r0[i]!;
+          used[1]! += sign * log.r1[i]!;
+          used[2]! += sign * log.r2[i]!;
+          if (sign > 0 && liveTasks[g]!++ === 0) this.runningCount++;
+          if (sign < 0 && --liveTasks[g]! === 0) this.runningCount--;
+          if ((kind === Ev.TaskKill || kind === Ev.TaskLost) && whole[g]) {
+            whole[g] = 0;
+            this.wholeCount--;
+          }
+          break;
+        case Ev.HoldStart:
+        case Ev.HoldEnd:
+          heldNow[0]! += sign * log.r0[i]!;
+          heldNow[1]! += sign * log.r1[i]!;
+          heldNow[2]! += sign * log.r2[i]!;
+          break;
+        case Ev.GroupStart:
+          if (!whole[g]) {
+            whole[g] = 1;
+            this.wholeCount++;
+          }
+          break;
+        case Ev.GroupFinish:
+        case Ev.Unschedulable:
+        case Ev.Abandon:
+        case Ev.GroupLost:
+          this.setTerminal(g);
+          break;
+        case Ev.FillFailed:
+          this.fill ??= { groups: this.wholeCount, cpu: ratio(used[0]!, total.cpu), memory: ratio(used[1]!, total.memory), gpu: ratio(used[2]!, total.gpu) };
+          break;
+        case Ev.Restart:
+          if (this.terminal[g]) {
+            this.terminal[g] = 0;
+            this.terminalCount--;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** The samples left up to the end, and the usage integrated over [0, end]. */
+  finish(): Occupancy {
+    const { run, area } = this;
+    while (this.k * run.sampleEvery <= run.end) this.sample();
+    this.advance(run.end);
+    return { rows: this.rows, usedSeconds: { cpu: area[0]!, memory: area[1]!, gpu: area[2]! }, fill: this.fill };
+  }
+
+  private advance(t: number): void {
+    const { area, used } = this;
+    for (let d = 0; d < 3; d++) area[d]! += used[d]! * (t - this.lastT);
+    this.lastT = t;
+  }
+
+  /** Takes the k-th sample. */
+  private sample(): void {
+    const { run, used, heldNow } = this;
+    const time = this.k * run.sampleEvery;
+    this.k++;
+    this.advance(time);
+    const groups = run.workload.groups;
+    while (this.submitted < groups.length && groups[this.submitted]!.submit <= time) this.submitted++;
+    const total = run.cluster.total;
+    this.rows.push({
       run_id: run.runId,
       scenario: run.scenario,
       strategy: run.strategy,
@@ -71,81 +170,18 @@ export function occupancy(run: RunRecord, memory: ColumnMemory = FRESH): Occupan
       held_cpu: heldNow[0]!,
       held_memory: heldNow[1]!,
       held_gpu: heldNow[2]!,
-      pending_groups: submitted - wholeCount - terminalCount,
-      running_groups: runningCount,
+      pending_groups: this.submitted - this.wholeCount - this.terminalCount,
+      running_groups: this.runningCount,
     });
-  };
-  const setTerminal = (g: number): void => {
-    if (terminal[g]) return;
-    if (whole[g]) {
-      whole[g] = 0;
-      wholeCount--;
-    }
-    terminal[g] = 1;
-    terminalCount++;
-  };
+  }
 
-  for (let i = 0; i < log.length; i++) {
-    const t = log.t[i]!;
-    while (k * step < t && k * step <= run.end) {
-      advance(k * step);
-      emit(k * step);
-      k++;
+  private setTerminal(g: number): void {
+    if (this.terminal[g]) return;
+    if (this.whole[g]) {
+      this.whole[g] = 0;
+      this.wholeCount--;
     }
-    advance(t);
-    const g = log.group[i]!;
-    const sign = log.kind[i] === Ev.TaskStart || log.kind[i] === Ev.HoldStart ? 1 : -1;
-    switch (log.kind[i]) {
-      case Ev.TaskStart:
-      case Ev.TaskFinish:
-      case Ev.TaskKill:
-      case Ev.TaskLost:
-        used[0]! += sign * log.r0[i]!;
-        used[1]! += sign * log.r1[i]!;
-        used[2]! += sign * log.r2[i]!;
-        if (sign > 0 && liveTasks[g]!++ === 0) runningCount++;
-        if (sign < 0 && --liveTasks[g]! === 0) runningCount--;
-        if ((log.kind[i] === Ev.TaskKill || log.kind[i] === Ev.TaskLost) && whole[g]) {
-          whole[g] = 0;
-          wholeCount--;
-        }
-        break;
-      case Ev.HoldStart:
-      case Ev.HoldEnd:
-        heldNow[0]! += sign * log.r0[i]!;
-        heldNow[1]! += sign * log.r1[i]!;
-        heldNow[2]! += sign * log.r2[i]!;
-        break;
-      case Ev.GroupStart:
-        if (!whole[g]) {
-          whole[g] = 1;
-          wholeCount++;
-        }
-        break;
-      case Ev.GroupFinish:
-      case Ev.Unschedulable:
-      case Ev.Abandon:
-      case Ev.GroupLost:
-        setTerminal(g);
-        break;
-      case Ev.FillFailed:
-        fill ??= { groups: wholeCount, cpu: ratio(used[0]!, total.cpu), memory: ratio(used[1]!, total.memory), gpu: ratio(used[2]!, total.gpu) };
-        break;
-      case Ev.Restart:
-        if (terminal[g]) {
-          terminal[g] = 0;
-          terminalCount--;
-        }
-        break;
-      default:
-        break;
-    }
+    this.terminal[g] = 1;
+    this.terminalCount++;
   }
-  while (k * step <= run.end) {
-    advance(k * step);
-    emit(k * step);
-    k++;
-  }
-  advance(run.end);
-  return { rows, usedSeconds: { cpu: area[0]!, memory: area[1]!, gpu: area[2]! }, fill };
 }

@@ -1,0 +1,126 @@
+import { dirname } from "node:path";
+import { RngStreams } from "../engine/index.ts";
+import { LogLength, LogReader } from "../metrics/log-reader.ts";
+import { RunSummary } from "../metrics/report.ts";
+import type { RunRecord } from "../metrics/summary.ts";
+import { totalCapacity } from "../model/cluster.ts";
+import { TableWriter } from "../output/tables.ts";
+import { runId } from "../runner.ts";
+import { buildWorkload } from "../workload/build.ts";
+import type { WorkloadReuse } from "../workload/reuse.ts";
+import { scenarioName } from "../workload/scenario.ts";
+import type { JobResult, RunJob, SharedLog, SimulatedRun } from "./job.ts";
+
+/** Log entries summarised per turn of the event loop: tens of milliseconds, so signals and messages wait little. */
+const ENTRIES_PER_TURN = 200_000;
+/** How often a follower that has caught up looks for more. */
+const IDLE_MS = 5;
+
+/**
+ * Follows a `follow` job's run from the thread that gave it (which has a
+ * core to spare): builds the run's workload itself (the same one: same
+ * scenario, same seed), summarises the event log as the run's thread writes
+ * it (`attach`), and once the run ends (`complete`) makes the rest of the
+ * tables and writes them. The tables are the bytes executeRunJob would
+ * write; what the run's thread waited for after simulating is only what
+ * was left of the summaries, and the writing.
+ */
+export class RunFollower {
+  /** Set once the run has started (attach). */
+  private state: { record: Omit<RunRecord, "log" | "events">; summary: RunSummary; log: LogReader; length: LogLength } | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  /** `onError`: told of a failure while following (the run's result is then not to be waited for). */
+  constructor(
+    private readonly job: RunJob,
+    private readonly reuse: WorkloadReuse | undefined,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /**
+   * The run has started: its log, to summarise as it grows. The workload is
+   * built now rather than when the job was given: the run's thread has built
+   * its own by then, and V8 is past compiling most of its code, for which it
+   * needs this core.
+   */
+  attach(log: SharedLog): void {
+    const { scenario, strategy, seed } = this.job;
+    const rng = new RngStreams(seed);
+    const workload = this.reuse?.workload(scenario, rng) ?? buildWorkload(scenario.spec, rng, dirname(scenario.file));
+    const nodes = workload.nodes;
+    const name = (node: number): string => {
+      const spec = nodes[node];
+      if (spec === undefined) throw new Error(`cluster: no node ${node}`);
+      return spec.name;
+    };
+    const record = {
+      runId: runId(scenario, strategy, seed),
+      scenario: scenarioName(scenario),
+      strategy,
+      seed,
+      workload,
+      cluster: { total: totalCapacity(nodes), name },
+      end: scenario.spec.horizon,
+      sampleEvery: scenario.spec.sampleEvery,
+    };
+    this.state = { record, summary: new RunSummary(record), log: new LogReader(log.buffers), length: new LogLength(log.length) };
+    this.schedule(0);
+  }
+
+  /** The run has ended: the rest of its log summarised, every table made and written. */
+  complete(run: SimulatedRun): JobResult {
+    this.stop();
+    const state = this.state;
+    if (state === undefined) throw new Error("RunFollower: the run ended before its log was given");
+    const { record, summary, log } = state;
+    if (run.runId !== record.runId) throw new Error(`RunFollower: run ${run.runId} ended, following ${record.runId}`);
+    const t0 = performance.now();
+    log.advance(run.logLength);
+    const tables = summary.finish({ ...record, log, events: run.events });
+    const t1 = performance.now();
+    new TableWriter(this.job.dir, this.job.compress, this.job.header ?? true).append(tables, this.job.params);
+    const t2 = performance.now();
+    return {
+      runId: run.runId,
+      scenario: record.scenario,
+      run: tables.run,
+      groups: record.workload.groups.length,
+      events: run.events,
+      wallMs: run.simulateMs + (t2 - t0),
+      simulateMs: run.simulateMs,
+      summarizeMs: t1 - t0,
+      writeMs: t2 - t1,
+    };
+  }
+
+  /** Stops following (the run failed or was interrupted, or has ended). */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => this.step(), ms);
+    // Never what keeps the process alive: the run's thread does until it ends.
+    this.timer.unref();
+  }
+
+  /** Summarises at most ENTRIES_PER_TURN of what has been published; then looks again. */
+  private step(): void {
+    this.timer = undefined;
+    if (this.stopped) return;
+    try {
+      const { summary, log, length } = this.state!;
+      const published = length.read();
+      if (published > log.length) log.advance(published);
+      const to = Math.min(log.length, summary.entries + ENTRIES_PER_TURN);
+      summary.see(log, to);
+      this.schedule(to < log.length ? 0 : IDLE_MS);
+    } catch (err) {
+      this.stop();
+      this.onError(err);
+    }
+  }
+}
