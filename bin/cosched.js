@@ -6,7 +6,7 @@ import { load } from "./entry.js";
 
 // V8 inlines at most half its default bytecode into one optimised function (920 -> 460 bytes), for this
 // process and its threads, unless the command line or NODE_OPTIONS sets the limit. Each thread compiles its
-// own code on the same two cores the runs use: OpenB under all four strategies in one command went from a
+// own code on the same cores the runs use: OpenB under all four strategies in one command went from a
 // mean 1.98 to 1.80 s (5 alternated pairs), and whole runs at 10,000 x 100,000 took as long as before (README,
 // Performance). The flag changes what V8 compiles, never what a run computes.
 const INLINE_FLAG = "--max-inlined-bytecode-size-cumulative";

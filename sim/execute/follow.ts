@@ -4,12 +4,11 @@ import { LogLength, LogReader } from "../metrics/log-reader.ts";
 import { RunSummary } from "../metrics/report.ts";
 import type { RunRecord } from "../metrics/summary.ts";
 import { totalCapacity } from "../model/cluster.ts";
-import { TableWriter } from "../output/tables.ts";
 import { runId } from "../runner.ts";
 import { buildWorkload } from "../workload/build.ts";
 import type { WorkloadReuse } from "../workload/reuse.ts";
 import { scenarioName } from "../workload/scenario.ts";
-import type { JobResult, RunJob, SharedLog, SimulatedRun } from "./job.ts";
+import { writeJobTables, type JobResult, type RunJob, type SharedLog, type SimulatedRun } from "./job.ts";
 
 /** Log entries summarised per turn of the event loop: tens of milliseconds, so signals and messages wait little. */
 const ENTRIES_PER_TURN = 200_000;
@@ -75,23 +74,11 @@ export class RunFollower {
     if (state === undefined) throw new Error("RunFollower: the run ended before its log was given");
     const { record, summary, log } = state;
     if (run.runId !== record.runId) throw new Error(`RunFollower: run ${run.runId} ended, following ${record.runId}`);
-    const t0 = performance.now();
-    log.advance(run.logLength);
-    const tables = summary.finish({ ...record, log, events: run.events });
-    const t1 = performance.now();
-    new TableWriter(this.job.dir, this.job.compress, this.job.header ?? true).append(tables, this.job.params);
-    const t2 = performance.now();
-    return {
-      runId: run.runId,
-      scenario: record.scenario,
-      run: tables.run,
-      groups: record.workload.groups.length,
-      events: run.events,
-      wallMs: run.simulateMs + (t2 - t0),
-      simulateMs: run.simulateMs,
-      summarizeMs: t1 - t0,
-      writeMs: t2 - t1,
-    };
+    const simulated = { runId: run.runId, scenario: record.scenario, groups: record.workload.groups.length, events: run.events, simulateMs: run.simulateMs };
+    return writeJobTables(this.job, simulated, () => {
+      log.advance(run.logLength);
+      return summary.finish({ ...record, log, events: run.events });
+    });
   }
 
   /** Stops following (the run failed or was interrupted, or has ended). */

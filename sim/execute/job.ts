@@ -2,7 +2,7 @@ import { assertOutcomes } from "../check/outcomes.ts";
 import { SharedColumns, summaryColumnBytes } from "../metrics/column-memory.ts";
 import type { EventLog } from "../metrics/log.ts";
 import { LogLength } from "../metrics/log-reader.ts";
-import { summarize } from "../metrics/report.ts";
+import { summarize, type RunTables } from "../metrics/report.ts";
 import type { RunRow } from "../metrics/summary.ts";
 import { TableWriter } from "../output/tables.ts";
 import { runOnce } from "../runner.ts";
@@ -117,20 +117,37 @@ export function executeRunJob(job: RunJob, { onProgress, onShared, reuse }: JobH
           onShared(memory === undefined ? log.buffers : [...log.buffers, memory.buffer]);
         };
   const result = runOnce(job.scenario, job.strategy, job.seed, { check: job.check, ...(onProgress ? { onProgress } : {}), ...(onStart ? { onStart } : {}), ...(reuse ? { reuse } : {}) });
+  const simulated = { runId: result.runId, scenario: result.scenario, groups: result.workload.groups.length, events: result.events, simulateMs: result.wallMs };
+  return writeJobTables(job, simulated, () => {
+    const tables = summarize(result, memory);
+    if (job.check) assertOutcomes(result, tables.groups);
+    return tables;
+  });
+}
+
+/**
+ * Makes a simulated run's tables (`tables`: the summaries, and checks if
+ * any) and appends them to `job.dir`; the result says how long each step
+ * took.
+ */
+export function writeJobTables(
+  job: RunJob,
+  run: { readonly runId: string; readonly scenario: string; readonly groups: number; readonly events: number; readonly simulateMs: number },
+  tables: () => RunTables,
+): JobResult {
   const t0 = performance.now();
-  const tables = summarize(result, memory);
-  if (job.check) assertOutcomes(result, tables.groups);
+  const made = tables();
   const t1 = performance.now();
-  new TableWriter(job.dir, job.compress, job.header ?? true).append(tables, job.params);
+  new TableWriter(job.dir, job.compress, job.header ?? true).append(made, job.params);
   const t2 = performance.now();
   return {
-    runId: result.runId,
-    scenario: result.scenario,
-    run: tables.run,
-    groups: result.workload.groups.length,
-    events: result.events,
-    wallMs: result.wallMs + (t2 - t0),
-    simulateMs: result.wallMs,
+    runId: run.runId,
+    scenario: run.scenario,
+    run: made.run,
+    groups: run.groups,
+    events: run.events,
+    wallMs: run.simulateMs + (t2 - t0),
+    simulateMs: run.simulateMs,
     summarizeMs: t1 - t0,
     writeMs: t2 - t1,
   };

@@ -1,4 +1,4 @@
-import { LOG_COLUMN_BYTES, type LogColumns } from "./log.ts";
+import { LOG_COLUMN_BYTES, LogViews } from "./log.ts";
 
 /**
  * Another thread's EventLog, read through the shared buffers of its columns
@@ -7,19 +7,11 @@ import { LOG_COLUMN_BYTES, type LogColumns } from "./log.ts";
  * reader learns the length with an atomic load (`LogLength`), so every entry
  * below it is written and stays as it is (the log is append-only).
  */
-export class LogReader implements LogColumns {
+export class LogReader extends LogViews {
   length = 0;
-  // Views of each buffer as far as it had grown when last looked at, made anew when the length passes them.
-  t!: Float64Array;
-  kind!: Uint8Array;
-  group!: Int32Array;
-  node!: Int32Array;
-  id!: Int32Array;
-  r0!: Float64Array;
-  r1!: Float64Array;
-  r2!: Float64Array;
 
   constructor(private readonly buffers: readonly SharedArrayBuffer[]) {
+    super();
     if (buffers.length !== LOG_COLUMN_BYTES.length) throw new Error(`LogReader: ${buffers.length} buffers, expected ${LOG_COLUMN_BYTES.length}`);
     this.view();
   }
@@ -32,18 +24,9 @@ export class LogReader implements LogColumns {
     this.length = length;
   }
 
+  /** Views as far as every buffer has grown. */
   private view(): void {
-    // Fixed-length views (a view that follows a growing buffer is slower to index).
-    const entries = Math.min(...this.buffers.map((b, c) => Math.floor(b.byteLength / LOG_COLUMN_BYTES[c]!)));
-    const [t, kind, group, node, id, r0, r1, r2] = this.buffers as [SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer, SharedArrayBuffer];
-    this.t = new Float64Array(t, 0, entries);
-    this.kind = new Uint8Array(kind, 0, entries);
-    this.group = new Int32Array(group, 0, entries);
-    this.node = new Int32Array(node, 0, entries);
-    this.id = new Int32Array(id, 0, entries);
-    this.r0 = new Float64Array(r0, 0, entries);
-    this.r1 = new Float64Array(r1, 0, entries);
-    this.r2 = new Float64Array(r2, 0, entries);
+    this.viewColumns(this.buffers, Math.min(...this.buffers.map((b, c) => Math.floor(b.byteLength / LOG_COLUMN_BYTES[c]!))));
   }
 }
 

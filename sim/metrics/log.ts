@@ -174,20 +174,9 @@ export interface LogColumns {
 /** Bytes per entry of each column, in the order of `EventLog.buffers`. */
 export const LOG_COLUMN_BYTES = COLUMN_BYTES;
 
-/**
- * An append-only, columnar record of what happened. Columns are typed arrays
- * over buffers that grow in place when full (no copy, and no memory touched
- * but the events', which on a VM page-faulting at ~2.7 ms per MB was most of
- * what a doubling cost); recording an event allocates nothing. The buffers
- * are shared ones where the runtime grows them, so another thread may touch
- * their memory first (`buffers`, sim/execute/prefault.ts).
- */
-export class EventLog implements LogColumns {
-  private cap = INITIAL;
-  length = 0;
-  private readonly columns: GrowingBuffer[];
-  private readonly max: number;
-  // The columns: views of the first `cap` events of each buffer, made anew when the buffers grow.
+/** Typed-array views of a log's column buffers (an EventLog's own, or another thread's: LogReader). */
+export abstract class LogViews implements LogColumns {
+  abstract readonly length: number;
   t!: Float64Array;
   kind!: Uint8Array;
   group!: Int32Array;
@@ -197,7 +186,37 @@ export class EventLog implements LogColumns {
   r1!: Float64Array;
   r2!: Float64Array;
 
+  /** Views of the first `entries` entries of each column's buffer, in LOG_COLUMN_BYTES order (fixed-length views: one that follows a growing buffer is slower to index). */
+  protected viewColumns(buffers: readonly ArrayBufferLike[], entries: number): void {
+    const [t, kind, group, node, id, r0, r1, r2] = buffers as [ArrayBufferLike, ArrayBufferLike, ArrayBufferLike, ArrayBufferLike, ArrayBufferLike, ArrayBufferLike, ArrayBufferLike, ArrayBufferLike];
+    this.t = new Float64Array(t, 0, entries);
+    this.kind = new Uint8Array(kind, 0, entries);
+    this.group = new Int32Array(group, 0, entries);
+    this.node = new Int32Array(node, 0, entries);
+    this.id = new Int32Array(id, 0, entries);
+    this.r0 = new Float64Array(r0, 0, entries);
+    this.r1 = new Float64Array(r1, 0, entries);
+    this.r2 = new Float64Array(r2, 0, entries);
+  }
+}
+
+/**
+ * An append-only, columnar record of what happened. Columns are typed arrays
+ * over buffers that grow in place when full (no copy, and no memory touched
+ * but the events', which on a VM page-faulting at ~2.7 ms per MB was most of
+ * what a doubling cost); recording an event allocates nothing. The buffers
+ * are shared ones where the runtime grows them, so another thread may touch
+ * their memory first (`buffers`, sim/execute/prefault.ts).
+ */
+export class EventLog extends LogViews {
+  private cap = INITIAL;
+  length = 0;
+  private readonly columns: GrowingBuffer[];
+  private readonly max: number;
+  // The columns (LogViews): views of the first `cap` events of each buffer, made anew when the buffers grow.
+
   constructor() {
+    super();
     ({ buffers: this.columns, max: this.max } = reserve());
     this.view();
   }
@@ -242,15 +261,7 @@ export class EventLog implements LogColumns {
   }
 
   private view(): void {
-    const cap = this.cap;
-    const [t, kind, group, node, id, r0, r1, r2] = this.columns as [GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer, GrowingBuffer];
-    this.t = new Float64Array(t, 0, cap);
-    this.kind = new Uint8Array(kind, 0, cap);
-    this.group = new Int32Array(group, 0, cap);
-    this.node = new Int32Array(node, 0, cap);
-    this.id = new Int32Array(id, 0, cap);
-    this.r0 = new Float64Array(r0, 0, cap);
-    this.r1 = new Float64Array(r1, 0, cap);
-    this.r2 = new Float64Array(r2, 0, cap);
+    this.viewColumns(this.columns, this.cap);
   }
+
 }
