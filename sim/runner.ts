@@ -25,6 +25,8 @@ export interface RunOptions {
    * horizon simulated and the events so far.
    */
   readonly onProgress?: (fraction: number, events: number) => void;
+  /** Events per slice when the run is simulated in slices (default SLICE_EVENTS). */
+  readonly sliceEvents?: number;
   /** Called once the workload is built and the log made, before the first event (the log's buffers may then be touched elsewhere). */
   readonly onStart?: (log: EventLog, groups: number) => void;
   /** Where the thread keeps its last workload: a run of the same scenario and seed takes it instead of building it again. */
@@ -86,7 +88,7 @@ export function stableStringify(value: unknown): string {
 /** Runs one (scenario, strategy, seed): deterministic, single-threaded. */
 export function runOnce(scenario: Scenario, strategyId: string, seed: number, options: RunOptions = {}): RunResult {
   const run = startRun(scenario, strategyId, seed, options);
-  const slice = options.onProgress === undefined ? Infinity : SLICE_EVENTS;
+  const slice = options.onProgress === undefined ? Infinity : (options.sliceEvents ?? SLICE_EVENTS);
   while (!run.advance(slice));
   return run.finish();
 }

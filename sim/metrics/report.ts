@@ -1,9 +1,7 @@
 import {
   classRows,
-  deadlockRows,
   type GroupTable,
   runRow,
-  schedulerRows,
   type ClassRow,
   type DeadlockRow,
   type GroupRow,
@@ -14,7 +12,10 @@ import {
 } from "./summary.ts";
 import { FRESH, type ColumnMemory } from "./column-memory.ts";
 import type { LogColumns } from "./log.ts";
+import { DeadlockTally } from "./summary/deadlocks.ts";
 import { GroupReplay } from "./summary/group-replay.ts";
+import { RunLogTally } from "./summary/runs.ts";
+import { SchedulerTally } from "./summary/schedulers.ts";
 import { OccupancyReplay } from "./summary/timeseries.ts";
 
 /** Every table one run contributes. */
@@ -43,6 +44,9 @@ export function summarize(run: RunRecord, memory: ColumnMemory = FRESH): RunTabl
 export class RunSummary {
   private readonly replay: GroupReplay;
   private readonly occupancy: OccupancyReplay;
+  private readonly counts = new RunLogTally();
+  private readonly schedulers: SchedulerTally;
+  private readonly deadlocks: DeadlockTally;
   /** Log entries taken in so far. */
   private seen = 0;
 
@@ -50,6 +54,8 @@ export class RunSummary {
   constructor(run: Omit<RunRecord, "log" | "events">, memory: ColumnMemory = FRESH) {
     this.replay = new GroupReplay(run, memory);
     this.occupancy = new OccupancyReplay(run, memory);
+    this.schedulers = new SchedulerTally(run);
+    this.deadlocks = new DeadlockTally(run);
   }
 
   /** Entries taken in so far. */
@@ -60,8 +66,12 @@ export class RunSummary {
   /** Takes in the log's entries from the last one seen up to `to` (every one so far by default). */
   see(log: LogColumns, to = log.length): void {
     if (to < this.seen || to > log.length) throw new Error(`RunSummary: entries up to ${to} after ${this.seen}, of a log of ${log.length}`);
-    this.replay.see(log, this.seen, to);
-    this.occupancy.see(log, this.seen, to);
+    const from = this.seen;
+    this.replay.see(log, from, to);
+    this.occupancy.see(log, from, to);
+    this.counts.see(log, from, to);
+    this.schedulers.see(log, from, to);
+    this.deadlocks.see(log, from, to);
     this.seen = to;
   }
 
@@ -70,16 +80,16 @@ export class RunSummary {
     this.see(run.log);
     const groupTable = this.replay.finish(run.log, run.end);
     const occ = this.occupancy.finish();
-    const schedulers = schedulerRows(run);
+    const schedulers = this.schedulers.rows();
     let rows: GroupRow[] | undefined;
     return {
       groupTable,
       get groups() {
         return (rows ??= groupTable.rows());
       },
-      run: runRow(run, groupTable, occ),
+      run: runRow(run, groupTable, occ, this.counts),
       timeseries: occ.rows,
-      deadlocks: deadlockRows(run),
+      deadlocks: this.deadlocks.rows(),
       schedulers,
       classes: classRows(run, groupTable, schedulers),
     };

@@ -1,4 +1,4 @@
-import { DeadlockResolution, Ev } from "../log.ts";
+import { DeadlockResolution, Ev, type LogColumns } from "../log.ts";
 import type { RunRecord } from "./record.ts";
 
 export interface DeadlockRow {
@@ -20,74 +20,86 @@ export interface DeadlockRow {
   resolved_at: number;
 }
 
-const JOIN = new Map<number, "deadlock" | "stall">([
-  [Ev.DeadlockJoin, "deadlock"],
-  [Ev.StallJoin, "stall"],
-]);
-const END = new Map<number, "deadlock" | "stall">([
-  [Ev.DeadlockEnd, "deadlock"],
-  [Ev.StallEnd, "stall"],
-]);
-
 /** One row per detected deadlock or stall (numbered apart, in order of detection): when, who, where, what they held, how it ended. */
 export function deadlockRows(run: RunRecord): DeadlockRow[] {
-  const log = run.log;
-  const groups = run.workload.groups;
-  const rows = new Map<string, DeadlockRow & { groupList: number[]; nodeList: number[] }>();
-  for (let i = 0; i < log.length; i++) {
-    const kind = log.kind[i]!;
-    const joinKind = JOIN.get(kind);
-    const rowKind = joinKind ?? END.get(kind);
-    if (rowKind === undefined) continue;
-    const id = log.id[i]!;
-    const key = `${rowKind}:${id}`;
-    let row = rows.get(key);
-    if (row === undefined) {
-      row = {
-        run_id: run.runId,
-        scenario: run.scenario,
-        strategy: run.strategy,
-        seed: run.seed,
-        kind: rowKind,
-        deadlock: id,
-        time: log.t[i]!,
-        groups: 0,
-        group_ids: "",
-        nodes: "",
-        held_cpu: 0,
-        held_memory: 0,
-        held_gpu: 0,
-        resolution: "none",
-        resolved_at: NaN,
-        groupList: [],
-        nodeList: [],
-      };
-      rows.set(key, row);
-    }
-    const node = log.node[i]!;
-    if (node >= 0 && !row.nodeList.includes(node)) row.nodeList.push(node);
-    if (joinKind !== undefined) {
-      // A gang in a cross-node deadlock joins once per node it holds on: listed once, its holds summed.
-      if (!row.groupList.includes(log.group[i]!)) row.groupList.push(log.group[i]!);
-      row.held_cpu += log.r0[i]!;
-      row.held_memory += log.r1[i]!;
-      row.held_gpu += log.r2[i]!;
-    } else {
-      row.resolved_at = log.t[i]!;
-      const code = log.r0[i]!;
-      const aborted = log.group[i]!;
-      row.resolution =
-        code === DeadlockResolution.Timeout
-          ? "timeout"
-          : code === DeadlockResolution.Aborted
-            ? `aborted:${groups[aborted]?.id ?? aborted}`
-            : "released";
+  const tally = new DeadlockTally(run);
+  tally.see(run.log);
+  return tally.rows();
+}
+
+type OpenRow = DeadlockRow & { groupList: number[]; nodeList: number[]; endCode: number; aborted: number };
+
+/** deadlockRows taken in as the log is read, in order (`see`), made when it has all been (`rows`). */
+export class DeadlockTally {
+  private readonly byKey = new Map<string, OpenRow>();
+
+  constructor(private readonly run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "cluster">) {}
+
+  /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
+  see(log: LogColumns, from = 0, to = log.length): void {
+    for (let i = from; i < to; i++) {
+      const kind = log.kind[i]!;
+      if (kind !== Ev.DeadlockJoin && kind !== Ev.StallJoin && kind !== Ev.DeadlockEnd && kind !== Ev.StallEnd) continue;
+      const join = kind === Ev.DeadlockJoin || kind === Ev.StallJoin;
+      const rowKind = kind === Ev.DeadlockJoin || kind === Ev.DeadlockEnd ? "deadlock" : "stall";
+      const id = log.id[i]!;
+      const key = `${rowKind}:${id}`;
+      const row = this.byKey.get(key) ?? this.newRow(key, rowKind, id, log.t[i]!);
+      const node = log.node[i]!;
+      if (node >= 0 && !row.nodeList.includes(node)) row.nodeList.push(node);
+      if (join) {
+        // A gang in a cross-node deadlock joins once per node it holds on: listed once, its holds summed.
+        if (!row.groupList.includes(log.group[i]!)) row.groupList.push(log.group[i]!);
+        row.held_cpu += log.r0[i]!;
+        row.held_memory += log.r1[i]!;
+        row.held_gpu += log.r2[i]!;
+      } else {
+        row.resolved_at = log.t[i]!;
+        row.endCode = log.r0[i]!;
+        row.aborted = log.group[i]!;
+      }
     }
   }
-  return [...rows.values()].map(({ groupList, nodeList, ...row }) => ({
-    ...row,
-    groups: groupList.length,
-    group_ids: groupList.map((g) => groups[g]?.id ?? String(g)).join(";"),
-    nodes: nodeList.map((node) => run.cluster.name(node)).join(";"),
-  }));
+
+  /** One row per deadlock and stall seen, in order of detection. */
+  rows(): DeadlockRow[] {
+    const groups = this.run.workload.groups;
+    // A row that never ended has no resolved_at.
+    const resolution = (ended: boolean, code: number, aborted: number): string =>
+      !ended ? "none" : code === DeadlockResolution.Timeout ? "timeout" : code === DeadlockResolution.Aborted ? `aborted:${groups[aborted]?.id ?? aborted}` : "released";
+    return [...this.byKey.values()].map(({ groupList, nodeList, endCode, aborted, ...row }) => ({
+      ...row,
+      groups: groupList.length,
+      group_ids: groupList.map((g) => groups[g]?.id ?? String(g)).join(";"),
+      nodes: nodeList.map((node) => this.run.cluster.name(node)).join(";"),
+      resolution: resolution(!Number.isNaN(row.resolved_at), endCode, aborted),
+    }));
+  }
+
+  private newRow(key: string, kind: "deadlock" | "stall", id: number, time: number): OpenRow {
+    const { runId, scenario, strategy, seed } = this.run;
+    const row: OpenRow = {
+      run_id: runId,
+      scenario,
+      strategy,
+      seed,
+      kind,
+      deadlock: id,
+      time,
+      groups: 0,
+      group_ids: "",
+      nodes: "",
+      held_cpu: 0,
+      held_memory: 0,
+      held_gpu: 0,
+      resolution: "none",
+      resolved_at: NaN,
+      groupList: [],
+      nodeList: [],
+      endCode: 0,
+      aborted: -1,
+    };
+    this.byKey.set(key, row);
+    return row;
+  }
 }

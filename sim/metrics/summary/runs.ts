@@ -1,4 +1,4 @@
-import { Ev } from "../log.ts";
+import { Ev, type LogColumns } from "../log.ts";
 import { ascending, mean, percentile, ratio } from "../stats.ts";
 import { countWhere, present, type GroupTable } from "./group-table.ts";
 import type { Outcome, RunRecord } from "./record.ts";
@@ -86,8 +86,8 @@ export interface RunRow {
   admission_delay_mean: number;
 }
 
-/** One row for the run, from its group table, its occupancy and its log. */
-export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy): RunRow {
+/** One row for the run, from its group table, its occupancy and its log (`tally`: the log's counts, if already taken). */
+export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy, tally: RunLogTally = RunLogTally.of(run.log)): RunRow {
   const n = table.length;
   const { numbers, texts, flags } = table;
   const outcomes = texts.outcome;
@@ -106,59 +106,7 @@ export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy): RunRo
     for (let g = 0; g < n; g++) acc += values[g]!;
     return acc;
   };
-  const log = run.log;
-  let busy = 0;
-  let busyUseful = 0;
-  let schedulers = 0;
-  let preemptions = 0;
-  let commits = 0;
-  let offers = 0;
-  let declines = 0;
-  let rescinds = 0;
-  let rounds = 0;
-  let visited = 0;
-  const deadlocks = new Set<number>();
-  const stalls = new Set<number>();
-  let firstDeadlock = NaN;
-  for (let i = 0; i < log.length; i++) {
-    switch (log.kind[i]) {
-      case Ev.Busy:
-        busy += log.r0[i]!;
-        if (log.r1[i]! > 0) busyUseful += log.r0[i]!;
-        break;
-      case Ev.SchedulerUp:
-        schedulers++;
-        break;
-      case Ev.Commit:
-        commits++;
-        break;
-      case Ev.Offer:
-        offers += log.r0[i]!;
-        break;
-      case Ev.Decline:
-        declines += log.r0[i]!;
-        break;
-      case Ev.Rescind:
-        rescinds++;
-        break;
-      case Ev.Preempted:
-        preemptions++;
-        break;
-      case Ev.AllocRound:
-        rounds++;
-        visited += log.r0[i]!;
-        break;
-      case Ev.StallJoin:
-        stalls.add(log.id[i]!);
-        break;
-      case Ev.DeadlockJoin:
-        if (deadlocks.size === 0) firstDeadlock = log.t[i]!;
-        deadlocks.add(log.id[i]!);
-        break;
-      default:
-        break;
-    }
-  }
+  const { busy, busyUseful, schedulers, preemptions, commits, offers, declines, rescinds, rounds, visited, deadlocks, stalls, firstDeadlock } = tally;
   let makespan = NaN;
   for (let g = 0; g < n; g++) {
     const finished = numbers.finished[g]!;
@@ -239,4 +187,71 @@ export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy): RunRo
     evictions: sumOf("evictions"),
     admission_delay_mean: mean(admissionDelays),
   };
+}
+
+/** What runs.csv counts from the log itself (decision time, offers, deadlocks...), taken in as the log is read, in order. */
+export class RunLogTally {
+  busy = 0;
+  busyUseful = 0;
+  schedulers = 0;
+  preemptions = 0;
+  commits = 0;
+  offers = 0;
+  declines = 0;
+  rescinds = 0;
+  rounds = 0;
+  visited = 0;
+  readonly deadlocks = new Set<number>();
+  readonly stalls = new Set<number>();
+  firstDeadlock = NaN;
+
+  /** The counts of a whole log. */
+  static of(log: LogColumns): RunLogTally {
+    const tally = new RunLogTally();
+    tally.see(log);
+    return tally;
+  }
+
+  /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
+  see(log: LogColumns, from = 0, to = log.length): void {
+    for (let i = from; i < to; i++) {
+      switch (log.kind[i]) {
+        case Ev.Busy:
+          this.busy += log.r0[i]!;
+          if (log.r1[i]! > 0) this.busyUseful += log.r0[i]!;
+          break;
+        case Ev.SchedulerUp:
+          this.schedulers++;
+          break;
+        case Ev.Commit:
+          this.commits++;
+          break;
+        case Ev.Offer:
+          this.offers += log.r0[i]!;
+          break;
+        case Ev.Decline:
+          this.declines += log.r0[i]!;
+          break;
+        case Ev.Rescind:
+          this.rescinds++;
+          break;
+        case Ev.Preempted:
+          this.preemptions++;
+          break;
+        case Ev.AllocRound:
+          this.rounds++;
+          this.visited += log.r0[i]!;
+          break;
+        case Ev.StallJoin:
+          this.stalls.add(log.id[i]!);
+          break;
+        case Ev.DeadlockJoin:
+          if (this.deadlocks.size === 0) this.firstDeadlock = log.t[i]!;
+          this.deadlocks.add(log.id[i]!);
+          break;
+        default:
+          break;
+      }
+    }
+  }
 }
