@@ -99,6 +99,26 @@ export class GroupReplay {
     this.stall = new OpenRecords(n, memory);
     this.preemptor = memory.i32(n).fill(-1);
     this.victim = memory.u8(n);
+    for (let g = 0; g < n; g++) this.describe(g);
+  }
+
+  /** Group g's columns that the workload alone decides (its id, class, kind, size, request, submit time): written once, before any entry is read. */
+  private describe(g: number): void {
+    const { table, run } = this;
+    const num = table.numbers;
+    const text = table.texts;
+    const group = this.groups[g]!;
+    const req = groupRequest(group);
+    text.group_id[g] = group.id;
+    text.class[g] = run.workload.classes[group.cls ?? 0]?.name ?? "default";
+    text.kind[g] = group.kind;
+    num.members[g] = memberCount(group);
+    num.cpu[g] = req.cpu;
+    num.memory[g] = req.memory;
+    num.gpu[g] = req.gpu;
+    num.submit[g] = group.submit;
+    num.pods[g] = podCount(group);
+    num.min_member[g] = quorum(group);
   }
 
   /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
@@ -297,15 +317,6 @@ export class GroupReplay {
         num.wasted_gpu_s[g]! += log.r2[j]! * dt;
       }
     }
-    const req = groupRequest(group);
-    text.group_id[g] = group.id;
-    text.class[g] = run.workload.classes[group.cls ?? 0]?.name ?? "default";
-    text.kind[g] = group.kind;
-    num.members[g] = memberCount(group);
-    num.cpu[g] = req.cpu;
-    num.memory[g] = req.memory;
-    num.gpu[g] = req.gpu;
-    num.submit[g] = group.submit;
     num.latency[g] = started - group.submit;
     text.nodes[g] = placedNodes.length === 1 ? run.cluster.name(placedNodes[0]!) : placedNodes.map((node) => run.cluster.name(node)).join(";");
     text.outcome[g] = outcome;
@@ -314,8 +325,6 @@ export class GroupReplay {
     text.preemptor[g] = preemptor >= 0 ? (this.groups[preemptor]?.id ?? "") : "";
     num.split_s[g] = partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!);
     text.phase[g] = podPhase(outcome, !Number.isNaN(finished));
-    num.pods[g] = podCount(group);
-    num.min_member[g] = quorum(group);
     flag.gang_ok[g] = gangs.everStarted[g] === 1 && !split ? 1 : 0;
     if (group.kind === "job") {
       // A job's Pods run on their own: no time is partial.
