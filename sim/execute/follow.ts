@@ -1,12 +1,10 @@
 import { dirname } from "node:path";
 import { RngStreams } from "../engine/index.ts";
 import { LogLength, LogReader } from "../metrics/log-reader.ts";
-import { RunSummary } from "../metrics/report.ts";
-import type { RunRecord } from "../metrics/summary.ts";
+import { RunSummary, type FinishedRun } from "../metrics/report.ts";
 import { totalCapacity } from "../model/cluster.ts";
 import { runId } from "../runner.ts";
 import { buildWorkload } from "../workload/build.ts";
-import type { WorkloadReuse } from "../workload/reuse.ts";
 import { scenarioName } from "../workload/scenario.ts";
 import { writeJobTables, type JobResult, type RunJob, type SharedLog, type SimulatedRun } from "./job.ts";
 
@@ -26,14 +24,13 @@ const IDLE_MS = 5;
  */
 export class RunFollower {
   /** Set once the run has started (attach). */
-  private state: { record: Omit<RunRecord, "log" | "events">; summary: RunSummary; log: LogReader; length: LogLength } | undefined;
+  private state: { record: Omit<FinishedRun, "log" | "events">; groups: number; summary: RunSummary; log: LogReader; length: LogLength } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
 
   /** `onError`: told of a failure while following (the run's result is then not to be waited for). */
   constructor(
     private readonly job: RunJob,
-    private readonly reuse: WorkloadReuse | undefined,
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -41,12 +38,14 @@ export class RunFollower {
    * The run has started: its log, to summarise as it grows. The workload is
    * built now rather than when the job was given: the run's thread has built
    * its own by then, and V8 is past compiling most of its code, for which it
-   * needs this core.
+   * needs this core. Once the summary is made the workload is let go (the
+   * summary keeps what it needs of each group in its columns), so this
+   * thread does not hold a second copy of it while the run grows.
    */
   attach(log: SharedLog): void {
     const { scenario, strategy, seed } = this.job;
     const rng = new RngStreams(seed);
-    const workload = this.reuse?.workload(scenario, rng) ?? buildWorkload(scenario.spec, rng, dirname(scenario.file));
+    const workload = buildWorkload(scenario.spec, rng, dirname(scenario.file));
     const nodes = workload.nodes;
     const name = (node: number): string => {
       const spec = nodes[node];
@@ -63,7 +62,9 @@ export class RunFollower {
       end: scenario.spec.horizon,
       sampleEvery: scenario.spec.sampleEvery,
     };
-    this.state = { record, summary: new RunSummary(record), log: new LogReader(log.buffers), length: new LogLength(log.length) };
+    const summary = new RunSummary(record);
+    const kept = { ...record, workload: { classes: workload.classes } };
+    this.state = { record: kept, groups: workload.groups.length, summary, log: new LogReader(log.buffers), length: new LogLength(log.length) };
     this.schedule(0);
   }
 
@@ -72,9 +73,9 @@ export class RunFollower {
     this.stop();
     const state = this.state;
     if (state === undefined) throw new Error("RunFollower: the run ended before its log was given");
-    const { record, summary, log } = state;
+    const { record, groups, summary, log } = state;
     if (run.runId !== record.runId) throw new Error(`RunFollower: run ${run.runId} ended, following ${record.runId}`);
-    const simulated = { runId: run.runId, scenario: record.scenario, groups: record.workload.groups.length, events: run.events, simulateMs: run.simulateMs };
+    const simulated = { runId: run.runId, scenario: record.scenario, groups, events: run.events, simulateMs: run.simulateMs };
     return writeJobTables(this.job, simulated, () => {
       log.advance(run.logLength);
       return summary.finish({ ...record, log, events: run.events });

@@ -3,7 +3,6 @@ import { Worker } from "node:worker_threads";
 import { ROOT } from "../paths.ts";
 import { InputError } from "../workload/errors.ts";
 import { fromThreadError, type ThreadError } from "./errors.ts";
-import { WorkloadReuse } from "../workload/reuse.ts";
 import { RunFollower } from "./follow.ts";
 import type { JobResult, RunJob, SharedLog, SimulatedRun } from "./job.ts";
 import { Prefault } from "./prefault.ts";
@@ -50,8 +49,6 @@ interface Pending {
 export class JobThread {
   private readonly worker: Worker;
   private pending: Pending | undefined;
-  /** The workload this thread built last to follow a run (the next run of the same scenario and seed takes it). */
-  private readonly reuse = new WorkloadReuse();
   /** Settles when the thread has loaded its code (rejects if it dies first). */
   readonly ready: Promise<void>;
   /** True once the thread has loaded its code (known without waiting for `ready`). */
@@ -121,13 +118,12 @@ export class JobThread {
         this.end(p);
         reject(err instanceof Error ? err : new Error(String(err)));
       };
-      p.follower = new RunFollower(job, this.reuse, failed);
+      p.follower = new RunFollower(job, failed);
     });
   }
 
   async terminate(): Promise<void> {
     if (this.pending !== undefined) this.end(this.pending);
-    this.reuse.clear();
     await this.worker.terminate();
   }
 

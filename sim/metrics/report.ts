@@ -36,6 +36,9 @@ export function summarize(run: RunRecord, memory: ColumnMemory = FRESH): RunTabl
   return new RunSummary(run, memory).finish(run);
 }
 
+/** What RunSummary.finish needs of the run: its record, of whose workload only the classes. */
+export type FinishedRun = Omit<RunRecord, "workload"> & { readonly workload: Pick<RunRecord["workload"], "classes"> };
+
 /**
  * summarize() fed the log in pieces, in order, as the run writes it (from
  * another thread, say): `see` takes in the entries so far, `finish` the rest
@@ -55,7 +58,8 @@ export class RunSummary {
     this.replay = new GroupReplay(run, memory);
     this.occupancy = new OccupancyReplay(run, memory);
     this.schedulers = new SchedulerTally(run);
-    this.deadlocks = new DeadlockTally(run);
+    const ids = this.replay.table.texts.group_id;
+    this.deadlocks = new DeadlockTally(run, (g) => ids[g]);
   }
 
   /** Entries taken in so far. */
@@ -75,8 +79,8 @@ export class RunSummary {
     this.seen = to;
   }
 
-  /** Takes in the rest of the run's log and makes every table. */
-  finish(run: RunRecord): RunTables {
+  /** Takes in the rest of the run's log and makes every table (`run` need not hold its groups any more: the summary has what it needs of them). */
+  finish(run: FinishedRun): RunTables {
     this.see(run.log);
     const groupTable = this.replay.finish(run.log, run.end);
     const occ = this.occupancy.finish();
@@ -91,7 +95,7 @@ export class RunSummary {
       timeseries: occ.rows,
       deadlocks: this.deadlocks.rows(),
       schedulers,
-      classes: classRows(run, groupTable, schedulers),
+      classes: classRows(run, groupTable, schedulers, this.replay.classOf),
     };
   }
 }

@@ -30,13 +30,18 @@ export interface ClassRow {
 /**
  * One row per scheduler class of the run (one, "default", when the workload
  * has no classes): its groups' outcomes and latency, and its own schedulers'
- * busyness and conflicts. Pure.
+ * busyness and conflicts; `classOf` holds each group's class index
+ * (GroupReplay.classOf). Pure.
  */
-export function classRows(run: RunRecord, table: GroupTable, schedulers: readonly SchedulerRow[]): ClassRow[] {
+export function classRows(
+  run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed"> & { readonly workload: Pick<RunRecord["workload"], "classes"> },
+  table: GroupTable,
+  schedulers: readonly SchedulerRow[],
+  classOf: Int32Array,
+): ClassRow[] {
   const n = table.length;
-  const classOf = (g: number): number => run.workload.groups[g]!.cls ?? 0;
   return run.workload.classes.map((c, cls) => {
-    const mine = (g: number): boolean => classOf(g) === cls;
+    const mine = (g: number): boolean => classOf[g] === cls;
     const groups = countWhere(n, mine);
     const latencies = ascending(present(table.numbers.latency, mine));
     const own = schedulers.filter((s) => s.class === c.name);

@@ -32,8 +32,17 @@ type OpenRow = DeadlockRow & { groupList: number[]; nodeList: number[]; endCode:
 /** deadlockRows taken in as the log is read, in order (`see`), made when it has all been (`rows`). */
 export class DeadlockTally {
   private readonly byKey = new Map<string, OpenRow>();
+  /** What the tally keeps of the run: no group object. */
+  private readonly run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "cluster">;
+  /** Group g's id. */
+  private readonly idOf: (g: number) => string | undefined;
 
-  constructor(private readonly run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "cluster">) {}
+  /** `idOf`: each group's id (by default read from the run's groups, which the tally then keeps). */
+  constructor(run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "cluster">, idOf?: (g: number) => string | undefined) {
+    const { runId, scenario, strategy, seed, cluster, workload } = run;
+    this.run = { runId, scenario, strategy, seed, cluster };
+    this.idOf = idOf ?? ((g) => workload.groups[g]?.id);
+  }
 
   /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
   see(log: LogColumns, from = 0, to = log.length): void {
@@ -63,14 +72,14 @@ export class DeadlockTally {
 
   /** One row per deadlock and stall seen, in order of detection. */
   rows(): DeadlockRow[] {
-    const groups = this.run.workload.groups;
+    const idOf = this.idOf;
     // A row that never ended has no resolved_at.
     const resolution = (ended: boolean, code: number, aborted: number): string =>
-      !ended ? "none" : code === DeadlockResolution.Timeout ? "timeout" : code === DeadlockResolution.Aborted ? `aborted:${groups[aborted]?.id ?? aborted}` : "released";
+      !ended ? "none" : code === DeadlockResolution.Timeout ? "timeout" : code === DeadlockResolution.Aborted ? `aborted:${idOf(aborted) ?? aborted}` : "released";
     return [...this.byKey.values()].map(({ groupList, nodeList, endCode, aborted, ...row }) => ({
       ...row,
       groups: groupList.length,
-      group_ids: groupList.map((g) => groups[g]?.id ?? String(g)).join(";"),
+      group_ids: groupList.map((g) => idOf(g) ?? String(g)).join(";"),
       nodes: nodeList.map((node) => this.run.cluster.name(node)).join(";"),
       resolution: resolution(!Number.isNaN(row.resolved_at), endCode, aborted),
     }));

@@ -45,8 +45,12 @@ export type ReplayRun = Pick<RunRecord, "runId" | "scenario" | "strategy" | "see
  */
 export class GroupReplay {
   readonly table: GroupTable;
-  private readonly groups: readonly Group[];
-  private readonly run: ReplayRun;
+  /** Each group's scheduler class (its index in the workload's classes). */
+  readonly classOf: Int32Array;
+  /** The node names of the run's cluster (the replay keeps nothing else of the run: no group object once it is made). */
+  private readonly cluster: ReplayRun["cluster"];
+  /** 1 for a job (its Pods run on their own: no partial time). */
+  private readonly isJob: Uint8Array;
   private readonly attemptFirst: Float64Array;
   /** Since when some but not all members run, and the total of such time. */
   private readonly partialFrom: Float64Array;
@@ -70,9 +74,9 @@ export class GroupReplay {
 
   /** `memory`: where its per-group arrays and its table's columns come from. */
   constructor(run: ReplayRun, memory: ColumnMemory = FRESH) {
-    this.run = run;
-    this.groups = run.workload.groups;
-    const n = this.groups.length;
+    this.cluster = run.cluster;
+    const groups = run.workload.groups;
+    const n = groups.length;
     const table = (this.table = new GroupTable(run, n, memory));
     const num = table.numbers;
     for (const c of ["pod_created", "placed", "started", "finished", "co_start_skew"] as const) num[c].fill(NaN);
@@ -84,7 +88,8 @@ export class GroupReplay {
     this.live = new LiveTasks(n, memory);
     this.startNodes = new StartNodes(n, memory);
     this.multiPod = memory.u8(n);
-    for (let g = 0; g < n; g++) this.multiPod[g] = this.groups[g]!.pods !== undefined ? 1 : 0;
+    this.isJob = memory.u8(n);
+    this.classOf = memory.i32(n);
     this.gangs = new GangTally(n, {
       partialCpu: num.partial_cpu_s,
       partialMemory: num.partial_memory_s,
@@ -99,18 +104,24 @@ export class GroupReplay {
     this.stall = new OpenRecords(n, memory);
     this.preemptor = memory.i32(n).fill(-1);
     this.victim = memory.u8(n);
-    for (let g = 0; g < n; g++) this.describe(g);
+    for (let g = 0; g < n; g++) this.describe(g, groups[g]!, run.workload.classes);
   }
 
-  /** Group g's columns that the workload alone decides (its id, class, kind, size, request, submit time): written once, before any entry is read. */
-  private describe(g: number): void {
-    const { table, run } = this;
+  /**
+   * Group g's columns that the workload alone decides (its id, class, kind,
+   * size, request, submit time), and what the replay reads of it later:
+   * written once, before any entry is read.
+   */
+  private describe(g: number, group: Group, classes: ReplayRun["workload"]["classes"]): void {
+    const { table } = this;
     const num = table.numbers;
     const text = table.texts;
-    const group = this.groups[g]!;
     const req = groupRequest(group);
+    this.multiPod[g] = group.pods !== undefined ? 1 : 0;
+    this.isJob[g] = group.kind === "job" ? 1 : 0;
+    this.classOf[g] = group.cls ?? 0;
     text.group_id[g] = group.id;
-    text.class[g] = run.workload.classes[group.cls ?? 0]?.name ?? "default";
+    text.class[g] = classes[group.cls ?? 0]?.name ?? "default";
     text.kind[g] = group.kind;
     num.members[g] = memberCount(group);
     num.cpu[g] = req.cpu;
@@ -274,18 +285,18 @@ export class GroupReplay {
       num.held_gpu_s[g]! += log.r2[i]! * dt;
     }
     this.gangs.close(end);
-    for (let g = 0; g < this.groups.length; g++) this.writeRow(g, log, end);
+    for (let g = 0; g < this.table.length; g++) this.writeRow(g, log, end);
     return this.table;
   }
 
   /** Group g's outcome and the row's derived figures, as the run ends at `end`. */
   private writeRow(g: number, log: LogColumns, end: number): void {
-    const { table, run, live, flags, ranWork, partialFrom, partialTotal, gangs } = this;
+    const { table, cluster, live, flags, ranWork, partialFrom, partialTotal, gangs } = this;
     const num = table.numbers;
     const text = table.texts;
     const flag = table.flags;
-    const group = this.groups[g]!;
-    const multiPod = group.pods !== undefined;
+    const multiPod = this.multiPod[g] === 1;
+    const isJob = this.isJob[g] === 1;
     const placedNodes = this.startNodes.placed(g, live, log, this.placedNodes);
     const started = num.started[g]!;
     const finished = num.finished[g]!;
@@ -302,7 +313,7 @@ export class GroupReplay {
     else if (split) outcome = "split";
     else if (!Number.isNaN(finished)) outcome = "completed";
     else if (isStarted && live.size(g) > 0) outcome = "running";
-    else if (multiPod && !Number.isNaN(num.placed[g]!) && (!isStarted || group.kind === "job")) outcome = "partial";
+    else if (multiPod && !Number.isNaN(num.placed[g]!) && (!isStarted || isJob)) outcome = "partial";
     else outcome = "pending";
     if (split) {
       // A split group's work is incorrect placement: all of it is wasted.
@@ -317,16 +328,16 @@ export class GroupReplay {
         num.wasted_gpu_s[g]! += log.r2[j]! * dt;
       }
     }
-    num.latency[g] = started - group.submit;
-    text.nodes[g] = placedNodes.length === 1 ? run.cluster.name(placedNodes[0]!) : placedNodes.map((node) => run.cluster.name(node)).join(";");
+    num.latency[g] = started - num.submit[g]!;
+    text.nodes[g] = placedNodes.length === 1 ? cluster.name(placedNodes[0]!) : placedNodes.map((node) => cluster.name(node)).join(";");
     text.outcome[g] = outcome;
     flag.correct[g] = outcome === "completed" || outcome === "running" ? 1 : 0;
     const preemptor = this.preemptor[g]!;
-    text.preemptor[g] = preemptor >= 0 ? (this.groups[preemptor]?.id ?? "") : "";
+    text.preemptor[g] = preemptor >= 0 ? (text.group_id[preemptor] ?? "") : "";
     num.split_s[g] = partialTotal[g]! + (Number.isNaN(partialFrom[g]!) ? 0 : end - partialFrom[g]!);
     text.phase[g] = podPhase(outcome, !Number.isNaN(finished));
     flag.gang_ok[g] = gangs.everStarted[g] === 1 && !split ? 1 : 0;
-    if (group.kind === "job") {
+    if (isJob) {
       // A job's Pods run on their own: no time is partial.
       num.partial_cpu_s[g] = 0;
       num.partial_memory_s[g] = 0;

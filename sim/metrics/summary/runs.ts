@@ -87,7 +87,7 @@ export interface RunRow {
 }
 
 /** One row for the run, from its group table, its occupancy and its log (`tally`: the log's counts, if already taken). */
-export function runRow(run: RunRecord, table: GroupTable, occ: Occupancy, tally: RunLogTally = RunLogTally.of(run.log)): RunRow {
+export function runRow(run: Omit<RunRecord, "workload">, table: GroupTable, occ: Occupancy, tally: RunLogTally = RunLogTally.of(run.log)): RunRow {
   const n = table.length;
   const { numbers, texts, flags } = table;
   const outcomes = texts.outcome;

@@ -21,7 +21,7 @@ export interface SchedulerRow {
 }
 
 /** The class a scheduler serves, from its SchedulerUp (r0 = class index, -1 = all). */
-export function className(run: Pick<RunRecord, "workload">, cls: number): string {
+export function className(run: { readonly workload: Pick<RunRecord["workload"], "classes"> }, cls: number): string {
   return cls < 0 ? "all" : (run.workload.classes[cls]?.name ?? String(cls));
 }
 
@@ -35,8 +35,13 @@ export function schedulerRows(run: RunRecord): SchedulerRow[] {
 /** schedulerRows taken in as the log is read, in order (`see`), made when it has all been (`rows`). */
 export class SchedulerTally {
   private readonly byId = new Map<number, SchedulerRow>();
+  /** What the tally keeps of the run: its classes, not its groups. */
+  private readonly run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "end"> & { readonly workload: Pick<RunRecord["workload"], "classes"> };
 
-  constructor(private readonly run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "end">) {}
+  constructor(run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "end">) {
+    const { runId, scenario, strategy, seed, end, workload } = run;
+    this.run = { runId, scenario, strategy, seed, end, workload: { classes: workload.classes } };
+  }
 
   /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
   see(log: LogColumns, from = 0, to = log.length): void {

@@ -64,15 +64,21 @@ export class OccupancyReplay {
   /** The next sample is the k-th (at k * sampleEvery). */
   private k = 0;
   private fill: Occupancy["fill"];
+  /** What the replay keeps of the run: no group object once it is made. */
+  private readonly run: Omit<OccupancyRun, "workload">;
+  /** Each group's submit time, in group (submit) order. */
+  private readonly submits: Float64Array;
 
-  constructor(
-    private readonly run: OccupancyRun,
-    memory: ColumnMemory = FRESH,
-  ) {
-    const n = run.workload.groups.length;
+  constructor(run: OccupancyRun, memory: ColumnMemory = FRESH) {
+    const { workload, ...rest } = run;
+    this.run = rest;
+    const groups = workload.groups;
+    const n = groups.length;
     this.liveTasks = memory.i32(n);
     this.whole = memory.u8(n);
     this.terminal = memory.u8(n);
+    this.submits = memory.f64(n);
+    for (let g = 0; g < n; g++) this.submits[g] = groups[g]!.submit;
   }
 
   /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
@@ -155,8 +161,8 @@ export class OccupancyReplay {
     const time = this.k * run.sampleEvery;
     this.k++;
     this.advance(time);
-    const groups = run.workload.groups;
-    while (this.submitted < groups.length && groups[this.submitted]!.submit <= time) this.submitted++;
+    const submits = this.submits;
+    while (this.submitted < submits.length && submits[this.submitted]! <= time) this.submitted++;
     const total = run.cluster.total;
     this.rows.push({
       run_id: run.runId,
