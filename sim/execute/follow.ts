@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import { RngStreams } from "../engine/index.ts";
 import { LogLength, LogReader } from "../metrics/log-reader.ts";
 import { RunSummary, type FinishedRun } from "../metrics/report.ts";
-import { totalCapacity } from "../model/cluster.ts";
+import { nodeName, totalCapacity } from "../model/cluster.ts";
 import { runId } from "../runner.ts";
 import { buildWorkload } from "../workload/build.ts";
 import { scenarioName } from "../workload/scenario.ts";
@@ -47,18 +47,13 @@ export class RunFollower {
     const rng = new RngStreams(seed);
     const workload = buildWorkload(scenario.spec, rng, dirname(scenario.file));
     const nodes = workload.nodes;
-    const name = (node: number): string => {
-      const spec = nodes[node];
-      if (spec === undefined) throw new Error(`cluster: no node ${node}`);
-      return spec.name;
-    };
     const record = {
       runId: runId(scenario, strategy, seed),
       scenario: scenarioName(scenario),
       strategy,
       seed,
       workload,
-      cluster: { total: totalCapacity(nodes), name },
+      cluster: { total: totalCapacity(nodes), name: (node: number) => nodeName(nodes, node) },
       end: scenario.spec.horizon,
       sampleEvery: scenario.spec.sampleEvery,
     };

@@ -213,7 +213,7 @@ export class EventLog extends LogViews {
   length = 0;
   private readonly columns: GrowingBuffer[];
   private readonly max: number;
-  // The columns (LogViews): views of the first `cap` events of each buffer, made anew when the buffers grow.
+  // The columns (LogViews) are views of the first `cap` events of each buffer, made anew when the buffers grow.
 
   constructor() {
     super();
@@ -263,5 +263,4 @@ export class EventLog extends LogViews {
   private view(): void {
     this.viewColumns(this.columns, this.cap);
   }
-
 }

@@ -1,7 +1,11 @@
 import {
   classRows,
+  DeadlockTally,
   type GroupTable,
+  OccupancyReplay,
+  RunLogTally,
   runRow,
+  SchedulerTally,
   type ClassRow,
   type DeadlockRow,
   type GroupRow,
@@ -12,11 +16,7 @@ import {
 } from "./summary.ts";
 import { FRESH, type ColumnMemory } from "./column-memory.ts";
 import type { LogColumns } from "./log.ts";
-import { DeadlockTally } from "./summary/deadlocks.ts";
 import { GroupReplay } from "./summary/group-replay.ts";
-import { RunLogTally } from "./summary/runs.ts";
-import { SchedulerTally } from "./summary/schedulers.ts";
-import { OccupancyReplay } from "./summary/timeseries.ts";
 
 /** Every table one run contributes. */
 export interface RunTables {

@@ -2,8 +2,8 @@
 export { OUTCOMES, type Outcome, type RunRecord } from "./summary/record.ts";
 export { groupRows, groupTable, podPhase, type GroupRow, type PodPhase } from "./summary/groups.ts";
 export { GroupTable } from "./summary/group-table.ts";
-export { occupancy, type Occupancy, type TimeseriesRow } from "./summary/timeseries.ts";
-export { runRow, type RunRow } from "./summary/runs.ts";
-export { deadlockRows, type DeadlockRow } from "./summary/deadlocks.ts";
-export { schedulerRows, type SchedulerRow } from "./summary/schedulers.ts";
+export { OccupancyReplay, type Occupancy, type TimeseriesRow } from "./summary/timeseries.ts";
+export { RunLogTally, runRow, type RunRow } from "./summary/runs.ts";
+export { DeadlockTally, type DeadlockRow } from "./summary/deadlocks.ts";
+export { SchedulerTally, type SchedulerRow } from "./summary/schedulers.ts";
 export { classRows, type ClassRow } from "./summary/classes.ts";

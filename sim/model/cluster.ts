@@ -5,7 +5,6 @@ import { GpuDevices } from "./gpu-devices.ts";
 import { NodeArena } from "./node-arena.ts";
 import type { Resources } from "./resources.ts";
 
-/** A node as a scenario describes it. */
 /** The nodes' capacities added up, in node order (the cluster's `total`). */
 export function totalCapacity(specs: readonly NodeSpec[]): Resources {
   let cpu = 0;
@@ -19,6 +18,14 @@ export function totalCapacity(specs: readonly NodeSpec[]): Resources {
   return { cpu, memory, gpu };
 }
 
+/** Node `node`'s name (the cluster's `name`). */
+export function nodeName(specs: readonly NodeSpec[], node: number): string {
+  const spec = specs[node];
+  if (spec === undefined) throw new Error(`cluster: no node ${node}`);
+  return spec.name;
+}
+
+/** A node as a scenario describes it. */
 export interface NodeSpec {
   readonly name: string;
   readonly capacity: Resources;
@@ -120,9 +127,7 @@ export class Cluster {
   }
 
   name(node: number): string {
-    const spec = this.specs[node];
-    if (spec === undefined) throw new Error(`cluster: no node ${node}`);
-    return spec.name;
+    return nodeName(this.specs, node);
   }
 
   nodeIndex(name: string): number | undefined {

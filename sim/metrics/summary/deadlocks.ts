@@ -20,16 +20,13 @@ export interface DeadlockRow {
   resolved_at: number;
 }
 
-/** One row per detected deadlock or stall (numbered apart, in order of detection): when, who, where, what they held, how it ended. */
-export function deadlockRows(run: RunRecord): DeadlockRow[] {
-  const tally = new DeadlockTally(run);
-  tally.see(run.log);
-  return tally.rows();
-}
-
 type OpenRow = DeadlockRow & { groupList: number[]; nodeList: number[]; endCode: number; aborted: number };
 
-/** deadlockRows taken in as the log is read, in order (`see`), made when it has all been (`rows`). */
+/**
+ * One row per detected deadlock or stall (numbered apart, in order of
+ * detection): when, who, where, what they held, how it ended. Taken in as
+ * the log is read, in order (`see`), made when it has all been (`rows`).
+ */
 export class DeadlockTally {
   private readonly byKey = new Map<string, OpenRow>();
   /** What the tally keeps of the run: no group object. */
@@ -37,11 +34,11 @@ export class DeadlockTally {
   /** Group g's id. */
   private readonly idOf: (g: number) => string | undefined;
 
-  /** `idOf`: each group's id (by default read from the run's groups, which the tally then keeps). */
-  constructor(run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "workload" | "cluster">, idOf?: (g: number) => string | undefined) {
-    const { runId, scenario, strategy, seed, cluster, workload } = run;
+  /** `idOf`: each group's id (the groups table's, so the tally keeps no group object). */
+  constructor(run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed" | "cluster">, idOf: (g: number) => string | undefined) {
+    const { runId, scenario, strategy, seed, cluster } = run;
     this.run = { runId, scenario, strategy, seed, cluster };
-    this.idOf = idOf ?? ((g) => workload.groups[g]?.id);
+    this.idOf = idOf;
   }
 
   /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */

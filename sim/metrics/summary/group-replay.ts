@@ -119,9 +119,9 @@ export class GroupReplay {
     const req = groupRequest(group);
     this.multiPod[g] = group.pods !== undefined ? 1 : 0;
     this.isJob[g] = group.kind === "job" ? 1 : 0;
-    this.classOf[g] = group.cls ?? 0;
+    const cls = (this.classOf[g] = group.cls ?? 0);
     text.group_id[g] = group.id;
-    text.class[g] = classes[group.cls ?? 0]?.name ?? "default";
+    text.class[g] = classes[cls]?.name ?? "default";
     text.kind[g] = group.kind;
     num.members[g] = memberCount(group);
     num.cpu[g] = req.cpu;

@@ -86,8 +86,8 @@ export interface RunRow {
   admission_delay_mean: number;
 }
 
-/** One row for the run, from its group table, its occupancy and its log (`tally`: the log's counts, if already taken). */
-export function runRow(run: Omit<RunRecord, "workload">, table: GroupTable, occ: Occupancy, tally: RunLogTally = RunLogTally.of(run.log)): RunRow {
+/** One row for the run, from its group table, its occupancy and its log's counts (`tally`). */
+export function runRow(run: Omit<RunRecord, "workload" | "log">, table: GroupTable, occ: Occupancy, tally: RunLogTally): RunRow {
   const n = table.length;
   const { numbers, texts, flags } = table;
   const outcomes = texts.outcome;
@@ -204,13 +204,6 @@ export class RunLogTally {
   readonly deadlocks = new Set<number>();
   readonly stalls = new Set<number>();
   firstDeadlock = NaN;
-
-  /** The counts of a whole log. */
-  static of(log: LogColumns): RunLogTally {
-    const tally = new RunLogTally();
-    tally.see(log);
-    return tally;
-  }
 
   /** Takes in the log's entries [from, to): every entry once, in order (the whole log by default). */
   see(log: LogColumns, from = 0, to = log.length): void {

@@ -25,14 +25,11 @@ export function className(run: { readonly workload: Pick<RunRecord["workload"], 
   return cls < 0 ? "all" : (run.workload.classes[cls]?.name ?? String(cls));
 }
 
-/** One row per scheduler instance (kube scheduler, mesos framework, omega scheduler): its decision time and transactions. */
-export function schedulerRows(run: RunRecord): SchedulerRow[] {
-  const tally = new SchedulerTally(run);
-  tally.see(run.log);
-  return tally.rows();
-}
-
-/** schedulerRows taken in as the log is read, in order (`see`), made when it has all been (`rows`). */
+/**
+ * One row per scheduler instance (kube scheduler, mesos framework, omega
+ * scheduler): its decision time and transactions. Taken in as the log is
+ * read, in order (`see`), made when it has all been (`rows`).
+ */
 export class SchedulerTally {
   private readonly byId = new Map<number, SchedulerRow>();
   /** What the tally keeps of the run: its classes, not its groups. */

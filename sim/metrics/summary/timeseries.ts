@@ -34,19 +34,11 @@ export type OccupancyRun = Pick<RunRecord, "runId" | "scenario" | "strategy" | "
 
 /**
  * Samples the cluster every `sampleEvery` seconds from 0 to the end, each
- * sample taken after every event at that instant, and integrates usage.
- */
-export function occupancy(run: RunRecord, memory: ColumnMemory = FRESH): Occupancy {
-  const replay = new OccupancyReplay(run, memory);
-  replay.see(run.log);
-  return replay.finish();
-}
-
-/**
- * occupancy() fed the log in pieces, in order (`see`), as another thread
- * writes it; `finish` takes the samples up to the end. Either way the same
- * rows: a sample at time s is taken when the first entry after s is seen, or
- * at the finish.
+ * sample taken after every event at that instant, and integrates usage. Fed
+ * the log in order, whole or in pieces as another thread writes it (`see`);
+ * `finish` takes the samples up to the end. Either way the same rows: a
+ * sample at time s is taken when the first entry after s is seen, or at the
+ * finish.
  */
 export class OccupancyReplay {
   private readonly rows: TimeseriesRow[] = [];
