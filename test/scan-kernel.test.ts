@@ -127,6 +127,47 @@ describe("kube's scan kernel (WebAssembly)", () => {
     );
   });
 
+  // In blocks where every node has cpu and memory, the walk is made by bits (scan-blocks.wat): the
+  // feasible nodes listed and counted, and only those at least the best so far compared. Few
+  // capacities, so that best scores tie within and across blocks; a Pod limit of 1 and large Pods, so
+  // that nodes stop fitting, scans of every node are recorded and later Pods look only at those listed.
+  it("walks blocks by their bits as the JavaScript scan walks node by node (loop: blocks)", () => {
+    const full: fc.Arbitrary<NodeShape> = fc.record({ cpu: fc.constantFrom(8000, 16000, 32000), memory: fc.constantFrom(32768, 65536), pods: fc.constantFrom(1, 110, 110) });
+    fc.assert(
+      fc.property(fc.array(full, { minLength: 64, maxLength: 200 }), fc.integer({ min: 1, max: 220 }), fc.array(step, { maxLength: 80 }), (shapes, want, steps) => {
+        const twins = [twin(shapes, DEFAULT_PROFILE, true, want, "blocks"), twin(shapes, DEFAULT_PROFILE, false, want)] as const;
+        for (const s of steps) {
+          if (s.kind !== "pod") {
+            if (s.kind === "leave") for (const t of twins) t.unbind(s.which);
+            continue;
+          }
+          const request = resources(Math.max(1, s.cpu), s.memory);
+          const nonZero = resources(Math.max(1, s.cpu) + s.extraCpu, s.memory + s.extraMemory);
+          const chosen = twins.map((t) => t.scan.select(podOf(request, nonZero)));
+          expect(chosen[0]).toBe(chosen[1]);
+          expect(twins[0].scan.lastExamined).toBe(twins[1].scan.lastExamined);
+          expect(twins[0].tieBreak.next()).toBe(twins[1].tieBreak.next());
+          if (chosen[0]! >= 0) for (const t of twins) t.bind(podOf(request, nonZero), chosen[0]!);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    // 200 nodes alike: every one ties with the best, in every block; the draws are made among all 200.
+    { what: "equal best scores in every block", shapes: Array.from({ length: 200 }, () => ({ cpu: 16000, memory: 65536, pods: 110 })), want: 200, examined: 200 },
+    // Nodes 60-63 hold a Pod each and fit no more: the 60th feasible node is node 59, the last examined.
+    { what: "want reached before a block's last nodes, which do not fit", shapes: Array.from({ length: 128 }, (_, i) => ({ cpu: 16000, memory: 65536, pods: i >= 60 && i < 64 ? 1 : 110 })), want: 60, examined: 60, full: [60, 61, 62, 63] },
+  ])("in blocks, walks $what as the JavaScript scan does", ({ shapes, want, examined, full }) => {
+    const twins = [twin(shapes, DEFAULT_PROFILE, true, want, "blocks"), twin(shapes, DEFAULT_PROFILE, false, want)] as const;
+    for (const t of twins) for (const node of full ?? []) t.bind(scanPod(resources(100, 128)), node);
+    const chosen = twins.map((t) => t.scan.select(scanPod(resources(1000, 4096))));
+    expect(chosen[0]).toBe(chosen[1]);
+    expect(twins.map((t) => t.scan.lastExamined)).toEqual([examined, examined]);
+    expect(twins[0].tieBreak.next()).toBe(twins[1].tieBreak.next());
+  });
+
   // A read the kernel skips when it can: skipped wrongly, it would change the answer.
   it.each([
     {

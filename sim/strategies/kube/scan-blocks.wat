@@ -45,25 +45,30 @@
   ;; n were examined; returns how many were examined (scan-kernel.wat `scan` for the usual profile and a
   ;; Pod that asks for something). In blocks of up to $block nodes that do not wrap: first a block's
   ;; nodes are scored two at a time (SIMD lanes, the first node in lane 0) with $scanUsual's arithmetic
-  ;; for a node with cpu and memory capacity, into $scores, each pair's feasibility into $masks; then
-  ;; the block is walked in scan order, as $scanUsual walks nodes, until `want` feasible ones are found.
-  ;; The nodes scored in vain after that are not counted as examined. A node without cpu or memory
-  ;; capacity, or a block's odd last node, is marked to be checked there, node by node, and scored by
-  ;; scan-kernel.wat's $score.
+  ;; for a node with cpu and memory capacity, into $scores, each pair's feasibility into $masks, and
+  ;; the block's feasible nodes, and those scoring at least the best so far, as bits of an i64 (so a
+  ;; block is at most 64 nodes); then the block is walked in scan order, as $scanUsual walks nodes, until
+  ;; `want` feasible ones are found. The nodes scored in vain after that are not counted as examined. A
+  ;; node without cpu or memory capacity, or a block's odd last node, is marked to be checked there,
+  ;; node by node, and scored by scan-kernel.wat's $score. A block with no such node, within which
+  ;; `want` is not reached, is walked by its bits instead: the same nodes listed, counted and compared,
+  ;; without a step per node (most of naive's blocks, whose best score rarely moves).
   ;;
   ;; Why the arithmetic is $score's: with the request at most the capacity, LeastAllocated's quotient
-  ;; lies in [0, 100], where f64.trunc is the truncation to a whole number $score makes; the total
-  ;; weight is the sum of the two, multiplied by its reciprocal; `select(1, f, f > 1)` is f64x2.pmin(f,
-  ;; 1), NaN included. Reads whose answer is known are skipped: NodeScan gives the kernel only Pods
-  ;; asking no GPU, which fit any node's free GPUs once they fit its free cpu (a down node's cpu reads
-  ;; -1). The non-zero extras are always read: with none anywhere each is 0, and adding it changes
-  ;; nothing.
+  ;; lies in [0, 100], where f64.trunc is the truncation to a whole number $score makes; the total weight
+  ;; is the sum of the two, multiplied by its reciprocal; `select(1, f, f > 1)` is f64x2.pmin(f, 1), NaN
+  ;; included; halving is multiplying by 0.5, exactly. Reads whose answer is known are skipped: NodeScan
+  ;; gives the kernel only Pods asking no GPU, which fit any node's free GPUs once they fit its free cpu
+  ;; (a down node's cpu reads -1). The non-zero extras are always read: with none anywhere each is 0, and
+  ;; adding it changes nothing.
   (func (export "scan")
     (param $n i32) (param $start i32) (param $want i32)
     (param $rc f64) (param $rm f64) (param $nzc f64) (param $nzm f64)
     (result i32)
     (local $node i32) (local $examined i32) (local $found i32) (local $len i32) (local $k i32) (local $at i32)
     (local $mask i32) (local $feasible i32) (local $pair i32) (local $pairs i32)
+    (local $count i32) (local $special i32) (local $candidates i64) (local $feasibleBits i64) (local $bit i32)
+    (local $feas v128) (local $pairScores v128) (local $best2 v128)
     (local $at8 i32) (local $at4 i32) (local $score f64) (local $best f64) (local $draws i32) (local $group i32)
     (local $freeC v128) (local $freeM v128) (local $capC v128) (local $capM v128) (local $usedC v128) (local $usedM v128)
     (local $reqC v128) (local $reqM v128)
@@ -112,6 +117,11 @@
         (local.set $pairs (i32.shr_u (local.get $len) (i32.const 1)))
         (local.set $pair (i32.const 0))
         (local.set $at (local.get $node))
+        (local.set $count (i32.const 0))
+        (local.set $special (i32.const 0))
+        (local.set $candidates (i64.const 0))
+        (local.set $feasibleBits (i64.const 0))
+        (local.set $best2 (f64x2.splat (local.get $best)))
         (block $scored
           (loop $score
             (br_if $scored (i32.ge_u (local.get $pair) (local.get $pairs)))
@@ -122,23 +132,28 @@
             (local.set $capC (v128.load (i32.add (local.get $capCpu) (local.get $at8))))
             (local.set $capM (v128.load (i32.add (local.get $capMemory) (local.get $at8))))
             ;; Bits 0-1: the lane's node is feasible; bits 2-3: it lacks cpu or memory capacity.
+            (local.set $feas (v128.and
+              (i64x2.extend_low_i32x4_s (i32x4.lt_u
+                (v128.load64_zero (i32.add (local.get $podCount) (local.get $at4)))
+                (v128.load64_zero (i32.add (local.get $maxPods) (local.get $at4)))))
+              (v128.and (f64x2.le (local.get $rc2) (local.get $freeC)) (f64x2.le (local.get $rm2) (local.get $freeM)))))
             (local.set $mask (i32.or
-              (i64x2.bitmask (v128.and
-                (i64x2.extend_low_i32x4_s (i32x4.lt_u
-                  (v128.load64_zero (i32.add (local.get $podCount) (local.get $at4)))
-                  (v128.load64_zero (i32.add (local.get $maxPods) (local.get $at4)))))
-                (v128.and (f64x2.le (local.get $rc2) (local.get $freeC)) (f64x2.le (local.get $rm2) (local.get $freeM)))))
+              (i64x2.bitmask (local.get $feas))
               (i32.shl
                 (i32.xor (i64x2.bitmask (v128.and (f64x2.gt (local.get $capC) (local.get $zero2)) (f64x2.gt (local.get $capM) (local.get $zero2)))) (i32.const 3))
                 (i32.const 2))))
             (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pair) (i32.const 2))) (local.get $mask))
+            (local.set $count (i32.add (local.get $count) (i32.popcnt (i32.and (local.get $mask) (i32.const 3)))))
+            (local.set $feasibleBits (i64.or (local.get $feasibleBits)
+              (i64.shl (i64.extend_i32_u (i32.and (local.get $mask) (i32.const 3))) (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))
+            (local.set $special (i32.or (local.get $special) (i32.and (local.get $mask) (i32.const 12))))
             (if (i32.and (local.get $mask) (i32.const 3))
               (then
                 (local.set $usedC (f64x2.sub (local.get $capC) (local.get $freeC)))
                 (local.set $usedM (f64x2.sub (local.get $capM) (local.get $freeM)))
                 (local.set $reqC (f64x2.add (f64x2.add (local.get $usedC) (v128.load (i32.add (local.get $extraCpu) (local.get $at8)))) (local.get $nzc2)))
                 (local.set $reqM (f64x2.add (f64x2.add (local.get $usedM) (v128.load (i32.add (local.get $extraMemory) (local.get $at8)))) (local.get $nzm2)))
-                (v128.store (i32.add (local.get $scores) (i32.shl (local.get $pair) (i32.const 4)))
+                (local.set $pairScores
                   (f64x2.add
                     (f64x2.mul
                       (f64x2.trunc (f64x2.mul
@@ -158,21 +173,68 @@
                     (f64x2.mul
                       (f64x2.trunc (f64x2.mul
                         (f64x2.sub (local.get $one2)
-                          (f64x2.abs (f64x2.div
+                          (f64x2.abs (f64x2.mul
                             (f64x2.sub
                               (f64x2.pmin (f64x2.div (f64x2.add (local.get $usedC) (local.get $rc2)) (local.get $capC)) (local.get $one2))
                               (f64x2.pmin (f64x2.div (f64x2.add (local.get $usedM) (local.get $rm2)) (local.get $capM)) (local.get $one2)))
-                            (f64x2.splat (f64.const 2)))))
+                            (f64x2.splat (f64.const 0.5)))))
                         (local.get $hundred2)))
-                      (local.get $balancedWeight2))))))
+                      (local.get $balancedWeight2))))
+                (v128.store (i32.add (local.get $scores) (i32.shl (local.get $pair) (i32.const 4))) (local.get $pairScores))
+                ;; Feasible lanes scoring at least the best before the block (bits 2 x pair and up): the only
+                ;; nodes of the block that can change the best or join its group.
+                (local.set $candidates (i64.or (local.get $candidates)
+                  (i64.shl
+                    (i64.extend_i32_u (i64x2.bitmask (v128.and (local.get $feas) (f64x2.ge (local.get $pairScores) (local.get $best2)))))
+                    (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))))
             (local.set $at (i32.add (local.get $at) (i32.const 2)))
             (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
             (br $score)))
         ;; An odd last node: checked and scored node by node.
         (if (i32.and (local.get $len) (i32.const 1))
-          (then (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pairs) (i32.const 2))) (i32.const 4))))
-        ;; Walked in scan order.
+          (then
+            (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pairs) (i32.const 2))) (i32.const 4))
+            (local.set $special (i32.const 4))))
+        ;; Unless `want` is reached within the block, or a node in it is to be checked on its own, the
+        ;; walk in scan order is made by bits, lowest first: its feasible nodes listed in `fitted` while it
+        ;; has room, and counted; then only the candidates compared with the best so far, as below (a node
+        ;; scoring below the best before the block is below every best after it).
         (local.set $k (i32.const 0))
+        (if (i32.and
+              (i32.eqz (local.get $special))
+              (i32.lt_u (i32.add (local.get $found) (local.get $count)) (local.get $want)))
+          (then
+            (block $kept
+              (loop $keep
+                (br_if $kept (i64.eqz (local.get $feasibleBits)))
+                (br_if $kept (i32.ge_u (local.get $found) (local.get $fitsKept)))
+                (i32.store (i32.add (local.get $fitted) (i32.shl (local.get $found) (i32.const 2)))
+                  (i32.add (local.get $node) (i32.wrap_i64 (i64.ctz (local.get $feasibleBits)))))
+                (local.set $found (i32.add (local.get $found) (i32.const 1)))
+                (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+                (local.set $feasibleBits (i64.and (local.get $feasibleBits) (i64.sub (local.get $feasibleBits) (i64.const 1))))
+                (br $keep)))
+            (local.set $found (i32.add (local.get $found) (local.get $count)))
+            (block $compared
+              (loop $compare
+                (br_if $compared (i64.eqz (local.get $candidates)))
+                (local.set $bit (i32.wrap_i64 (i64.ctz (local.get $candidates))))
+                (local.set $candidates (i64.and (local.get $candidates) (i64.sub (local.get $candidates) (i64.const 1))))
+                (local.set $at (i32.add (local.get $node) (local.get $bit)))
+                (local.set $score (f64.load (i32.add (local.get $scores) (i32.shl (local.get $bit) (i32.const 3)))))
+                (if (f64.gt (local.get $score) (local.get $best))
+                  (then
+                    (if (local.get $group) (then (local.set $draws (i32.add (local.get $draws) (i32.sub (local.get $group) (i32.const 1))))))
+                    (local.set $best (local.get $score))
+                    (i32.store (local.get $ties) (local.get $at))
+                    (local.set $group (i32.const 1)))
+                  (else
+                    (if (f64.eq (local.get $score) (local.get $best))
+                      (then
+                        (i32.store (i32.add (local.get $ties) (i32.shl (local.get $group) (i32.const 2))) (local.get $at))
+                        (local.set $group (i32.add (local.get $group) (i32.const 1)))))))
+                (br $compare)))
+            (local.set $k (local.get $len))))
         (block $walked
           (loop $walk
             (br_if $walked (i32.ge_u (local.get $k) (local.get $len)))

@@ -35,7 +35,7 @@ interface BlocksExports {
 let compiled: WebAssembly.Module | undefined;
 let compiledBlocks: WebAssembly.Module | undefined;
 
-/** The nodes scan-blocks.wat scores before it walks them (even; its scratch, in the arena, is sized for it). */
+/** The nodes scan-blocks.wat scores before it walks them (even, and at most 64: it keeps a block's nodes as the bits of an i64; its scratch, in the arena, is sized for it). */
 const BLOCK = 64;
 
 /**

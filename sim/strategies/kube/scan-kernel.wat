@@ -142,7 +142,8 @@
               (if (result f64) (f64.eq (local.get $weights) (global.get $bothWeights))
                 (then (f64.mul (local.get $sum) (global.get $perBothWeights)))
                 (else (f64.div (local.get $sum) (local.get $weights))))))))))
-    ;; NodeResourcesBalancedAllocation over cpu and memory: 100 x (1 - |fc - fm| / 2).
+    ;; NodeResourcesBalancedAllocation over cpu and memory: 100 x (1 - |fc - fm| / 2), the halving a
+    ;; product by 0.5 (the same number: a division by two is exact or rounds as the product does).
     (if (i32.and (f64.gt (global.get $balancedWeight) (f64.const 0)) (i32.eqz (local.get $bestEffort)))
       (then
         (if (i32.and (global.get $balancedBoth)
@@ -152,7 +153,7 @@
             (local.set $fm (f64.div (f64.add (local.get $usedM) (local.get $rm)) (local.get $capM)))
             (if (f64.gt (local.get $fc) (f64.const 1)) (then (local.set $fc (f64.const 1))))
             (if (f64.gt (local.get $fm) (f64.const 1)) (then (local.set $fm (f64.const 1))))
-            (local.set $std (f64.abs (f64.div (f64.sub (local.get $fc) (local.get $fm)) (f64.const 2))))))
+            (local.set $std (f64.abs (f64.mul (f64.sub (local.get $fc) (local.get $fm)) (f64.const 0.5))))))
         (local.set $balanced (f64.trunc (f64.mul (f64.sub (f64.const 1) (local.get $std)) (f64.const 100))))))
     (f64.add (f64.mul (local.get $fit) (global.get $fitWeight))
              (f64.mul (local.get $balanced) (global.get $balancedWeight))))
@@ -303,11 +304,11 @@
                     (f64.mul
                       (f64.trunc (f64.mul
                         (f64.sub (f64.const 1)
-                          (f64.abs (f64.div
+                          (f64.abs (f64.mul
                             (f64.sub
                               (select (f64.const 1) (local.get $fc) (f64.gt (local.get $fc) (f64.const 1)))
                               (select (f64.const 1) (local.get $fm) (f64.gt (local.get $fm) (f64.const 1))))
-                            (f64.const 2))))
+                            (f64.const 0.5))))
                         (f64.const 100)))
                       (local.get $balancedWeight)))))
               (else
