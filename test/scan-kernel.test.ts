@@ -159,13 +159,19 @@ describe("kube's scan kernel (WebAssembly)", () => {
     { what: "equal best scores in every block", shapes: Array.from({ length: 200 }, () => ({ cpu: 16000, memory: 65536, pods: 110 })), want: 200, examined: 200 },
     // Nodes 60-63 hold a Pod each and fit no more: the 60th feasible node is node 59, the last examined.
     { what: "want reached before a block's last nodes, which do not fit", shapes: Array.from({ length: 128 }, (_, i) => ({ cpu: 16000, memory: 65536, pods: i >= 60 && i < 64 ? 1 : 110 })), want: 60, examined: 60, full: [60, 61, 62, 63] },
+    // Nodes 3 and 70 are full: every node examined, 128 found, as many as a record lists. The next Pods
+    // (asking as much) look only at the nodes the scan listed in `fitted`.
+    { what: "a scan of every node that finds as many as a record lists", shapes: Array.from({ length: 130 }, (_, i) => ({ cpu: 16000 + 1000 * (i % 7), memory: 65536, pods: i === 3 || i === 70 ? 1 : 110 })), want: 200, examined: 130, full: [3, 70] },
   ])("in blocks, walks $what as the JavaScript scan does", ({ shapes, want, examined, full }) => {
     const twins = [twin(shapes, DEFAULT_PROFILE, true, want, "blocks"), twin(shapes, DEFAULT_PROFILE, false, want)] as const;
     for (const t of twins) for (const node of full ?? []) t.bind(scanPod(resources(100, 128)), node);
-    const chosen = twins.map((t) => t.scan.select(scanPod(resources(1000, 4096))));
-    expect(chosen[0]).toBe(chosen[1]);
-    expect(twins.map((t) => t.scan.lastExamined)).toEqual([examined, examined]);
-    expect(twins[0].tieBreak.next()).toBe(twins[1].tieBreak.next());
+    for (let pod = 0; pod < 3; pod++) {
+      const chosen = twins.map((t) => t.scan.select(scanPod(resources(1000, 4096))));
+      expect(chosen[0]).toBe(chosen[1]);
+      if (pod === 0) expect(twins.map((t) => t.scan.lastExamined)).toEqual([examined, examined]);
+      expect(twins[0].tieBreak.next()).toBe(twins[1].tieBreak.next());
+      for (const t of twins) t.bind(scanPod(resources(1000, 4096)), chosen[0]!);
+    }
   });
 
   // A read the kernel skips when it can: skipped wrongly, it would change the answer.

@@ -46,13 +46,14 @@
   ;; Pod that asks for something). In blocks of up to $block nodes that do not wrap: first a block's
   ;; nodes are scored two at a time (SIMD lanes, the first node in lane 0) with $scanUsual's arithmetic
   ;; for a node with cpu and memory capacity, into $scores, each pair's feasibility into $masks, and
-  ;; the block's feasible nodes, and those scoring at least the best so far, as bits of an i64 (so a
-  ;; block is at most 64 nodes); then the block is walked in scan order, as $scanUsual walks nodes, until
-  ;; `want` feasible ones are found. The nodes scored in vain after that are not counted as examined. A
-  ;; node without cpu or memory capacity, or a block's odd last node, is marked to be checked there,
-  ;; node by node, and scored by scan-kernel.wat's $score. A block with no such node, within which
-  ;; `want` is not reached, is walked by its bits instead: the same nodes listed, counted and compared,
-  ;; without a step per node (most of naive's blocks, whose best score rarely moves).
+  ;; the block's feasible nodes scoring at least the best so far as bits of an i64 (so a block is at
+  ;; most 64 nodes); then the block is walked in scan order, as $scanUsual walks nodes, until `want`
+  ;; feasible ones are found. The nodes scored in vain after that are not counted as examined. A node
+  ;; without cpu or memory capacity, or a block's odd last node, is marked to be checked there, node by
+  ;; node, and scored by scan-kernel.wat's $score. A block with no such node, within which `want` is not
+  ;; reached, is walked by its bits instead: its feasible nodes counted, and only those bits compared
+  ;; with the best, without a step per node (most of naive's blocks, whose best score rarely moves).
+  ;; `fitted` is listed at the end, only when NodeScan will read it.
   ;;
   ;; Why the arithmetic is $score's: with the request at most the capacity, LeastAllocated's quotient
   ;; lies in [0, 100], where f64.trunc is the truncation to a whole number $score makes; the total weight
@@ -67,8 +68,8 @@
     (result i32)
     (local $node i32) (local $examined i32) (local $found i32) (local $len i32) (local $k i32) (local $at i32)
     (local $mask i32) (local $feasible i32) (local $pair i32) (local $pairs i32)
-    (local $count i32) (local $special i32) (local $candidates i64) (local $feasibleBits i64) (local $bit i32)
-    (local $feas v128) (local $pairScores v128) (local $best2 v128)
+    (local $count i32) (local $special i32) (local $candidates i64) (local $bit i32)
+    (local $feas v128) (local $pairScores v128) (local $floor2 v128) (local $top2 v128)
     (local $at8 i32) (local $at4 i32) (local $score f64) (local $best f64) (local $draws i32) (local $group i32)
     (local $freeC v128) (local $freeM v128) (local $capC v128) (local $capM v128) (local $usedC v128) (local $usedM v128)
     (local $reqC v128) (local $reqM v128)
@@ -120,8 +121,7 @@
         (local.set $count (i32.const 0))
         (local.set $special (i32.const 0))
         (local.set $candidates (i64.const 0))
-        (local.set $feasibleBits (i64.const 0))
-        (local.set $best2 (f64x2.splat (local.get $best)))
+        (local.set $floor2 (f64x2.splat (local.get $best)))
         (block $scored
           (loop $score
             (br_if $scored (i32.ge_u (local.get $pair) (local.get $pairs)))
@@ -144,8 +144,6 @@
                 (i32.const 2))))
             (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pair) (i32.const 2))) (local.get $mask))
             (local.set $count (i32.add (local.get $count) (i32.popcnt (i32.and (local.get $mask) (i32.const 3)))))
-            (local.set $feasibleBits (i64.or (local.get $feasibleBits)
-              (i64.shl (i64.extend_i32_u (i32.and (local.get $mask) (i32.const 3))) (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))
             (local.set $special (i32.or (local.get $special) (i32.and (local.get $mask) (i32.const 12))))
             (if (i32.and (local.get $mask) (i32.const 3))
               (then
@@ -181,12 +179,15 @@
                         (local.get $hundred2)))
                       (local.get $balancedWeight2))))
                 (v128.store (i32.add (local.get $scores) (i32.shl (local.get $pair) (i32.const 4))) (local.get $pairScores))
-                ;; Feasible lanes scoring at least the best before the block (bits 2 x pair and up): the only
-                ;; nodes of the block that can change the best or join its group.
+                ;; Feasible lanes scoring at least the floor (bits 2 x pair and up): the best before the block,
+                ;; or a feasible score of the block's earlier pairs if higher; a node below it is below the best
+                ;; where the walk meets it, so only these can change the best or join its group.
                 (local.set $candidates (i64.or (local.get $candidates)
                   (i64.shl
-                    (i64.extend_i32_u (i64x2.bitmask (v128.and (local.get $feas) (f64x2.ge (local.get $pairScores) (local.get $best2)))))
-                    (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))))
+                    (i64.extend_i32_u (i64x2.bitmask (v128.and (local.get $feas) (f64x2.ge (local.get $pairScores) (local.get $floor2)))))
+                    (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))
+                ;; The floor rises to the pair's feasible scores, in both lanes.
+))
             (local.set $at (i32.add (local.get $at) (i32.const 2)))
             (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
             (br $score)))
@@ -196,24 +197,13 @@
             (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pairs) (i32.const 2))) (i32.const 4))
             (local.set $special (i32.const 4))))
         ;; Unless `want` is reached within the block, or a node in it is to be checked on its own, the
-        ;; walk in scan order is made by bits, lowest first: its feasible nodes listed in `fitted` while it
-        ;; has room, and counted; then only the candidates compared with the best so far, as below (a node
-        ;; scoring below the best before the block is below every best after it).
+        ;; walk in scan order is made by bits, lowest first: its feasible nodes counted, and only the
+        ;; candidates compared with the best so far, as below.
         (local.set $k (i32.const 0))
         (if (i32.and
               (i32.eqz (local.get $special))
               (i32.lt_u (i32.add (local.get $found) (local.get $count)) (local.get $want)))
           (then
-            (block $kept
-              (loop $keep
-                (br_if $kept (i64.eqz (local.get $feasibleBits)))
-                (br_if $kept (i32.ge_u (local.get $found) (local.get $fitsKept)))
-                (i32.store (i32.add (local.get $fitted) (i32.shl (local.get $found) (i32.const 2)))
-                  (i32.add (local.get $node) (i32.wrap_i64 (i64.ctz (local.get $feasibleBits)))))
-                (local.set $found (i32.add (local.get $found) (i32.const 1)))
-                (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-                (local.set $feasibleBits (i64.and (local.get $feasibleBits) (i64.sub (local.get $feasibleBits) (i64.const 1))))
-                (br $keep)))
             (local.set $found (i32.add (local.get $found) (local.get $count)))
             (block $compared
               (loop $compare
@@ -260,8 +250,6 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (if (local.get $feasible)
               (then
-                (if (i32.lt_u (local.get $found) (local.get $fitsKept))
-                  (then (i32.store (i32.add (local.get $fitted) (i32.shl (local.get $found) (i32.const 2))) (local.get $at))))
                 (local.set $found (i32.add (local.get $found) (i32.const 1)))
                 (if (f64.gt (local.get $score) (local.get $best))
                   (then
@@ -282,6 +270,31 @@
         (local.set $node (i32.add (local.get $node) (local.get $k)))
         (if (i32.eq (local.get $node) (local.get $n)) (then (local.set $node (i32.const 0))))
         (br $block)))
+    ;; `fitted`, read only of a scan that examined every node and found at most fitsKept (NodeScan records
+    ;; it): listed then, in a second pass over the same arrays, rather than node by node as the scan went.
+    (if (i32.and (i32.eq (local.get $examined) (local.get $n)) (i32.le_u (local.get $found) (local.get $fitsKept)))
+      (then
+        (local.set $k (i32.const 0))
+        (local.set $at (local.get $start))
+        (local.set $len (i32.const 0))
+        (block $listed
+          (loop $list
+            (br_if $listed (i32.ge_u (local.get $k) (local.get $n)))
+            (local.set $at8 (i32.shl (local.get $at) (i32.const 3)))
+            (local.set $at4 (i32.shl (local.get $at) (i32.const 2)))
+            (if (i32.and
+                  (i32.and
+                    (i32.lt_u (i32.load (i32.add (local.get $podCount) (local.get $at4)))
+                              (i32.load (i32.add (local.get $maxPods) (local.get $at4))))
+                    (f64.le (local.get $rc) (f64.load (i32.add (local.get $freeCpu) (local.get $at8)))))
+                  (f64.le (local.get $rm) (f64.load (i32.add (local.get $freeMemory) (local.get $at8)))))
+              (then
+                (i32.store (i32.add (local.get $fitted) (i32.shl (local.get $len) (i32.const 2))) (local.get $at))
+                (local.set $len (i32.add (local.get $len) (i32.const 1)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $at (i32.add (local.get $at) (i32.const 1)))
+            (if (i32.eq (local.get $at) (local.get $n)) (then (local.set $at (i32.const 0))))
+            (br $list)))))
     (global.set $foundOut (local.get $found))
     (global.set $drawsBefore (local.get $draws))
     (global.set $groupLength (local.get $group))

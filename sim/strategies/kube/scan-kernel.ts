@@ -57,7 +57,7 @@ export type ScanLoop = "auto" | "nodes" | "blocks";
  * the final group's `groupLength` nodes (in `ties`) are drawn among.
  */
 export class ScanKernel {
-  /** The first feasible nodes of the last scan (up to fitsKept of them). */
+  /** The first feasible nodes of the last scan (up to fitsKept of them), when it examined every node and found at most fitsKept (all NodeScan records); the blocks loop lists them only then. */
   readonly fitted: Int32Array;
   /** The nodes of the last scan's final group of equal best scores, in scan order. */
   readonly ties: Int32Array;
