@@ -69,7 +69,7 @@
     (local $node i32) (local $examined i32) (local $found i32) (local $len i32) (local $k i32) (local $at i32)
     (local $mask i32) (local $feasible i32) (local $pair i32) (local $pairs i32)
     (local $count i32) (local $special i32) (local $candidates i64) (local $bit i32)
-    (local $feas v128) (local $pairScores v128) (local $floor2 v128) (local $top2 v128)
+    (local $feas v128) (local $pairScores v128) (local $best2 v128)
     (local $at8 i32) (local $at4 i32) (local $score f64) (local $best f64) (local $draws i32) (local $group i32)
     (local $freeC v128) (local $freeM v128) (local $capC v128) (local $capM v128) (local $usedC v128) (local $usedM v128)
     (local $reqC v128) (local $reqM v128)
@@ -121,7 +121,7 @@
         (local.set $count (i32.const 0))
         (local.set $special (i32.const 0))
         (local.set $candidates (i64.const 0))
-        (local.set $floor2 (f64x2.splat (local.get $best)))
+        (local.set $best2 (f64x2.splat (local.get $best)))
         (block $scored
           (loop $score
             (br_if $scored (i32.ge_u (local.get $pair) (local.get $pairs)))
@@ -179,15 +179,13 @@
                         (local.get $hundred2)))
                       (local.get $balancedWeight2))))
                 (v128.store (i32.add (local.get $scores) (i32.shl (local.get $pair) (i32.const 4))) (local.get $pairScores))
-                ;; Feasible lanes scoring at least the floor (bits 2 x pair and up): the best before the block,
-                ;; or a feasible score of the block's earlier pairs if higher; a node below it is below the best
-                ;; where the walk meets it, so only these can change the best or join its group.
+                ;; Feasible lanes scoring at least the best before the block (bits 2 x pair and up): a node
+                ;; below it is below the best where the walk meets it, so only these can change the best or
+                ;; join its group.
                 (local.set $candidates (i64.or (local.get $candidates)
                   (i64.shl
-                    (i64.extend_i32_u (i64x2.bitmask (v128.and (local.get $feas) (f64x2.ge (local.get $pairScores) (local.get $floor2)))))
-                    (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))
-                ;; The floor rises to the pair's feasible scores, in both lanes.
-))
+                    (i64.extend_i32_u (i64x2.bitmask (v128.and (local.get $feas) (f64x2.ge (local.get $pairScores) (local.get $best2)))))
+                    (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))))
             (local.set $at (i32.add (local.get $at) (i32.const 2)))
             (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
             (br $score)))
