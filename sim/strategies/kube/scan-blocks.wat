@@ -50,9 +50,10 @@
   ;; most 64 nodes); then the block is walked in scan order, as $scanUsual walks nodes, until `want`
   ;; feasible ones are found. The nodes scored in vain after that are not counted as examined. A node
   ;; without cpu or memory capacity, or a block's odd last node, is marked to be checked there, node by
-  ;; node, and scored by scan-kernel.wat's $score. A block with no such node, within which `want` is not
-  ;; reached, is walked by its bits instead: its feasible nodes counted, and only those bits compared
-  ;; with the best, without a step per node (most of naive's blocks, whose best score rarely moves).
+  ;; node, and scored by scan-kernel.wat's $score. A block with no such node is walked by its bits instead
+  ;; (cut at the feasible node that reaches `want`, if one does): its feasible nodes counted, and only
+  ;; those bits compared with the best, without a step per node (naive's blocks, whose best score rarely
+  ;; moves).
   ;; `fitted` is listed at the end, only when NodeScan will read it.
   ;;
   ;; Why the arithmetic is $score's: with the request at most the capacity, LeastAllocated's quotient
@@ -68,7 +69,7 @@
     (result i32)
     (local $node i32) (local $examined i32) (local $found i32) (local $len i32) (local $k i32) (local $at i32)
     (local $mask i32) (local $feasible i32) (local $pair i32) (local $pairs i32)
-    (local $count i32) (local $special i32) (local $candidates i64) (local $bit i32)
+    (local $count i32) (local $special i32) (local $candidates i64) (local $bit i32) (local $bits i64) (local $left i32)
     (local $feas v128) (local $pairScores v128) (local $best2 v128)
     (local $at8 i32) (local $at4 i32) (local $score f64) (local $best f64) (local $draws i32) (local $group i32)
     (local $freeC v128) (local $freeM v128) (local $capC v128) (local $capM v128) (local $usedC v128) (local $usedM v128)
@@ -194,13 +195,40 @@
           (then
             (i32.store (i32.add (local.get $masks) (i32.shl (local.get $pairs) (i32.const 2))) (i32.const 4))
             (local.set $special (i32.const 4))))
-        ;; Unless `want` is reached within the block, or a node in it is to be checked on its own, the
-        ;; walk in scan order is made by bits, lowest first: its feasible nodes counted, and only the
-        ;; candidates compared with the best so far, as below.
+        ;; Unless a node in the block is to be checked on its own, the walk in scan order is made by bits,
+        ;; lowest first: its feasible nodes counted, and only the candidates compared with the best so
+        ;; far, as below.
         (local.set $k (i32.const 0))
+        (if (i32.and (i32.eqz (local.get $special)) (i32.ge_u (i32.add (local.get $found) (local.get $count)) (local.get $want)))
+          (then
+            ;; `want` is reached within the block: at its (want - found)th feasible node, the last the walk
+            ;; examines; the block ends there, and candidates after it are dropped.
+            (local.set $bits (i64.const 0))
+            (local.set $pair (i32.const 0))
+            (block $gathered
+              (loop $gather
+                (br_if $gathered (i32.ge_u (local.get $pair) (local.get $pairs)))
+                (local.set $bits (i64.or (local.get $bits)
+                  (i64.shl
+                    (i64.extend_i32_u (i32.and (i32.load (i32.add (local.get $masks) (i32.shl (local.get $pair) (i32.const 2)))) (i32.const 3)))
+                    (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))
+                (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
+                (br $gather)))
+            (local.set $left (i32.sub (local.get $want) (local.get $found)))
+            (block $reached
+              (loop $drop
+                (br_if $reached (i32.le_u (local.get $left) (i32.const 1)))
+                (local.set $bits (i64.and (local.get $bits) (i64.sub (local.get $bits) (i64.const 1))))
+                (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+                (br $drop)))
+            (local.set $len (i32.add (i32.wrap_i64 (i64.ctz (local.get $bits))) (i32.const 1)))
+            ;; Bits 0 .. len - 1 (a shift by 64 would be one by 0: shifted twice).
+            (local.set $candidates (i64.and (local.get $candidates)
+              (i64.sub (i64.shl (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 1)))) (i64.const 1)) (i64.const 1))))
+            (local.set $count (i32.sub (local.get $want) (local.get $found)))))
         (if (i32.and
               (i32.eqz (local.get $special))
-              (i32.lt_u (i32.add (local.get $found) (local.get $count)) (local.get $want)))
+              (i32.le_u (i32.add (local.get $found) (local.get $count)) (local.get $want)))
           (then
             (local.set $found (i32.add (local.get $found) (local.get $count)))
             (block $compared
