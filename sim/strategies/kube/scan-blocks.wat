@@ -199,37 +199,35 @@
         ;; lowest first: its feasible nodes counted, and only the candidates compared with the best so
         ;; far, as below.
         (local.set $k (i32.const 0))
-        (if (i32.and (i32.eqz (local.get $special)) (i32.ge_u (i32.add (local.get $found) (local.get $count)) (local.get $want)))
+        (if (i32.eqz (local.get $special))
           (then
-            ;; `want` is reached within the block: at its (want - found)th feasible node, the last the walk
-            ;; examines; the block ends there, and candidates after it are dropped.
-            (local.set $bits (i64.const 0))
-            (local.set $pair (i32.const 0))
-            (block $gathered
-              (loop $gather
-                (br_if $gathered (i32.ge_u (local.get $pair) (local.get $pairs)))
-                (local.set $bits (i64.or (local.get $bits)
-                  (i64.shl
-                    (i64.extend_i32_u (i32.and (i32.load (i32.add (local.get $masks) (i32.shl (local.get $pair) (i32.const 2)))) (i32.const 3)))
-                    (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))
-                (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
-                (br $gather)))
-            (local.set $left (i32.sub (local.get $want) (local.get $found)))
-            (block $reached
-              (loop $drop
-                (br_if $reached (i32.le_u (local.get $left) (i32.const 1)))
-                (local.set $bits (i64.and (local.get $bits) (i64.sub (local.get $bits) (i64.const 1))))
-                (local.set $left (i32.sub (local.get $left) (i32.const 1)))
-                (br $drop)))
-            (local.set $len (i32.add (i32.wrap_i64 (i64.ctz (local.get $bits))) (i32.const 1)))
-            ;; Bits 0 .. len - 1 (a shift by 64 would be one by 0: shifted twice).
-            (local.set $candidates (i64.and (local.get $candidates)
-              (i64.sub (i64.shl (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 1)))) (i64.const 1)) (i64.const 1))))
-            (local.set $count (i32.sub (local.get $want) (local.get $found)))))
-        (if (i32.and
-              (i32.eqz (local.get $special))
-              (i32.le_u (i32.add (local.get $found) (local.get $count)) (local.get $want)))
-          (then
+            (if (i32.ge_u (i32.add (local.get $found) (local.get $count)) (local.get $want))
+              (then
+                ;; `want` is reached within the block: at its (want - found)th feasible node, the last the walk
+                ;; examines; the block ends there, and candidates after it are dropped.
+                (local.set $bits (i64.const 0))
+                (local.set $pair (i32.const 0))
+                (block $gathered
+                  (loop $gather
+                    (br_if $gathered (i32.ge_u (local.get $pair) (local.get $pairs)))
+                    (local.set $bits (i64.or (local.get $bits)
+                      (i64.shl
+                        (i64.extend_i32_u (i32.and (i32.load (i32.add (local.get $masks) (i32.shl (local.get $pair) (i32.const 2)))) (i32.const 3)))
+                        (i64.extend_i32_u (i32.shl (local.get $pair) (i32.const 1))))))
+                    (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
+                    (br $gather)))
+                (local.set $left (i32.sub (local.get $want) (local.get $found)))
+                (block $reached
+                  (loop $drop
+                    (br_if $reached (i32.le_u (local.get $left) (i32.const 1)))
+                    (local.set $bits (i64.and (local.get $bits) (i64.sub (local.get $bits) (i64.const 1))))
+                    (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+                    (br $drop)))
+                (local.set $len (i32.add (i32.wrap_i64 (i64.ctz (local.get $bits))) (i32.const 1)))
+                ;; Bits 0 .. len - 1 (a shift by 64 would be one by 0: shifted twice).
+                (local.set $candidates (i64.and (local.get $candidates)
+                  (i64.sub (i64.shl (i64.shl (i64.const 1) (i64.extend_i32_u (i32.sub (local.get $len) (i32.const 1)))) (i64.const 1)) (i64.const 1))))
+                (local.set $count (i32.sub (local.get $want) (local.get $found)))))
             (local.set $found (i32.add (local.get $found) (local.get $count)))
             (block $compared
               (loop $compare
