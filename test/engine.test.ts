@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import seedrandom from "seedrandom";
-import { Phase, Rng, RngStreams, Simulator } from "../sim/engine/index.ts";
+import { EventQueue, Phase, Rng, RngStreams, Simulator } from "../sim/engine/index.ts";
 
 describe("simulator", () => {
   it("orders events by time, then phase, then insertion", () => {
@@ -85,6 +86,69 @@ describe("simulator", () => {
     sim.schedule(1, Phase.Arrival, () => {});
     sim.run(1);
     expect(() => act(sim)).toThrow(/simulator/);
+  });
+
+  it("pops in (time, phase, seq) order whether an event sits in the heap or in the lane of the instant last popped", () => {
+    // Pushes at the instant last popped (the lane), later or earlier (the heap), in every phase, with cancels
+    // and pops between: each pop must expose what a sorted reference list would give, cancelled entries included.
+    type Op = { kind: "push"; dt: number; phase: number } | { kind: "pop" } | { kind: "cancel"; pick: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant("push" as const), dt: fc.constantFrom(0, 0, 0, 1, 2, 0.5, -1), phase: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ kind: fc.constant("pop" as const) }),
+      fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 20, maxLength: 300, size: "max" }), (ops) => {
+        const q = new EventQueue(2);
+        const live: { time: number; phase: number; seq: number }[] = [];
+        const cancelled = new Set<number>();
+        let fired = -1;
+        for (const o of ops) {
+          if (o.kind === "push") {
+            const time = Math.max(0, q.time + o.dt);
+            const seq = q.push(time, o.phase as Phase, () => (fired = seq));
+            live.push({ time, phase: o.phase, seq });
+          } else if (o.kind === "cancel") {
+            if (live.length === 0) continue;
+            const seq = live[o.pick % live.length]!.seq;
+            q.cancel(seq);
+            cancelled.add(seq);
+          } else {
+            live.sort((a, b) => a.time - b.time || a.phase - b.phase || a.seq - b.seq);
+            const next = live.shift();
+            expect(q.pop()).toBe(next !== undefined);
+            if (next === undefined) continue;
+            expect([q.time, q.rank % 2 ** 44]).toEqual([next.time, next.seq]);
+            fired = -1;
+            q.action?.();
+            expect(fired).toBe(cancelled.has(next.seq) ? -1 : next.seq);
+          }
+          expect(q.size).toBe(live.length);
+          expect(q.peekTime()).toBe(live.length === 0 ? Infinity : Math.min(...live.map((e) => e.time)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps each phase's order at one instant past the lane's first ring, wrapped and grown", () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    const release = (i: number) => () => {
+      seen.push(`${Phase.Release}:${i}`);
+      // The 31st adds 70 more while the ring (64 at first) has wrapped: it grows with its head mid-ring.
+      if (i === 30) for (let j = 40; j < 110; j++) sim.after(0, Phase.Release, release(j));
+    };
+    sim.schedule(1, Phase.Arrival, () => {
+      for (let i = 0; i < 100; i++) {
+        sim.after(0, Phase.Observe, () => seen.push(`${Phase.Observe}:${i}`));
+        sim.after(0, Phase.Decision, () => seen.push(`${Phase.Decision}:${i}`));
+        if (i < 40) sim.after(0, Phase.Release, release(i));
+      }
+    });
+    sim.run(2);
+    const order = (phase: number, n: number) => Array.from({ length: n }, (_, i) => `${phase}:${i}`);
+    expect(seen).toEqual([...order(Phase.Release, 110), ...order(Phase.Decision, 100), ...order(Phase.Observe, 100)]);
   });
 
   it("calls observers after every event", () => {

@@ -1,3 +1,4 @@
+import { InstantLane } from "./instant-lane.ts";
 import type { Phase } from "./phase.ts";
 
 /** What a scheduled event does when its time comes. */
@@ -51,6 +52,11 @@ function earlierChild(t: Float64Array, s: Int32Array, r: Float64Array, first: nu
  * rank's low part). A Set of cancelled ids cost every pop a hash look-up
  * once any cancel was pending, and kept forever the ids of events cancelled
  * after they fired.
+ *
+ * An event pushed for the instant last popped (a delay of 0) goes to an
+ * InstantLane instead, where it needs no sifting; pop takes whichever of the
+ * lane's first entry and the heap's top comes first by (time, rank), so the
+ * order is the same.
  */
 export class EventQueue {
   // The heap, in heap order: each entry's time and slot.
@@ -67,6 +73,9 @@ export class EventQueue {
   /** Bit `seq` set: that event was cancelled. Covers sequence numbers up to the largest cancelled one. */
   private cancelledBits = new Uint32Array(0);
   private anyCancelled = false;
+  /** Events for the instant `laneTime`, pushed once it was popped. */
+  private readonly lane = new InstantLane();
+  private laneTime = 0;
 
   /** The entry removed by the last pop: its time and rank, and its action (undefined if it was cancelled). */
   time = 0;
@@ -81,18 +90,24 @@ export class EventQueue {
     this.freeSlots = new Int32Array(capacity);
   }
 
-  /** Entries in the heap, cancelled ones included. */
+  /** Entries queued, cancelled ones included. */
   get size(): number {
-    return this.count;
+    return this.count + this.lane.size;
   }
 
   push(time: number, phase: Phase, action: Action): EventId {
     const seq = this.nextSeq++;
     if (seq >= SEQ_SPAN) throw new Error("event queue: sequence number space exhausted");
+    const rank = phase * SEQ_SPAN + seq;
+    // The instant last popped: into the lane (one instant at a time).
+    if (time === this.time && (this.lane.size === 0 || time === this.laneTime)) {
+      this.laneTime = time;
+      this.lane.push(phase, rank, action);
+      return seq;
+    }
     if (this.count === this.times.length) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.slotsUsed++;
     this.actions[slot] = action;
-    const rank = phase * SEQ_SPAN + seq;
     const t = this.times;
     const r = this.ranks;
     const s = this.slots;
@@ -126,12 +141,13 @@ export class EventQueue {
 
   /** Time of the earliest entry, or Infinity when empty. */
   peekTime(): number {
-    return this.count === 0 ? Infinity : this.times[0]!;
+    const heap = this.count === 0 ? Infinity : this.times[0]!;
+    return this.lane.size > 0 && this.laneTime < heap ? this.laneTime : heap;
   }
 
   /** pop(), but only if the earliest entry is due at or before `until`. */
   popUntil(until: number): boolean {
-    return this.count > 0 && this.times[0]! <= until && this.pop();
+    return ((this.count > 0 && this.times[0]! <= until) || (this.lane.size > 0 && this.laneTime <= until)) && this.pop();
   }
 
   /**
@@ -139,6 +155,7 @@ export class EventQueue {
    * (`action` is undefined for a cancelled entry). Returns false when empty.
    */
   pop(): boolean {
+    if (this.lane.size > 0 && this.popLane()) return true;
     if (this.count === 0) return false;
     const t = this.times;
     const r = this.ranks;
@@ -149,11 +166,7 @@ export class EventQueue {
     this.action = this.actions[top];
     this.actions[top] = undefined;
     this.freeSlots[this.freeCount++] = top;
-    if (this.anyCancelled) {
-      const seq = this.rank % SEQ_SPAN;
-      const word = Math.floor(seq / 32);
-      if (word < this.cancelledBits.length && (this.cancelledBits[word]! >>> seq % 32) & 1) this.action = undefined;
-    }
+    if (this.anyCancelled) this.dropIfCancelled();
     const n = --this.count;
     if (n === 0) return true;
     const time = t[n]!;
@@ -173,6 +186,29 @@ export class EventQueue {
     t[i] = time;
     s[i] = slot;
     return true;
+  }
+
+  /** Pops the lane's first entry if it comes before the heap's top; false (nothing popped) if not. */
+  private popLane(): boolean {
+    const lane = this.lane;
+    const phase = lane.firstPhase();
+    const rank = lane.headRank(phase);
+    if (this.count > 0) {
+      const ht = this.times[0]!;
+      if (ht < this.laneTime || (ht === this.laneTime && this.ranks[this.slots[0]!]! < rank)) return false;
+    }
+    this.time = this.laneTime;
+    this.rank = rank;
+    this.action = lane.shift(phase);
+    if (this.anyCancelled) this.dropIfCancelled();
+    return true;
+  }
+
+  /** The popped event was cancelled: its action is dropped. */
+  private dropIfCancelled(): void {
+    const seq = this.rank % SEQ_SPAN;
+    const word = Math.floor(seq / 32);
+    if (word < this.cancelledBits.length && (this.cancelledBits[word]! >>> seq % 32) & 1) this.action = undefined;
   }
 
   /** Doubles the heap and the by-slot arrays together (there are never more slots in use than entries). */
