@@ -171,9 +171,10 @@ export function listedRequest(group: Group, members: readonly number[], overhead
 /**
  * effectiveRequest of members from..to-1 in order (or of list[from..to-1]),
  * read one by one without building the members: the same sums and maxima as
- * effectiveRequest's, in scalars (mesos asks it of a group at every arrival).
+ * effectiveRequest's, in scalars (mesos asks it of a group at every arrival,
+ * naive of each container).
  */
-function rangeRequest(group: Group, from: number, to: number, overhead: Resources, list?: readonly number[]): Resources {
+export function rangeRequest(group: Group, from: number, to: number, overhead: Resources, list?: readonly number[]): Resources {
   let appCpu = 0;
   let appMemory = 0;
   let appGpu = 0;

@@ -1,5 +1,5 @@
 import { Ev } from "../metrics/log.ts";
-import { listedRequest, memberCount, podOf, type Group } from "../model/group.ts";
+import { memberCount, podOf, rangeRequest, type Group } from "../model/group.ts";
 import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
 import { membersNonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
@@ -34,7 +34,7 @@ class Naive implements Strategy {
     if (++this.arrived[group.index]! === memberCount(group)) log.push(sim.now, Ev.Created, group.index);
     if (this.rejected[group.index]) return;
     // The container alone as a Pod, its non-zero request counted as an app container's.
-    const effective = listedRequest(group, [member], podOverhead);
+    const effective = rangeRequest(group, member, member + 1, podOverhead);
     const queued = this.scheduler.submit(group, member, 1, effective, membersNonZeroRequest(group, member, member + 1, podOverhead, true), podOf(group, member));
     if (!queued) this.rejected[group.index] = 1;
   }

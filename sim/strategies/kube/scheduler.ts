@@ -70,6 +70,20 @@ export class PodScheduler {
   private readonly waitingPods: WaitingPods;
   private busy = false;
   private kicked = false;
+  /** The cycle in flight (one at a time, while `busy`): its Pod, its decision and how long it takes. */
+  private cyclePod: Pod | undefined;
+  private cycleDecision: Decision = { node: -1 };
+  private cycleSeconds = 0;
+  /** The actions of the events that start a cycle at this instant and end the one in flight: made once, not per cycle. */
+  private readonly onKick = (): void => {
+    this.kicked = false;
+    this.startCycle();
+  };
+  private readonly onCycleEnd = (): void => {
+    const pod = this.cyclePod!;
+    this.cyclePod = undefined;
+    this.endCycle(pod, this.cycleDecision, this.cycleSeconds);
+  };
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -251,10 +265,7 @@ export class PodScheduler {
   private kick(): void {
     if (this.busy || this.kicked) return;
     this.kicked = true;
-    this.ctx.sim.after(0, Phase.Decision, () => {
-      this.kicked = false;
-      this.startCycle();
-    });
+    this.ctx.sim.after(0, Phase.Decision, this.onKick);
   }
 
   private startCycle(): void {
@@ -265,7 +276,10 @@ export class PodScheduler {
     // The snapshot is taken now: the cycle decides on the cluster as it is at its start.
     const decision = this.decide(pod);
     const seconds = decisionSeconds(this.singlePath ?? decisionOf(this.ctx, pod.group), 1);
-    this.ctx.sim.after(seconds, Phase.Decision, () => this.endCycle(pod, decision, seconds));
+    this.cyclePod = pod;
+    this.cycleDecision = decision;
+    this.cycleSeconds = seconds;
+    this.ctx.sim.after(seconds, Phase.Decision, this.onCycleEnd);
   }
 
   private decide(pod: Pod): Decision {
