@@ -84,17 +84,22 @@ describe("groups.csv from its columns", () => {
     expect(groupLines(table, from, to, [fieldBytes("a,b"), fieldBytes(3)])).toBe(csvRows(withExtra, [...GROUP_COLUMNS, "__p0", "__p1"] as Column<(typeof withExtra)[number]>[]));
   });
 
-  it("writes hostile group fields (commas, quotes, newlines, unicode, odd numbers) as csvRows writes them", () => {
+  it("writes hostile group fields (commas, quotes, newlines, unicode, odd numbers, node names) as csvRows writes them", () => {
     const numbers = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(NaN, -0, 2 ** 31, -(2 ** 31), 1e21, 1e-7, 0.1 + 0.2, 99999999999.99999, 1e11 - 0.5));
+    // Node names (plain, or needing quotes), and each group's nodes among them: none, one, or several.
+    const names = fc.array(fc.oneof(hostile, fc.constantFrom("node-0001", "n", "")), { minLength: 1, maxLength: 6 });
+    const nodeList = fc.array(fc.nat(), { maxLength: 4 });
     fc.assert(
-      fc.property(fc.array(fc.tuple(hostile, hostile, numbers, numbers, fc.boolean()), { minLength: 1, maxLength: 8 }), hostile, (groups, scenario) => {
-        const table = new GroupTable({ runId: "0123456789ab", scenario, strategy: "kube", seed: 7 }, groups.length);
+      fc.property(fc.array(fc.tuple(hostile, nodeList, numbers, numbers, fc.boolean()), { minLength: 1, maxLength: 8 }), hostile, names, (groups, scenario, nodeNames) => {
+        const table = new GroupTable({ runId: "0123456789ab", scenario, strategy: "kube", seed: 7 }, groups.length, (node) => nodeNames[node]!);
         groups.forEach(([id, nodes, latency, cpu, correct], g) => {
+          const listed = nodes.map((n) => n % nodeNames.length);
           table.texts.group_id[g] = id;
-          table.texts.nodes[g] = nodes;
+          table.nodes.set(g, listed);
           table.numbers.latency[g] = latency;
           table.numbers.cpu[g] = cpu;
           table.flags.correct[g] = correct ? 1 : 0;
+          expect(table.row(g).nodes).toBe(listed.map((n) => nodeNames[n]).join(";"));
         });
         expect(groupLines(table)).toBe(csvRows(table.rows(), GROUP_COLUMNS));
       }),

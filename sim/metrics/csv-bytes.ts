@@ -46,6 +46,15 @@ export class CsvBytes {
     this.used += bytes.length;
   }
 
+  /** `length` bytes of `bytes` from `from` (a few: a node's name), as they are, copied by hand (TypedArray#set costs a builtin call). */
+  slice(bytes: Uint8Array, from: number, length: number): void {
+    if (this.used + length > this.buffer.length) this.grow(length);
+    const b = this.buffer;
+    const at = this.used - from;
+    for (let i = from, end = from + length; i < end; i++) b[at + i] = bytes[i]!;
+    this.used += length;
+  }
+
   /** formatNumber(x) as bytes: a whole number from 0 to 2^31 - 1 digit by digit, a fraction mostly too (`fraction`). */
   number(x: number): void {
     // (-0 | 0) is 0, which equals -0: written "0", as String(-0) is.

@@ -47,8 +47,6 @@ export class GroupReplay {
   readonly table: GroupTable;
   /** Each group's scheduler class (its index in the workload's classes). */
   readonly classOf: Int32Array;
-  /** The node names of the run's cluster (the replay keeps nothing else of the run: no group object once it is made). */
-  private readonly cluster: ReplayRun["cluster"];
   /** 1 for a job (its Pods run on their own: no partial time). */
   private readonly isJob: Uint8Array;
   private readonly attemptFirst: Float64Array;
@@ -74,10 +72,11 @@ export class GroupReplay {
 
   /** `memory`: where its per-group arrays and its table's columns come from. */
   constructor(run: ReplayRun, memory: ColumnMemory = FRESH) {
-    this.cluster = run.cluster;
     const groups = run.workload.groups;
     const n = groups.length;
-    const table = (this.table = new GroupTable(run, n, memory));
+    // The table keeps the cluster's node names only (the replay keeps nothing else of the run: no group object once it is made).
+    const cluster = run.cluster;
+    const table = (this.table = new GroupTable(run, n, (node) => cluster.name(node), memory));
     const num = table.numbers;
     for (const c of ["pod_created", "placed", "started", "finished", "co_start_skew"] as const) num[c].fill(NaN);
     this.attemptFirst = memory.f64(n).fill(NaN);
@@ -291,7 +290,7 @@ export class GroupReplay {
 
   /** Group g's outcome and the row's derived figures, as the run ends at `end`. */
   private writeRow(g: number, log: LogColumns, end: number): void {
-    const { table, cluster, live, flags, ranWork, partialFrom, partialTotal, gangs } = this;
+    const { table, live, flags, ranWork, partialFrom, partialTotal, gangs } = this;
     const num = table.numbers;
     const text = table.texts;
     const flag = table.flags;
@@ -329,7 +328,7 @@ export class GroupReplay {
       }
     }
     num.latency[g] = started - num.submit[g]!;
-    text.nodes[g] = placedNodes.length === 1 ? cluster.name(placedNodes[0]!) : placedNodes.map((node) => cluster.name(node)).join(";");
+    table.nodes.set(g, placedNodes);
     text.outcome[g] = outcome;
     flag.correct[g] = outcome === "completed" || outcome === "running" ? 1 : 0;
     const preemptor = this.preemptor[g]!;

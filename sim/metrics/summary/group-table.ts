@@ -1,5 +1,6 @@
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import { fieldBytes, type CsvBytes } from "../csv-bytes.ts";
+import { NodeColumn } from "./node-column.ts";
 import type { Outcome } from "./record.ts";
 
 /** Kubernetes Pod phases, as the group ends the run. */
@@ -69,16 +70,16 @@ export const GROUP_NUMBERS = [
   "wasted_cpu_s", "wasted_memory_s", "wasted_gpu_s", "co_start_skew", "split_s", "pods", "min_member", "full",
   "partial_cpu_s", "partial_memory_s", "partial_gpu_s", "timeouts", "rejections", "evictions", "admitted",
 ] as const satisfies readonly (keyof GroupRow)[];
-/** The text columns that vary by group (run_id, scenario and strategy are the run's). */
-export const GROUP_TEXTS = ["group_id", "class", "kind", "nodes", "outcome", "preemptor", "phase"] as const satisfies readonly (keyof GroupRow)[];
+/** The text columns that vary by group (run_id, scenario and strategy are the run's; `nodes` is a NodeColumn). */
+export const GROUP_TEXTS = ["group_id", "class", "kind", "outcome", "preemptor", "phase"] as const satisfies readonly (keyof GroupRow)[];
 export const GROUP_FLAGS = ["correct", "gang_ok"] as const satisfies readonly (keyof GroupRow)[];
 
 type NumberColumn = (typeof GROUP_NUMBERS)[number];
 type TextColumn = (typeof GROUP_TEXTS)[number];
 type FlagColumn = (typeof GROUP_FLAGS)[number];
 type RunColumn = "run_id" | "scenario" | "strategy" | "seed";
-// Every column of a group row is exactly one of these kinds (checked by the compiler).
-type Unassigned = Exclude<keyof GroupRow, NumberColumn | TextColumn | FlagColumn | RunColumn>;
+// Every column of a group row is exactly one of these kinds, or `nodes` (checked by the compiler).
+type Unassigned = Exclude<keyof GroupRow, NumberColumn | TextColumn | FlagColumn | RunColumn | "nodes">;
 const everyColumnHasAKind: Unassigned extends never ? true : Unassigned = true;
 void everyColumnHasAKind;
 
@@ -95,10 +96,18 @@ export class GroupTable {
   readonly numbers: Record<NumberColumn, Float64Array>;
   readonly texts: Record<TextColumn, string[]>;
   readonly flags: Record<FlagColumn, Uint8Array>;
+  /** The nodes each group ran on, named by `nodeName`. */
+  readonly nodes: NodeColumn;
 
-  constructor(run: { readonly runId: string; readonly scenario: string; readonly strategy: string; readonly seed: number }, length: number, memory: ColumnMemory = FRESH) {
+  constructor(
+    run: { readonly runId: string; readonly scenario: string; readonly strategy: string; readonly seed: number },
+    length: number,
+    nodeName: (node: number) => string,
+    memory: ColumnMemory = FRESH,
+  ) {
     this.run = { runId: run.runId, scenario: run.scenario, strategy: run.strategy, seed: run.seed };
     this.length = length;
+    this.nodes = new NodeColumn(length, nodeName, memory);
     this.numbers = Object.fromEntries(GROUP_NUMBERS.map((c) => [c, memory.f64(length)])) as Record<NumberColumn, Float64Array>;
     this.texts = Object.fromEntries(GROUP_TEXTS.map((c) => [c, new Array<string>(length).fill("")])) as Record<TextColumn, string[]>;
     this.flags = Object.fromEntries(GROUP_FLAGS.map((c) => [c, memory.u8(length)])) as Record<FlagColumn, Uint8Array>;
@@ -110,6 +119,7 @@ export class GroupTable {
     for (const c of GROUP_NUMBERS) out[c] = this.numbers[c][g]!;
     for (const c of GROUP_TEXTS) out[c] = this.texts[c][g]!;
     for (const c of GROUP_FLAGS) out[c] = this.flags[c][g] === 1;
+    out.nodes = this.nodes.text(g);
     return out as unknown as GroupRow;
   }
 
@@ -144,6 +154,9 @@ export class GroupTable {
           case Cell.Text:
             out.string(c.texts[g]!);
             break;
+          case Cell.Nodes:
+            this.nodes.write(g, out);
+            break;
         }
       }
       out.newline();
@@ -169,6 +182,8 @@ export class GroupTable {
         constant(fieldBytes(this.run[column === "run_id" ? "runId" : column]));
       } else if ((GROUP_NUMBERS as readonly string[]).includes(column)) {
         plan.push({ ...NO_CELL, kind: Cell.Number, numbers: this.numbers[column as NumberColumn] });
+      } else if (column === "nodes") {
+        plan.push({ ...NO_CELL, kind: Cell.Nodes });
       } else if ((GROUP_FLAGS as readonly string[]).includes(column)) {
         plan.push({ ...NO_CELL, kind: Cell.Flag, flags: this.flags[column as FlagColumn] });
       } else {
@@ -180,8 +195,8 @@ export class GroupTable {
   }
 }
 
-/** How a field of groups.csv is written: bytes the same on every line, or from a number, flag or text column. */
-const Cell = { Raw: 0, Number: 1, Flag: 2, Text: 3 } as const;
+/** How a field of groups.csv is written: bytes the same on every line, or from a number, flag, text or node column. */
+const Cell = { Raw: 0, Number: 1, Flag: 2, Text: 3, Nodes: 4 } as const;
 
 /** One shape for every kind (the fields it does not read are empty), so the loop over a line reads one kind of object. */
 interface PlannedCell {

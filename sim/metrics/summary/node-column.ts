@@ -1,0 +1,127 @@
+import { widened } from "../../model/widened.ts";
+import { FRESH, type ColumnMemory } from "../column-memory.ts";
+import type { CsvBytes } from "../csv-bytes.ts";
+
+/** at[g]: no node; several (a list in the pool). */
+const NONE = -1;
+const SEVERAL = -2;
+/** nameLength of a node not written yet, and of one whose name a CSV field must quote. */
+const UNKNOWN = -1;
+const QUOTED = -2;
+/** A field of groups.csv is quoted when it holds one of these (csv.ts `quoted`). */
+const SPECIAL = /[",\n\r]/;
+const SEMICOLON = Uint8Array.of(0x3b);
+const ENCODER = new TextEncoder();
+
+/**
+ * groups.csv's `nodes` column: each group's nodes (indices into the run's
+ * cluster), written as their names joined by ";". Kept as node indices
+ * rather than a joined string per group: a split group of naive's names
+ * three or four nodes, and the strings were made, joined and copied again
+ * to be written. Each node name is encoded once; a line gets its names'
+ * bytes. A name that a CSV field must quote makes the group's field go
+ * through CsvBytes.string whole, as the joined text would.
+ */
+export class NodeColumn {
+  /** One node (>= 0), NONE or SEVERAL. */
+  private readonly at: Int32Array;
+  /** A SEVERAL group's list: pool[from[g] .. from[g] + count[g]). */
+  private readonly from: Int32Array;
+  private readonly count: Int32Array;
+  private pool = new Int32Array(1024);
+  private used = 0;
+  /**
+   * Node names as UTF-8, each encoded once when first written, in one buffer
+   * (10,000 small arrays of their own cost a look-up through each one's
+   * backing store per name): node k's at names[nameAt[k] ..
+   * nameAt[k] + nameLength[k]). nameLength[k] is UNKNOWN until then, and
+   * QUOTED for a name a CSV field must quote.
+   */
+  private names = new Uint8Array(1 << 12);
+  private namesUsed = 0;
+  private nameAt = new Int32Array(0);
+  private nameLength = new Int32Array(0);
+
+  constructor(
+    length: number,
+    private readonly name: (node: number) => string,
+    memory: ColumnMemory = FRESH,
+  ) {
+    this.at = memory.i32(length).fill(NONE);
+    this.from = memory.i32(length);
+    this.count = memory.i32(length);
+  }
+
+  /** Group g's nodes, in order (set once per group: a second call leaves the first list unused in the pool). */
+  set(g: number, nodes: readonly number[]): void {
+    if (nodes.length <= 1) {
+      this.at[g] = nodes.length === 0 ? NONE : nodes[0]!;
+      return;
+    }
+    if (this.used + nodes.length > this.pool.length) this.pool = widened(this.pool, Math.max(2 * this.pool.length, this.used + nodes.length));
+    this.at[g] = SEVERAL;
+    this.from[g] = this.used;
+    this.count[g] = nodes.length;
+    for (const node of nodes) this.pool[this.used++] = node;
+  }
+
+  /** Group g's field as text: its nodes' names joined by ";" ("" for none). */
+  text(g: number): string {
+    const at = this.at[g]!;
+    if (at >= 0) return this.name(at);
+    if (at === NONE) return "";
+    const names: string[] = [];
+    for (let i = this.from[g]!, end = i + this.count[g]!; i < end; i++) names.push(this.name(this.pool[i]!));
+    return names.join(";");
+  }
+
+  /** Group g's field as CSV bytes: the bytes of out.string(text(g)). */
+  write(g: number, out: CsvBytes): void {
+    const at = this.at[g]!;
+    if (at === NONE) return;
+    if (at >= 0) {
+      const length = this.encoded(at);
+      if (length !== QUOTED) out.slice(this.names, this.nameAt[at]!, length);
+      else out.string(this.name(at));
+      return;
+    }
+    const from = this.from[g]!;
+    const end = from + this.count[g]!;
+    for (let i = from; i < end; i++) {
+      if (this.encoded(this.pool[i]!) === QUOTED) {
+        out.string(this.text(g));
+        return;
+      }
+    }
+    const { names, nameAt, nameLength } = this;
+    for (let i = from; i < end; i++) {
+      if (i > from) out.slice(SEMICOLON, 0, 1);
+      const node = this.pool[i]!;
+      out.slice(names, nameAt[node]!, nameLength[node]!);
+    }
+  }
+
+  /** The length of the node's name in bytes (encoding it if it is new), or QUOTED when a CSV field must quote it. */
+  private encoded(node: number): number {
+    if (node >= this.nameLength.length) {
+      const size = Math.max(node + 1, 2 * this.nameLength.length);
+      this.nameAt = widened(this.nameAt, size);
+      const lengths = new Int32Array(size).fill(UNKNOWN);
+      lengths.set(this.nameLength);
+      this.nameLength = lengths;
+    }
+    const known = this.nameLength[node]!;
+    if (known !== UNKNOWN) return known;
+    const name = this.name(node);
+    if (SPECIAL.test(name)) return (this.nameLength[node] = QUOTED);
+    if (this.namesUsed + 3 * name.length > this.names.length) {
+      const names = new Uint8Array(Math.max(2 * this.names.length, this.namesUsed + 3 * name.length));
+      names.set(this.names.subarray(0, this.namesUsed));
+      this.names = names;
+    }
+    const written = ENCODER.encodeInto(name, this.names.subarray(this.namesUsed)).written;
+    this.nameAt[node] = this.namesUsed;
+    this.namesUsed += written;
+    return (this.nameLength[node] = written);
+  }
+}
