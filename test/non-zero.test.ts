@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { NodeArena } from "../sim/model/node-arena.ts";
 import { NonZeroExtras } from "../sim/strategies/kube/non-zero-extras.ts";
-import { DEFAULT_MEMORY_REQUEST_MIB as MEM, DEFAULT_MILLI_CPU_REQUEST as CPU, membersNonZeroRequest } from "../sim/strategies/kube/profile.ts";
+import fc from "fast-check";
+import { DEFAULT_MEMORY_REQUEST_MIB as MEM, DEFAULT_MILLI_CPU_REQUEST as CPU, loneContainerRequests, membersNonZeroRequest } from "../sim/strategies/kube/profile.ts";
 import { storeGroups } from "../sim/model/group-store.ts";
-import type { Group, Member } from "../sim/model/group.ts";
+import { memberRequest, rangeRequest, type Group, type Member } from "../sim/model/group.ts";
 import { resources } from "../sim/model/resources.ts";
 
 /** A colocate group of these containers: [cpu, memory, init?]. */
@@ -49,5 +50,25 @@ describe("membersNonZeroRequest: kube's NonZeroRequest of a range of members", (
     const g = groupOf([[100, 50], [0, 0, true]]);
     expect(membersNonZeroRequest(g, 1, 2, overhead, true)).toEqual({ cpu: CPU + 250, memory: MEM + 64, gpu: 0 });
     expect(membersNonZeroRequest(g, 0, 2, overhead, true)).toEqual({ cpu: 100 + CPU + 250, memory: 50 + MEM + 64, gpu: 0 });
+  });
+});
+
+describe("loneContainerRequests: a container as a Pod of its own (naive)", () => {
+  it("gives the requests of the general functions for that one member, init container or not, asking nothing or something", () => {
+    const amount = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 64_000 }), fc.double({ min: 0.001, max: 1e6, noNaN: true }));
+    const container = fc.tuple(amount, amount, fc.boolean());
+    fc.assert(
+      fc.property(fc.array(container, { minLength: 1, maxLength: 5 }), fc.nat(), amount, amount, amount, (containers, pick, oc, om, og) => {
+        const overhead = resources(oc, om, og);
+        const j = pick % containers.length;
+        const g = groupOf(containers);
+        for (const group of [g, storeGroups([g])[0]!]) {
+          const { request, nonZero } = loneContainerRequests(memberRequest(group, j), overhead);
+          expect(request).toEqual(rangeRequest(group, j, j + 1, overhead));
+          expect(nonZero).toEqual(membersNonZeroRequest(group, j, j + 1, overhead, true));
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -171,8 +171,7 @@ export function listedRequest(group: Group, members: readonly number[], overhead
 /**
  * effectiveRequest of members from..to-1 in order (or of list[from..to-1]),
  * read one by one without building the members: the same sums and maxima as
- * effectiveRequest's, in scalars (mesos asks it of a group at every arrival,
- * naive of each container).
+ * effectiveRequest's, in scalars (mesos asks it of a group at every arrival).
  */
 export function rangeRequest(group: Group, from: number, to: number, overhead: Resources, list?: readonly number[]): Resources {
   let appCpu = 0;

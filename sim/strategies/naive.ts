@@ -1,7 +1,7 @@
 import { Ev } from "../metrics/log.ts";
-import { memberCount, podOf, rangeRequest, type Group } from "../model/group.ts";
+import { memberCount, memberRequest, podOf, type Group } from "../model/group.ts";
 import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
-import { membersNonZeroRequest } from "./kube/profile.ts";
+import { loneContainerRequests } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
 import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.ts";
 
@@ -34,8 +34,8 @@ class Naive implements Strategy {
     if (++this.arrived[group.index]! === memberCount(group)) log.push(sim.now, Ev.Created, group.index);
     if (this.rejected[group.index]) return;
     // The container alone as a Pod, its non-zero request counted as an app container's.
-    const effective = rangeRequest(group, member, member + 1, podOverhead);
-    const queued = this.scheduler.submit(group, member, 1, effective, membersNonZeroRequest(group, member, member + 1, podOverhead, true), podOf(group, member));
+    const { request, nonZero } = loneContainerRequests(memberRequest(group, member), podOverhead);
+    const queued = this.scheduler.submit(group, member, 1, request, nonZero, podOf(group, member));
     if (!queued) this.rejected[group.index] = 1;
   }
 

@@ -247,6 +247,21 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
 }
 
 /**
+ * A lone container as a Pod of its own (naive's), from its request `r`: the
+ * Pod's request (effectiveRequest of one member: r plus the overhead, init
+ * container or not) and its non-zero request with the container counted as
+ * an app container (membersNonZeroRequest(group, j, j + 1, overhead, true)).
+ * The member's request is read once for both; test/non-zero.test.ts holds
+ * them to the general functions.
+ */
+export function loneContainerRequests(r: Resources, overhead: Resources): { readonly request: Resources; readonly nonZero: Resources } {
+  return {
+    request: { cpu: r.cpu + overhead.cpu, memory: r.memory + overhead.memory, gpu: r.gpu + overhead.gpu },
+    nonZero: { cpu: (r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu) + overhead.cpu, memory: (r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory) + overhead.memory, gpu: 0 },
+  };
+}
+
+/**
  * The non-zero requests of a Pod made of members from..to-1 of the group
  * (kube's NonZeroRequest: each missing cpu/memory request counts as the
  * default; app containers summed in order, init containers as their
