@@ -1,10 +1,8 @@
 import { widened } from "../../model/widened.ts";
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import type { CsvBytes } from "../csv-bytes.ts";
+import { GroupNodes } from "./group-nodes.ts";
 
-/** at[g]: no node; several (a list in the pool). */
-const NONE = -1;
-const SEVERAL = -2;
 /** nameLength of a node not written yet, and of one whose name a CSV field must quote. */
 const UNKNOWN = -1;
 const QUOTED = -2;
@@ -23,13 +21,7 @@ const ENCODER = new TextEncoder();
  * through CsvBytes.string whole, as the joined text would.
  */
 export class NodeColumn {
-  /** One node (>= 0), NONE or SEVERAL. */
-  private readonly at: Int32Array;
-  /** A SEVERAL group's list: pool[from[g] .. from[g] + count[g]). */
-  private readonly from: Int32Array;
-  private readonly count: Int32Array;
-  private pool = new Int32Array(1024);
-  private used = 0;
+  private readonly lists: GroupNodes;
   /**
    * Node names as UTF-8, each encoded once when first written, in one buffer
    * (10,000 small arrays of their own cost a look-up through each one's
@@ -47,56 +39,38 @@ export class NodeColumn {
     private readonly name: (node: number) => string,
     memory: ColumnMemory = FRESH,
   ) {
-    this.at = memory.i32(length).fill(NONE);
-    this.from = memory.i32(length);
-    this.count = memory.i32(length);
+    this.lists = new GroupNodes(length, memory);
   }
 
-  /** Group g's nodes, in order (set once per group: a second call leaves the first list unused in the pool). */
+  /** Group g's nodes, in order (set once per group). */
   set(g: number, nodes: readonly number[]): void {
-    if (nodes.length <= 1) {
-      this.at[g] = nodes.length === 0 ? NONE : nodes[0]!;
-      return;
-    }
-    if (this.used + nodes.length > this.pool.length) this.pool = widened(this.pool, Math.max(2 * this.pool.length, this.used + nodes.length));
-    this.at[g] = SEVERAL;
-    this.from[g] = this.used;
-    this.count[g] = nodes.length;
-    for (const node of nodes) this.pool[this.used++] = node;
+    this.lists.set(g, nodes);
   }
 
   /** Group g's field as text: its nodes' names joined by ";" ("" for none). */
   text(g: number): string {
-    const at = this.at[g]!;
-    if (at >= 0) return this.name(at);
-    if (at === NONE) return "";
+    const lists = this.lists;
+    const n = lists.length(g);
+    if (n === 1) return this.name(lists.node(g, 0));
     const names: string[] = [];
-    for (let i = this.from[g]!, end = i + this.count[g]!; i < end; i++) names.push(this.name(this.pool[i]!));
+    for (let i = 0; i < n; i++) names.push(this.name(lists.node(g, i)));
     return names.join(";");
   }
 
   /** Group g's field as CSV bytes: the bytes of out.string(text(g)). */
   write(g: number, out: CsvBytes): void {
-    const at = this.at[g]!;
-    if (at === NONE) return;
-    if (at >= 0) {
-      const length = this.encoded(at);
-      if (length !== QUOTED) out.slice(this.names, this.nameAt[at]!, length);
-      else out.string(this.name(at));
-      return;
-    }
-    const from = this.from[g]!;
-    const end = from + this.count[g]!;
-    for (let i = from; i < end; i++) {
-      if (this.encoded(this.pool[i]!) === QUOTED) {
+    const lists = this.lists;
+    const n = lists.length(g);
+    for (let i = 0; i < n; i++) {
+      if (this.encoded(lists.node(g, i)) === QUOTED) {
         out.string(this.text(g));
         return;
       }
     }
     const { names, nameAt, nameLength } = this;
-    for (let i = from; i < end; i++) {
-      if (i > from) out.slice(SEMICOLON, 0, 1);
-      const node = this.pool[i]!;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out.slice(SEMICOLON, 0, 1);
+      const node = lists.node(g, i);
       out.slice(names, nameAt[node]!, nameLength[node]!);
     }
   }
