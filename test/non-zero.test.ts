@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { NodeArena } from "../sim/model/node-arena.ts";
 import { NonZeroExtras } from "../sim/strategies/kube/non-zero-extras.ts";
 import fc from "fast-check";
-import { DEFAULT_MEMORY_REQUEST_MIB as MEM, DEFAULT_MILLI_CPU_REQUEST as CPU, loneContainerRequests, membersNonZeroRequest } from "../sim/strategies/kube/profile.ts";
+import { DEFAULT_MEMORY_REQUEST_MIB as MEM, DEFAULT_MILLI_CPU_REQUEST as CPU, containerNonZeroRequest, membersNonZeroRequest } from "../sim/strategies/kube/profile.ts";
 import { storeGroups } from "../sim/model/group-store.ts";
-import { memberRequest, rangeRequest, type Group, type Member } from "../sim/model/group.ts";
-import { resources } from "../sim/model/resources.ts";
+import { listedRequest, memberRequest, type Group, type Member } from "../sim/model/group.ts";
+import { add, resources } from "../sim/model/resources.ts";
 
 /** A colocate group of these containers: [cpu, memory, init?]. */
 function groupOf(containers: readonly (readonly [number, number, boolean?])[]): Group {
@@ -53,7 +53,7 @@ describe("membersNonZeroRequest: kube's NonZeroRequest of a range of members", (
   });
 });
 
-describe("loneContainerRequests: a container as a Pod of its own (naive)", () => {
+describe("a lone container as a Pod of its own (naive): add and containerNonZeroRequest", () => {
   it("gives the requests of the general functions for that one member, init container or not, asking nothing or something", () => {
     const amount = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 64_000 }), fc.double({ min: 0.001, max: 1e6, noNaN: true }));
     const container = fc.tuple(amount, amount, fc.boolean());
@@ -63,9 +63,9 @@ describe("loneContainerRequests: a container as a Pod of its own (naive)", () =>
         const j = pick % containers.length;
         const g = groupOf(containers);
         for (const group of [g, storeGroups([g])[0]!]) {
-          const { request, nonZero } = loneContainerRequests(memberRequest(group, j), overhead);
-          expect(request).toEqual(rangeRequest(group, j, j + 1, overhead));
-          expect(nonZero).toEqual(membersNonZeroRequest(group, j, j + 1, overhead, true));
+          const r = memberRequest(group, j);
+          expect(add(r, overhead)).toEqual(listedRequest(group, [j], overhead));
+          expect(containerNonZeroRequest(r, overhead)).toEqual(membersNonZeroRequest(group, j, j + 1, overhead, true));
         }
       }),
       { numRuns: 2000 },

@@ -173,7 +173,7 @@ export function listedRequest(group: Group, members: readonly number[], overhead
  * read one by one without building the members: the same sums and maxima as
  * effectiveRequest's, in scalars (mesos asks it of a group at every arrival).
  */
-export function rangeRequest(group: Group, from: number, to: number, overhead: Resources, list?: readonly number[]): Resources {
+function rangeRequest(group: Group, from: number, to: number, overhead: Resources, list?: readonly number[]): Resources {
   let appCpu = 0;
   let appMemory = 0;
   let appGpu = 0;

@@ -1,7 +1,8 @@
 import { Ev } from "../metrics/log.ts";
 import { memberCount, memberRequest, podOf, type Group } from "../model/group.ts";
+import { add } from "../model/resources.ts";
 import { podSchedulerParams, type PodSchedulerParams } from "./kube/params.ts";
-import { loneContainerRequests } from "./kube/profile.ts";
+import { containerNonZeroRequest } from "./kube/profile.ts";
 import { PodScheduler } from "./kube/scheduler.ts";
 import type { Strategy, StrategyContext, StrategyDefinition } from "./strategy.ts";
 
@@ -33,9 +34,9 @@ class Naive implements Strategy {
     const { sim, log, podOverhead } = this.ctx;
     if (++this.arrived[group.index]! === memberCount(group)) log.push(sim.now, Ev.Created, group.index);
     if (this.rejected[group.index]) return;
-    // The container alone as a Pod, its non-zero request counted as an app container's.
-    const { request, nonZero } = loneContainerRequests(memberRequest(group, member), podOverhead);
-    const queued = this.scheduler.submit(group, member, 1, request, nonZero, podOf(group, member));
+    // The container alone as a Pod (its request plus the overhead, init container or not), its non-zero request counted as an app container's.
+    const r = memberRequest(group, member);
+    const queued = this.scheduler.submit(group, member, 1, add(r, podOverhead), containerNonZeroRequest(r, podOverhead), podOf(group, member));
     if (!queued) this.rejected[group.index] = 1;
   }
 

@@ -1,13 +1,12 @@
 import { widened } from "../../model/widened.ts";
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import type { CsvBytes } from "../csv-bytes.ts";
+import { csvField } from "../csv.ts";
 import { GroupNodes } from "./group-nodes.ts";
 
 /** nameLength of a node not written yet, and of one whose name a CSV field must quote. */
 const UNKNOWN = -1;
 const QUOTED = -2;
-/** A field of groups.csv is quoted when it holds one of these (csv.ts `quoted`). */
-const SPECIAL = /[",\n\r]/;
 const SEMICOLON = Uint8Array.of(0x3b);
 const ENCODER = new TextEncoder();
 
@@ -80,14 +79,12 @@ export class NodeColumn {
     if (node >= this.nameLength.length) {
       const size = Math.max(node + 1, 2 * this.nameLength.length);
       this.nameAt = widened(this.nameAt, size);
-      const lengths = new Int32Array(size).fill(UNKNOWN);
-      lengths.set(this.nameLength);
-      this.nameLength = lengths;
+      this.nameLength = widened(this.nameLength, size, UNKNOWN);
     }
     const known = this.nameLength[node]!;
     if (known !== UNKNOWN) return known;
     const name = this.name(node);
-    if (SPECIAL.test(name)) return (this.nameLength[node] = QUOTED);
+    if (csvField(name) !== name) return (this.nameLength[node] = QUOTED);
     if (this.namesUsed + 3 * name.length > this.names.length) {
       const names = new Uint8Array(Math.max(2 * this.names.length, this.namesUsed + 3 * name.length));
       names.set(this.names.subarray(0, this.namesUsed));

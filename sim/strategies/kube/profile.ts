@@ -247,18 +247,14 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
 }
 
 /**
- * A lone container as a Pod of its own (naive's), from its request `r`: the
- * Pod's request (effectiveRequest of one member: r plus the overhead, init
- * container or not) and its non-zero request with the container counted as
- * an app container (membersNonZeroRequest(group, j, j + 1, overhead, true)).
- * The member's request is read once for both; test/non-zero.test.ts holds
- * them to the general functions.
+ * The non-zero request of a lone container, request `r`, as a Pod of its own
+ * (naive's), counted as an app container: membersNonZeroRequest(group, j,
+ * j + 1, overhead, true) from the member's request read once (its Pod's
+ * request is add(r, overhead), init container or not). test/non-zero.test.ts
+ * holds both to the general functions.
  */
-export function loneContainerRequests(r: Resources, overhead: Resources): { readonly request: Resources; readonly nonZero: Resources } {
-  return {
-    request: { cpu: r.cpu + overhead.cpu, memory: r.memory + overhead.memory, gpu: r.gpu + overhead.gpu },
-    nonZero: { cpu: (r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu) + overhead.cpu, memory: (r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory) + overhead.memory, gpu: 0 },
-  };
+export function containerNonZeroRequest(r: Resources, overhead: Resources): Resources {
+  return { cpu: (r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu) + overhead.cpu, memory: (r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory) + overhead.memory, gpu: 0 };
 }
 
 /**
