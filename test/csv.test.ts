@@ -5,6 +5,7 @@ import { GROUP_COLUMNS } from "../sim/metrics/columns.ts";
 import { csvField, csvRows, formatNumber, toCsv, type Column } from "../sim/metrics/csv.ts";
 import { CsvBytes, fieldBytes } from "../sim/metrics/csv-bytes.ts";
 import { GroupTable } from "../sim/metrics/summary/group-table.ts";
+import { warmGroupsWriter } from "../sim/output/warm.ts";
 import { groupLines, run, shipped } from "./support/fixtures.ts";
 
 /** What cosched wrote with csv-stringify before its own writer: the reference the writer must match byte for byte. */
@@ -82,6 +83,14 @@ describe("groups.csv from its columns", () => {
     const from = Math.min(1, to);
     const withExtra = rows.slice(from, to).map((r) => ({ ...r, __p0: "a,b", __p1: 3 }));
     expect(groupLines(table, from, to, [fieldBytes("a,b"), fieldBytes(3)])).toBe(csvRows(withExtra, [...GROUP_COLUMNS, "__p0", "__p1"] as Column<(typeof withExtra)[number]>[]));
+  });
+
+  it("writes the same bytes after the writer is warmed on a made-up table (warmGroupsWriter keeps nothing)", () => {
+    const { tables } = run(shipped("contention-1k", ["workload.groups=300", "cluster.count=40"]), "naive");
+    const before = groupLines(tables.groupTable);
+    warmGroupsWriter();
+    expect(groupLines(tables.groupTable)).toBe(before);
+    expect(before).toBe(csvRows(tables.groups, GROUP_COLUMNS));
   });
 
   it("writes hostile group fields (commas, quotes, newlines, unicode, odd numbers, node names) as csvRows writes them", () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RunJob } from "../sim/execute/job.ts";
+import type { JobResult, RunJob } from "../sim/execute/job.ts";
 import { JobThreads } from "../sim/execute/threads.ts";
 import { Ev, EventLog } from "../sim/metrics/log.ts";
 import { LogLength, LogReader } from "../sim/metrics/log-reader.ts";
@@ -87,17 +87,20 @@ describe("reading another thread's log", () => {
 describe("a run followed from the thread that gave it", () => {
   const job = (strategy: string, dir: string, follow: boolean): RunJob => ({ scenario: shipped("contention-1k"), strategy, seed: 2, check: false, dir, compress: false, follow });
 
-  it.each(["kube", "mesos", "omega", "naive"])("writes the bytes its own thread writes (%s)", async (strategy) => {
+  /** The run followed and the run on its own thread, one after the other on one thread; every table the same bytes in both. */
+  async function followedAndOwn(name: string, strategy: string, scenario = shipped("contention-1k")): Promise<JobResult> {
     const dirs = [true, false].map((follow) => {
-      const dir = join(work, `${strategy}-${follow ? "followed" : "own"}`);
+      const dir = join(work, `${name}-${follow ? "followed" : "own"}`);
       mkdirSync(dir);
       return dir;
     });
     const threads = new JobThreads(1);
+    let followed: JobResult | undefined;
     try {
-      const [followed, own] = await threads.runAll([job(strategy, dirs[0]!, true), job(strategy, dirs[1]!, false)]);
-      expect(followed!.run).toEqual(own!.run);
-      expect(followed!.events).toBe(own!.events);
+      const results = await threads.runAll([{ ...job(strategy, dirs[0]!, true), scenario }, { ...job(strategy, dirs[1]!, false), scenario }]);
+      followed = results[0]!;
+      expect(followed.run).toEqual(results[1]!.run);
+      expect(followed.events).toBe(results[1]!.events);
     } finally {
       await threads.terminate();
     }
@@ -105,6 +108,17 @@ describe("a run followed from the thread that gave it", () => {
       const file = tableFile(table, false);
       expect(readFileSync(join(dirs[0]!, file)).equals(readFileSync(join(dirs[1]!, file))), file).toBe(true);
     }
+    return followed;
+  }
+
+  it.each(["kube", "mesos", "omega", "naive"])("writes the bytes its own thread writes (%s)", async (strategy) => {
+    await followedAndOwn(strategy, strategy);
+  }, 120_000);
+
+  // A run of 20,000 groups or more: the follower warms the table writer once it has caught up with the run.
+  it("writes the bytes its own thread writes when it warms the table writer on the way", async () => {
+    const followed = await followedAndOwn("warm", "kube", shipped("contention-1k", ["workload.groups=20000"]));
+    expect(followed.groups).toBe(20_000);
   }, 120_000);
 
   it("fails with the run's own error when its thread fails", async () => {

@@ -3,6 +3,7 @@ import { RngStreams } from "../engine/index.ts";
 import { LogLength, LogReader } from "../metrics/log-reader.ts";
 import { RunSummary, type FinishedRun } from "../metrics/report.ts";
 import { nodeName, totalCapacity } from "../model/cluster.ts";
+import { warmGroupsWriter } from "../output/warm.ts";
 import { runId } from "../runner.ts";
 import { buildWorkload } from "../workload/build.ts";
 import { scenarioName } from "../workload/scenario.ts";
@@ -12,6 +13,8 @@ import { writeJobTables, type JobResult, type RunJob, type SharedLog, type Simul
 const ENTRIES_PER_TURN = 200_000;
 /** How often a follower that has caught up looks for more. */
 const IDLE_MS = 5;
+/** Runs with fewer groups are not worth warming the table writer for: their groups.csv is written in a few tens of milliseconds, warm or not. */
+const WARM_GROUPS = 20_000;
 
 /**
  * Follows a `follow` job's run from the thread that gave it (which has a
@@ -27,6 +30,7 @@ export class RunFollower {
   private state: { record: Omit<FinishedRun, "log" | "events">; groups: number; summary: RunSummary; log: LogReader; length: LogLength } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private warmed = false;
 
   /** `onError`: told of a failure while following (the run's result is then not to be waited for). */
   constructor(
@@ -100,6 +104,11 @@ export class RunFollower {
       if (published > log.length) log.advance(published);
       const to = Math.min(log.length, summary.entries + ENTRIES_PER_TURN);
       summary.see(log, to);
+      if (to === log.length && !this.warmed && this.state!.groups >= WARM_GROUPS) {
+        // Caught up with the run, with time to spare: the table writer is warmed now (sim/output/warm.ts).
+        this.warmed = true;
+        warmGroupsWriter();
+      }
       this.schedule(to < log.length ? 0 : IDLE_MS);
     } catch (err) {
       this.stop();

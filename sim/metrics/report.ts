@@ -16,7 +16,9 @@ import {
 } from "./summary.ts";
 import { FRESH, type ColumnMemory } from "./column-memory.ts";
 import type { LogColumns } from "./log.ts";
+import { ascending } from "./stats.ts";
 import { GroupReplay } from "./summary/group-replay.ts";
+import { present } from "./summary/group-table.ts";
 
 /** Every table one run contributes. */
 export interface RunTables {
@@ -85,17 +87,19 @@ export class RunSummary {
     const groupTable = this.replay.finish(run.log, run.end);
     const occ = this.occupancy.finish();
     const schedulers = this.schedulers.rows();
+    // Sorted once, for the run's row and (when there is one class) its class's.
+    const latencies = ascending(present(groupTable.numbers.latency));
     let rows: GroupRow[] | undefined;
     return {
       groupTable,
       get groups() {
         return (rows ??= groupTable.rows());
       },
-      run: runRow(run, groupTable, occ, this.counts),
+      run: runRow(run, groupTable, occ, this.counts, latencies),
       timeseries: occ.rows,
       deadlocks: this.deadlocks.rows(),
       schedulers,
-      classes: classRows(run, groupTable, schedulers, this.replay.classOf),
+      classes: classRows(run, groupTable, schedulers, this.replay.classOf, latencies),
     };
   }
 }

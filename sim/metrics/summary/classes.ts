@@ -31,22 +31,25 @@ export interface ClassRow {
  * One row per scheduler class of the run (one, "default", when the workload
  * has no classes): its groups' outcomes and latency, and its own schedulers'
  * busyness and conflicts; `classOf` holds each group's class index
- * (GroupReplay.classOf). Pure.
+ * (GroupReplay.classOf). `latencies`: every group's latency that is not
+ * NaN, ascending (the run's, which are a lone class's). Pure.
  */
 export function classRows(
   run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed"> & { readonly workload: Pick<RunRecord["workload"], "classes"> },
   table: GroupTable,
   schedulers: readonly SchedulerRow[],
   classOf: Int32Array,
+  latencies: Float64Array,
 ): ClassRow[] {
   const n = table.length;
-  return run.workload.classes.map((c, cls) => {
+  const classes = run.workload.classes;
+  return classes.map((c, cls) => {
     const mine = (g: number): boolean => classOf[g] === cls;
     const groups = countWhere(n, mine);
-    const latencies = ascending(present(table.numbers.latency, mine));
-    const own = schedulers.filter((s) => s.class === c.name);
-    const conflicts = own.reduce((n, s) => n + s.conflicts, 0);
-    const commits = own.reduce((n, s) => n + s.commits, 0);
+    const own = classes.length === 1 ? latencies : ascending(present(table.numbers.latency, mine));
+    const ownSchedulers = schedulers.filter((s) => s.class === c.name);
+    const conflicts = ownSchedulers.reduce((n, s) => n + s.conflicts, 0);
+    const commits = ownSchedulers.reduce((n, s) => n + s.commits, 0);
     return {
       run_id: run.runId,
       scenario: run.scenario,
@@ -58,11 +61,11 @@ export function classRows(
       groups,
       completed: countWhere(n, (g) => mine(g) && table.texts.outcome[g] === "completed"),
       correct_rate: ratio(countWhere(n, (g) => mine(g) && table.flags.correct[g] === 1), groups),
-      latency_mean: mean(latencies),
-      latency_p50: percentile(latencies, 0.5),
-      latency_p99: percentile(latencies, 0.99),
-      schedulers: own.length,
-      busyness: own.length === 0 ? NaN : mean(own.map((s) => s.busyness)),
+      latency_mean: mean(own),
+      latency_p50: percentile(own, 0.5),
+      latency_p99: percentile(own, 0.99),
+      schedulers: ownSchedulers.length,
+      busyness: ownSchedulers.length === 0 ? NaN : mean(ownSchedulers.map((s) => s.busyness)),
       conflicts,
       commits,
       conflict_fraction: conflicts === 0 ? 0 : ratio(conflicts, commits),

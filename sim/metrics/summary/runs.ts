@@ -1,6 +1,6 @@
 import { Ev, type LogColumns } from "../log.ts";
-import { ascending, mean, percentile, ratio } from "../stats.ts";
-import { countWhere, present, type GroupTable } from "./group-table.ts";
+import { mean, percentile, ratio } from "../stats.ts";
+import { countWhere, type GroupTable } from "./group-table.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 import type { Occupancy } from "./timeseries.ts";
 
@@ -86,8 +86,8 @@ export interface RunRow {
   admission_delay_mean: number;
 }
 
-/** One row for the run, from its group table, its occupancy and its log's counts (`tally`). */
-export function runRow(run: Omit<RunRecord, "workload" | "log">, table: GroupTable, occ: Occupancy, tally: RunLogTally): RunRow {
+/** One row for the run, from its group table, its occupancy and its log's counts (`tally`); `latencies`: the groups' latencies that are not NaN, ascending. */
+export function runRow(run: Omit<RunRecord, "workload" | "log">, table: GroupTable, occ: Occupancy, tally: RunLogTally, latencies: Float64Array): RunRow {
   const n = table.length;
   const { numbers, texts, flags } = table;
   const outcomes = texts.outcome;
@@ -98,7 +98,6 @@ export function runRow(run: Omit<RunRecord, "workload" | "log">, table: GroupTab
     counts.set(o, (counts.get(o) ?? 0) + 1);
   }
   const count = (o: Outcome): number => counts.get(o) ?? 0;
-  const latencies = ascending(present(numbers.latency));
   // Sums in group order, as a fold over the rows would add them.
   const sumOf = (key: keyof typeof numbers): number => {
     const values = numbers[key];
