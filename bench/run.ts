@@ -15,6 +15,7 @@ import { runScalePoint, runScenarioPoint, type ScaleResult } from "./scale.ts";
 import { scaleChart } from "./scale-chart.ts";
 import { gangFile, runWhole, scaleFile, scratch, type WholeResult } from "./whole.ts";
 import { alternatedPairs, interleavedMedians, type Paired } from "./pairs.ts";
+import { probeMachine } from "./probe.ts";
 
 const quick = process.argv.includes("--quick");
 const GANG_LABEL = "10,000 nodes x 10,000 gangs of 2-64 Pods";
@@ -31,6 +32,15 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const fmt = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(2));
 
 log(`cosched bench on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}${quick ? " [quick]" : ""}`);
+
+/** The machine's speed when each part of the run began, and at its end (bench/probe.ts). */
+const probes: { readonly at: string; readonly ms: number }[] = [];
+const probe = (at: string): void => {
+  const ms = probeMachine();
+  probes.push({ at, ms });
+  log(`machine probe (${at}): ${ms.toFixed(0)} ms`);
+};
+probe("start");
 
 log("command start-up (whole processes)...");
 const startup = runStartup(quick ? 5 : 11);
@@ -69,6 +79,7 @@ const nodePairs = NODES.includes(50_000) && NODES.includes(10_000) ? alternatedP
 if (nodePairs) log(`scale kube 50,000 vs 10,000 nodes x 100,000 groups, ${NODE_PAIRS} alternated pairs: ${nodePairs.ratios.map((r) => r.toFixed(2)).join(", ")}`);
 
 // Whole commands as a user runs them: `cosched run` with every CSV written, each in its own process.
+if (!skipScale) probe("before the whole commands");
 const whole: WholeResult[] = [];
 /** Rounds of the whole commands at 100,000 groups (all strategies once per round). */
 const WHOLE_ROUNDS = quick ? 1 : 3;
@@ -123,6 +134,7 @@ const cPairs = skipScale ? undefined : alternatedPairs(RATIO_PAIRS, contentionOf
 if (cPairs) whole.push(cPairs.a, cPairs.b);
 for (const r of whole.filter((w) => !w.label.startsWith("10,000"))) log(`whole ${r.strategy.padEnd(6)} ${r.label}: ${r.wall_s.toFixed(2)} s, ${r.peak_rss_mb} MB`);
 
+probe("end of the whole commands");
 log("OpenB trace import + kube (peak memory)...");
 const openb = runScenarioPoint("kube", "openb-default");
 
@@ -217,6 +229,12 @@ if (nodePairs) {
 }
 
 budgets.push({ budget: "OpenB import + kube: peak RSS", limit: "<= 300 MB", measured: `${openb.peak_rss_mb.toFixed(0)} MB (${openb.wall_s.toFixed(2)} s)`, pass: openb.peak_rss_mb <= 300 });
+budgets.push({
+  budget: "machine probe: a fixed int32 loop in a fresh process, median of 3 (lower is faster; no budget: it says which phase of this shared machine the run fell in)",
+  limit: "-",
+  measured: probes.map((p) => `${p.at} ${p.ms.toFixed(0)} ms`).join("; "),
+  pass: "info",
+});
 
 mkdirSync(OUT, { recursive: true });
 const withMachine = <T extends object>(rows: T[]) => rows.map((r) => ({ ...machine, ...r }));
