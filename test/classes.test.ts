@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateScenario, type Scenario } from "../sim/workload/scenario.ts";
-import { group, member, node, run } from "./support/fixtures.ts";
+import { group, inlineScenario, member, node, run } from "./support/fixtures.ts";
 
 /**
  * Scheduler classes: the Omega paper's batch and service workloads, each with
@@ -36,6 +36,21 @@ describe("scheduler classes", () => {
       ["batch", 2, 0.1],
       ["service", 1, 10],
     ]);
+  });
+
+  it("gives each class the latency of its own groups, and a class of every group the run's", () => {
+    // Service decides in 10 s, batch in 0.1 s: the classes' latencies differ, and the run's pool both.
+    const ran = run(twoClasses({ omega: { schedulers: { batch: 1, service: 1 }, placement: "first-fit" } }), "omega");
+    const sorted = (cls: string) => ran.tables.groups.filter((g) => g.class === cls).map((g) => g.latency).sort((a, b) => a - b);
+    const [batch, service] = ran.tables.classes;
+    // Nearest rank: of two values the p50 is the first, the p99 the second.
+    expect([batch!.latency_p50, batch!.latency_p99]).toEqual(sorted("batch"));
+    expect([service!.latency_p50, service!.latency_p99]).toEqual([...sorted("service"), ...sorted("service")]);
+    expect(service!.latency_p50).toBeGreaterThan(ran.tables.run.latency_p50);
+    // Without classes, the one class ("default") holds every group.
+    const lone = run(inlineScenario({ nodes: [node("n0", 8000)], groups: [group("g0", 0, 50, [member(1000)]), group("g1", 1, 50, [member(1000)]), group("g2", 2, 50, [member(1000)])] }), "kube").tables;
+    const [only] = lone.classes;
+    expect([only!.groups, only!.latency_p50, only!.latency_p99, only!.latency_mean]).toEqual([3, lone.run.latency_p50, lone.run.latency_p99, lone.run.latency_mean]);
   });
 
   it("draws each class from its own random streams: adding a class leaves another's groups as they were", () => {

@@ -32,7 +32,8 @@ export interface ClassRow {
  * has no classes): its groups' outcomes and latency, and its own schedulers'
  * busyness and conflicts; `classOf` holds each group's class index
  * (GroupReplay.classOf). `latencies`: every group's latency that is not
- * NaN, ascending (the run's, which are a lone class's). Pure.
+ * NaN, ascending (the run's, which are those of a class of every group).
+ * Pure.
  */
 export function classRows(
   run: Pick<RunRecord, "runId" | "scenario" | "strategy" | "seed"> & { readonly workload: Pick<RunRecord["workload"], "classes"> },
@@ -42,11 +43,11 @@ export function classRows(
   latencies: Float64Array,
 ): ClassRow[] {
   const n = table.length;
-  const classes = run.workload.classes;
-  return classes.map((c, cls) => {
+  return run.workload.classes.map((c, cls) => {
     const mine = (g: number): boolean => classOf[g] === cls;
     const groups = countWhere(n, mine);
-    const own = classes.length === 1 ? latencies : ascending(present(table.numbers.latency, mine));
+    // A class of every group has the run's latencies.
+    const own = groups === n ? latencies : ascending(present(table.numbers.latency, mine));
     const ownSchedulers = schedulers.filter((s) => s.class === c.name);
     const conflicts = ownSchedulers.reduce((n, s) => n + s.conflicts, 0);
     const commits = ownSchedulers.reduce((n, s) => n + s.commits, 0);
