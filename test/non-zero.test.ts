@@ -46,10 +46,10 @@ describe("membersNonZeroRequest: kube's NonZeroRequest of a range of members", (
     }
   });
 
-  it("counts an init container as an app container when asked (naive's lone containers)", () => {
-    const g = groupOf([[100, 50], [0, 0, true]]);
-    expect(membersNonZeroRequest(g, 1, 2, overhead, true)).toEqual({ cpu: CPU + 250, memory: MEM + 64, gpu: 0 });
-    expect(membersNonZeroRequest(g, 0, 2, overhead, true)).toEqual({ cpu: 100 + CPU + 250, memory: 50 + MEM + 64, gpu: 0 });
+  it("counts an init container alone (naive's lone containers) as its own request, the defaults where it asks nothing", () => {
+    const g = groupOf([[100, 50], [0, 0, true], [300, 0, true]]);
+    expect(membersNonZeroRequest(g, 1, 2, overhead)).toEqual({ cpu: CPU + 250, memory: MEM + 64, gpu: 0 });
+    expect(membersNonZeroRequest(g, 2, 3, overhead)).toEqual({ cpu: 300 + 250, memory: MEM + 64, gpu: 0 });
   });
 });
 
@@ -65,7 +65,7 @@ describe("a lone container as a Pod of its own (naive): add and containerNonZero
         for (const group of [g, storeGroups([g])[0]!]) {
           const r = memberRequest(group, j);
           expect(add(r, overhead)).toEqual(listedRequest(group, [j], overhead));
-          expect(containerNonZeroRequest(r, overhead)).toEqual(membersNonZeroRequest(group, j, j + 1, overhead, true));
+          expect(containerNonZeroRequest(r, overhead)).toEqual(membersNonZeroRequest(group, j, j + 1, overhead));
         }
       }),
       { numRuns: 2000 },

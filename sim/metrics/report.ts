@@ -87,7 +87,7 @@ export class RunSummary {
     const groupTable = this.replay.finish(run.log, run.end);
     const occ = this.occupancy.finish();
     const schedulers = this.schedulers.rows();
-    // Sorted once, for the run's row and (when there is one class) its class's.
+    // Sorted once, for the run's row and the row of a class holding every group (classRows).
     const latencies = ascending(present(groupTable.numbers.latency));
     let rows: GroupRow[] | undefined;
     return {

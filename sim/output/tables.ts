@@ -12,7 +12,7 @@ import { BufferedFile } from "./buffered-file.ts";
 /** Rows per string: a few tens of kilobytes, small enough to die young. */
 const CHUNK_ROWS = 256;
 /** Rows of groups.csv per chunk of bytes (a few hundred kilobytes, in one reused buffer). */
-const BYTE_CHUNK_ROWS = 2048;
+export const BYTE_CHUNK_ROWS = 2048;
 
 /** The tables every run writes, in file order. */
 export const TABLES = ["groups", "runs", "timeseries", "deadlocks", "schedulers", "classes"] as const;

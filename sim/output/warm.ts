@@ -1,11 +1,10 @@
 import { GROUP_COLUMNS } from "../metrics/columns.ts";
 import { CsvBytes } from "../metrics/csv-bytes.ts";
 import { GROUP_NUMBERS, GroupTable } from "../metrics/summary/group-table.ts";
+import { BYTE_CHUNK_ROWS } from "./tables.ts";
 
-/** Lines written to warm the writer: enough calls of its field writers for V8 to optimise them. */
+/** Lines written to warm the writer (in TableWriter's chunks): enough calls of its field writers for V8 to optimise them. */
 const WARM_ROWS = 6144;
-/** Lines per chunk, as TableWriter writes groups.csv. */
-const WARM_CHUNK = 2048;
 
 /**
  * Runs groups.csv's writer over a made-up table whose bytes are thrown
@@ -39,8 +38,8 @@ export function warmGroupsWriter(): void {
     table.nodes.set(g, g % 4 === 0 ? [] : [g % 97, (g * 31) % 97].slice(0, 1 + (g % 2)));
   }
   const out = new CsvBytes();
-  for (let at = 0; at < n; at += WARM_CHUNK) {
+  for (let at = 0; at < n; at += BYTE_CHUNK_ROWS) {
     out.reset();
-    table.csvBytes(GROUP_COLUMNS, at, Math.min(n, at + WARM_CHUNK), [], out);
+    table.csvBytes(GROUP_COLUMNS, at, Math.min(n, at + BYTE_CHUNK_ROWS), [], out);
   }
 }

@@ -248,33 +248,38 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
 
 /**
  * The non-zero request of a lone container, request `r`, as a Pod of its own
- * (naive's), counted as an app container: membersNonZeroRequest(group, j,
- * j + 1, overhead, true) from the member's request read once (its Pod's
+ * (naive's): membersNonZeroRequest(group, j, j + 1, overhead), an init
+ * container alone counting as its own maximum, from the member's request
+ * read once (its Pod's
  * request is add(r, overhead), init container or not). test/non-zero.test.ts
  * holds both to the general functions.
  */
 export function containerNonZeroRequest(r: Resources, overhead: Resources): Resources {
-  return { cpu: (r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu) + overhead.cpu, memory: (r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory) + overhead.memory, gpu: 0 };
+  return { cpu: nonZeroCpu(r.cpu) + overhead.cpu, memory: nonZeroMemory(r.memory) + overhead.memory, gpu: 0 };
 }
+
+/** A container's cpu and memory requests as NonZeroRequest counts them: none asked is the default. */
+const nonZeroCpu = (cpu: number): number => (cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : cpu);
+const nonZeroMemory = (memory: number): number => (memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : memory);
 
 /**
  * The non-zero requests of a Pod made of members from..to-1 of the group
  * (kube's NonZeroRequest: each missing cpu/memory request counts as the
  * default; app containers summed in order, init containers as their
- * maximum, or summed as app containers with `initsAsApps`), summed in
- * scalars as the members are read (no arrays of per-container requests; a
- * stored group still answers each member's request as a short-lived object).
+ * maximum), summed in scalars as the members are read (no arrays of
+ * per-container requests; a stored group still answers each member's
+ * request as a short-lived object).
  */
-export function membersNonZeroRequest(group: Group, from: number, to: number, overhead: Resources, initsAsApps = false): Resources {
+export function membersNonZeroRequest(group: Group, from: number, to: number, overhead: Resources): Resources {
   let appCpu = 0;
   let appMemory = 0;
   let initCpu = 0;
   let initMemory = 0;
   for (let j = from; j < to; j++) {
     const r = memberRequest(group, j);
-    const cpu = r.cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : r.cpu;
-    const memory = r.memory === 0 ? DEFAULT_MEMORY_REQUEST_MIB : r.memory;
-    if (!initsAsApps && memberInit(group, j)) {
+    const cpu = nonZeroCpu(r.cpu);
+    const memory = nonZeroMemory(r.memory);
+    if (memberInit(group, j)) {
       initCpu = Math.max(initCpu, cpu);
       initMemory = Math.max(initMemory, memory);
     } else {
