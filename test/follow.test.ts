@@ -115,8 +115,9 @@ describe("a run followed from the thread that gave it", () => {
     await followedAndOwn(strategy, strategy);
   }, 120_000);
 
-  // A run of 20,000 groups or more: the follower warms the table writer once it has caught up with the run.
-  it("writes the bytes its own thread writes when it warms the table writer on the way", async () => {
+  // A run of 20,000 groups or more: the follower warms the table writer once it has caught up with the run, and makes
+  // groups.csv's lines of finished groups while the run goes on (sim/metrics/summary/early-lines.ts).
+  it("writes the bytes its own thread writes when it warms the table writer and makes lines early on the way", async () => {
     const followed = await followedAndOwn("warm", "kube", shipped("contention-1k", ["workload.groups=20000"]));
     expect(followed.groups).toBe(20_000);
   }, 120_000);

@@ -3,6 +3,7 @@ import { RngStreams } from "../engine/index.ts";
 import { LogLength, LogReader } from "../metrics/log-reader.ts";
 import { RunSummary, type FinishedRun } from "../metrics/report.ts";
 import { nodeName, totalCapacity } from "../model/cluster.ts";
+import { groupLineFormat } from "../output/tables.ts";
 import { warmGroupsWriter } from "../output/warm.ts";
 import { runId } from "../runner.ts";
 import { buildWorkload } from "../workload/build.ts";
@@ -13,8 +14,16 @@ import { writeJobTables, type JobResult, type RunJob, type SharedLog, type Simul
 const ENTRIES_PER_TURN = 200_000;
 /** How often a follower that has caught up looks for more. */
 const IDLE_MS = 5;
-/** Runs with fewer groups are not worth warming the table writer for: their groups.csv is written in a few tens of milliseconds, warm or not. */
-const WARM_GROUPS = 20_000;
+/**
+ * Runs with fewer groups are not worth warming the table writer for, or
+ * writing rows early: their groups.csv is written in a few tens of
+ * milliseconds, warm or not.
+ */
+const BIG_RUN_GROUPS = 20_000;
+/** Rows written early per turn of the event loop (a few milliseconds' work). */
+const SETTLE_PER_TURN = 2048;
+/** At most this many bytes of groups.csv's lines are made early (the rest as the table is written). */
+const EARLY_LINES_BYTES = 32 * 2 ** 20;
 
 /**
  * Follows a `follow` job's run from the thread that gave it (which has a
@@ -62,6 +71,11 @@ export class RunFollower {
       sampleEvery: scenario.spec.sampleEvery,
     };
     const summary = new RunSummary(record);
+    if (workload.groups.length >= BIG_RUN_GROUPS) {
+      // groups.csv's lines of the groups that have finished are made while the run goes on, on this thread's spare core.
+      const { columns, extra } = groupLineFormat(this.job.params);
+      summary.writeEarly(columns, extra, EARLY_LINES_BYTES);
+    }
     const kept = { ...record, workload: { classes: workload.classes } };
     this.state = { record: kept, groups: workload.groups.length, summary, log: new LogReader(log.buffers), length: new LogLength(log.length) };
     this.schedule(0);
@@ -104,12 +118,15 @@ export class RunFollower {
       if (published > log.length) log.advance(published);
       const to = Math.min(log.length, summary.entries + ENTRIES_PER_TURN);
       summary.see(log, to);
-      if (to === log.length && !this.warmed && this.state!.groups >= WARM_GROUPS) {
+      let more = to < log.length;
+      if (!more && !this.warmed && this.state!.groups >= BIG_RUN_GROUPS) {
         // Caught up with the run, with time to spare: the table writer is warmed now (sim/output/warm.ts).
         this.warmed = true;
         warmGroupsWriter();
       }
-      this.schedule(to < log.length ? 0 : IDLE_MS);
+      // Caught up: rows of finished groups are written early, a few at a time.
+      if (!more) more = summary.settle(log, SETTLE_PER_TURN) === SETTLE_PER_TURN;
+      this.schedule(more ? 0 : IDLE_MS);
     } catch (err) {
       this.stop();
       this.onError(err);

@@ -78,7 +78,7 @@ export function summaryColumnBytes(groups: number): number {
 
 /**
  * Per group: the table's 32 numeric columns, 2 flags and node column (270 B),
- * the replay's own arrays (60), its gang tally (39), live tasks (12), start
+ * the replay's own arrays (89), its gang tally (39), live tasks (12), start
  * nodes (12), open deadlocks and stalls (8), and the occupancy sampler's (14).
  */
-const SUMMARY_BYTES_PER_GROUP = 270 + 60 + 39 + 12 + 12 + 8 + 14;
+const SUMMARY_BYTES_PER_GROUP = 270 + 89 + 39 + 12 + 12 + 8 + 14;

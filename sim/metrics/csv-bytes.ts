@@ -27,6 +27,11 @@ export class CsvBytes {
     this.used = 0;
   }
 
+  /** Bytes written since the last reset. */
+  get size(): number {
+    return this.used;
+  }
+
   /** The field separator. */
   comma(): void {
     if (this.used === this.buffer.length) this.grow(1);
@@ -44,6 +49,13 @@ export class CsvBytes {
     if (this.used + bytes.length > this.buffer.length) this.grow(bytes.length);
     this.buffer.set(bytes, this.used);
     this.used += bytes.length;
+  }
+
+  /** `length` bytes of `bytes` from `from` (many: a whole line), as they are. */
+  block(bytes: Uint8Array, from: number, length: number): void {
+    if (this.used + length > this.buffer.length) this.grow(length);
+    this.buffer.set(bytes.subarray(from, from + length), this.used);
+    this.used += length;
   }
 
   /** `length` bytes of `bytes` from `from` (a few: a node's name), as they are, copied by hand (TypedArray#set costs a builtin call). */

@@ -81,6 +81,21 @@ export class RunSummary {
     this.seen = to;
   }
 
+  /**
+   * From now on, groups.csv's rows are written as soon as nothing more can
+   * change them, with their lines (`columns`, `extra`: as the table will be
+   * written), up to `capBytes` of lines: `settle` does it in steps, and the
+   * table copies the lines when it is written. The tables are the same.
+   */
+  writeEarly(columns: readonly (keyof GroupRow)[], extra: readonly Uint8Array[], capBytes: number): void {
+    this.replay.writeEarly(columns, extra, capBytes);
+  }
+
+  /** Writes early the rows of at most `max` groups due (writeEarly): how many it looked at, 0 when none was due. */
+  settle(log: LogColumns, max: number): number {
+    return this.seen === 0 ? 0 : this.replay.settle(log, log.t[this.seen - 1]!, max);
+  }
+
   /** Takes in the rest of the run's log and makes every table (`run` need not hold its groups any more: the summary has what it needs of them). */
   finish(run: FinishedRun): RunTables {
     this.see(run.log);

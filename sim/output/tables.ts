@@ -42,6 +42,11 @@ export function openTable(file: string): Readable {
   return file.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
 }
 
+/** The columns of groups.csv's lines, and the bytes of the fields a sweep's `params` add at the end of each (as TableWriter.append writes them). */
+export function groupLineFormat(params: Readonly<Record<string, string>> = {}): { readonly columns: typeof GROUP_COLUMNS; readonly extra: readonly Uint8Array[] } {
+  return { columns: GROUP_COLUMNS, extra: Object.keys(params).map((name) => fieldBytes(params[name]!)) };
+}
+
 /**
  * Appends runs' tables to CSV files in a folder; a table's header is written
  * when its file is created (so runs appended by several writers, one after
@@ -88,11 +93,11 @@ export class TableWriter {
     const cols = <C extends string>(columns: readonly C[]): Column<Record<string, unknown>>[] => [...columns, ...names.map((name, i) => ({ key: `__p${i}`, header: `param.${name}` }))];
     // groups.csv straight from its columns into bytes: no row objects, no strings per field.
     const groups = tables.groupTable;
-    const extraFields = names.map((name) => fieldBytes(params[name]!));
+    const format = groupLineFormat(params);
     const bytes = new CsvBytes();
     const lines = (from: number, to: number): Uint8Array => {
       bytes.reset();
-      groups.csvBytes(GROUP_COLUMNS, from, to, extraFields, bytes);
+      groups.csvBytes(format.columns, from, to, format.extra, bytes);
       return bytes.view();
     };
     this.writeChunks("groups", csvHeader(cols(GROUP_COLUMNS)), groups.length, lines, BYTE_CHUNK_ROWS);

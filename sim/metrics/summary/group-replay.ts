@@ -3,31 +3,17 @@ import { groupRequest, memberCount } from "../../model/group-store.ts";
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import { Ev, type LogColumns } from "../log.ts";
 import { GangTally } from "./gangs.ts";
-import { GroupTable, type PodPhase } from "./group-table.ts";
+import { EarlyLines } from "./early-lines.ts";
+import { FinishedQueue } from "./finished-queue.ts";
+import { GroupTable, podPhase, type GroupRow } from "./group-table.ts";
 import { HoldStarts } from "./hold-starts.ts";
 import { LiveTasks } from "./live-tasks.ts";
 import { OpenRecords } from "./open-records.ts";
 import type { Outcome, RunRecord } from "./record.ts";
 import { StartNodes } from "./start-nodes.ts";
 
-/** The Pod phase of an outcome: a group that never ran as a whole is Pending, one lost to a node failure Failed. */
-export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
-  switch (outcome) {
-    case "completed":
-      return "Succeeded";
-    case "running":
-      return "Running";
-    case "split":
-      return finished ? "Succeeded" : "Running";
-    case "lost":
-    case "preempted":
-      return "Failed";
-    case "partial":
-      return "Running";
-    default:
-      return "Pending";
-  }
-}
+/** Sim seconds a finished group's row waits before it is written early: its last entries (tasks finishing at the same time) come first. */
+const MARGIN = 1;
 
 const UNSCHEDULABLE = 1;
 const ABANDONED = 2;
@@ -56,6 +42,15 @@ export class GroupReplay {
   private readonly flags: Uint8Array;
   /** Resource-seconds of tasks that ended normally, wasted if the group turns out split. */
   private readonly ranWork: Float64Array;
+  /** Resource-seconds of tasks killed or lost (the table's wasted columns are these, plus the split's work: writeRow). */
+  private readonly killedWork: Float64Array;
+  /** Holds in place per group (a row is settled only without any: one in place at the end counts up to it). */
+  private readonly openHolds: Int32Array;
+  /** 1: the group's row was written early (settle) and no entry of the group came since. */
+  private readonly settled: Uint8Array;
+  /** Groups whose GroupFinish was seen, in log order, to settle once the log is MARGIN past it (writeEarly). */
+  private finishedQueue: FinishedQueue | undefined;
+  private early: EarlyLines | undefined;
   private readonly live: LiveTasks;
   /** The nodes a group's tasks ran on when it started (tasks all on one node, as omega claims member by member, are that node). */
   private readonly startNodes: StartNodes;
@@ -84,6 +79,9 @@ export class GroupReplay {
     this.partialTotal = memory.f64(n);
     this.flags = memory.u8(n);
     this.ranWork = memory.f64(n * 3);
+    this.killedWork = memory.f64(n * 3);
+    this.openHolds = memory.i32(n);
+    this.settled = memory.u8(n);
     this.live = new LiveTasks(n, memory);
     this.startNodes = new StartNodes(n, memory);
     this.multiPod = memory.u8(n);
@@ -136,11 +134,12 @@ export class GroupReplay {
     const num = this.table.numbers;
     const { pod_created: created, placed, started, finished: finishedAt, co_start_skew: skew, attempts, conflicts, rollbacks, preempted } = num;
     const { held_cpu_s: heldCpu, held_memory_s: heldMemory, held_gpu_s: heldGpu } = num;
-    const { wasted_cpu_s: wastedCpu, wasted_memory_s: wastedMemory, wasted_gpu_s: wastedGpu } = num;
-    const { attemptFirst, partialFrom, partialTotal, flags, ranWork, live, startNodes, holdStarts, multiPod, gangs, deadlock, stall, preemptor, victim } = this;
+    const { attemptFirst, partialFrom, partialTotal, flags, ranWork, killedWork, openHolds, settled, live, startNodes, holdStarts, multiPod, gangs, deadlock, stall, preemptor, victim } = this;
     for (let i = from; i < to; i++) {
       const t = log.t[i]!;
       const g = log.group[i]!;
+      // A row written early no longer holds once an entry of its group comes (g is -1 for entries of no group).
+      if (settled[g] === 1) this.unsettle(g);
       gangs.see(log, i);
       switch (log.kind[i]) {
         case Ev.Evicted:
@@ -212,9 +211,9 @@ export class GroupReplay {
             ranWork[g * 3 + 1]! += log.r1[i]! * dt;
             ranWork[g * 3 + 2]! += log.r2[i]! * dt;
           } else {
-            wastedCpu[g]! += log.r0[i]! * dt;
-            wastedMemory[g]! += log.r1[i]! * dt;
-            wastedGpu[g]! += log.r2[i]! * dt;
+            killedWork[g * 3]! += log.r0[i]! * dt;
+            killedWork[g * 3 + 1]! += log.r1[i]! * dt;
+            killedWork[g * 3 + 2]! += log.r2[i]! * dt;
           }
           if (live.size(g) === 0 && !Number.isNaN(partialFrom[g]!)) {
             partialTotal[g]! += t - partialFrom[g]!;
@@ -235,9 +234,11 @@ export class GroupReplay {
         case Ev.GroupFinish:
           finishedAt[g] = t;
           victim[g] = 0; // it finished within its grace period
+          this.finishedQueue?.push(g);
           break;
         case Ev.HoldStart:
           holdStarts.start(log.id[i]!, i);
+          openHolds[g]!++;
           break;
         case Ev.DeadlockJoin:
           deadlock.join(g, log.id[i]!);
@@ -260,6 +261,7 @@ export class GroupReplay {
         case Ev.HoldEnd: {
           const j = holdStarts.end(log.id[i]!);
           if (j < 0) throw new Error(`summary: hold ${log.id[i]} ended without starting`);
+          openHolds[log.group[j]!]!--;
           const dt = t - log.t[j]!;
           heldCpu[g]! += log.r0[i]! * dt;
           heldMemory[g]! += log.r1[i]! * dt;
@@ -284,8 +286,54 @@ export class GroupReplay {
       num.held_gpu_s[g]! += log.r2[i]! * dt;
     }
     this.gangs.close(end);
-    for (let g = 0; g < this.table.length; g++) this.writeRow(g, log, end);
+    const settled = this.settled;
+    for (let g = 0; g < this.table.length; g++) if (settled[g] !== 1) this.writeRow(g, log, end);
     return this.table;
+  }
+
+  /**
+   * From now on, writes early the rows of groups that have finished, once
+   * nothing more can change them, and makes their lines of groups.csv
+   * (`columns`, `extra`) into EarlyLines of at most `capBytes`, which the
+   * table copies when it is written (settle).
+   */
+  writeEarly(columns: readonly (keyof GroupRow)[], extra: readonly Uint8Array[], capBytes: number): void {
+    const table = this.table;
+    this.early = table.early = new EarlyLines(table.length, columns, extra, table.lines(columns, extra), capBytes);
+    this.finishedQueue = new FinishedQueue(table.length);
+  }
+
+  /**
+   * Writes the rows and lines (writeEarly) of at most `max` groups that
+   * finished more than MARGIN before `now` (the time of the last entry seen)
+   * and have no task running (so no time partly running either), no hold in
+   * place, and no open deadlock or stall: a row that nothing but an entry of its own
+   * group can change any more, and `see` drops it if one comes. Returns how
+   * many groups it looked at; 0 when none is due.
+   */
+  settle(log: LogColumns, now: number, max: number): number {
+    const { early, finishedQueue: queue } = this;
+    if (early === undefined || queue === undefined) return 0;
+    const finished = this.table.numbers.finished;
+    const { live, openHolds, settled, deadlock, stall } = this;
+    let looked = 0;
+    while (looked < max && !queue.empty && !early.full) {
+      const g = queue.peek();
+      if (!(finished[g]! + MARGIN < now)) break;
+      queue.shift();
+      looked++;
+      if (settled[g] === 1 || live.size(g) > 0 || openHolds[g]! > 0 || deadlock.isIn(g) || stall.isIn(g)) continue;
+      // Nothing of the row depends on the end: no task runs, no partial time or hold is open.
+      this.writeRow(g, log, now);
+      if (early.add(g)) settled[g] = 1;
+    }
+    return looked;
+  }
+
+  /** An entry of group g came after its row was written early: it is written again at the end. */
+  private unsettle(g: number): void {
+    this.settled[g] = 0;
+    this.early!.drop(g);
   }
 
   /** Group g's outcome and the row's derived figures, as the run ends at `end`. */
@@ -314,19 +362,26 @@ export class GroupReplay {
     else if (isStarted && live.size(g) > 0) outcome = "running";
     else if (multiPod && !Number.isNaN(num.placed[g]!) && (!isStarted || isJob)) outcome = "partial";
     else outcome = "pending";
+    // Killed and lost work is wasted; a split group's work is incorrect placement: all of it is wasted.
+    // Made from the replay's own sums, so a row written twice (settle, then finish) is the same.
+    let wastedCpu = this.killedWork[g * 3]!;
+    let wastedMemory = this.killedWork[g * 3 + 1]!;
+    let wastedGpu = this.killedWork[g * 3 + 2]!;
     if (split) {
-      // A split group's work is incorrect placement: all of it is wasted.
-      num.wasted_cpu_s[g]! += ranWork[g * 3]!;
-      num.wasted_memory_s[g]! += ranWork[g * 3 + 1]!;
-      num.wasted_gpu_s[g]! += ranWork[g * 3 + 2]!;
+      wastedCpu += ranWork[g * 3]!;
+      wastedMemory += ranWork[g * 3 + 1]!;
+      wastedGpu += ranWork[g * 3 + 2]!;
       for (let task = live.first(g); task >= 0; task = live.after(task)) {
         const j = live.startOf(task);
         const dt = end - log.t[j]!;
-        num.wasted_cpu_s[g]! += log.r0[j]! * dt;
-        num.wasted_memory_s[g]! += log.r1[j]! * dt;
-        num.wasted_gpu_s[g]! += log.r2[j]! * dt;
+        wastedCpu += log.r0[j]! * dt;
+        wastedMemory += log.r1[j]! * dt;
+        wastedGpu += log.r2[j]! * dt;
       }
     }
+    num.wasted_cpu_s[g] = wastedCpu;
+    num.wasted_memory_s[g] = wastedMemory;
+    num.wasted_gpu_s[g] = wastedGpu;
     num.latency[g] = started - num.submit[g]!;
     table.nodes.set(g, placedNodes);
     text.outcome[g] = outcome;

@@ -1,10 +1,30 @@
 import { FRESH, type ColumnMemory } from "../column-memory.ts";
 import { fieldBytes, type CsvBytes } from "../csv-bytes.ts";
+import type { EarlyLines } from "./early-lines.ts";
 import { NodeColumn } from "./node-column.ts";
 import type { Outcome } from "./record.ts";
 
 /** Kubernetes Pod phases, as the group ends the run. */
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
+
+/** The Pod phase of an outcome: a group that never ran as a whole is Pending, one lost to a node failure Failed. */
+export function podPhase(outcome: Outcome, finished: boolean): PodPhase {
+  switch (outcome) {
+    case "completed":
+      return "Succeeded";
+    case "running":
+      return "Running";
+    case "split":
+      return finished ? "Succeeded" : "Running";
+    case "lost":
+    case "preempted":
+      return "Failed";
+    case "partial":
+      return "Running";
+    default:
+      return "Pending";
+  }
+}
 
 /** One row of groups.csv. */
 export interface GroupRow {
@@ -98,6 +118,8 @@ export class GroupTable {
   readonly flags: Record<FlagColumn, Uint8Array>;
   /** The nodes each group ran on, named by `nodeName`. */
   readonly nodes: NodeColumn;
+  /** Lines made while the run was still going (GroupReplay.settle), for csvBytes to copy. */
+  early: EarlyLines | undefined;
 
   constructor(
     run: { readonly runId: string; readonly scenario: string; readonly strategy: string; readonly seed: number },
@@ -131,36 +153,18 @@ export class GroupTable {
    * Appends the CSV lines of groups [from, to) to `out`, each ending in "\n",
    * with `columns` in order and `extra` (fields' bytes, fieldBytes) at the end
    * of every line: the bytes of what csvRows writes for the same rows
-   * (test/csv.test.ts holds them equal). The run's own fields are encoded
-   * once per call.
+   * (test/csv.test.ts holds them equal). A line made ahead for the same
+   * columns and fields (`early`) is copied rather than made again.
    */
   csvBytes(columns: readonly (keyof GroupRow)[], from: number, to: number, extra: readonly Uint8Array[], out: CsvBytes): void {
-    const plan = this.plan(columns, extra);
-    const n = plan.length;
-    for (let g = from; g < to; g++) {
-      for (let i = 0; i < n; i++) {
-        const c = plan[i]!;
-        if (i > 0) out.comma();
-        switch (c.kind) {
-          case Cell.Raw:
-            out.raw(c.raw);
-            break;
-          case Cell.Number:
-            out.number(c.numbers[g]!);
-            break;
-          case Cell.Flag:
-            out.raw(c.flags[g] === 1 ? TRUE : FALSE);
-            break;
-          case Cell.Text:
-            out.string(c.texts[g]!);
-            break;
-          case Cell.Nodes:
-            this.nodes.write(g, out);
-            break;
-        }
-      }
-      out.newline();
-    }
+    const lines = this.lines(columns, extra);
+    const early = this.early?.madeFor(columns, extra) === true ? this.early : undefined;
+    for (let g = from; g < to; g++) if (early === undefined || !early.copy(g, out)) lines.write(g, out);
+  }
+
+  /** A writer of one group's line at a time, with `columns` and `extra` as csvBytes takes them (the run's own fields encoded once). */
+  lines(columns: readonly (keyof GroupRow)[], extra: readonly Uint8Array[]): GroupLines {
+    return new GroupLines(this.plan(columns, extra), this.nodes);
   }
 
   /** How each field of a line is written, in order; neighbouring fields the same on every line are joined into one. */
@@ -192,6 +196,42 @@ export class GroupTable {
     }
     for (const bytes of extra) constant(bytes);
     return plan;
+  }
+}
+
+/** Writes groups' lines of groups.csv by a plan made once (GroupTable.lines). */
+export class GroupLines {
+  constructor(
+    private readonly plan: readonly PlannedCell[],
+    private readonly nodes: NodeColumn,
+  ) {}
+
+  /** Group g's line, ending in "\n". */
+  write(g: number, out: CsvBytes): void {
+    const plan = this.plan;
+    const n = plan.length;
+    for (let i = 0; i < n; i++) {
+      const c = plan[i]!;
+      if (i > 0) out.comma();
+      switch (c.kind) {
+        case Cell.Raw:
+          out.raw(c.raw);
+          break;
+        case Cell.Number:
+          out.number(c.numbers[g]!);
+          break;
+        case Cell.Flag:
+          out.raw(c.flags[g] === 1 ? TRUE : FALSE);
+          break;
+        case Cell.Text:
+          out.string(c.texts[g]!);
+          break;
+        case Cell.Nodes:
+          this.nodes.write(g, out);
+          break;
+      }
+    }
+    out.newline();
   }
 }
 

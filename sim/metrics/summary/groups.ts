@@ -5,7 +5,7 @@ import type { RunRecord } from "./record.ts";
 import type { GroupRow } from "./group-table.ts";
 
 export type { GroupRow, PodPhase } from "./group-table.ts";
-export { podPhase } from "./group-replay.ts";
+export { podPhase } from "./group-table.ts";
 
 /**
  * groups.csv of a run, computed from the event log in one pass, held by
