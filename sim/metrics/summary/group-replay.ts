@@ -25,8 +25,9 @@ export type ReplayRun = Pick<RunRecord, "runId" | "scenario" | "strategy" | "see
 
 /**
  * groups.csv of a run, replayed from its event log in order: `see` takes the
- * log's entries, `finish(end)` writes every row. The table's own columns
- * tally what they show as the log is read (no second copy of each per group:
+ * log's entries, `finish(end)` writes every row (but those written early
+ * that still hold: writeEarly, settle). The table's own columns tally most
+ * of what they show as the log is read (no second copy of each per group:
  * at 300,000 groups, ~30 MB less at the summary's peak).
  */
 export class GroupReplay {
@@ -274,7 +275,7 @@ export class GroupReplay {
     }
   }
 
-  /** Every row, as the run ends at `end`. */
+  /** Every row, as the run ends at `end` (a row written early that still holds is kept). */
   finish(log: LogColumns, end: number): GroupTable {
     const num = this.table.numbers;
     // Holds still in place at the end count up to the end.
