@@ -42,6 +42,9 @@ const probe = (at: string): void => {
 };
 probe("start");
 
+// Every command below runs the bundle `npm run bench` has just built, or fails (bin/entry.js): never the sources through tsx.
+process.env.COSCHED_BUNDLE = "1";
+
 log("command start-up (whole processes)...");
 const startup = runStartup(quick ? 5 : 11);
 

@@ -55,6 +55,13 @@ describe("the bundled command line (dist/, built at install)", () => {
     expect(bundled.stderr).toBe(sources.stderr);
     expect(spawnSync(process.execPath, [DIST, "--version"], { encoding: "utf8", cwd: work }).stdout.trim()).toBe(PACKAGE.version);
   });
+
+  it("refuses the sources under COSCHED_BUNDLE=1 (the bench times the bundle only)", () => {
+    const r = spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8", cwd: work, env: { ...process.env, COSCHED_FROM_SOURCE: "1", COSCHED_BUNDLE: "1" } });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/COSCHED_BUNDLE=1: .*dist\/cli\.js is missing or older than a file in sim\//);
+  });
 });
 
 describe("help, list, validate and the sweep plan", () => {
