@@ -51,13 +51,6 @@ export class CsvBytes {
     this.used += bytes.length;
   }
 
-  /** `length` bytes of `bytes` from `from` (many: a whole line), as they are. */
-  block(bytes: Uint8Array, from: number, length: number): void {
-    if (this.used + length > this.buffer.length) this.grow(length);
-    this.buffer.set(bytes.subarray(from, from + length), this.used);
-    this.used += length;
-  }
-
   /** `length` bytes of `bytes` from `from` (a few: a node's name), as they are, copied by hand (TypedArray#set costs a builtin call). */
   slice(bytes: Uint8Array, from: number, length: number): void {
     if (this.used + length > this.buffer.length) this.grow(length);

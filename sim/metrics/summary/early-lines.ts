@@ -75,7 +75,8 @@ export class EarlyLines {
   copy(g: number, out: CsvBytes): boolean {
     const at = this.at[g]!;
     if (at === NONE) return false;
-    out.block(this.blocks[at >>> BLOCK_BITS]!, at & (BLOCK_BYTES - 1), this.length[g]!);
+    const from = at & (BLOCK_BYTES - 1);
+    out.raw(this.blocks[at >>> BLOCK_BITS]!.subarray(from, from + this.length[g]!));
     return true;
   }
 

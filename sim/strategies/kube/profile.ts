@@ -250,9 +250,8 @@ export function compileProfile(profile: Profile, state: NodeState): Scorer {
  * The non-zero request of a lone container, request `r`, as a Pod of its own
  * (naive's): membersNonZeroRequest(group, j, j + 1, overhead), an init
  * container alone counting as its own maximum, from the member's request
- * read once (its Pod's
- * request is add(r, overhead), init container or not). test/non-zero.test.ts
- * holds both to the general functions.
+ * read once (its Pod's request is add(r, overhead), init container or
+ * not). test/non-zero.test.ts holds both to the general functions.
  */
 export function containerNonZeroRequest(r: Resources, overhead: Resources): Resources {
   return { cpu: nonZeroCpu(r.cpu) + overhead.cpu, memory: nonZeroMemory(r.memory) + overhead.memory, gpu: 0 };
